@@ -1,0 +1,214 @@
+"""The one error hierarchy of ordercore.
+
+Every error ordercore raises on purpose is an [`OrderCoreError`][ordercore.errors.OrderCoreError]
+and, at the same time, the builtin exception a Python caller would expect (`ValueError`,
+`KeyError`, `TypeError`, `RuntimeError`), so code may catch either. Each error carries its
+context as attributes and a stable `code` (a key of the label table, see
+[`ordercore.labels`][ordercore.labels]) so that a host ERP can show it in English or Chinese.
+
+Malformed input to an entity (a naive datetime, a float price, a duplicate line id) is refused
+by pydantic while the entity is built and surfaces as `pydantic.ValidationError`, itself a
+`ValueError`, whose error locations name the offending field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from decimal import Decimal
+
+__all__ = [
+    "ConcurrencyConflict",
+    "ConfigurationError",
+    "CurrencyMismatch",
+    "FrameSchemaError",
+    "GuardRejected",
+    "InvalidTransition",
+    "LedgerViolation",
+    "OrderCoreError",
+    "OrderNotFound",
+    "UnknownCurrency",
+    "UnsoundMachine",
+    "UnsupportedBackend",
+]
+
+
+class OrderCoreError(Exception):
+    """Base class of every error ordercore raises on purpose."""
+
+    code: ClassVar[str] = "ordercore_error"
+
+
+class UnknownCurrency(OrderCoreError, ValueError):
+    """A currency code is not an active ISO 4217 code (codes are upper-case, three letters)."""
+
+    code: ClassVar[str] = "unknown_currency"
+
+    def __init__(self, currency: object) -> None:
+        self.currency = currency
+        hint = ""
+        if isinstance(currency, str) and currency.upper() != currency:
+            hint = f" (codes are upper-case: did you mean {currency.upper()!r}?)"
+        super().__init__(f"unknown currency code {currency!r}{hint}")
+
+
+class CurrencyMismatch(OrderCoreError, ValueError):
+    """Two amounts in different currencies were combined."""
+
+    code: ClassVar[str] = "currency_mismatch"
+
+    def __init__(self, left: str, right: str, operation: str) -> None:
+        self.left = left
+        self.right = right
+        self.operation = operation
+        super().__init__(
+            f"cannot {operation} {left} and {right}: amounts in different currencies "
+            "never mix; convert explicitly first"
+        )
+
+
+class LedgerViolation(OrderCoreError, ValueError):
+    """A quantity movement would break a ledger invariant (e.g. ship more than was allocated)."""
+
+    code: ClassVar[str] = "ledger_violation"
+
+    def __init__(
+        self,
+        line_id: str,
+        field: str,
+        attempted: Decimal,
+        limit: Decimal,
+        limit_name: str,
+    ) -> None:
+        self.line_id = line_id
+        self.field = field
+        self.attempted = attempted
+        self.limit = limit
+        self.limit_name = limit_name
+        if attempted < 0:
+            message = f"line {line_id}: {field} would become {attempted}, below zero"
+        else:
+            message = (
+                f"line {line_id}: {field} would become {attempted}, "
+                f"more than {limit_name} ({limit})"
+            )
+        super().__init__(message)
+
+
+class InvalidTransition(OrderCoreError, ValueError):
+    """A command is not allowed in the order's current status."""
+
+    code: ClassVar[str] = "invalid_transition"
+
+    def __init__(
+        self,
+        command: str,
+        status: str,
+        allowed: Sequence[str],
+        order_id: str | None = None,
+        subject: str = "order",
+    ) -> None:
+        self.command = command
+        self.status = status
+        self.allowed = tuple(allowed)
+        self.order_id = order_id
+        who = f"{subject} {order_id}" if order_id else subject
+        allowed_text = ", ".join(self.allowed) if self.allowed else "nothing"
+        super().__init__(f"cannot {command} {who} in status {status}; allowed: {allowed_text}")
+
+
+class GuardRejected(OrderCoreError, ValueError):
+    """A command is allowed in the status but one of its guards refused it."""
+
+    code: ClassVar[str] = "guard_rejected"
+
+    def __init__(
+        self,
+        command: str,
+        guard: str,
+        reasons: Sequence[str],
+        order_id: str | None = None,
+    ) -> None:
+        self.command = command
+        self.guard = guard
+        self.reasons = tuple(reasons)
+        self.order_id = order_id
+        who = f"order {order_id}" if order_id else "order"
+        super().__init__(f"cannot {command} {who}: {guard} refused: " + "; ".join(self.reasons))
+
+
+class ConcurrencyConflict(OrderCoreError, RuntimeError):
+    """A save carried a stale expected version: someone else saved the order first."""
+
+    code: ClassVar[str] = "concurrency_conflict"
+
+    def __init__(self, order_id: str, expected_version: int, actual_version: int | None) -> None:
+        self.order_id = order_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        actual = "absent" if actual_version is None else f"at version {actual_version}"
+        super().__init__(
+            f"order {order_id}: expected version {expected_version} but the stored order is "
+            f"{actual}; reload it and apply the command again"
+        )
+
+
+class OrderNotFound(OrderCoreError, KeyError):
+    """No order with this id is stored."""
+
+    code: ClassVar[str] = "order_not_found"
+
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        super().__init__(f"no order with id {order_id!r}")
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; a person should read the sentence as written.
+        return str(self.args[0])
+
+
+class ConfigurationError(OrderCoreError, ValueError):
+    """Something a rule, policy or calculator needs was not supplied or is inconsistent."""
+
+    code: ClassVar[str] = "configuration_error"
+
+    def __init__(self, message: str, *, component: str | None = None) -> None:
+        self.component = component
+        super().__init__(f"{component}: {message}" if component else message)
+
+
+class UnsoundMachine(ConfigurationError):
+    """A lifecycle specification fails a soundness check (unreachable or trap states, ...)."""
+
+    code: ClassVar[str] = "unsound_machine"
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("lifecycle specification is not sound: " + "; ".join(self.problems))
+
+
+class FrameSchemaError(OrderCoreError, ValueError):
+    """A data frame does not match the canonical schema; lists every problem at once."""
+
+    code: ClassVar[str] = "frame_schema_error"
+
+    def __init__(self, frame: str, problems: Sequence[str]) -> None:
+        self.frame = frame
+        self.problems = tuple(problems)
+        listing = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{frame} frame has {len(self.problems)} problem(s):\n{listing}")
+
+
+class UnsupportedBackend(OrderCoreError, TypeError):
+    """A data frame of a library ordercore does not support was passed in."""
+
+    code: ClassVar[str] = "unsupported_backend"
+
+    def __init__(self, got: object, supported: Sequence[str]) -> None:
+        self.got = type(got).__module__ + "." + type(got).__qualname__
+        self.supported = tuple(supported)
+        super().__init__(
+            f"unsupported frame type {self.got}; supported: {', '.join(self.supported)}"
+        )

@@ -1,0 +1,5 @@
+"""lifecycle."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,349 @@
+"""The order aggregate: `Order`, `OrderLine` and the value types around them.
+
+Entities are frozen: every change is a new value (the lifecycle produces them). Totals and
+progress dimensions are derived on demand from lines and ledger, never stored.
+
+How totals are computed: per line, *net* = open quantity × unit price × (1 − discount rate),
+rounded half-even to the currency's minor units; *tax* = net × tax rate, rounded the same
+way; *gross* = net + tax. Order totals are the sums of the rounded line amounts, so an
+invoice printed line by line always adds up. The open quantity is the ordered quantity less
+what was cancelled; [`OrderLine.ordered_net`][ordercore.orders.OrderLine.ordered_net] gives
+the amount as originally ordered.
+
+Examples:
+    >>> from datetime import datetime, timezone
+    >>> from decimal import Decimal
+    >>> order = Order(
+    ...     order_id="SO-1001",
+    ...     customer=CustomerRef(customer_id="C-7", name="华东机械有限公司"),
+    ...     channel=Channel.FAX,
+    ...     currency="CNY",
+    ...     received_at=datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc),
+    ...     lines=[
+    ...         OrderLine(line_id="1", sku="BOLT-M8", quantity=Decimal(500), uom="pcs",
+    ...                   unit_price=Money.of("0.85", "CNY"), tax_rate=Decimal("0.13")),
+    ...     ],
+    ... )
+    >>> order.net_total, order.tax_total, order.total
+    (Money(amount=Decimal('425.00'), currency='CNY'), Money(amount=Decimal('55.25'), currency='CNY'), Money(amount=Decimal('480.25'), currency='CNY'))
+    >>> order.progress(Dimension.SHIPPING)
+    <Progress.NONE: 'none'>
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Annotated, Final, Self
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from ordercore._base import MAX_QUANTITY, Entity, ExactDecimal, Id, ShortText, Text, Timestamp
+from ordercore.ledger import (
+    Dimension,
+    LedgerField,
+    LineLedger,
+    Tolerance,
+    check_ledger,
+    combine_progress,
+    line_progress,
+)
+from ordercore.money import CurrencyCode, Money, minor_units
+from ordercore.status import Channel, OrderStatus, Progress
+
+__all__ = [
+    "MAX_LINES",
+    "Address",
+    "Contact",
+    "CustomerRef",
+    "Order",
+    "OrderLine",
+    "PackagingRequirements",
+    "SalesOwner",
+]
+
+MAX_LINES: Final = 5000
+"""The most lines one order may have; more is almost certainly a data error."""
+
+_ZERO: Final = Decimal(0)
+
+_Rate = Annotated[ExactDecimal, Field(ge=0, le=1, decimal_places=6)]
+_TaxRate = Annotated[ExactDecimal, Field(ge=0, le=1, decimal_places=6)]
+_OrderedQuantity = Annotated[ExactDecimal, Field(gt=0, le=MAX_QUANTITY, decimal_places=6)]
+_Uom = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[^\s\x00-\x1f]+$")]
+_Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+def _check_line_count(lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
+    # Checked after the items so that a bad line is reported alone, not with a count error.
+    if not lines:
+        raise ValueError("an order needs at least one line")
+    if len(lines) > MAX_LINES:
+        raise ValueError(f"an order may have at most {MAX_LINES} lines, got {len(lines)}")
+    return lines
+
+
+class CustomerRef(Entity):
+    """Who ordered: a reference to the customer master, with the name as ordered."""
+
+    customer_id: Id
+    name: ShortText
+    tax_id: ShortText | None = None
+
+
+class SalesOwner(Entity):
+    """The staff member who owns the order (sales rep or order clerk); KPIs attribute to it."""
+
+    staff_id: Id
+    name: ShortText | None = None
+    team: ShortText | None = None
+
+
+class Address(Entity):
+    """A postal address (ship-to or bill-to). `country` is ISO 3166-1 alpha-2."""
+
+    name: ShortText
+    line1: ShortText
+    line2: ShortText | None = None
+    city: ShortText
+    region: ShortText | None = None
+    postal_code: ShortText | None = None
+    country: _Country
+
+
+class Contact(Entity):
+    """A person to reach about the order."""
+
+    name: ShortText
+    phone: ShortText | None = None
+    email: ShortText | None = None
+
+
+class PackagingRequirements(Entity):
+    """How the customer wants the goods packed (policy stage 4: packing to requirements)."""
+
+    instructions: Text = ""
+    labels: tuple[ShortText, ...] = Field(default=(), strict=False)
+    palletised: bool = False
+    max_package_weight_kg: Annotated[ExactDecimal, Field(gt=0, le=100000)] | None = None
+
+
+class OrderLine(Entity):
+    """One line of an order: what, how many, at what price, and its quantity ledger.
+
+    Attributes:
+        line_id: Unique within the order.
+        sku: The product code.
+        quantity: The ordered quantity, in `uom`.
+        uom: Unit of measure (``"pcs"``, ``"kg"``, ``"箱"``).
+        unit_price: Price per unit, in the order's currency; strictly positive.
+        discount_rate: A fraction in [0, 1] (1 makes a free line).
+        tax_rate: A fraction in [0, 1].
+        requested_delivery_at: A line-level date that overrides the order's.
+        over_delivery_tolerance: How far allocation and delivery may exceed the open
+            quantity, as a fraction (0 by default; at most 0.5).
+        ledger: The quantities recorded so far.
+    """
+
+    line_id: Id
+    sku: Id
+    description: ShortText = ""
+    quantity: _OrderedQuantity
+    uom: _Uom
+    unit_price: Money
+    discount_rate: _Rate = _ZERO
+    tax_rate: _TaxRate = _ZERO
+    requested_delivery_at: Timestamp | None = None
+    over_delivery_tolerance: Tolerance = _ZERO
+    ledger: LineLedger = LineLedger()
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.unit_price.amount <= 0:
+            raise ValueError(
+                f"unit_price must be greater than zero, got {self.unit_price}; "
+                "give a free item its list price and a discount_rate instead"
+            )
+        check_ledger(
+            self.ledger,
+            ordered=self.quantity,
+            tolerance=self.over_delivery_tolerance,
+            line_id=self.line_id,
+        )
+        return self
+
+    @property
+    def open_quantity(self) -> Decimal:
+        """Ordered less cancelled."""
+        return self.quantity - self.ledger.cancelled
+
+    @property
+    def outstanding_quantity(self) -> Decimal:
+        """Open quantity not yet delivered (never negative)."""
+        return max(self.open_quantity - self.ledger.delivered, _ZERO)
+
+    def _round(self, amount: Decimal) -> Decimal:
+        return amount.quantize(
+            Decimal(1).scaleb(-minor_units(self.unit_price.currency)), rounding=ROUND_HALF_EVEN
+        )
+
+    def _net(self, quantity: Decimal) -> Money:
+        amount = self._round(quantity * self.unit_price.amount * (1 - self.discount_rate))
+        return Money.model_construct(amount=amount, currency=self.unit_price.currency)
+
+    @property
+    def net_amount(self) -> Money:
+        """Open quantity × unit price × (1 − discount), rounded half-even to minor units."""
+        return self._net(self.open_quantity)
+
+    @property
+    def ordered_net(self) -> Money:
+        """Like `net_amount` but for the quantity as ordered, before cancellations."""
+        return self._net(self.quantity)
+
+    @property
+    def tax_amount(self) -> Money:
+        """Net amount × tax rate, rounded half-even to minor units."""
+        amount = self._round(self.net_amount.amount * self.tax_rate)
+        return Money.model_construct(amount=amount, currency=self.unit_price.currency)
+
+    @property
+    def gross_amount(self) -> Money:
+        """Net plus tax."""
+        return self.net_amount + self.tax_amount
+
+    def progress(self, dimension: Dimension) -> Progress | None:
+        """This line's progress in a dimension; `None` when the dimension does not apply."""
+        return line_progress(self.ledger, self.quantity, dimension)
+
+    def with_movement(self, field: LedgerField, delta: Decimal) -> OrderLine:
+        """Return the line with `delta` recorded in one ledger field.
+
+        Raises:
+            LedgerViolation: If an invariant would break; nothing changes.
+        """
+        ledger = self.ledger.moved(
+            field,
+            delta,
+            ordered=self.quantity,
+            tolerance=self.over_delivery_tolerance,
+            line_id=self.line_id,
+        )
+        return self.model_copy(update={"ledger": ledger})
+
+
+class Order(Entity):
+    """A customer order: header, lines, primary status and version.
+
+    Attributes:
+        order_id: The order number.
+        customer: Who ordered.
+        channel: How the order came in (phone, fax, web, EDI, e-mail, API).
+        currency: The ISO 4217 currency of every price on the order.
+        received_at: When the order was received (timezone-aware).
+        requested_delivery_at: When the customer wants it delivered.
+        promised_delivery_at: When it was promised (the commitment OTIF measures against).
+        owner: The staff member responsible.
+        ship_to: Delivery address.
+        contact: The customer's contact for this order.
+        packaging: Packing requirements.
+        customer_po: The customer's own purchase-order reference.
+        confirmation_ref: Reference of the confirmation sent back for a phone or fax order.
+        payment_terms: Payment terms code (``"NET30"``).
+        notes: Free text.
+        lines: At least one line; line ids unique.
+        status: The primary status (moved by the lifecycle only).
+        version: Bumped by every change; repositories use it for optimistic concurrency.
+        archived: Set when a closed, cancelled, rejected or expired order is archived.
+    """
+
+    order_id: Id
+    customer: CustomerRef
+    channel: Annotated[Channel, Field(strict=False)]
+    currency: CurrencyCode
+    received_at: Timestamp
+    requested_delivery_at: Timestamp | None = None
+    promised_delivery_at: Timestamp | None = None
+    owner: SalesOwner | None = None
+    ship_to: Address | None = None
+    contact: Contact | None = None
+    packaging: PackagingRequirements | None = None
+    customer_po: ShortText | None = None
+    confirmation_ref: ShortText | None = None
+    payment_terms: ShortText | None = None
+    notes: Text = ""
+    lines: Annotated[tuple[OrderLine, ...], Field(strict=False), AfterValidator(_check_line_count)]
+    status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
+    version: Annotated[int, Field(ge=0)] = 0
+    archived: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        seen: set[str] = set()
+        for index, line in enumerate(self.lines):
+            if line.line_id in seen:
+                raise ValueError(f"lines[{index}].line_id {line.line_id!r} is used twice")
+            seen.add(line.line_id)
+            if line.unit_price.currency != self.currency:
+                raise ValueError(
+                    f"lines[{index}].unit_price is in {line.unit_price.currency} but the order "
+                    f"is in {self.currency}; one order has one currency"
+                )
+            if line.requested_delivery_at is not None and line.requested_delivery_at < (
+                self.received_at
+            ):
+                raise ValueError(
+                    f"lines[{index}].requested_delivery_at {line.requested_delivery_at} is "
+                    f"before the order was received ({self.received_at})"
+                )
+        for name in ("requested_delivery_at", "promised_delivery_at"):
+            value = getattr(self, name)
+            if value is not None and value < self.received_at:
+                raise ValueError(
+                    f"{name} {value} is before the order was received ({self.received_at})"
+                )
+        return self
+
+    def line(self, line_id: str) -> OrderLine:
+        """Return the line with this id.
+
+        Raises:
+            KeyError: If there is none (the message lists the ids there are).
+        """
+        for candidate in self.lines:
+            if candidate.line_id == line_id:
+                return candidate
+        known = ", ".join(line.line_id for line in self.lines)
+        raise KeyError(f"order {self.order_id} has no line {line_id!r}; lines: {known}")
+
+    @property
+    def net_total(self) -> Money:
+        """Sum of the lines' rounded net amounts."""
+        return Money.total((line.net_amount for line in self.lines), self.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        """Sum of the lines' rounded tax amounts."""
+        return Money.total((line.tax_amount for line in self.lines), self.currency)
+
+    @property
+    def total(self) -> Money:
+        """Net total plus tax total."""
+        return self.net_total + self.tax_total
+
+    def progress(self, dimension: Dimension) -> Progress:
+        """The order's progress in one dimension, combined over its lines."""
+        return combine_progress(line.progress(dimension) for line in self.lines)
+
+    @property
+    def dimensions(self) -> dict[Dimension, Progress]:
+        """Every progress dimension at once."""
+        return {dimension: self.progress(dimension) for dimension in Dimension}
+
+    def total_quantity(self, field: LedgerField | None = None) -> Decimal:
+        """Sum a ledger field over the lines (or the ordered quantity when `field` is None).
+
+        Only meaningful when the lines share a unit of measure.
+        """
+        if field is None:
+            return sum((line.quantity for line in self.lines), _ZERO)
+        return sum((line.ledger.get(field) for line in self.lines), _ZERO)

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from _support import make_line
+from ordercore import LedgerField, LedgerViolation, LineLedger
+from ordercore.ledger import Dimension, check_ledger, combine_progress
+from ordercore.status import Progress
+
+TEN = Decimal(10)
+
+
+def _moved(ledger: LineLedger, field: LedgerField, qty: int, tolerance: str = "0") -> LineLedger:
+    return ledger.moved(
+        field, Decimal(qty), ordered=TEN, tolerance=Decimal(tolerance), line_id="L1"
+    )
+
+
+def _through(*steps: tuple[LedgerField, int]) -> LineLedger:
+    ledger = LineLedger()
+    for field, qty in steps:
+        ledger = _moved(ledger, field, qty)
+    return ledger
+
+
+A, P, S, D = LedgerField.ALLOCATED, LedgerField.PACKED, LedgerField.SHIPPED, LedgerField.DELIVERED
+
+
+def test_cannot_allocate_more_than_the_open_quantity() -> None:
+    with pytest.raises(LedgerViolation, match="allocated would become 11, more than open quantity"):
+        _moved(LineLedger(), A, 11)
+
+
+def test_cannot_ship_more_than_was_packed_and_allocated() -> None:
+    with pytest.raises(LedgerViolation) as caught:
+        _moved(_through((A, 5), (P, 5)), S, 6)
+    assert (caught.value.field, caught.value.limit_name) == ("shipped", "packed")
+    assert caught.value.limit == Decimal(5)
+
+
+def test_cannot_deliver_more_than_was_shipped() -> None:
+    with pytest.raises(LedgerViolation, match="delivered would become 4, more than shipped"):
+        _moved(_through((A, 3), (P, 3), (S, 3)), D, 4)
+
+
+def test_cannot_return_more_than_was_delivered() -> None:
+    ledger = _through((A, 3), (P, 3), (S, 3), (D, 2))
+    with pytest.raises(
+        LedgerViolation, match="return_requested would become 3, more than delivered"
+    ):
+        _moved(ledger, LedgerField.RETURN_REQUESTED, 3)
+
+
+def test_cannot_receive_a_return_that_was_not_requested() -> None:
+    ledger = _through((A, 3), (P, 3), (S, 3), (D, 3))
+    with pytest.raises(LedgerViolation, match="more than return_requested"):
+        _moved(ledger, LedgerField.RETURNED, 1)
+
+
+def test_cannot_be_paid_beyond_what_was_invoiced() -> None:
+    with pytest.raises(LedgerViolation, match="paid would become 1, more than invoiced"):
+        _moved(LineLedger(), LedgerField.PAID, 1)
+
+
+def test_over_delivery_is_allowed_only_within_the_explicit_tolerance() -> None:
+    ledger = LineLedger()
+    for field in (A, P, S, D):
+        ledger = _moved(ledger, field, 11, tolerance="0.1")
+    assert ledger.delivered == Decimal(11)
+    with pytest.raises(LedgerViolation, match="open quantity \\+ 10"):
+        _moved(ledger, A, 1, tolerance="0.1")
+
+
+def test_negative_movement_reverses_but_not_below_zero() -> None:
+    ledger = _moved(_moved(LineLedger(), A, 5), A, -5)
+    assert ledger.allocated == 0
+    with pytest.raises(LedgerViolation, match="below zero"):
+        _moved(ledger, A, -1)
+
+
+def test_reversing_an_allocation_below_what_was_packed_is_refused() -> None:
+    with pytest.raises(LedgerViolation, match="packed would become 5, more than allocated"):
+        _moved(_through((A, 5), (P, 5)), A, -1)
+
+
+def test_cancelling_more_than_ordered_is_refused() -> None:
+    with pytest.raises(LedgerViolation, match="cancelled would become 11, more than ordered"):
+        _moved(LineLedger(), LedgerField.CANCELLED, 11)
+
+
+def test_cancelling_below_what_is_allocated_is_refused() -> None:
+    with pytest.raises(LedgerViolation, match="allocated"):
+        _moved(_through((A, 8)), LedgerField.CANCELLED, 3)
+
+
+def test_a_failed_movement_leaves_the_ledger_unchanged() -> None:
+    ledger = _through((A, 5))
+    with pytest.raises(LedgerViolation):
+        _moved(ledger, P, 6)
+    assert ledger.packed == 0
+
+
+def test_float_movement_is_refused() -> None:
+    with pytest.raises(TypeError, match="finite Decimal"):
+        LineLedger().moved(A, 1.0, ordered=TEN)  # type: ignore[arg-type]
+
+
+def test_line_movement_names_the_line() -> None:
+    with pytest.raises(LedgerViolation, match=r"^line 7:"):
+        make_line("7").with_movement(LedgerField.SHIPPED, Decimal(1))
+
+
+def test_check_ledger_accepts_a_consistent_ledger() -> None:
+    check_ledger(_through((A, 10), (P, 10), (S, 10), (D, 10)), ordered=TEN)
+
+
+@pytest.mark.parametrize(
+    ("progresses", "expected"),
+    [
+        ([Progress.FULL, Progress.FULL], Progress.FULL),
+        ([Progress.NONE, Progress.NONE], Progress.NONE),
+        ([Progress.FULL, Progress.NONE], Progress.PARTIAL),
+        ([Progress.FULL, None], Progress.FULL),
+        ([None, None], Progress.NONE),
+        ([], Progress.NONE),
+    ],
+)
+def test_combined_progress(progresses: list[Progress | None], expected: Progress) -> None:
+    assert combine_progress(progresses) is expected
+
+
+def test_returns_progress_is_measured_against_delivered_quantity() -> None:
+    ledger = _through((A, 10), (P, 10), (S, 10), (D, 4), (LedgerField.RETURN_REQUESTED, 4))
+    ledger = _moved(ledger, LedgerField.RETURNED, 4)
+    line = make_line(quantity=TEN, ledger=ledger)
+    assert line.progress(Dimension.RETURNS) is Progress.FULL
+    assert line.progress(Dimension.FULFILMENT) is Progress.PARTIAL
