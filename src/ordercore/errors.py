@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 __all__ = [
     "ConcurrencyConflict",
     "ConfigurationError",
+    "CorruptRecord",
     "CurrencyMismatch",
     "FrameSchemaError",
     "GuardRejected",
     "InvalidTransition",
     "LedgerViolation",
+    "OrderAlreadyExists",
     "OrderCoreError",
     "OrderNotFound",
     "UnknownCurrency",
@@ -167,6 +169,31 @@ class OrderNotFound(OrderCoreError, KeyError):
     def __str__(self) -> str:
         # KeyError quotes its argument; a person should read the sentence as written.
         return str(self.args[0])
+
+
+class OrderAlreadyExists(OrderCoreError, ValueError):
+    """An order was added under an id that is already stored."""
+
+    code: ClassVar[str] = "order_already_exists"
+
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        super().__init__(
+            f"order {order_id!r} is already stored; use save() with its expected version to "
+            "change it"
+        )
+
+
+class CorruptRecord(OrderCoreError, ValueError):
+    """A stored record could not be read back (bad JSON, a failed validation, a wrong id)."""
+
+    code: ClassVar[str] = "corrupt_record"
+
+    def __init__(self, kind: str, key: str, detail: str) -> None:
+        self.kind = kind
+        self.key = key
+        self.detail = detail
+        super().__init__(f"stored {kind} {key!r} cannot be read: {detail}")
 
 
 class ConfigurationError(OrderCoreError, ValueError):

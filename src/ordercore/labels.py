@@ -79,6 +79,8 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("error", "guard_rejected"): ("Command refused by a check", "操作未通过校验"),
     ("error", "concurrency_conflict"): ("Order changed by someone else", "订单已被他人修改"),
     ("error", "order_not_found"): ("Order not found", "订单不存在"),
+    ("error", "order_already_exists"): ("Order already exists", "订单已存在"),
+    ("error", "corrupt_record"): ("Stored record is damaged", "存储记录已损坏"),
     ("error", "configuration_error"): ("Configuration error", "配置错误"),
     ("error", "unsound_machine"): ("Unsound lifecycle definition", "生命周期定义不完整"),
     ("error", "frame_schema_error"): ("Data does not match the schema", "数据不符合规范"),
