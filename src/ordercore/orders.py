@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Final, Self
 
@@ -73,8 +74,10 @@ _Uom = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^
 _Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
-def _check_line_count(lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
+def _check_line_count(lines: Sequence[OrderLine]) -> tuple[OrderLine, ...]:
     # Checked after the items so that a bad line is reported alone, not with a count error.
+    # Stored as a tuple whatever came in, so the order stays immutable.
+    lines = tuple(lines)
     if not lines:
         raise ValueError("an order needs at least one line")
     if len(lines) > MAX_LINES:
@@ -271,7 +274,7 @@ class Order(Entity):
     confirmation_ref: ShortText | None = None
     payment_terms: ShortText | None = None
     notes: Text = ""
-    lines: Annotated[tuple[OrderLine, ...], Field(strict=False), AfterValidator(_check_line_count)]
+    lines: Annotated[Sequence[OrderLine], AfterValidator(_check_line_count)]
     status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
     version: Annotated[int, Field(ge=0)] = 0
     archived: bool = False
