@@ -7,7 +7,7 @@ derives from [`Entity`][ordercore.Entity] instead of setting it field by field.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 from pydantic import (
     AwareDatetime,
@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 __all__ = [
+    "EXACT",
     "MAX_AMOUNT",
     "MAX_QUANTITY",
     "Entity",
@@ -30,6 +31,7 @@ __all__ = [
     "ShortText",
     "Text",
     "Timestamp",
+    "decimal_field",
 ]
 
 MAX_QUANTITY: Final = Decimal(1000000000)
@@ -106,12 +108,23 @@ def _exact_decimal(value: object, info: ValidationInfo) -> object:
     )
 
 
-ExactDecimal = Annotated[
-    Decimal, Field(strict=False, allow_inf_nan=False), BeforeValidator(_exact_decimal)
-]
+EXACT: Final = BeforeValidator(_exact_decimal)
+"""The validator behind `ExactDecimal`: refuses floats, bools and (from Python) strings."""
+
+
+def decimal_field(**constraints: Any) -> Any:
+    """Field constraints for an exact decimal, used as `Annotated[Decimal, decimal_field(...), EXACT]`.
+
+    Keeping the constraints on the decimal schema itself (before `EXACT` wraps it) lets
+    pydantic check them in its compiled core instead of in Python.
+    """
+    return Field(strict=False, allow_inf_nan=False, **constraints)
+
+
+ExactDecimal = Annotated[Decimal, decimal_field(), EXACT]
 """A `Decimal` that refuses floats, bools and (from Python) strings, and every NaN or infinity."""
 
-Quantity = Annotated[ExactDecimal, Field(ge=0, le=MAX_QUANTITY, decimal_places=6)]
+Quantity = Annotated[Decimal, decimal_field(ge=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
 """A quantity: a finite, non-negative `Decimal` of at most 6 decimal places, at most a billion."""
 
 Timestamp = AwareDatetime

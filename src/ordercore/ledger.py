@@ -40,9 +40,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Final
 
-from pydantic import Field
-
-from ordercore._base import Entity, ExactDecimal, Quantity
+from ordercore._base import EXACT, Entity, Quantity, decimal_field
 from ordercore.errors import LedgerViolation
 from ordercore.status import Progress
 
@@ -61,7 +59,7 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 
-Tolerance = Annotated[ExactDecimal, Field(ge=0, le=Decimal("0.5"))]
+Tolerance = Annotated[Decimal, decimal_field(ge=0, le=Decimal("0.5")), EXACT]
 """A fraction between 0 and 0.5 (50 %) by which a quantity may exceed the open quantity."""
 
 

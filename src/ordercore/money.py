@@ -35,9 +35,9 @@ from decimal import (
 from typing import TYPE_CHECKING, Annotated, Final
 
 import attrs
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 
-from ordercore._base import MAX_AMOUNT, Entity, ExactDecimal
+from ordercore._base import EXACT, MAX_AMOUNT, Entity, decimal_field
 from ordercore._iso4217 import CURRENCIES
 from ordercore.errors import CurrencyMismatch, UnknownCurrency
 
@@ -147,7 +147,7 @@ class RoundingPolicy:
 DEFAULT_ROUNDING: Final = RoundingPolicy()
 """Half-even to the currency's minor units."""
 
-_Amount = Annotated[ExactDecimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=8)]
+_Amount = Annotated[Decimal, decimal_field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=8), EXACT]
 
 
 class Money(Entity):

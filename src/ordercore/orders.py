@@ -32,13 +32,21 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Final, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from ordercore._base import MAX_QUANTITY, Entity, ExactDecimal, Id, ShortText, Text, Timestamp
+from ordercore._base import (
+    EXACT,
+    MAX_QUANTITY,
+    Entity,
+    Id,
+    ShortText,
+    Text,
+    Timestamp,
+    decimal_field,
+)
 from ordercore.ledger import (
     Dimension,
     LedgerField,
@@ -66,18 +74,17 @@ MAX_LINES: Final = 5000
 """The most lines one order may have; more is almost certainly a data error."""
 
 _ZERO: Final = Decimal(0)
+_EMPTY_LEDGER: Final = LineLedger()
 
-_Rate = Annotated[ExactDecimal, Field(ge=0, le=1, decimal_places=6)]
-_TaxRate = Annotated[ExactDecimal, Field(ge=0, le=1, decimal_places=6)]
-_OrderedQuantity = Annotated[ExactDecimal, Field(gt=0, le=MAX_QUANTITY, decimal_places=6)]
+_Rate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
+_TaxRate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
+_OrderedQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
 _Uom = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[^\s\x00-\x1f]+$")]
 _Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 
 
-def _check_line_count(lines: Sequence[OrderLine]) -> tuple[OrderLine, ...]:
+def _check_line_count(lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
     # Checked after the items so that a bad line is reported alone, not with a count error.
-    # Stored as a tuple whatever came in, so the order stays immutable.
-    lines = tuple(lines)
     if not lines:
         raise ValueError("an order needs at least one line")
     if len(lines) > MAX_LINES:
@@ -127,7 +134,7 @@ class PackagingRequirements(Entity):
     instructions: Text = ""
     labels: tuple[ShortText, ...] = Field(default=(), strict=False)
     palletised: bool = False
-    max_package_weight_kg: Annotated[ExactDecimal, Field(gt=0, le=100000)] | None = None
+    max_package_weight_kg: Annotated[Decimal, decimal_field(gt=0, le=100000), EXACT] | None = None
 
 
 class OrderLine(Entity):
@@ -157,7 +164,7 @@ class OrderLine(Entity):
     tax_rate: _TaxRate = _ZERO
     requested_delivery_at: Timestamp | None = None
     over_delivery_tolerance: Tolerance = _ZERO
-    ledger: LineLedger = LineLedger()
+    ledger: LineLedger = _EMPTY_LEDGER
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -166,12 +173,13 @@ class OrderLine(Entity):
                 f"unit_price must be greater than zero, got {self.unit_price}; "
                 "give a free item its list price and a discount_rate instead"
             )
-        check_ledger(
-            self.ledger,
-            ordered=self.quantity,
-            tolerance=self.over_delivery_tolerance,
-            line_id=self.line_id,
-        )
+        if self.ledger is not _EMPTY_LEDGER:  # the shared default needs no check
+            check_ledger(
+                self.ledger,
+                ordered=self.quantity,
+                tolerance=self.over_delivery_tolerance,
+                line_id=self.line_id,
+            )
         return self
 
     @property
@@ -274,7 +282,7 @@ class Order(Entity):
     confirmation_ref: ShortText | None = None
     payment_terms: ShortText | None = None
     notes: Text = ""
-    lines: Annotated[Sequence[OrderLine], AfterValidator(_check_line_count)]
+    lines: Annotated[tuple[OrderLine, ...], Field(strict=False), AfterValidator(_check_line_count)]
     status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
     version: Annotated[int, Field(ge=0)] = 0
     archived: bool = False
