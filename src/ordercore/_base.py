@@ -113,7 +113,7 @@ EXACT: Final = BeforeValidator(_exact_decimal)
 
 
 def decimal_field(**constraints: Any) -> Any:
-    """Field constraints for an exact decimal, used as `Annotated[Decimal, decimal_field(...), EXACT]`.
+    """Field constraints for an exact decimal, to be followed by `EXACT` in `Annotated`.
 
     Keeping the constraints on the decimal schema itself (before `EXACT` wraps it) lets
     pydantic check them in its compiled core instead of in Python.
