@@ -47,6 +47,8 @@ from ordercore._base import (
     Timestamp,
     decimal_field,
 )
+from ordercore.aftersales import AfterSalesCase, Feedback
+from ordercore.holds import Hold
 from ordercore.ledger import (
     Dimension,
     LedgerField,
@@ -265,6 +267,11 @@ class Order(Entity):
         status: The primary status (moved by the lifecycle only).
         version: Bumped by every change; repositories use it for optimistic concurrency.
         archived: Set when a closed, cancelled, rejected or expired order is archived.
+        sub_status: A host-defined sub-state of `status` (see `ordercore.lifecycle.extend`);
+            `None` for the canonical machine.
+        holds: Every hold ever placed, released ones included (see `active_holds`).
+        cases: Every after-sales case opened on the order.
+        feedback: Customer feedback, or the record that it was waived.
     """
 
     order_id: Id
@@ -286,9 +293,14 @@ class Order(Entity):
     status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
     version: Annotated[int, Field(ge=0)] = 0
     archived: bool = False
+    sub_status: ShortText | None = None
+    holds: tuple[Hold, ...] = Field(default=(), strict=False)
+    cases: tuple[AfterSalesCase, ...] = Field(default=(), strict=False)
+    feedback: Feedback | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        self._check_records()
         seen: set[str] = set()
         for index, line in enumerate(self.lines):
             if line.line_id in seen:
@@ -313,6 +325,34 @@ class Order(Entity):
                     f"{name} {value} is before the order was received ({self.received_at})"
                 )
         return self
+
+    def _check_records(self) -> None:
+        line_ids = {line.line_id for line in self.lines}
+        hold_ids: set[str] = set()
+        for index, hold in enumerate(self.holds):
+            if hold.hold_id in hold_ids:
+                raise ValueError(f"holds[{index}].hold_id {hold.hold_id!r} is used twice")
+            hold_ids.add(hold.hold_id)
+            unknown = [i for i in hold.line_ids if i not in line_ids]
+            if unknown:
+                raise ValueError(f"holds[{index}] names unknown lines {unknown}")
+        case_ids: set[str] = set()
+        for index, case in enumerate(self.cases):
+            if case.case_id in case_ids:
+                raise ValueError(f"cases[{index}].case_id {case.case_id!r} is used twice")
+            case_ids.add(case.case_id)
+            if case.line_id not in line_ids:
+                raise ValueError(f"cases[{index}] names unknown line {case.line_id!r}")
+
+    @property
+    def active_holds(self) -> tuple[Hold, ...]:
+        """The holds not yet released."""
+        return tuple(hold for hold in self.holds if hold.released_at is None)
+
+    @property
+    def open_cases(self) -> tuple[AfterSalesCase, ...]:
+        """The after-sales cases not yet finished."""
+        return tuple(case for case in self.cases if case.is_open)
 
     def line(self, line_id: str) -> OrderLine:
         """Return the line with this id.

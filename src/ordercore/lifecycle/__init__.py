@@ -1,5 +1,93 @@
-"""lifecycle."""
+"""The order lifecycle: commands in, `(new order, events)` out, on one explicit state machine.
+
+See the Lifecycle page of the docs for the diagram, the state/command table, guards, holds,
+amendments, after-sales cases, events and host extension.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ordercore.holds import HoldAction, HoldReason
+from ordercore.lifecycle.aftersales import CaseMachines
+from ordercore.lifecycle.apply import DEFAULT_POLICY, allowed_commands, apply, create
+from ordercore.lifecycle.commands import (
+    AdvanceCase,
+    Allocate,
+    AmendOrder,
+    Approve,
+    Archive,
+    Cancel,
+    Close,
+    Command,
+    CommandName,
+    Deliver,
+    Expire,
+    HostTrigger,
+    Invoice,
+    OpenCase,
+    Pack,
+    PlaceHold,
+    PlanProduction,
+    Procure,
+    Produce,
+    RecordFeedback,
+    RecordPayment,
+    RecordRiskAssessment,
+    Reject,
+    ReleaseHold,
+    Ship,
+    ShortClose,
+    StartReview,
+    Submit,
+    WaiveFeedback,
+)
+from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy, ReviewVerdict
+from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec, OrderMachine
+from ordercore.lifecycle.replay import evolve, replay
+
+__all__ = [
+    "CANONICAL",
+    "DEFAULT_POLICY",
+    "AdvanceCase",
+    "Allocate",
+    "AmendOrder",
+    "Approve",
+    "Archive",
+    "Cancel",
+    "CaseMachines",
+    "Close",
+    "Command",
+    "CommandName",
+    "Deliver",
+    "Expire",
+    "Guard",
+    "GuardContext",
+    "HoldAction",
+    "HoldReason",
+    "HostTrigger",
+    "Invoice",
+    "LifecyclePolicy",
+    "LifecycleSpec",
+    "OpenCase",
+    "OrderMachine",
+    "Pack",
+    "PlaceHold",
+    "PlanProduction",
+    "Procure",
+    "Produce",
+    "RecordFeedback",
+    "RecordPayment",
+    "RecordRiskAssessment",
+    "Reject",
+    "ReleaseHold",
+    "ReviewVerdict",
+    "Ship",
+    "ShortClose",
+    "StartReview",
+    "Submit",
+    "WaiveFeedback",
+    "allowed_commands",
+    "apply",
+    "create",
+    "evolve",
+    "replay",
+]

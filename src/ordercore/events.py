@@ -1,0 +1,483 @@
+"""The audit trail: immutable events, one class per kind of change, with their actor.
+
+Every accepted lifecycle command emits one or more events. Each carries its event id, the
+order id, the order version after the change, its `type`, when it happened (`at`), who did
+it ([`Actor`][ordercore.events.Actor]), the reason given, the correlation id, and a small
+`before`/`after` summary of what changed. The payload fields of each class are enough to
+redo the change: folding an order's events from its `OrderCreated` rebuilds the order
+exactly (see [`ordercore.lifecycle.replay`][ordercore.lifecycle.replay]).
+
+Events are pydantic models: `event.model_dump_json()` writes one, and
+[`parse_event`][ordercore.events.parse_event] reads it back as the right class.
+
+Examples:
+    >>> from datetime import datetime, timezone
+    >>> event = OrderSubmitted(
+    ...     event_id="SO-1:1:order_submitted", order_id="SO-1", order_version=1,
+    ...     at=datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc), actor=Actor.user("li.wei"),
+    ...     before={"status": "draft"}, after={"status": "submitted"},
+    ... )
+    >>> parse_event(event.model_dump_json()) == event
+    True
+    >>> str(event.actor)
+    'user:li.wei'
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter
+
+from ordercore._base import Entity, Id, Quantity, ShortText, Text, Timestamp
+from ordercore.aftersales import (
+    AfterSalesCase,
+    CaseAction,
+    CaseStatus,
+    ReturnCondition,
+    RootCause,
+)
+from ordercore.holds import Hold
+from ordercore.orders import Order, OrderLine
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "CaseAdvanced",
+    "CaseOpened",
+    "Event",
+    "FeedbackRecorded",
+    "FeedbackWaived",
+    "FulfilmentStarted",
+    "HoldPlaced",
+    "HoldReleased",
+    "LineQuantity",
+    "LineShortClosed",
+    "MaterialProcured",
+    "OrderAmended",
+    "OrderApproved",
+    "OrderArchived",
+    "OrderCancelled",
+    "OrderClosed",
+    "OrderCreated",
+    "OrderEvent",
+    "OrderExpired",
+    "OrderFulfilled",
+    "OrderRejected",
+    "OrderSubmitted",
+    "PaymentRecorded",
+    "ProductionPlanned",
+    "QuantityAllocated",
+    "QuantityDelivered",
+    "QuantityInvoiced",
+    "QuantityPacked",
+    "QuantityProduced",
+    "QuantityShipped",
+    "ReviewReopened",
+    "ReviewStarted",
+    "RiskAssessed",
+    "SubStatusChanged",
+    "event_types",
+    "parse_event",
+    "parse_events",
+]
+
+
+class ActorKind(StrEnum):
+    """Who can act on an order."""
+
+    USER = "user"
+    """A person (a clerk, a reviewer, a customer in a portal)."""
+    SYSTEM = "system"
+    """ordercore's host itself (a scheduler, the risk engine)."""
+    INTEGRATION = "integration"
+    """Another system (EDI, a warehouse, a carrier, a payment provider)."""
+
+
+class Actor(Entity):
+    """Who issued a command: a kind and an id.
+
+    Examples:
+        >>> str(Actor.integration("wms"))
+        'integration:wms'
+    """
+
+    kind: Annotated[ActorKind, Field(strict=False)]
+    id: Id
+
+    @classmethod
+    def user(cls, actor_id: str) -> Actor:
+        """A person."""
+        return cls(kind=ActorKind.USER, id=actor_id)
+
+    @classmethod
+    def system(cls, actor_id: str) -> Actor:
+        """The host system or one of its engines."""
+        return cls(kind=ActorKind.SYSTEM, id=actor_id)
+
+    @classmethod
+    def integration(cls, actor_id: str) -> Actor:
+        """Another system."""
+        return cls(kind=ActorKind.INTEGRATION, id=actor_id)
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+
+class OrderEvent(Entity):
+    """The fields every event has.
+
+    Attributes:
+        event_id: Unique in the order's trail (deterministic by default, or from an injected
+            id factory).
+        order_id: The order.
+        order_version: The order's version after the change.
+        type: The event type (the snake-case class name); the JSON discriminator.
+        at: When it happened.
+        actor: Who did it.
+        reason: Why, as given with the command.
+        correlation_id: Ties events of one business transaction together across orders.
+        before: What the changed values were (text).
+        after: What they became (text).
+    """
+
+    event_id: ShortText
+    order_id: Id
+    order_version: Annotated[int, Field(ge=0)]
+    type: str
+    at: Timestamp
+    actor: Actor
+    reason: Text = ""
+    correlation_id: ShortText | None = None
+    before: dict[str, str] = Field(default_factory=dict)
+    after: dict[str, str] = Field(default_factory=dict)
+
+
+class OrderCreated(OrderEvent):
+    """The first event of every trail: the order as it was entered or imported."""
+
+    type: Literal["order_created"] = "order_created"
+    snapshot: Order
+
+
+class OrderSubmitted(OrderEvent):
+    """Entry finished: DRAFT -> SUBMITTED."""
+
+    type: Literal["order_submitted"] = "order_submitted"
+
+
+class ReviewStarted(OrderEvent):
+    """Review began: SUBMITTED -> UNDER_REVIEW."""
+
+    type: Literal["review_started"] = "review_started"
+
+
+class OrderApproved(OrderEvent):
+    """Review passed; `review_version` is the order version the review result was for."""
+
+    type: Literal["order_approved"] = "order_approved"
+    review_version: Annotated[int, Field(ge=0)]
+
+
+class OrderRejected(OrderEvent):
+    """Refused in review."""
+
+    type: Literal["order_rejected"] = "order_rejected"
+
+
+class OrderCancelled(OrderEvent):
+    """Cancelled as a whole (nothing had shipped)."""
+
+    type: Literal["order_cancelled"] = "order_cancelled"
+
+
+class OrderExpired(OrderEvent):
+    """Left unreviewed past the policy's limit."""
+
+    type: Literal["order_expired"] = "order_expired"
+
+
+class OrderClosed(OrderEvent):
+    """Settled, feedback recorded or waived, no open case, no hold."""
+
+    type: Literal["order_closed"] = "order_closed"
+
+
+class OrderArchived(OrderEvent):
+    """The archive flag was set on a finished order."""
+
+    type: Literal["order_archived"] = "order_archived"
+
+
+class FulfilmentStarted(OrderEvent):
+    """Derived: the first fulfilment movement was recorded (APPROVED -> IN_FULFILMENT)."""
+
+    type: Literal["fulfilment_started"] = "fulfilment_started"
+
+
+class OrderFulfilled(OrderEvent):
+    """Derived: every open quantity is delivered (IN_FULFILMENT -> FULFILLED)."""
+
+    type: Literal["order_fulfilled"] = "order_fulfilled"
+
+
+class ReviewReopened(OrderEvent):
+    """Derived: an amendment made the order worse, so it needs a new review."""
+
+    type: Literal["review_reopened"] = "review_reopened"
+
+
+class _LineMovement(OrderEvent):
+    line_id: Id
+    quantity: Quantity
+
+
+class QuantityAllocated(_LineMovement):
+    """Stock or capacity allocated to a line."""
+
+    type: Literal["quantity_allocated"] = "quantity_allocated"
+
+
+class ProductionPlanned(_LineMovement):
+    """Quantity put into a production plan."""
+
+    type: Literal["production_planned"] = "production_planned"
+
+
+class MaterialProcured(_LineMovement):
+    """Material procured for a quantity."""
+
+    type: Literal["material_procured"] = "material_procured"
+
+
+class QuantityProduced(_LineMovement):
+    """Quantity finished in production."""
+
+    type: Literal["quantity_produced"] = "quantity_produced"
+
+
+class QuantityPacked(_LineMovement):
+    """Quantity packed to the customer's requirements."""
+
+    type: Literal["quantity_packed"] = "quantity_packed"
+
+
+class QuantityShipped(_LineMovement):
+    """Quantity handed to the carrier."""
+
+    type: Literal["quantity_shipped"] = "quantity_shipped"
+
+
+class QuantityDelivered(_LineMovement):
+    """Quantity received by the customer."""
+
+    type: Literal["quantity_delivered"] = "quantity_delivered"
+
+
+class QuantityInvoiced(_LineMovement):
+    """Quantity billed."""
+
+    type: Literal["quantity_invoiced"] = "quantity_invoiced"
+
+
+class PaymentRecorded(_LineMovement):
+    """Payment received for a quantity."""
+
+    type: Literal["payment_recorded"] = "payment_recorded"
+
+
+class LineShortClosed(_LineMovement):
+    """Part of a line cancelled (short-closed): no longer owed."""
+
+    type: Literal["line_short_closed"] = "line_short_closed"
+
+
+class LineQuantity(Entity):
+    """A new ordered quantity for one line (part of an amendment)."""
+
+    line_id: Id
+    quantity: Quantity
+
+
+class OrderAmended(OrderEvent):
+    """Quantities, lines or the requested date changed on the unfulfilled part."""
+
+    type: Literal["order_amended"] = "order_amended"
+    quantities: tuple[LineQuantity, ...] = Field(default=(), strict=False)
+    new_lines: tuple[OrderLine, ...] = Field(default=(), strict=False)
+    requested_delivery_at: Timestamp | None = None
+
+
+class HoldPlaced(OrderEvent):
+    """A hold was placed."""
+
+    type: Literal["hold_placed"] = "hold_placed"
+    hold: Hold
+
+
+class HoldReleased(OrderEvent):
+    """A hold was released."""
+
+    type: Literal["hold_released"] = "hold_released"
+    hold_id: Id
+
+
+class RiskAssessed(OrderEvent):
+    """A risk assessment was recorded in the trail (the order itself does not change)."""
+
+    type: Literal["risk_assessed"] = "risk_assessed"
+    score: Annotated[int, Field(ge=0, le=100)]
+    level: ShortText
+    recommendation: ShortText
+    policy_version: ShortText
+    reasons: tuple[ShortText, ...] = Field(default=(), strict=False)
+
+
+class CaseOpened(OrderEvent):
+    """An after-sales case was opened."""
+
+    type: Literal["case_opened"] = "case_opened"
+    case: AfterSalesCase
+
+
+class CaseAdvanced(OrderEvent):
+    """An after-sales case took a step."""
+
+    type: Literal["case_advanced"] = "case_advanced"
+    case_id: Id
+    action: Annotated[CaseAction, Field(strict=False)]
+    status: Annotated[CaseStatus, Field(strict=False)]
+    condition: Annotated[ReturnCondition, Field(strict=False)] | None = None
+    root_cause: Annotated[RootCause, Field(strict=False)] | None = None
+
+
+class FeedbackRecorded(OrderEvent):
+    """The customer's feedback was recorded."""
+
+    type: Literal["feedback_recorded"] = "feedback_recorded"
+    score: Annotated[int, Field(ge=1, le=5)] | None = None
+    comment: Text = ""
+
+
+class FeedbackWaived(OrderEvent):
+    """Feedback will not be collected (the reason says why)."""
+
+    type: Literal["feedback_waived"] = "feedback_waived"
+
+
+class SubStatusChanged(OrderEvent):
+    """A host-defined trigger moved the order between sub-states of one canonical status."""
+
+    type: Literal["sub_status_changed"] = "sub_status_changed"
+    trigger: ShortText
+    sub_status: ShortText | None = None
+
+
+Event = Annotated[
+    OrderCreated
+    | OrderSubmitted
+    | ReviewStarted
+    | OrderApproved
+    | OrderRejected
+    | OrderCancelled
+    | OrderExpired
+    | OrderClosed
+    | OrderArchived
+    | FulfilmentStarted
+    | OrderFulfilled
+    | ReviewReopened
+    | QuantityAllocated
+    | ProductionPlanned
+    | MaterialProcured
+    | QuantityProduced
+    | QuantityPacked
+    | QuantityShipped
+    | QuantityDelivered
+    | QuantityInvoiced
+    | PaymentRecorded
+    | LineShortClosed
+    | OrderAmended
+    | HoldPlaced
+    | HoldReleased
+    | RiskAssessed
+    | CaseOpened
+    | CaseAdvanced
+    | FeedbackRecorded
+    | FeedbackWaived
+    | SubStatusChanged,
+    Field(discriminator="type"),
+]
+"""Any event; `type` tells them apart (a pydantic discriminated union)."""
+
+
+@cache
+def _adapter() -> TypeAdapter[Any]:
+    # Built on first use, not at import (no import-time work).
+    return TypeAdapter(Event)
+
+
+@cache
+def _list_adapter() -> TypeAdapter[Any]:
+    return TypeAdapter(list[Event])
+
+
+def parse_event(data: str | bytes) -> OrderEvent:
+    """Read one event back from the JSON that `event.model_dump_json()` wrote.
+
+    Args:
+        data: A JSON object with a known `type`.
+
+    Returns:
+        The event, as its own class (`OrderApproved`, `QuantityShipped`, ...).
+
+    Raises:
+        pydantic.ValidationError: If the JSON is not a valid event (unknown `type`, a
+            missing field, a float quantity); the error locations name the field.
+
+    Examples:
+        >>> parse_event('{"type": "order_submitted"}')
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 5 validation errors for tagged-union[...]
+        ...
+    """
+    event: OrderEvent = _adapter().validate_json(data)
+    return event
+
+
+def parse_events(data: str | bytes) -> list[OrderEvent]:
+    """Read a JSON array of events (each as `event.model_dump_json()` writes it) back.
+
+    Examples:
+        >>> parse_events("[]")
+        []
+    """
+    events: list[OrderEvent] = _list_adapter().validate_json(data)
+    return events
+
+
+def event_types() -> dict[str, type[OrderEvent]]:
+    """Every event class by its `type` value.
+
+    Examples:
+        >>> event_types()["order_approved"].__name__
+        'OrderApproved'
+    """
+    return {cls.model_fields["type"].default: cls for cls in _event_classes()}
+
+
+def _event_classes() -> Iterable[type[OrderEvent]]:
+    return [cls for cls in _all_subclasses(OrderEvent) if not cls.__name__.startswith("_")]
+
+
+def _all_subclasses(cls: type[OrderEvent]) -> list[type[OrderEvent]]:
+    found: list[type[OrderEvent]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found

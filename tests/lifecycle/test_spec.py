@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from _lifecycle_support import AT, CLERK, Trail, Verdict
+from ordercore import ConfigurationError, GuardRejected, OrderStatus, UnsoundMachine
+from ordercore.aftersales import CaseAction, CaseKind, CaseStatus, ReturnCondition, RootCause
+from ordercore.events import ActorKind, event_types
+from ordercore.holds import HoldAction, HoldReason
+from ordercore.labels import label
+from ordercore.lifecycle import Approve, CommandName, HostTrigger, apply, replay
+from ordercore.lifecycle.diagram import mermaid
+from ordercore.lifecycle.extend import extend
+from ordercore.lifecycle.machine import CANONICAL, OrderMachine
+from ordercore.lifecycle.soundness import assert_sound, check_soundness
+
+if TYPE_CHECKING:
+    from enum import StrEnum
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md"
+LIFECYCLE_ENUMS: list[type[StrEnum]] = [
+    CommandName,
+    HoldReason,
+    HoldAction,
+    CaseKind,
+    CaseStatus,
+    CaseAction,
+    ReturnCondition,
+    RootCause,
+    ActorKind,
+]
+
+
+def test_the_docs_diagram_matches_the_generated_one() -> None:
+    fenced = re.search(r"```mermaid\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert fenced is not None
+    assert fenced.group(1) == mermaid()
+
+
+def test_the_canonical_machine_is_sound() -> None:
+    assert check_soundness() == ()
+
+
+def test_the_machine_is_one_class_level_machine_without_a_model() -> None:
+    assert CANONICAL.machine is OrderMachine.machine
+    assert OrderMachine.machine.models == []
+
+
+def test_every_status_is_a_state_of_the_machine() -> None:
+    assert set(CANONICAL.states) == {s.value for s in OrderStatus}
+
+
+@pytest.mark.parametrize("enum", LIFECYCLE_ENUMS, ids=lambda e: e.__name__)
+def test_every_lifecycle_enum_value_has_english_and_chinese_labels(enum: type[StrEnum]) -> None:
+    for member in enum:
+        assert label(member)
+        assert label(member, "zh")
+
+
+def test_every_event_type_is_a_past_tense_class_name() -> None:
+    assert all(re.search(r"ed$", cls.__name__) for cls in event_types().values())
+
+
+def _acme() -> object:
+    return extend(
+        sub_states={"credit_check": OrderStatus.UNDER_REVIEW},
+        triggers=[("begin_credit_check", "under_review", "credit_check")],
+        name="acme",
+    )
+
+
+def test_an_extended_spec_moves_between_sub_states() -> None:
+    spec = extend(
+        sub_states={"credit_check": OrderStatus.UNDER_REVIEW},
+        triggers=[("begin_credit_check", "under_review", "credit_check")],
+    )
+    trail = Trail().to_review()
+    order, events = apply(
+        trail.order, HostTrigger(trigger="begin_credit_check"), at=AT, actor=CLERK, spec=spec
+    )
+    assert (order.status, order.sub_status) == (OrderStatus.UNDER_REVIEW, "credit_check")
+    approved, more = apply(
+        order, Approve(verdict=Verdict("SO-1", order.version)), at=AT, actor=CLERK, spec=spec
+    )
+    assert (approved.status, approved.sub_status) == (OrderStatus.APPROVED, None)
+    assert replay([*trail.events, *events, *more]) == approved
+
+
+def test_an_extended_spec_runs_host_guards() -> None:
+    def four_eyes(_order: object, _command: object, _context: object) -> str | None:
+        return "a second approver is needed"
+
+    spec = extend(guards={"approve": [four_eyes]})
+    trail = Trail().to_review()
+    with pytest.raises(GuardRejected, match="four_eyes refused"):
+        apply(
+            trail.order,
+            Approve(verdict=Verdict("SO-1", trail.order.version)),
+            at=AT,
+            actor=CLERK,
+            spec=spec,
+        )
+
+
+def test_an_unreachable_sub_state_is_unsound() -> None:
+    with pytest.raises(UnsoundMachine, match="legal_check is unreachable"):
+        extend(sub_states={"legal_check": OrderStatus.UNDER_REVIEW})
+
+
+def test_a_host_trigger_may_not_cross_canonical_statuses() -> None:
+    with pytest.raises(ConfigurationError, match="within one canonical status"):
+        extend(triggers=[("skip", "draft", "approved")])
+
+
+def test_the_extended_spec_is_checked_by_the_same_soundness_check() -> None:
+    assert_sound(_acme())  # type: ignore[arg-type]

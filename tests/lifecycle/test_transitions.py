@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from _lifecycle_support import AT, CLERK, Trail, Verdict
+from _support import make_order
+from ordercore import GuardRejected, InvalidTransition, LedgerViolation, OrderStatus
+from ordercore.events import Actor
+from ordercore.holds import HoldReason
+from ordercore.lifecycle import (
+    Allocate,
+    AmendOrder,
+    Approve,
+    Archive,
+    Cancel,
+    Close,
+    Deliver,
+    Expire,
+    Invoice,
+    Pack,
+    PlaceHold,
+    RecordPayment,
+    RecordRiskAssessment,
+    Reject,
+    ReleaseHold,
+    Ship,
+    ShortClose,
+    StartReview,
+    Submit,
+    WaiveFeedback,
+    allowed_commands,
+    apply,
+)
+from ordercore.lifecycle.commands import HostTrigger
+from ordercore.lifecycle.guards import LifecyclePolicy
+
+
+def test_submit_moves_draft_to_submitted() -> None:
+    trail = Trail()
+    trail.do(Submit())
+    assert trail.order.status is OrderStatus.SUBMITTED
+
+
+def test_every_accepted_command_bumps_the_version_once() -> None:
+    trail = Trail()
+    trail.do(Submit())
+    assert trail.order.version == 1
+
+
+def test_start_review_moves_submitted_to_under_review() -> None:
+    assert Trail().to_review().order.status is OrderStatus.UNDER_REVIEW
+
+
+def test_approve_with_a_passing_verdict_approves() -> None:
+    assert Trail().to_approved().order.status is OrderStatus.APPROVED
+
+
+def test_approve_refuses_a_failed_verdict() -> None:
+    trail = Trail().to_review()
+    verdict = Verdict("SO-1", trail.order.version, passed=False, failure_reasons=("credit",))
+    with pytest.raises(GuardRejected, match="did not pass: credit"):
+        trail.do(Approve(verdict=verdict))
+
+
+def test_approve_refuses_a_verdict_for_another_order() -> None:
+    trail = Trail().to_review()
+    with pytest.raises(GuardRejected, match="for order SO-2"):
+        trail.do(Approve(verdict=Verdict("SO-2", trail.order.version)))
+
+
+def test_approve_refuses_a_verdict_for_another_version() -> None:
+    trail = Trail().to_review()
+    with pytest.raises(GuardRejected, match="version 1 but the order is at version 2"):
+        trail.do(Approve(verdict=Verdict("SO-1", 1)))
+
+
+def test_reject_needs_a_reason() -> None:
+    trail = Trail().to_review()
+    with pytest.raises(GuardRejected, match="needs a reason"):
+        trail.do(Reject())
+
+
+def test_reject_moves_the_order_to_rejected() -> None:
+    trail = Trail().to_review()
+    trail.do(Reject(reason="price below floor"))
+    assert trail.order.status is OrderStatus.REJECTED
+
+
+def test_cannot_ship_before_approval() -> None:
+    trail = Trail().to_review()
+    with pytest.raises(InvalidTransition) as caught:
+        trail.do(Ship(line_id="1", quantity=Decimal(1)))
+    assert caught.value.command == "ship"
+    assert caught.value.status == "under_review"
+    assert "approve" in caught.value.allowed
+
+
+def test_invalid_transition_message_names_command_status_and_allowed() -> None:
+    with pytest.raises(
+        InvalidTransition, match=r"cannot close order SO-1 in status draft; allowed: submit"
+    ):
+        Trail().do(Close())
+
+
+def test_a_refused_command_leaves_the_order_unchanged() -> None:
+    trail = Trail()
+    before = trail.order
+    with pytest.raises(InvalidTransition):
+        trail.do(Close())
+    assert trail.order is before
+    assert trail.order == make_order()
+
+
+def test_allowed_commands_answers_without_raising() -> None:
+    assert allowed_commands(make_order())[0] == "submit"
+
+
+def test_derived_triggers_cannot_be_sent() -> None:
+    trail = Trail().to_approved()
+    with pytest.raises(InvalidTransition):
+        trail.do(HostTrigger(trigger="start_fulfilment"))
+
+
+def test_the_first_allocation_starts_fulfilment() -> None:
+    trail = Trail().to_approved()
+    events = trail.do(Allocate(line_id="1", quantity=Decimal(3)))
+    assert [e.type for e in events] == ["quantity_allocated", "fulfilment_started"]
+    assert trail.order.status is OrderStatus.IN_FULFILMENT
+
+
+def test_shipping_needs_allocation() -> None:
+    trail = Trail().to_approved()
+    trail.do(Allocate(line_id="1", quantity=Decimal(2)))
+    with pytest.raises(GuardRejected, match="needs allocation"):
+        trail.do(Ship(line_id="1", quantity=Decimal(3)))
+
+
+def test_packing_more_than_allocated_is_a_ledger_violation() -> None:
+    trail = Trail().to_approved()
+    trail.do(Allocate(line_id="1", quantity=Decimal(2)))
+    with pytest.raises(LedgerViolation, match="more than allocated"):
+        trail.do(Pack(line_id="1", quantity=Decimal(3)))
+
+
+def test_a_float_quantity_is_refused_by_a_guard() -> None:
+    trail = Trail().to_approved()
+    with pytest.raises(GuardRejected, match="finite Decimal"):
+        trail.do(Allocate(line_id="1", quantity=2.5))  # type: ignore[arg-type]
+
+
+def test_an_unknown_line_is_refused_with_the_known_ones() -> None:
+    trail = Trail().to_approved()
+    with pytest.raises(GuardRejected, match="lines: 1, 2"):
+        trail.do(Allocate(line_id="9", quantity=Decimal(1)))
+
+
+def test_an_order_hold_blocks_shipping() -> None:
+    trail = Trail().to_approved()
+    trail.do(Allocate(line_id="1", quantity=Decimal(2)))
+    trail.do(Pack(line_id="1", quantity=Decimal(2)))
+    trail.do(PlaceHold(hold_id="H", hold_reason=HoldReason.ADDRESS))
+    with pytest.raises(GuardRejected, match="hold H"):
+        trail.do(Ship(line_id="1", quantity=Decimal(2)))
+
+
+def test_a_line_hold_does_not_block_other_lines() -> None:
+    trail = Trail().to_approved()
+    trail.do(PlaceHold(hold_id="H", hold_reason=HoldReason.STOCK, line_ids=("1",)))
+    trail.do(Allocate(line_id="2", quantity=Decimal(2)))
+    assert trail.order.line("2").ledger.allocated == 2
+
+
+def test_a_risk_hold_blocks_approval() -> None:
+    trail = Trail().to_review()
+    order, _ = apply(
+        trail.order,
+        PlaceHold(hold_id="R", hold_reason=HoldReason.RISK),
+        at=AT,
+        actor=Actor.system("risk"),
+    )
+    with pytest.raises(GuardRejected, match="blocks approve"):
+        apply(order, Approve(verdict=Verdict("SO-1", order.version)), at=AT, actor=CLERK)
+
+
+def test_several_holds_can_be_active() -> None:
+    trail = Trail()
+    trail.do(PlaceHold(hold_id="A", hold_reason=HoldReason.CREDIT))
+    trail.do(PlaceHold(hold_id="B", hold_reason=HoldReason.QUALITY))
+    assert len(trail.order.active_holds) == 2
+
+
+def test_releasing_an_unknown_hold_lists_the_active_ones() -> None:
+    trail = Trail()
+    trail.do(PlaceHold(hold_id="A", hold_reason=HoldReason.CREDIT))
+    with pytest.raises(GuardRejected, match="active holds: A"):
+        trail.do(ReleaseHold(hold_id="Z"))
+
+
+def test_a_released_hold_records_who_and_when() -> None:
+    trail = Trail()
+    trail.do(PlaceHold(hold_id="A", hold_reason=HoldReason.CREDIT))
+    trail.do(ReleaseHold(hold_id="A"))
+    assert trail.order.holds[0].released_by == "user:li.wei"
+
+
+def test_risk_assessment_adds_to_the_trail_without_changing_the_order() -> None:
+    trail = Trail()
+    before = trail.order
+    events = trail.do(
+        RecordRiskAssessment(score=80, level="high", recommendation="hold", policy_version="v1")
+    )
+    assert events[0].type == "risk_assessed"
+    assert trail.order == before
+
+
+def test_risk_score_out_of_range_is_refused() -> None:
+    with pytest.raises(GuardRejected, match="0 to 100"):
+        Trail().do(
+            RecordRiskAssessment(score=101, level="x", recommendation="x", policy_version="1")
+        )
+
+
+def test_cancel_before_shipping_cancels() -> None:
+    trail = Trail().to_approved()
+    trail.do(Cancel(reason="customer"))
+    assert trail.order.status is OrderStatus.CANCELLED
+
+
+def test_cancel_after_shipping_is_refused() -> None:
+    trail = Trail().to_approved().ship_line("1", 2)
+    with pytest.raises(GuardRejected, match="short-close"):
+        trail.do(Cancel())
+
+
+def test_short_close_of_the_undelivered_rest_fulfils_the_order() -> None:
+    trail = Trail().to_approved().deliver_line("1", 10).deliver_line("2", 6)
+    trail.do(ShortClose(line_id="2", quantity=Decimal(4)))
+    assert trail.order.status is OrderStatus.FULFILLED
+
+
+def test_short_close_of_everything_is_refused() -> None:
+    trail = Trail().to_approved()
+    trail.do(ShortClose(line_id="1", quantity=Decimal(10)))
+    with pytest.raises(GuardRejected, match="cancel the order instead"):
+        trail.do(ShortClose(line_id="2", quantity=Decimal(10)))
+
+
+def test_expire_before_the_limit_is_refused() -> None:
+    with pytest.raises(GuardRejected, match="may expire from"):
+        Trail().do(Expire())
+
+
+def test_expire_after_the_limit_expires() -> None:
+    order, _ = apply(
+        make_order(),
+        Expire(),
+        at=AT,
+        actor=Actor.system("scheduler"),
+        policy=LifecyclePolicy(review_expiry=AT - make_order().received_at),
+    )
+    assert order.status is OrderStatus.EXPIRED
+
+
+def test_amending_down_keeps_the_approval() -> None:
+    trail = Trail().to_approved()
+    trail.do(AmendOrder(quantities=(("1", Decimal(5)),)))
+    assert trail.order.status is OrderStatus.APPROVED
+
+
+def test_amending_below_the_shipped_quantity_is_refused() -> None:
+    trail = Trail().to_approved().ship_line("1", 6)
+    with pytest.raises(GuardRejected, match="unfulfilled part"):
+        trail.do(AmendOrder(quantities=(("1", Decimal(5)),)))
+
+
+def test_closing_needs_settlement_feedback_and_no_open_case() -> None:
+    trail = Trail().to_approved().deliver_line("1", 10).deliver_line("2", 10)
+    with pytest.raises(GuardRejected, match=r"invoiced 0 of 10.*feedback"):
+        trail.do(Close())
+
+
+def test_settled_order_with_waived_feedback_closes_and_archives() -> None:
+    trail = Trail().to_approved().deliver_line("1", 10).deliver_line("2", 10)
+    for line_id in ("1", "2"):
+        trail.do(Invoice(line_id=line_id, quantity=Decimal(10)))
+        trail.do(RecordPayment(line_id=line_id, quantity=Decimal(10)))
+    trail.do(WaiveFeedback(reason="framework contract"))
+    trail.do(Close())
+    trail.do(Archive())
+    assert (trail.order.status, trail.order.archived) == (OrderStatus.CLOSED, True)
+
+
+def test_an_archived_order_allows_nothing() -> None:
+    trail = Trail().to_review()
+    trail.do(Reject(reason="x"))
+    trail.do(Archive())
+    assert allowed_commands(trail.order) == ()
+    with pytest.raises(InvalidTransition, match="archived"):
+        trail.do(Archive())
+
+
+def test_a_naive_timestamp_is_refused() -> None:
+    with pytest.raises(GuardRejected, match="timezone-aware"):
+        apply(make_order(), Submit(), at=AT.replace(tzinfo=None), actor=CLERK)
+
+
+def test_start_review_from_draft_is_refused() -> None:
+    with pytest.raises(InvalidTransition):
+        Trail().do(StartReview())
+
+
+def test_deliver_more_than_shipped_is_a_ledger_violation() -> None:
+    trail = Trail().to_approved().ship_line("1", 2)
+    with pytest.raises(LedgerViolation):
+        trail.do(Deliver(line_id="1", quantity=Decimal(3)))
