@@ -3,10 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from _support import make_line
 from ordercore import LedgerField, LedgerViolation, LineLedger
-from ordercore.ledger import Dimension, check_ledger, combine_progress
+from ordercore.ledger import Dimension, check_ledger, check_movement, combine_progress
 from ordercore.status import Progress
 
 TEN = Decimal(10)
@@ -137,3 +139,35 @@ def test_returns_progress_is_measured_against_delivered_quantity() -> None:
     line = make_line(quantity=TEN, ledger=ledger)
     assert line.progress(Dimension.RETURNS) is Progress.FULL
     assert line.progress(Dimension.FULFILMENT) is Progress.PARTIAL
+
+
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(list(LedgerField)), st.integers(min_value=-4, max_value=6)),
+        max_size=40,
+    ),
+    tolerance=st.sampled_from(["0", "0.1", "0.5"]),
+)
+def test_the_targeted_movement_check_agrees_with_the_full_check(
+    moves: list[tuple[LedgerField, int]], tolerance: str
+) -> None:
+    ledger = LineLedger()
+    for field, delta in moves:
+        values = ledger.__dict__.copy()
+        values[field.value] += Decimal(delta)
+        candidate = LineLedger.model_construct(**values)
+        try:
+            check_ledger(candidate, ordered=TEN, tolerance=Decimal(tolerance))
+        except LedgerViolation:
+            full_ok = False
+        else:
+            full_ok = True
+        try:
+            check_movement(candidate, field.value, ordered=TEN, tolerance=Decimal(tolerance))
+        except LedgerViolation:
+            targeted_ok = False
+        else:
+            targeted_ok = True
+        assert targeted_ok == full_ok, (field, delta, ledger)
+        if full_ok:
+            ledger = candidate

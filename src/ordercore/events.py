@@ -328,7 +328,7 @@ class HoldReleased(OrderEvent):
 
 
 class RiskAssessed(OrderEvent):
-    """A risk assessment was recorded in the trail (the order itself does not change)."""
+    """A risk assessment was recorded in the trail (only the order's version moves)."""
 
     type: Literal["risk_assessed"] = "risk_assessed"
     score: Annotated[int, Field(ge=0, le=100)]

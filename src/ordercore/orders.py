@@ -267,6 +267,8 @@ class Order(Entity):
         status: The primary status (moved by the lifecycle only).
         version: Bumped by every change; repositories use it for optimistic concurrency.
         archived: Set when a closed, cancelled, rejected or expired order is archived.
+        content_version: The version at which amount, quantities, dates or lines last
+            changed (set by the lifecycle); a review of an earlier version cannot approve.
         sub_status: A host-defined sub-state of `status` (see `ordercore.lifecycle.extend`);
             `None` for the canonical machine.
         holds: Every hold ever placed, released ones included (see `active_holds`).
@@ -293,6 +295,7 @@ class Order(Entity):
     status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
     version: Annotated[int, Field(ge=0)] = 0
     archived: bool = False
+    content_version: Annotated[int, Field(ge=0)] = 0
     sub_status: ShortText | None = None
     holds: tuple[Hold, ...] = Field(default=(), strict=False)
     cases: tuple[AfterSalesCase, ...] = Field(default=(), strict=False)
@@ -300,6 +303,10 @@ class Order(Entity):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if self.content_version > self.version:
+            raise ValueError(
+                f"content_version {self.content_version} is ahead of version {self.version}"
+            )
         self._check_records()
         seen: set[str] = set()
         for index, line in enumerate(self.lines):

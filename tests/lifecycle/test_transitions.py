@@ -70,10 +70,27 @@ def test_approve_refuses_a_verdict_for_another_order() -> None:
         trail.do(Approve(verdict=Verdict("SO-2", trail.order.version)))
 
 
-def test_approve_refuses_a_verdict_for_another_version() -> None:
+def test_approve_refuses_a_verdict_for_a_version_the_order_has_not_reached() -> None:
     trail = Trail().to_review()
-    with pytest.raises(GuardRejected, match="version 1 but the order is at version 2"):
-        trail.do(Approve(verdict=Verdict("SO-1", 1)))
+    with pytest.raises(GuardRejected, match="version 9 but the order is only at version 2"):
+        trail.do(Approve(verdict=Verdict("SO-1", 9)))
+
+
+def test_approve_accepts_a_review_made_before_review_started() -> None:
+    trail = Trail()
+    trail.do(Submit())
+    verdict = Verdict("SO-1", trail.order.version)
+    trail.do(StartReview())
+    trail.do(Approve(verdict=verdict))
+    assert trail.order.status is OrderStatus.APPROVED
+
+
+def test_approve_refuses_a_review_made_before_the_content_was_amended() -> None:
+    trail = Trail().to_approved()
+    stale = Verdict("SO-1", trail.order.version)
+    trail.do(AmendOrder(quantities=(("2", Decimal(40)),), reason="customer call"))
+    with pytest.raises(GuardRejected, match="content changed at version"):
+        trail.do(Approve(verdict=stale))
 
 
 def test_reject_needs_a_reason() -> None:
@@ -205,14 +222,14 @@ def test_a_released_hold_records_who_and_when() -> None:
     assert trail.order.holds[0].released_by == "user:li.wei"
 
 
-def test_risk_assessment_adds_to_the_trail_without_changing_the_order() -> None:
+def test_risk_assessment_adds_to_the_trail_changing_only_the_version() -> None:
     trail = Trail()
     before = trail.order
     events = trail.do(
         RecordRiskAssessment(score=80, level="high", recommendation="hold", policy_version="v1")
     )
     assert events[0].type == "risk_assessed"
-    assert trail.order == before
+    assert trail.order == before.model_copy(update={"version": before.version + 1})
 
 
 def test_risk_score_out_of_range_is_refused() -> None:

@@ -481,7 +481,7 @@ def apply(
             refusal = guard(order, command, context)
             if refusal is not None:
                 raise GuardRejected(name, guard.__name__, [refusal], order.order_id)
-    version = order.version if name == CommandName.RECORD_RISK_ASSESSMENT else order.version + 1
+    version = order.version + 1
     emit = _Emitter(order, command, at, actor, version, ids)
     decide = _DECIDERS.get(name)
     if decide is None:

@@ -200,16 +200,27 @@ def _earliest_date(order: Order) -> datetime | None:
 
 
 def review_passed(order: Order, command: Command, _: GuardContext) -> str | None:
-    """Approval needs a passing review result for this order at its current version."""
+    """Approval needs a passing review of this order's current content.
+
+    The verdict's `order_version` must be at least the order's `content_version` (the last
+    change to amount, quantities, dates or lines) and not ahead of the order. Holds, starting
+    review and recorded risk assessments move the version but not the content, so a review
+    made before them still approves.
+    """
     verdict = command.verdict if isinstance(command, Approve) else None
     if not isinstance(verdict, ReviewVerdict):
         return "approval needs a review result (an object with order_id, order_version, passed)"
     if verdict.order_id != order.order_id:
         return f"the review result is for order {verdict.order_id}, not {order.order_id}"
-    if verdict.order_version != order.version:
+    if verdict.order_version > order.version:
         return (
-            f"the review result is for version {verdict.order_version} but the order is at "
-            f"version {order.version}; review the current version again"
+            f"the review result is for version {verdict.order_version} but the order is only "
+            f"at version {order.version}"
+        )
+    if verdict.order_version < order.content_version:
+        return (
+            f"the review result is for version {verdict.order_version} but the order's "
+            f"content changed at version {order.content_version}; review it again"
         )
     if not verdict.passed:
         reasons = ", ".join(verdict.failure_reasons) or "no reason given"

@@ -70,7 +70,7 @@ from ordercore.events import (
     SubStatusChanged,
     _LineMovement,
 )
-from ordercore.ledger import LedgerField, LineLedger, check_ledger
+from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
 from ordercore.status import OrderStatus
 
@@ -116,8 +116,12 @@ def _move(line: OrderLine, field: LedgerField, delta: Decimal) -> OrderLine:
     values = line.ledger.__dict__.copy()
     values[field.value] += delta
     ledger = construct(LineLedger, values)
-    check_ledger(
-        ledger, ordered=line.quantity, tolerance=line.over_delivery_tolerance, line_id=line.line_id
+    check_movement(
+        ledger,
+        field.value,
+        ordered=line.quantity,
+        tolerance=line.over_delivery_tolerance,
+        line_id=line.line_id,
     )
     return replace(line, {"ledger": ledger})
 
@@ -158,7 +162,11 @@ def _amended(order: Order, event: OrderEvent) -> Order:
         else line
         for line in order.lines
     )
-    changes: dict[str, Any] = {"lines": lines + event.new_lines, "version": event.order_version}
+    changes: dict[str, Any] = {
+        "lines": lines + event.new_lines,
+        "version": event.order_version,
+        "content_version": event.order_version,
+    }
     if event.requested_delivery_at is not None:
         changes["requested_delivery_at"] = event.requested_delivery_at
     return replace(order, changes)
@@ -254,8 +262,10 @@ def _sub_status(order: Order, event: OrderEvent) -> Order:
     return replace(order, {"sub_status": event.sub_status, "version": event.order_version})
 
 
-def _trail_only(order: Order, _: OrderEvent) -> Order:
-    return order
+def _trail_only(order: Order, event: OrderEvent) -> Order:
+    # Nothing on the order changes, but the trail grew: the version moves like any change,
+    # so a repository's optimistic check also guards the append of this event.
+    return replace(order, {"version": event.order_version})
 
 
 _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], Order]]] = {
