@@ -239,3 +239,10 @@ def test_too_many_lines_are_refused() -> None:
     with pytest.raises(pydantic.ValidationError) as caught:
         make_order(lines=lines)
     assert _locations(caught.value) == [("lines",)]
+
+
+def test_rich_display_of_an_order_escapes_every_value() -> None:
+    html = make_order(customer={"customer_id": "C-1", "name": "<script>x</script>"})._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "SO-1" in html

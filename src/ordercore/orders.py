@@ -37,6 +37,7 @@ from typing import Annotated, Final, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from ordercore import _html
 from ordercore._base import (
     EXACT,
     MAX_QUANTITY,
@@ -360,6 +361,40 @@ class Order(Entity):
     def open_cases(self) -> tuple[AfterSalesCase, ...]:
         """The after-sales cases not yet finished."""
         return tuple(case for case in self.cases if case.is_open)
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: header, totals, progress and lines with their ledger."""
+        header = _html.definition_list(
+            [
+                ("order", self.order_id),
+                ("customer", f"{self.customer.name} ({self.customer.customer_id})"),
+                ("channel", self.channel.value),
+                ("status", f"{self.status.value} (v{self.version})"),
+                ("received", self.received_at.isoformat()),
+                ("total", f"{self.total} (net {self.net_total}, tax {self.tax_total})"),
+                (
+                    "progress",
+                    ", ".join(f"{d.value}: {p.value}" for d, p in self.dimensions.items()),
+                ),
+                ("active holds", ", ".join(h.reason.value for h in self.active_holds) or "none"),
+            ]
+        )
+        shown = ("allocated", "shipped", "delivered", "returned", "invoiced", "paid")
+        lines = _html.table(
+            ["line", "sku", "quantity", "unit price", "net", *shown],
+            [
+                (
+                    line.line_id,
+                    line.sku,
+                    f"{line.quantity} {line.uom}",
+                    line.unit_price,
+                    line.net_amount,
+                    *(line.ledger.__dict__[name] for name in shown),
+                )
+                for line in self.lines
+            ],
+        )
+        return header + lines
 
     def line(self, line_id: str) -> OrderLine:
         """Return the line with this id.
