@@ -1,5 +1,73 @@
-"""kpi."""
+"""KPIs and monitoring over data frames (pandas, polars, DuckDB) through narwhals.
+
+Importing this package imports narwhals (and the frame libraries only when you pass their
+frames). Start with [`monthly_report`][ordercore.kpi.report.monthly_report]; every KPI function
+returns a [`KpiResult`][ordercore.kpi.result.KpiResult].
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ordercore.kpi.accuracy import (
+    ErrorType,
+    backorder_rate,
+    errors_by_staff,
+    order_accuracy,
+    perfect_order,
+    perfect_order_multiplicative,
+    return_rate,
+)
+from ordercore.kpi.check import check_frame, frame_problems, map_columns
+from ordercore.kpi.convert import events_frame, lines_frame, orders_frame
+from ordercore.kpi.cost import cost_per_order
+from ordercore.kpi.fill import fill_rate
+from ordercore.kpi.monitor import (
+    DeliveryWithoutProof,
+    HoldTooLong,
+    PastDueNotShipped,
+    Severity,
+    StuckInStatus,
+    alerts,
+)
+from ordercore.kpi.otif import otif
+from ordercore.kpi.policies import OtifPolicy
+from ordercore.kpi.report import MonthlyReport, monthly_report, staff_ranking
+from ordercore.kpi.result import Interval, KpiResult, KpiStatus
+from ordercore.kpi.satisfaction import survey_score
+from ordercore.kpi.speed import cycle_time, stage_durations
+from ordercore.kpi.synthetic import generate
+
+__all__ = [
+    "DeliveryWithoutProof",
+    "ErrorType",
+    "HoldTooLong",
+    "Interval",
+    "KpiResult",
+    "KpiStatus",
+    "MonthlyReport",
+    "OtifPolicy",
+    "PastDueNotShipped",
+    "Severity",
+    "StuckInStatus",
+    "alerts",
+    "backorder_rate",
+    "check_frame",
+    "cost_per_order",
+    "cycle_time",
+    "errors_by_staff",
+    "events_frame",
+    "fill_rate",
+    "frame_problems",
+    "generate",
+    "lines_frame",
+    "map_columns",
+    "monthly_report",
+    "order_accuracy",
+    "orders_frame",
+    "otif",
+    "perfect_order",
+    "perfect_order_multiplicative",
+    "return_rate",
+    "staff_ranking",
+    "stage_durations",
+    "survey_score",
+]

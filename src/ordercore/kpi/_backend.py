@@ -1,0 +1,236 @@
+"""The one place that knows which data frame library it is talking to.
+
+Every KPI is written once against `narwhals.stable.v2`; the few operations narwhals cannot
+express on every backend are done here, natively, per backend:
+
+* timestamps become float epoch seconds (UTC), so durations are plain subtraction
+  (narwhals has no portable duration-to-hours expression: DuckDB and Spark lack parts of it);
+* the local calendar day and month of a timestamp in a declared IANA time zone (DuckDB keeps
+  the time zone in the connection, so narwhals refuses to convert it);
+* small lookup frames (business-day ordinals, labels) built in the caller's library;
+* booleans are summed after a cast to Int64 (PySpark refuses a boolean sum);
+* quantiles use one interpolation, ``linear`` (type 7), on every backend.
+
+Supported: pandas, polars (eager and lazy) and DuckDB relations. PySpark goes here next: one
+more branch in `prepare` and `small_table`, nothing collected to the driver.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import narwhals.stable.v2 as nw
+
+from ordercore.errors import ConfigurationError, UnsupportedBackend
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+SUPPORTED: Final = ("pandas", "polars", "duckdb")
+"""The data frame libraries ordercore.kpi accepts."""
+
+DAY_SUFFIX: Final = "__day"
+MONTH_SUFFIX: Final = "__month"
+_SECONDS_PER_HOUR: Final = 3600.0
+
+
+def backend_of(native: Any) -> str:
+    """Name the library of a native frame, or raise `UnsupportedBackend` listing the others."""
+    try:
+        frame = nw.from_native(native)
+    except TypeError:
+        raise UnsupportedBackend(native, SUPPORTED) from None
+    name = str(frame.implementation.value if hasattr(frame, "implementation") else "")
+    if name not in SUPPORTED:
+        raise UnsupportedBackend(native, SUPPORTED)
+    return name
+
+
+def check_zone(tz: str) -> str:
+    """Return `tz` if it is a known IANA time zone name."""
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigurationError(
+            f"unknown time zone {tz!r}; give an IANA name such as 'Asia/Shanghai' or 'UTC'",
+            component="kpi",
+        ) from None
+    if not tz.replace("/", "").replace("_", "").replace("-", "").replace("+", "").isalnum():
+        raise ConfigurationError(f"unsupported time zone name {tz!r}", component="kpi")
+    return tz
+
+
+def lazy(native: Any) -> nw.LazyFrame[Any]:
+    """Wrap any supported native frame as a narwhals LazyFrame."""
+    backend_of(native)
+    frame = nw.from_native(native)
+    result: nw.LazyFrame[Any] = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    return result
+
+
+def prepare(
+    native: Any, timestamps: Iterable[str], tz: str, local: Iterable[str] = ()
+) -> nw.LazyFrame[Any]:
+    """Turn timestamp columns into epoch seconds and add local day/month columns.
+
+    Args:
+        native: A pandas, polars or DuckDB frame.
+        timestamps: Timezone-aware columns to turn into float epoch seconds (UTC).
+        tz: The IANA zone in which local days and months are taken.
+        local: Columns that also get ``<col>__day`` (days since 1970-01-01 of the local
+            date) and ``<col>__month`` (``year * 100 + month`` of the local date).
+    """
+    backend = backend_of(native)
+    check_zone(tz)
+    schema = nw.from_native(native).collect_schema()
+    stamps = [c for c in timestamps if c in schema]
+    locals_ = [c for c in local if c in schema]
+    if backend == "pandas":
+        result: nw.LazyFrame[Any] = nw.from_native(
+            _prepare_pandas(native, stamps, tz, locals_)
+        ).lazy()
+        return result
+    if backend == "duckdb":
+        relation: nw.LazyFrame[Any] = nw.from_native(_prepare_duckdb(native, stamps, tz, locals_))
+        return relation
+    return lazy(_prepare_polars(native, stamps, tz, locals_))
+
+
+def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+    import pandas as pd  # noqa: PLC0415 - only when a pandas frame is passed
+
+    epoch = pd.Timestamp(0, tz="UTC")
+    naive_epoch = pd.Timestamp(0)
+    out: dict[str, Any] = {}
+    for column in locals_:
+        local = df[column].dt.tz_convert(tz)
+        out[column + MONTH_SUFFIX] = local.dt.year * 100 + local.dt.month
+        out[column + DAY_SUFFIX] = (local.dt.tz_localize(None) - naive_epoch) // pd.Timedelta(
+            days=1
+        )
+    for column in stamps:
+        out[column] = (df[column] - epoch) / pd.Timedelta(seconds=1)
+    return df.assign(**out)
+
+
+def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+    import polars as pl  # noqa: PLC0415 - only when a polars frame is passed
+
+    exprs = []
+    for column in locals_:
+        local = pl.col(column).dt.convert_time_zone(tz)
+        exprs.append(
+            (local.dt.year().cast(pl.Int64) * 100 + local.dt.month().cast(pl.Int64)).alias(
+                column + MONTH_SUFFIX
+            )
+        )
+        exprs.append(
+            local.dt.replace_time_zone(None).dt.epoch("d").cast(pl.Int64).alias(column + DAY_SUFFIX)
+        )
+    exprs.extend((pl.col(c).dt.epoch("us") / 1e6).alias(c) for c in stamps)
+    return df.with_columns(exprs)
+
+
+def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+    parts = []
+    for column in rel.columns:
+        quoted = '"' + column.replace('"', '""') + '"'
+        if column in stamps:
+            parts.append(f"epoch_us({quoted}) / 1e6 AS {quoted}")
+        else:
+            parts.append(quoted)
+        if column in locals_:
+            local = f"timezone('{tz}', {quoted})"
+            month = '"' + column + MONTH_SUFFIX + '"'
+            day = '"' + column + DAY_SUFFIX + '"'
+            parts.append(f"year({local}) * 100 + month({local}) AS {month}")
+            parts.append(f"datediff('day', DATE '1970-01-01', CAST({local} AS DATE)) AS {day}")
+    return rel.project(", ".join(parts))
+
+
+def small_table(like: Any, columns: Mapping[str, Sequence[Any]]) -> nw.LazyFrame[Any]:
+    """Build a small lookup frame in the same library (and DuckDB connection) as `like`."""
+    backend = backend_of(like)
+    data = {k: list(v) for k, v in columns.items()}
+    if backend == "pandas":
+        import pandas as pd  # noqa: PLC0415
+
+        return nw.from_native(pd.DataFrame(data)).lazy()
+    if backend == "polars":
+        import polars as pl  # noqa: PLC0415
+
+        return nw.from_native(pl.DataFrame(data)).lazy()
+    values: nw.LazyFrame[Any] = nw.from_native(_duckdb_values(like, data))
+    return values
+
+
+def _duckdb_values(rel: Any, data: Mapping[str, Sequence[Any]]) -> Any:
+    # A relation does not expose its connection, but `query` runs SQL on it, so the lookup
+    # table lives in the same connection and can be joined.
+    names = list(data)
+    if not names or not data[names[0]]:
+        raise ConfigurationError("a lookup table needs at least one row", component="kpi")
+    rows_sql = ", ".join(
+        "(" + ", ".join(_sql_literal(data[n][i]) for n in names) + ")"
+        for i in range(len(data[names[0]]))
+    )
+    cols = ", ".join('"' + n + '"' for n in names)
+    sql = f"SELECT * FROM (VALUES {rows_sql}) AS t({cols})"  # noqa: S608 - every literal goes through _sql_literal
+    return rel.query("_ordercore_like", sql)
+
+
+def _sql_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def mark(
+    lf: nw.LazyFrame[Any], flags: nw.LazyFrame[Any], key: str, names: Sequence[str], like: object
+) -> nw.LazyFrame[Any]:
+    """Add 0/1 columns `names` from `flags` (one row per `key`), 0 where `key` is absent.
+
+    pandas is eager, so the (small) flag frame is already in memory and a hash membership
+    test is about twice as fast as a merge; lazy backends join, so nothing is collected.
+    """
+    if backend_of(like) == "pandas":
+        table = flags.collect()
+        columns = {}
+        for name in names:
+            ids = table.filter(nw.col(name) == 1).get_column(key).to_list()
+            columns[name] = flag(nw.col(key).is_in(ids))
+        return lf.with_columns(**columns)
+    joined = lf.join(flags.select(key, *names), on=key, how="left")
+    return joined.with_columns(*[nw.col(n).fill_null(0).cast(nw.Int64) for n in names])
+
+
+def hours(end: str, start: str) -> nw.Expr:
+    """Hours between two prepared (epoch-seconds) columns."""
+    return (nw.col(end) - nw.col(start)) / _SECONDS_PER_HOUR
+
+
+def flag(expr: nw.Expr) -> nw.Expr:
+    """A boolean expression with null read as False, as Int64 0/1 ready to be summed."""
+    return expr.fill_null(value=False).cast(nw.Int64)
+
+
+def quantile(column: str, q: float) -> nw.Expr:
+    """The linear-interpolation quantile (type 7), the same on every backend."""
+    return nw.col(column).quantile(q, interpolation="linear")
+
+
+def rows(frame: nw.LazyFrame[Any]) -> list[dict[str, Any]]:
+    """Collect a small, already aggregated frame as rows (the only collect in ordercore.kpi)."""
+    return list(frame.collect().rows(named=True))
+
+
+def to_caller(frame: nw.LazyFrame[Any], like: Any) -> Any:
+    """Return a result frame in the caller's library: eager if they passed an eager frame."""
+    if isinstance(nw.from_native(like), nw.DataFrame):
+        backend = backend_of(like)
+        native = frame.collect(backend=backend).to_native()  # type: ignore[arg-type]
+        return native.reset_index(drop=True) if backend == "pandas" else native
+    return frame.to_native()

@@ -1,0 +1,124 @@
+"""Customer satisfaction: CSAT, NPS and CES with response counts, rates and intervals.
+
+* **CSAT** = responses of 4 or 5 / responses on the 1–5 scale (top-2-box; the mean is *not*
+  CSAT), Wilson interval.
+* **NPS** = %promoters (9–10) − %detractors (0–6; **6 is a detractor**), −100…100, interval from
+  Var = 100²·[p(1−p) + d(1−d) + 2pd]/n.
+* **CES** = mean of the 1–7 answers; details also give the share of 5–7 (Wilson).
+
+Surveys with a null score were sent but not answered: they count in the response rate only.
+Scores outside the kind's scale are excluded as ``out_of_scale``.
+
+Examples:
+    >>> import pandas as pd
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    >>> s = pd.DataFrame({"survey_id": list("abcd"), "kind": "nps", "sent_at": t,
+    ...                   "score": [10.0, 6.0, 9.0, None]})
+    >>> r = survey_score(s, "nps")
+    >>> round(r.value, 2), r.denominator, r.details["response_rate"]
+    (33.33, 3.0, 0.75)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import narwhals.stable.v2 as nw
+
+from ordercore.kpi import _backend, _common
+from ordercore.kpi.result import (
+    Interval,
+    KpiResult,
+    KpiStatus,
+    nps_interval,
+    proportion,
+    wilson_interval,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["SCALES", "survey_score"]
+
+SCALES: dict[str, tuple[float, float]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+"""The answer scale (inclusive) of each survey kind."""
+
+
+def survey_score(
+    surveys: object,
+    kind: Literal["csat", "nps", "ces"],
+    *,
+    tz: str = "UTC",
+    period: str | None = None,
+    where: Mapping[str, object] | None = None,
+    min_sample: int = 30,
+) -> KpiResult:
+    """CSAT, NPS or CES over the surveys of one kind (bucketed by ``sent_at``)."""
+    lo, hi = SCALES[kind]
+    lf = _common.load(
+        surveys,
+        "surveys",
+        tz=tz,
+        needed=["score"],
+        period_by="sent_at" if period else None,
+        period=period,
+        where=where,
+    )
+    lf = lf.filter(nw.col("kind") == kind)
+    answered = ~nw.col("score").is_null()
+    in_scale = answered & (nw.col("score") >= lo) & (nw.col("score") <= hi)
+    lf = lf.with_columns(
+        _sent=nw.lit(1),
+        _n=_backend.flag(in_scale),
+        _bad=_backend.flag(answered & ~in_scale),
+        _s=nw.when(in_scale).then(nw.col("score")),
+    ).with_columns(
+        _top=_backend.flag(nw.col("_s") >= 4),  # noqa: PLR2004 - top-2-box of 1..5
+        _pro=_backend.flag(nw.col("_s") >= 9),  # noqa: PLR2004
+        _det=_backend.flag(nw.col("_s") <= 6),  # noqa: PLR2004
+        _easy=_backend.flag(nw.col("_s") >= 5),  # noqa: PLR2004
+    )
+    t = _common.sums(lf, ["_sent", "_n", "_bad", "_top", "_pro", "_det", "_easy", "_s"])
+    n, sent = t["_n"], t["_sent"]
+    details: dict[str, Any] = {
+        "responses": int(n),
+        "sent": int(sent),
+        "response_rate": (n / sent) if sent else None,
+    }
+    fields: dict[str, Any] = {
+        "exclusions": {"out_of_scale": int(t["_bad"]), "no_response": int(sent - n - t["_bad"])},
+        "period": period,
+        "group": dict(where or {}),
+        "details": details,
+        "policy": {"kind": kind, "scale": (lo, hi)},
+    }
+    if kind == "csat":
+        return proportion("csat", t["_top"], n, min_sample=min_sample, **fields)
+    if not n:
+        return KpiResult(
+            kind,
+            None,
+            None,
+            0.0,
+            KpiStatus.NO_DATA,
+            unit="nps" if kind == "nps" else "score",
+            **fields,
+        )
+    status = KpiStatus.OK if n >= min_sample else KpiStatus.INSUFFICIENT_SAMPLE
+    if kind == "nps":
+        low, high = nps_interval(t["_pro"], t["_det"], n)
+        details.update(promoters=int(t["_pro"]), detractors=int(t["_det"]))
+        return KpiResult(
+            "nps",
+            100.0 * (t["_pro"] - t["_det"]) / n,
+            t["_pro"] - t["_det"],
+            n,
+            status,
+            interval=Interval(low, high, "nps-normal"),
+            unit="nps",
+            **fields,
+        )
+    low, high = wilson_interval(t["_easy"], n)
+    details.update(share_5_to_7=t["_easy"] / n, share_interval=(low, high))
+    return KpiResult("ces", t["_s"] / n, t["_s"], n, status, unit="score", **fields)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+
+from _support import make_order
+from ordercore.events import Actor, OrderApproved, QuantityDelivered
+from ordercore.kpi import (
+    check_frame,
+    events_frame,
+    generate,
+    lines_frame,
+    monthly_report,
+    orders_frame,
+    staff_ranking,
+    stage_durations,
+)
+from ordercore.ledger import LineLedger
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+T = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
+
+
+def _events() -> list[object]:
+    actor = Actor.user("li.wei")
+    return [
+        OrderApproved(
+            event_id="e1",
+            order_id="SO-1",
+            order_version=3,
+            at=T,
+            actor=actor,
+            review_version=2,
+            before={"status": "under_review"},
+            after={"status": "approved"},
+        ),
+        QuantityDelivered(
+            event_id="e2",
+            order_id="SO-1",
+            order_version=4,
+            at=T + dt.timedelta(days=2),
+            actor=actor,
+            line_id="1",
+            quantity=Decimal(10),
+        ),
+    ]
+
+
+def test_orders_frame_takes_milestones_from_events() -> None:
+    frame = orders_frame([make_order()], _events())  # type: ignore[arg-type]
+    check_frame(frame, "orders")
+    assert frame.loc[0, "approved_at"] == T
+    assert frame.loc[0, "delivered_at"] == T + dt.timedelta(days=2)
+    assert frame.loc[0, "status_since"] == T
+
+
+def test_lines_frame_carries_the_ledger() -> None:
+    order = make_order()
+    line = order.lines[0].model_copy(update={"ledger": LineLedger(cancelled=Decimal(2))})
+    frame = lines_frame([order.model_copy(update={"lines": (line, order.lines[1])})])
+    check_frame(frame, "lines")
+    assert frame["qty_cancelled"].tolist() == [2.0, 0.0]
+
+
+def test_events_frame_reads_type_status_and_actor() -> None:
+    frame = events_frame(_events())  # type: ignore[arg-type]
+    check_frame(frame, "events")
+    assert frame.loc[0, "event_type"] == "order_approved"
+    assert frame.loc[0, "status_after"] == "approved"
+    assert frame.loc[0, "actor_kind"] == "user"
+
+
+def test_stage_durations_from_converted_events() -> None:
+    stages = {"approval_to_delivery": ("order_approved", "quantity_delivered")}
+    result = stage_durations(events_frame(_events()), stages, as_of=T + dt.timedelta(days=9))  # type: ignore[arg-type]
+    assert result["approval_to_delivery"].value == 48.0
+
+
+def test_monthly_report_flags_small_groups_and_never_reports_zero_for_no_data() -> None:
+    data = generate(400, seed=3, months=2)
+    report = monthly_report(
+        data.orders, surveys=data.surveys, errors=data.errors, as_of=data.as_of, by=["owner_id"]
+    )
+    rows = report.rows()
+    assert {r["status"] for r in rows} >= {"insufficient_sample"}
+    assert all(r["otif_rate"] is None for r in rows if r["counted"] == 0)
+
+
+def test_staff_ranking_shrinks_small_samples_toward_the_team_rate() -> None:
+    data = generate(2000, seed=5, months=2)
+    report = monthly_report(data.orders, as_of=data.as_of, by=["owner_id"])
+    ranking = staff_ranking(report)
+    small = ranking[ranking["n"] < 5]
+    team = sum(r["otif"] for r in report.rows()) / sum(r["counted"] for r in report.rows())
+    for row in small.to_dict("records"):
+        assert abs(row["shrunk_rate"] - team) <= abs((row["raw_rate"] or team) - team)
+    assert ranking["rank"].tolist() == list(range(1, len(ranking) + 1))
+
+
+def test_report_renders_markdown_and_a_plot(tmp_path: Path) -> None:
+    data = generate(500, seed=1, months=2)
+    report = monthly_report(data.orders, surveys=data.surveys, as_of=data.as_of)
+    assert report.to_markdown().startswith("| period |")
+    report.plot().savefig(tmp_path / "trend.png")
+    assert (tmp_path / "trend.png").stat().st_size > 0
+
+
+def test_staff_ranking_needs_a_report_grouped_by_staff() -> None:
+    data = generate(100, seed=1, months=1)
+    with pytest.raises(ValueError, match="owner_id"):
+        staff_ranking(monthly_report(data.orders, as_of=data.as_of))

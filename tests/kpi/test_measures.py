@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from ordercore.errors import FrameSchemaError, UnsupportedBackend
+from ordercore.kpi import (
+    HoldTooLong,
+    KpiStatus,
+    PastDueNotShipped,
+    alerts,
+    check_frame,
+    cost_per_order,
+    cycle_time,
+    fill_rate,
+    map_columns,
+    order_accuracy,
+    perfect_order,
+    perfect_order_multiplicative,
+    return_rate,
+    survey_score,
+)
+from ordercore.kpi.result import nps_interval, wilson_interval
+
+UTC = dt.UTC
+STAMPS = (
+    "received_at",
+    "approved_at",
+    "promised_at",
+    "requested_at",
+    "shipped_at",
+    "delivered_at",
+    "cancelled_at",
+    "status_since",
+    "hold_since",
+)
+
+
+def at(day: int, hour: int = 12, month: int = 3) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+def orders(*rows: dict[str, Any]) -> pd.DataFrame:
+    base = {
+        "customer_id": "C-1",
+        "channel": "web",
+        "received_at": at(1),
+        "approved_at": at(1, 13),
+        "promised_at": at(5),
+        "delivered_at": None,
+        "cancelled_at": None,
+        "cancelled_by": None,
+        "qty_ordered": 10.0,
+        "qty_cancelled": 0.0,
+        "qty_delivered": 0.0,
+        "owner_id": "S-1",
+    }
+    frame = pd.DataFrame([{"order_id": f"SO-{i}", **base, **row} for i, row in enumerate(rows)])
+    for column in STAMPS:
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True).dt.as_unit("us")
+    for column in ("cancelled_by",):
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+AS_OF = at(20)
+
+
+def _surveys(kind: str, scores: list[float | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "survey_id": [str(i) for i in range(len(scores))],
+            "kind": kind,
+            "sent_at": pd.Series([at(2)] * len(scores)).dt.as_unit("us"),
+            "score": pd.array(scores, dtype="float64"),
+        }
+    )
+
+
+def test_cycle_time_reports_open_orders_as_censored_with_their_age() -> None:
+    frame = orders({"delivered_at": at(3)}, {"delivered_at": at(5)}, {})
+    result = cycle_time(frame, as_of=AS_OF)
+    assert result.value == 72.0
+    assert result.denominator == 2.0
+    assert result.details["censored"] == 1
+    assert result.details["censored_age_max"] == 19 * 24.0
+
+
+def test_cycle_time_quantiles_interpolate_linearly() -> None:
+    frame = orders({"delivered_at": at(2)}, {"delivered_at": at(3)}, {"delivered_at": at(5)})
+    result = cycle_time(frame, as_of=AS_OF)
+    assert (result.details["p50"], result.details["p90"]) == (48.0, 86.4)
+
+
+def test_net_cycle_time_subtracts_hold_hours() -> None:
+    frame = orders({"delivered_at": at(3), "hold_hours": 6.0})
+    assert cycle_time(frame, as_of=AS_OF, net=True).value == 42.0
+
+
+def test_cycle_time_excludes_cancelled_orders_and_counts_them() -> None:
+    result = cycle_time(orders({"cancelled_at": at(2)}), as_of=AS_OF)
+    assert result.status is KpiStatus.NO_DATA
+    assert result.exclusions["cancelled"] == 1
+
+
+def test_share_within_committed_cycle_time() -> None:
+    frame = orders({"delivered_at": at(5)}, {"delivered_at": at(6)})
+    assert cycle_time(frame, as_of=AS_OF).details["within_commit"] == 0.5
+
+
+def test_perfect_order_needs_all_four_components() -> None:
+    frame = orders(*({"delivered_at": at(4), "qty_delivered": 10.0} for _ in range(4)))
+    errors = pd.DataFrame(
+        {
+            "error_id": ["1", "2", "3"],
+            "order_id": ["SO-1", "SO-2", "SO-3"],
+            "error_type": ["damaged", "documentation", "wrong_item"],
+        }
+    )
+    result = perfect_order(frame, errors, as_of=AS_OF)
+    assert (result.numerator, result.denominator) == (1.0, 4.0)
+    assert result.details == {
+        "in_full": 0.75,
+        "on_time": 1.0,
+        "documentation": 0.75,
+        "condition": 0.75,
+    }
+
+
+def test_multiplicative_perfect_order_is_the_product_of_component_rates() -> None:
+    frame = orders(*({"delivered_at": at(4), "qty_delivered": 10.0} for _ in range(4)))
+    errors = pd.DataFrame(
+        {"error_id": ["1", "2"], "order_id": ["SO-1", "SO-2"], "error_type": ["damaged", "pricing"]}
+    )
+    result = perfect_order_multiplicative(frame, errors, as_of=AS_OF)
+    assert result.name == "perfect_order_multiplicative"
+    assert result.value == pytest.approx(0.75 * 0.75)
+    assert perfect_order(frame, errors, as_of=AS_OF).value == 0.5
+
+
+def test_order_accuracy_counts_orders_with_any_error_once() -> None:
+    frame = orders({"delivered_at": at(4)}, {"delivered_at": at(4)})
+    errors = pd.DataFrame(
+        {"error_id": ["1", "2"], "order_id": ["SO-0", "SO-0"], "error_type": ["pricing", "damaged"]}
+    )
+    result = order_accuracy(frame, errors, as_of=AS_OF)
+    assert (result.numerator, result.denominator) == (1.0, 2.0)
+
+
+def test_fill_rates_unit_line_and_order() -> None:
+    lines = pd.DataFrame(
+        {
+            "order_id": ["a", "a", "b", "c"],
+            "line_id": ["1", "2", "1", "1"],
+            "qty_ordered": [10.0, 10.0, 5.0, 4.0],
+            "qty_cancelled": [0.0, 0.0, 0.0, 4.0],
+            "qty_shipped": [10.0, 6.0, 5.0, 0.0],
+        }
+    )
+    assert fill_rate(lines, kind="unit").value == 21 / 25
+    assert fill_rate(lines, kind="line").value == 2 / 3
+    assert fill_rate(lines, kind="order").value == 1 / 2
+    assert fill_rate(lines).exclusions["nothing_owed"] == 1
+
+
+def test_return_rate_splits_by_cause() -> None:
+    lines = pd.DataFrame(
+        {
+            "order_id": ["a", "b"],
+            "line_id": ["1", "1"],
+            "qty_ordered": [10.0, 10.0],
+            "qty_delivered": [10.0, 10.0],
+            "qty_returned": [2.0, 1.0],
+            "return_cause": ["error", "preference"],
+        }
+    )
+    result = return_rate(lines)
+    assert result.value == 0.15
+    assert result.details == {"error": 2.0, "preference": 1.0}
+
+
+def test_csat_is_top_two_box_not_the_mean() -> None:
+    result = survey_score(_surveys("csat", [5.0, 4.0, 3.0, 1.0, None]), "csat")
+    assert (result.value, result.numerator, result.denominator) == (0.5, 2.0, 4.0)
+    assert result.details["response_rate"] == 0.8
+
+
+def test_six_is_a_nps_detractor() -> None:
+    result = survey_score(_surveys("nps", [6.0, 9.0]), "nps")
+    assert result.value == 0.0
+    assert result.details["detractors"] == 1
+
+
+def test_one_survey_response_is_an_insufficient_sample_with_a_wide_interval() -> None:
+    result = survey_score(_surveys("csat", [5.0]), "csat")
+    assert result.status is KpiStatus.INSUFFICIENT_SAMPLE
+    assert result.value == 1.0
+    assert result.interval is not None
+    assert result.interval.low < 0.3
+
+
+def test_no_responses_give_no_data() -> None:
+    result = survey_score(_surveys("ces", [None, None]), "ces")
+    assert result.status is KpiStatus.NO_DATA
+    assert result.value is None
+    assert result.details["response_rate"] == 0.0
+
+
+def test_out_of_scale_scores_are_excluded_and_counted() -> None:
+    result = survey_score(_surveys("csat", [5.0, 9.0]), "csat")
+    assert result.exclusions["out_of_scale"] == 1
+
+
+def test_nps_variance_formula() -> None:
+    low, high = nps_interval(50, 20, 100)
+    half = 1.959963984540054 * 100 * math.sqrt((0.5 * 0.5 + 0.2 * 0.8 + 2 * 0.5 * 0.2) / 100)
+    assert (low, high) == pytest.approx((30 - half, 30 + half))
+
+
+def test_wilson_interval_of_zero_successes_starts_at_zero() -> None:
+    assert wilson_interval(0, 10)[0] == 0.0
+
+
+def test_cost_per_order_of_an_empty_period_is_no_data() -> None:
+    costs = pd.DataFrame(
+        {"cost_id": ["1"], "incurred_at": pd.Series([at(2)]).dt.as_unit("us"), "amount": [100.0]}
+    )
+    assert cost_per_order(costs, orders({}), period="2026-03").value == 100.0
+    assert cost_per_order(costs, orders({}), period="2026-04").status is KpiStatus.NO_DATA
+
+
+def test_monitor_raises_past_due_and_old_holds_with_severity() -> None:
+    frame = orders(
+        {"promised_at": at(19), "shipped_at": None, "hold_since": at(10)},
+        {"promised_at": at(25), "shipped_at": None, "hold_since": None},
+    )
+    got = alerts(frame, [PastDueNotShipped(), HoldTooLong(limit_hours=48)], as_of=AS_OF)
+    assert got.to_dict("records") == [
+        {"order_id": "SO-0", "rule": "hold_too_long", "age_hours": 240.0, "severity": "critical"},
+        {
+            "order_id": "SO-0",
+            "rule": "past_due_not_shipped",
+            "age_hours": 24.0,
+            "severity": "critical",
+        },
+    ]
+
+
+def test_frame_check_reports_every_problem_at_once() -> None:
+    frame = orders({"delivered_at": at(1, 1), "qty_ordered": -1.0}, {})
+    frame.loc[1, "order_id"] = "SO-0"
+    frame["received_at"] = frame["received_at"].dt.tz_localize(None)
+    with pytest.raises(FrameSchemaError) as error:
+        check_frame(frame.drop(columns=["channel"]), "orders")
+    assert error.value.problems == (
+        "missing column 'channel'",
+        "received_at: naive timestamps; localise them (e.g. to the ERP's zone) first",
+    )
+
+
+def test_frame_check_lists_data_problems_with_example_rows() -> None:
+    frame = orders({"delivered_at": at(1, 1), "qty_ordered": -1.0}, {})
+    frame.loc[1, "order_id"] = "SO-0"
+    with pytest.raises(FrameSchemaError) as error:
+        check_frame(frame, "orders")
+    assert error.value.problems == (
+        "qty_ordered: 1 negative value(s), e.g. order_id=SO-0",
+        "delivered_at before received_at: 1 row(s), e.g. order_id=SO-0",
+        "duplicate key (order_id): 1 key(s) appear more than once, e.g. order_id=SO-0",
+    )
+
+
+def test_map_columns_lists_every_absent_source_column() -> None:
+    with pytest.raises(FrameSchemaError, match=r"'A'.*\n.*'B'"):
+        map_columns(pd.DataFrame({"x": [1]}), {"A": "order_id", "B": "channel"})
+
+
+def test_unsupported_frame_type_lists_the_supported_ones() -> None:
+    with pytest.raises(UnsupportedBackend, match="pandas, polars, duckdb"):
+        cycle_time({"order_id": ["a"]}, as_of=AS_OF)
+
+
+def test_results_come_back_in_the_callers_library() -> None:
+    frame = pl.from_pandas(orders({"promised_at": at(19), "shipped_at": None}))
+    assert isinstance(alerts(frame, [PastDueNotShipped()], as_of=AS_OF), pl.DataFrame)
+
+
+def test_naive_as_of_is_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        cycle_time(orders({}), as_of=dt.datetime(2026, 3, 20))  # noqa: DTZ001 - the point of the test
