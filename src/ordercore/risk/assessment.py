@@ -1,0 +1,152 @@
+"""`RiskAssessment`: the explained outcome of scoring one order under one policy.
+
+The score is the exact sum of the factor points (0 to 100); the level comes from the score,
+raised by hard stops (to CRITICAL) and by too little data (to the policy's floor); the
+recommendation is the level's, made more severe by hard stops; supervision and contingency
+actions follow from the level and the reasons. The score is **points, not a probability**:
+see [`ordercore.risk.calibrate`][ordercore.risk.calibrate] for turning it into one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ordercore.labels import LABELS, label
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ordercore.risk.factors import FactorResult
+    from ordercore.risk.policy import ContingencyAction, Recommendation, RiskLevel, Supervision
+
+__all__ = ["HardStopHit", "RiskAssessment"]
+
+
+@attrs.frozen(slots=True)
+class HardStopHit:
+    """A hard stop that fired.
+
+    Attributes:
+        code: The reason code.
+        observed: The feature value.
+        threshold: The stop's threshold.
+        recommendation: The recommendation it forces.
+    """
+
+    code: str
+    observed: int
+    threshold: int
+    recommendation: Recommendation
+
+    def description(self, lang: str = "en") -> str:
+        """The reason in English or Chinese."""
+        en, zh = LABELS[("RiskReason", self.code)]
+        return zh if lang.startswith("zh") else en
+
+
+@attrs.frozen(slots=True, kw_only=True)
+class RiskAssessment:
+    """The risk of one order under one policy at one moment.
+
+    Attributes:
+        order_id: The order.
+        score: The sum of the factor points, 0 to 100.
+        level: LOW, MEDIUM, HIGH or CRITICAL.
+        recommendation: Accept, review, hold or reject.
+        factors: Every factor's result, in the policy's order (zero-point ones included).
+        hard_stops: The hard stops that fired.
+        supervision: Who must look, and how soon.
+        contingency: The actions the reasons call for, without repeats.
+        data_completeness: Percent of the factors whose data was known (rounded down).
+        missing: Codes of the factors whose data was unknown.
+        floored: Whether the level was raised because too much data was missing.
+        policy_version: The policy that scored.
+        as_of: When the assessment was made.
+    """
+
+    order_id: str
+    score: int
+    level: RiskLevel
+    recommendation: Recommendation
+    factors: tuple[FactorResult, ...]
+    hard_stops: tuple[HardStopHit, ...]
+    supervision: Supervision
+    contingency: tuple[ContingencyAction, ...]
+    data_completeness: int
+    missing: tuple[str, ...]
+    floored: bool
+    policy_version: str
+    as_of: datetime
+
+    def __attrs_post_init__(self) -> None:
+        # The invariant the whole design rests on; a policy makes it hold by construction.
+        total = sum(f.points for f in self.factors)
+        if total != self.score or not 0 <= self.score <= 100:  # noqa: PLR2004
+            raise ValueError(
+                f"assessment of {self.order_id}: score {self.score} is not the sum of its "
+                f"factor points ({total}) within 0..100"
+            )
+
+    @property
+    def reasons(self) -> tuple[FactorResult, ...]:
+        """The factors that scored, most points first (ties in policy order)."""
+        scored = [f for f in self.factors if f.points > 0]
+        return tuple(sorted(scored, key=lambda f: -f.points))
+
+    def factor_result(self, code: str) -> FactorResult:
+        """The result of the factor with this code.
+
+        Raises:
+            KeyError: If the policy had no such factor.
+        """
+        for result in self.factors:
+            if result.code == code:
+                return result
+        raise KeyError(f"assessment of {self.order_id} has no factor {code!r}")
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        """Hard-stop codes, then the reason codes of the factors that scored."""
+        return (*(s.code for s in self.hard_stops), *(f.reason for f in self.reasons))
+
+    def explain(self, lang: str = "en") -> str:
+        """A short multi-line explanation for a person, in English or Chinese.
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from ordercore.risk.features import OrderFeatures
+            >>> from ordercore.risk.score import assess_features
+            >>> features = OrderFeatures(order_id="SO-9", exposure_bp=10400, first_order=0,
+            ...     overdue_days=45, overdue_bp=0, value_ratio_bp=9000, ship_to_change=0,
+            ...     lines_over_max=0, lines_off_pack=0, terms_changed=0, review_warnings=0,
+            ...     capacity_load_bp=0, lines_over_discount=0, blocked=0)
+            >>> print(assess_features(features, as_of=datetime(2026, 3, 2, tzinfo=timezone.utc)).explain())
+            SO-9: 22 points, Medium -> Review (data 100 %, policy ordercore-default-1)
+              +16 Exposure after this order is over the credit limit: 104.00 % (threshold 100.00 %)
+              +6 Receivables overdue 30 days or more: 45 (threshold 30)
+            supervision: heightened, order_desk_lead within 24 h
+            actions: request_prepayment, credit_controller_approval, collect_overdue
+        """
+        zh = lang.startswith("zh")
+        lines = [
+            f"{self.order_id}: {self.score} "
+            + ("分" if zh else "points")
+            + f", {label(self.level, lang)} -> {label(self.recommendation, lang)} "
+            + ("(数据完整度" if zh else "(data")
+            + f" {self.data_completeness} %, "
+            + ("策略" if zh else "policy")
+            + f" {self.policy_version})"
+        ]
+        lines.extend(f"  ! {stop.description(lang)}: {stop.observed}" for stop in self.hard_stops)
+        lines.extend(f"  +{f.points} {f.explain(lang)}" for f in self.reasons)
+        if self.missing:
+            lines.append(("  缺失: " if zh else "  missing: ") + ", ".join(self.missing))
+        sup = self.supervision
+        who = ", ".join(sup.roles) or "-"
+        within = f" within {sup.respond_within_hours} h" if sup.respond_within_hours else ""
+        lines.append(f"supervision: {sup.intensity.value}, {who}{within}")
+        if self.contingency:
+            lines.append("actions: " + ", ".join(a.value for a in self.contingency))
+        return "\n".join(lines)
