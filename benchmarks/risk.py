@@ -7,6 +7,9 @@ order; and the full online path `assess(order, context)` on 20,000 generated ent
 The sample's batch rows are checked identical to its one-by-one results. Bars: batch at least
 50x faster per order than one-by-one `assess` (ratio <= 0.02; also printed against
 `assess_features`, which skips feature extraction); full `assess` <= 50 us per order.
+
+Quick mode while iterating: ``ORDERCORE_BENCH_ORDERS=100000 python -m benchmarks risk`` scores
+a smaller batch frame (the one-by-one figures always use the 20,000-order sample).
 """
 
 from __future__ import annotations

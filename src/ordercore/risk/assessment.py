@@ -9,7 +9,8 @@ see [`ordercore.risk.calibrate`][ordercore.risk.calibrate] for turning it into o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from ordercore.risk.policy import ContingencyAction, Recommendation, RiskLevel, Supervision
 
 __all__ = ["HardStopHit", "RiskAssessment"]
+
+_POINTS: Final = attrgetter("points")
 
 
 @attrs.frozen(slots=True)
@@ -82,7 +85,7 @@ class RiskAssessment:
 
     def __attrs_post_init__(self) -> None:
         # The invariant the whole design rests on; a policy makes it hold by construction.
-        total = sum(f.points for f in self.factors)
+        total = sum(map(_POINTS, self.factors))
         if total != self.score or not 0 <= self.score <= 100:  # noqa: PLR2004
             raise ValueError(
                 f"assessment of {self.order_id}: score {self.score} is not the sum of its "

@@ -23,10 +23,11 @@ Examples:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from ordercore.risk.assessment import HardStopHit, RiskAssessment
-from ordercore.risk.features import features_of
+from ordercore.risk.features import FEATURES, features_of
 from ordercore.risk.policy import DEFAULT_POLICY, RiskLevel, RiskPolicy
 
 if TYPE_CHECKING:
@@ -35,13 +36,43 @@ if TYPE_CHECKING:
 
     from ordercore.context import ReviewContext
     from ordercore.orders import Order
-    from ordercore.risk.factors import FactorResult
     from ordercore.risk.features import OrderFeatures, RiskContext
-    from ordercore.risk.policy import ContingencyAction, Recommendation
+    from ordercore.risk.policy import ContingencyAction, HardStop, Recommendation
 
 __all__ = ["assess", "assess_features", "completeness"]
 
-_LEVELS: Final = tuple(RiskLevel)
+_PLAN_LIMIT: Final = 64  # policies remembered; cleared when full
+_ACTIONS_LIMIT: Final = 4096  # reason combinations remembered per policy
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What `assess_features` needs from a policy, prepared once per policy."""
+
+    policy: RiskPolicy
+    # each hard stop with its position in OrderFeatures (-1: read with `OrderFeatures.get`)
+    stops: tuple[tuple[HardStop, int], ...]
+    # the level of every score from 0 to the policy's maximum
+    levels: tuple[RiskLevel, ...]
+    # contingency actions by (hard-stop codes, scored reasons, floored)
+    actions: dict[tuple[tuple[str, ...], tuple[str, ...], bool], tuple[ContingencyAction, ...]]
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(policy: RiskPolicy) -> _Plan:
+    plan = _PLANS.get(id(policy))
+    if plan is None or plan.policy is not policy:
+        if len(_PLANS) >= _PLAN_LIMIT:
+            _PLANS.clear()
+        stops = tuple(
+            (stop, FEATURES.index(stop.feature) + 1 if stop.feature in FEATURES else -1)
+            for stop in policy.hard_stops
+        )
+        levels = tuple(policy.level_for(score) for score in range(policy.max_score + 1))
+        plan = _PLANS[id(policy)] = _Plan(policy, stops, levels, {})
+    return plan
 
 
 def completeness(known: int, total: int) -> int:
@@ -55,22 +86,40 @@ def completeness(known: int, total: int) -> int:
 
 
 def _contingency(
-    policy: RiskPolicy,
-    stops: list[HardStopHit],
-    results: list[FactorResult],
-    *,
-    floored: bool,
+    policy: RiskPolicy, stops: tuple[str, ...], reasons: tuple[str, ...], *, floored: bool
 ) -> tuple[ContingencyAction, ...]:
     actions: dict[ContingencyAction, None] = {}
     contingency = policy.contingency
-    for hit in stops:
-        actions.update(dict.fromkeys(contingency.get(hit.code, ())))
-    for result in results:
-        if result.points > 0:
-            actions.update(dict.fromkeys(contingency.get(result.reason, ())))
+    for code in stops:
+        actions.update(dict.fromkeys(contingency.get(code, ())))
+    for reason in reasons:
+        actions.update(dict.fromkeys(contingency.get(reason, ())))
     if floored:
         actions.update(dict.fromkeys(contingency.get("incomplete_data", ())))
     return tuple(actions)
+
+
+def _hard_stops(features: OrderFeatures, plan: _Plan) -> list[HardStopHit]:
+    stops: list[HardStopHit] = []
+    plain = not features.extra  # extra features shadow built-in ones in `OrderFeatures.get`
+    for stop, index in plan.stops:
+        value: int | None = features[index] if plain and index > 0 else features.get(stop.feature)  # type: ignore[assignment]
+        if value is not None and value >= stop.at_least:
+            stops.append(HardStopHit(stop.code, value, stop.at_least, stop.recommendation))
+    return stops
+
+
+def _actions(
+    plan: _Plan, stops: list[HardStopHit], scored: tuple[str, ...], *, floored: bool
+) -> tuple[ContingencyAction, ...]:
+    """Contingency actions of the hard stops, the reasons that scored, and missing data."""
+    key = (tuple([hit.code for hit in stops]), scored, floored)
+    actions = plan.actions.get(key)
+    if actions is None:
+        if len(plan.actions) >= _ACTIONS_LIMIT:
+            plan.actions.clear()
+        actions = plan.actions[key] = _contingency(plan.policy, key[0], scored, floored=floored)
+    return actions
 
 
 def assess_features(
@@ -86,38 +135,41 @@ def assess_features(
     Raises:
         KeyError: If a factor or hard stop reads a feature the order does not have.
     """
-    results: list[FactorResult] = [factor.evaluate(features) for factor in policy.factors]
+    plan = _plan(policy)
+    results = tuple([factor.evaluate(features) for factor in policy.factors])
     score = 0
     missing: list[str] = []
-    for result in results:
-        score += result.points
-        if not result.known:
-            missing.append(result.code)
-    level = policy.level_for(score)
-    percent = completeness(len(results) - len(missing), len(results))
+    scored: list[str] = []
+    for code, reason, points, _observed, _threshold, _unit, known, _en, _zh in results:
+        score += points
+        if points > 0:
+            scored.append(reason)
+        if not known:
+            missing.append(code)
+    levels = plan.levels
+    level = levels[score] if 0 <= score < len(levels) else policy.level_for(score)
+    total = len(results)
+    percent = (100 * (total - len(missing))) // total
     floored = percent < policy.min_completeness and level.rank < policy.incomplete_floor.rank
     if floored:
         level = policy.incomplete_floor
-    stops: list[HardStopHit] = []
-    for stop in policy.hard_stops:
-        value = features.get(stop.feature)
-        if value is not None and value >= stop.at_least:
-            stops.append(HardStopHit(stop.code, value, stop.at_least, stop.recommendation))
+    stops = _hard_stops(features, plan)
     if stops:
         level = RiskLevel.CRITICAL
     recommendation: Recommendation = policy.recommendations[level]
     for hit in stops:
         if hit.recommendation.rank > recommendation.rank:
             recommendation = hit.recommendation
+    actions = _actions(plan, stops, tuple(scored), floored=floored)
     return RiskAssessment(
         order_id=features.order_id,
         score=score,
         level=level,
         recommendation=recommendation,
-        factors=tuple(results),
+        factors=results,
         hard_stops=tuple(stops),
         supervision=policy.supervision[level],
-        contingency=_contingency(policy, stops, results, floored=floored),
+        contingency=actions,
         data_completeness=percent,
         missing=tuple(missing),
         floored=floored,
