@@ -292,6 +292,8 @@ class ReviewContext(Entity):
         calendar: The business calendar for lead times.
         capacity: Free capacity, if promised dates are to be checked against it.
         recent_orders: Orders received recently, for duplicate detection.
+        stated_totals: The gross total the customer's own document states (a fax, a PDF
+            purchase order), by order id, for checking that the entered order adds up.
     """
 
     model_config = Entity.model_config | {"arbitrary_types_allowed": True}
@@ -303,3 +305,4 @@ class ReviewContext(Entity):
     calendar: BusinessCalendar | None = None
     capacity: CapacityView | None = None
     recent_orders: Annotated[tuple[Order, ...], Field(strict=False)] = ()
+    stated_totals: dict[Id, Money] = Field(default_factory=dict)
