@@ -1,112 +1,330 @@
-"""ordercore quickstart: a few orders from different channels, their totals, ledger and status.
+"""ordercore's main job, end to end, on built-in synthetic data (`make demo`).
 
-Run with `make demo`. Each later capability (lifecycle, review, risk, KPIs) adds its part.
+1. Orders arrive by phone, fax, web, EDI, e-mail and API and are reviewed (订单审核).
+2. Every open order of a synthetic book is risk-scored; the riskiest are shown with reasons.
+3. One order lives its whole life in the in-memory repository: review, risk, approval, a
+   partial shipment, a hold, delivery, a return, a complaint, settlement, feedback, closing
+   and archive; its event trail is printed.
+4. The monthly KPI report (考核) and the monitoring alerts (监督) are printed as tables.
+5. A KPI trend chart and the lifecycle diagram are written to the output folder
+   ($ORDERCORE_OUTPUT, default ./output).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import os
+import time
+import unicodedata
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
-from ordercore import (
-    Channel,
-    CustomerRef,
-    Dimension,
-    LedgerField,
-    Money,
-    Order,
-    OrderLine,
-    SalesOwner,
-    label,
+from ordercore import Channel, Money, label
+from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.events import Actor
+from ordercore.kpi import (
+    HoldTooLong,
+    PastDueNotShipped,
+    StuckInStatus,
+    alerts,
+    generate,
+    monthly_report,
 )
+from ordercore.lifecycle import (
+    AdvanceCase,
+    Allocate,
+    Approve,
+    Archive,
+    Close,
+    Command,
+    Deliver,
+    HoldReason,
+    Invoice,
+    OpenCase,
+    Pack,
+    PlaceHold,
+    RecordFeedback,
+    RecordPayment,
+    ReleaseHold,
+    Ship,
+    StartReview,
+    Submit,
+    apply,
+    create,
+    replay,
+)
+from ordercore.lifecycle.diagram import mermaid
+from ordercore.memory import InMemoryOrderRepository
+from ordercore.risk import RiskContext, assess
+from ordercore.risk.integration import apply_assessment
+from ordercore.status import OrderStatus
+from ordercore.testing.book import synthetic_book
+from ordercore.testing.factories import (
+    make_customer,
+    make_line,
+    make_order,
+    make_review_context,
+)
+from ordercore.validation import review_many
 
-CST = timezone(timedelta(hours=8), "CST")
-RECEIVED = datetime(2026, 3, 2, 9, 30, tzinfo=CST)
+OUTPUT = Path(os.environ.get("ORDERCORE_OUTPUT", "output"))
 
 
-def build_orders() -> list[Order]:
-    """Three orders as they arrive by phone, fax and web."""
+def section(title: str) -> None:
+    """Print a section heading."""
+    print(f"\n== {title} " + "=" * max(0, 76 - len(title)))
 
-    def line(line_id: str, sku: str, qty: int, price: str, tax: str = "0.13") -> OrderLine:
-        return OrderLine(
-            line_id=line_id,
-            sku=sku,
-            quantity=Decimal(qty),
-            uom="pcs",
-            unit_price=Money.of(price, "CNY"),
-            tax_rate=Decimal(tax),
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def table(headers: list[str], rows: list[list[object]]) -> None:
+    """Print rows as an aligned text table."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(_width(h), *(_width(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    print("  " + "  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    print("  " + "  ".join("-" * w for w in widths))
+    for row in cells:
+        print("  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def review_incoming() -> None:
+    """Six orders from six channels, one of them a fax that fails credit and lead time."""
+    section("1. Incoming orders, reviewed (订单接收 / 审核)")
+    context = make_review_context(customers=6)
+    tight = context.customers["C-005"].model_copy(
+        update={"credit_limit": Money.of("3000", "CNY"), "open_exposure": Money.of("2950", "CNY")}
+    )
+    context = context.model_copy(update={"customers": {**context.customers, "C-005": tight}})
+    received = context.as_of
+    orders = [
+        make_order(
+            f"SO-NEW-{n}", customer=make_customer(f"C-{n:03d}"), channel=channel, lines=n % 3 + 1
         )
-
-    return [
-        Order(
-            order_id="SO-2026-0001",
-            customer=CustomerRef(customer_id="C-001", name="华东机械有限公司"),
-            channel=Channel.PHONE,
-            currency="CNY",
-            received_at=RECEIVED,
-            requested_delivery_at=RECEIVED + timedelta(days=10),
-            confirmation_ref="TEL-0302-01",
-            owner=SalesOwner(staff_id="S-01", name="Sales desk 1"),
-            lines=[line("1", "BOLT-M8", 500, "0.85"), line("2", "NUT-M8", 500, "0.30")],
-        ),
-        Order(
-            order_id="SO-2026-0002",
-            customer=CustomerRef(customer_id="C-002", name="Nordic Tools AB"),
-            channel=Channel.FAX,
-            currency="CNY",
-            received_at=RECEIVED + timedelta(hours=2),
-            confirmation_ref="FAX-0302-07",
-            lines=[line("1", "GEAR-40T", 12, "149.00")],
-        ),
-        Order(
-            order_id="SO-2026-0003",
-            customer=CustomerRef(customer_id="C-003", name="深圳电子科技"),
-            channel=Channel.WEB,
-            currency="CNY",
-            received_at=RECEIVED + timedelta(hours=5),
-            lines=[line("A", "CABLE-2M", 40, "12.50"), line("B", "PLUG-EU", 40, "3.20", "0.06")],
-        ),
+        for n, channel in enumerate(
+            [Channel.PHONE, Channel.WEB, Channel.EDI, Channel.EMAIL, Channel.API], start=1
+        )
     ]
-
-
-def show(order: Order) -> None:
-    """Print one order: header, totals, ledger and derived progress."""
-    channel = f"{label(order.channel)} / {label(order.channel, 'zh')}"
-    print(f"{order.order_id}  {order.customer.name}  via {channel}")
-    print(f"  net {order.net_total}  tax {order.tax_total}  total {order.total}")
-    for line in order.lines:
-        ledger = ", ".join(
-            f"{field.value}={line.ledger.get(field)}"
-            for field in LedgerField
-            if line.ledger.get(field)
+    orders.insert(
+        4,
+        make_order(
+            "SO-NEW-FAX",
+            customer=make_customer("C-005"),
+            channel=Channel.FAX,
+            requested_delivery_at=received + timedelta(days=1),  # inside the 3-day lead time
+            lines=[make_line("1", 3, quantity=Decimal(20))],
+        ),
+    )
+    rows = []
+    for order, result in zip(orders, review_many(orders, context), strict=True):
+        verdict = "pass" if result.passed else "FAIL"
+        first = [f"{i.code}" for i in result.issues][:3]
+        rows.append(
+            [
+                order.order_id,
+                label(order.channel),
+                label(order.channel, "zh"),
+                order.total,
+                verdict,
+                ", ".join(first) or "-",
+            ]
         )
-        print(f"  line {line.line_id} {line.sku} x{line.quantity} {line.uom}: {ledger or '-'}")
-    progress = ", ".join(f"{d.value}={order.progress(d).value}" for d in Dimension)
-    print(f"  status {label(order.status)} ({label(order.status, 'zh')}); {progress}")
+    table(["order", "channel", "渠道", "total", "review", "issues"], rows)
+    failed = next(
+        r for o, r in zip(orders, review_many(orders, context), strict=True) if not r.passed
+    )
+    for issue in failed.issues:
+        print(f"  {failed.order_id} {issue.severity.value:<7} {issue.path:<24} {issue.message_en}")
+        print(f"  {'':{len(failed.order_id)}} {'':7} {'':24} {issue.message_zh}")
+
+
+def score_book() -> None:
+    """Risk-score the open orders of a synthetic book; show the riskiest with their reasons."""
+    section("2. Risk assessment of every open order (风险评估)")
+    book = synthetic_book(orders=400, seed=7)
+    context = RiskContext.of(book.context.model_copy(update={"as_of": book.as_of}))
+    open_orders = [
+        o
+        for o in book.orders
+        if o.status
+        not in (
+            OrderStatus.CLOSED,
+            OrderStatus.REJECTED,
+            OrderStatus.CANCELLED,
+            OrderStatus.EXPIRED,
+        )
+    ]
+    scored = sorted(
+        (assess(order, context, as_of=book.as_of) for order in open_orders),
+        key=lambda a: (-a.score, a.order_id),
+    )
+    print(f"  {len(book.orders)} orders in the book, {len(open_orders)} open, scored online")
+    rows = [
+        [
+            a.order_id,
+            a.score,
+            a.level.value,
+            a.recommendation.value,
+            f"{a.data_completeness}%",
+            "; ".join(f"{r.reason} +{r.points}" for r in a.reasons[:3]) or "-",
+        ]
+        for a in scored[:6]
+    ]
+    table(["order", "score", "level", "action", "data", "top reasons"], rows)
+
+
+def whole_life() -> None:
+    """One order through its whole life, stored in the in-memory repository."""
+    section("3. One order's whole life (处理 / 跟踪 / 交付 / 闭环)")
+    repo = InMemoryOrderRepository()
+    context = make_review_context()
+    clerk, reviewer, wms = Actor.user("li.wei"), Actor.user("zhang.min"), Actor.integration("wms")
+    order, events = create(
+        make_order(
+            "SO-2026-0042",
+            channel=Channel.FAX,
+            lines=[
+                make_line("1", 0, quantity=Decimal(500)),
+                make_line("2", 1, quantity=Decimal(500)),
+            ],
+        ),
+        at=context.as_of,
+        actor=clerk,
+    )
+    repo.add(order, events)
+    clock = [context.as_of]
+
+    def do(command: Command, actor: Actor, hours: float = 1) -> None:
+        clock[0] += timedelta(hours=hours)
+        current = repo.get(order.order_id)
+        new, more = apply(current, command, at=clock[0], actor=actor)
+        repo.save(new, expected_version=current.version, events=more)
+
+    do(Submit(), clerk)
+    do(StartReview(), reviewer)
+    current = repo.get(order.order_id)
+    assessment = assess(current, RiskContext.of(context), as_of=clock[0])
+    new, more = apply_assessment(
+        current, assessment, at=clock[0], actor=Actor.system("risk-engine")
+    )
+    repo.save(new, expected_version=current.version, events=more)
+    verdict = review_many(
+        [repo.get(order.order_id)], context.model_copy(update={"as_of": clock[0]})
+    )[0]
+    do(Approve(verdict=verdict), reviewer)
+    for line_id in ("1", "2"):
+        do(Allocate(line_id=line_id, quantity=Decimal(500)), wms, 4)
+    do(Pack(line_id="1", quantity=Decimal(300)), wms)
+    do(Ship(line_id="1", quantity=Decimal(300), reason="first truck"), wms)
+    do(PlaceHold(hold_id="H-1", hold_reason=HoldReason.ADDRESS, note="dock moved"), clerk)
+    do(ReleaseHold(hold_id="H-1", reason="new dock confirmed"), clerk, 5)
+    do(Pack(line_id="1", quantity=Decimal(200)), wms)
+    do(Pack(line_id="2", quantity=Decimal(500)), wms)
+    do(Ship(line_id="1", quantity=Decimal(200)), wms)
+    do(Ship(line_id="2", quantity=Decimal(500)), wms)
+    for line_id in ("1", "2"):
+        do(Deliver(line_id=line_id, quantity=Decimal(500)), Actor.integration("carrier"), 20)
+        do(Invoice(line_id=line_id, quantity=Decimal(500)), clerk)
+    do(
+        OpenCase(
+            case_id="RMA-1",
+            kind=CaseKind.RETURN,
+            line_id="2",
+            quantity=Decimal(20),
+            description="threads damaged",
+        ),
+        clerk,
+        48,
+    )
+    do(AdvanceCase(case_id="RMA-1", action=CaseAction.APPROVE), clerk)
+    do(
+        AdvanceCase(
+            case_id="RMA-1", action=CaseAction.RECEIVE, condition=ReturnCondition.DEFECTIVE
+        ),
+        wms,
+        72,
+    )
+    do(AdvanceCase(case_id="RMA-1", action=CaseAction.REFUND), clerk)
+    do(
+        OpenCase(
+            case_id="CMP-1", kind=CaseKind.COMPLAINT, line_id="2", description="late second truck"
+        ),
+        clerk,
+    )
+    do(
+        AdvanceCase(case_id="CMP-1", action=CaseAction.INVESTIGATE, root_cause=RootCause.PACKAGING),
+        clerk,
+        24,
+    )
+    do(AdvanceCase(case_id="CMP-1", action=CaseAction.RESOLVE), clerk)
+    for line in repo.get(order.order_id).lines:
+        do(
+            RecordPayment(line_id=line.line_id, quantity=line.ledger.invoiced - line.ledger.paid),
+            Actor.integration("bank"),
+            24 * 10,
+        )
+    do(RecordFeedback(score=4, comment="fast, one bad box"), clerk)
+    do(Close(), clerk)
+    do(Archive(), Actor.system("archiver"), 24 * 30)
+    trail = repo.events(order.order_id)
+    for event in trail:
+        change = ", ".join(
+            f"{k}: {event.before.get(k, '-')} -> {v}" for k, v in list(event.after.items())[:2]
+        )
+        print(
+            f"  v{event.order_version:<3} {event.at:%m-%d %H:%M} {event.actor!s:<20} {event.type:<18} {change}"
+        )
+    final = repo.get(order.order_id)
+    print(
+        f"  {len(trail)} events; final status {label(final.status)} / {label(final.status, 'zh')}, archived={final.archived}"
+    )
+    print(f"  replaying the stored events rebuilds the stored order: {replay(trail) == final}")
+
+
+def kpis() -> None:
+    """The monthly report and monitoring alerts, and the files for the output folder."""
+    section("4. Monthly KPI report (考核) on 60,000 generated orders")
+    data = generate(60_000, seed=7, months=4)
+    report = monthly_report(
+        data.orders, surveys=data.surveys, errors=data.errors, as_of=data.as_of, tz="Asia/Shanghai"
+    )
+    print(report.to_markdown())
+    section("5. Monitoring alerts (监督) on the synthetic book")
+    book = synthetic_book(orders=400, seed=7)
+    frames = book.frames()
+    rules = [
+        PastDueNotShipped(reference="requested_at"),
+        StuckInStatus(status="under_review", sla_hours=24),
+        HoldTooLong(limit_hours=48),
+    ]
+    found = alerts(frames["orders"], rules, as_of=book.as_of, tz="Asia/Shanghai")
+    print(f"  {len(found)} alert(s) as of {book.as_of:%Y-%m-%d %H:%M} UTC")
+    if len(found):
+        print(found.head(8).to_string(index=False))
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    chart = OUTPUT / "kpi_trend.png"
+    report.plot(("on_time_rate", "otif_rate", "perfect_order_rate")).savefig(chart)
+    diagram = OUTPUT / "lifecycle.mmd"
+    diagram.write_text(mermaid() + "\n", encoding="utf-8")
+    section("6. Files")
+    print(f"  trend chart:       {chart}")
+    print(f"  lifecycle diagram: {diagram} (Mermaid; paste into any Mermaid viewer)")
 
 
 def main() -> None:
-    """Build, move and round-trip the demo orders."""
-    orders = build_orders()
-    print("== orders as entered ==")
-    for order in orders:
-        show(order)
-
-    # Part of the phone order is allocated, packed and shipped. The lifecycle does this with
-    # commands and events; here the ledger is moved directly to show the invariants at work.
-    phone = orders[0]
-    first = phone.line("1")
-    for field in (LedgerField.ALLOCATED, LedgerField.PACKED, LedgerField.SHIPPED):
-        first = first.with_movement(field, Decimal(200))
-    phone = phone.model_copy(update={"lines": (first, phone.lines[1])})
-    print("\n== after shipping 200 of line 1 ==")
-    show(phone)
-
-    print("\n== JSON round trip ==")
-    text = phone.model_dump_json()
-    as_strings = '"unit_price":{"amount":"0.85"' in text
-    print(f"  {len(text)} bytes; amounts written as strings: {as_strings}")
-    print(f"  rebuilt equal: {Order.model_validate_json(text) == phone}")
+    """Run every part of the demo."""
+    started = time.perf_counter()
+    review_incoming()
+    score_book()
+    whole_life()
+    kpis()
+    print(f"\ndone in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

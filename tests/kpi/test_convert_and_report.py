@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import pandas as pd
 import pytest
 
 from _support import make_order
@@ -19,6 +20,7 @@ from ordercore.kpi import (
     stage_durations,
 )
 from ordercore.ledger import LineLedger
+from ordercore.testing.factories import order_with_trail_in_status
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,11 +54,21 @@ def _events() -> list[object]:
 
 
 def test_orders_frame_takes_milestones_from_events() -> None:
-    frame = orders_frame([make_order()], _events())  # type: ignore[arg-type]
+    order, events = order_with_trail_in_status("delivered")
+    frame = orders_frame([order], events)
     check_frame(frame, "orders")
-    assert frame.loc[0, "approved_at"] == T
-    assert frame.loc[0, "delivered_at"] == T + dt.timedelta(days=2)
-    assert frame.loc[0, "status_since"] == T
+    approved = next(e.at for e in events if e.type == "order_approved")
+    delivered = max(e.at for e in events if e.type == "quantity_delivered")
+    assert frame.loc[0, "approved_at"] == approved
+    assert frame.loc[0, "delivered_at"] == delivered
+    assert frame.loc[0, "status_since"] == [e.at for e in events if "status" in e.after][-1]
+
+
+def test_a_partly_delivered_order_has_no_delivered_at_yet() -> None:
+    order, events = order_with_trail_in_status("delivered", partial=True)
+    frame = orders_frame([order], events)
+    assert any(e.type == "quantity_delivered" for e in events)
+    assert pd.isna(frame.loc[0, "delivered_at"])
 
 
 def test_lines_frame_carries_the_ledger() -> None:
@@ -114,3 +126,35 @@ def test_staff_ranking_needs_a_report_grouped_by_staff() -> None:
     data = generate(100, seed=1, months=1)
     with pytest.raises(ValueError, match="owner_id"):
         staff_ranking(monthly_report(data.orders, as_of=data.as_of))
+
+
+def test_past_due_alerts_skip_orders_that_are_rejected_expired_or_closed() -> None:
+    from ordercore.kpi import PastDueNotShipped, alerts  # noqa: PLC0415
+
+    late = T - dt.timedelta(days=10)
+    frame = pd.DataFrame(
+        {
+            "order_id": ["open", "rejected", "expired", "closed"],
+            "customer_id": ["C"] * 4,
+            "channel": ["web"] * 4,
+            "received_at": pd.to_datetime([late] * 4, utc=True),
+            "requested_at": pd.to_datetime([late] * 4, utc=True),
+            "status": ["approved", "rejected", "expired", "closed"],
+        }
+    )
+    found = alerts(frame, [PastDueNotShipped(reference="requested_at")], as_of=T)
+    assert found["order_id"].tolist() == ["open"]
+
+
+def test_hold_columns_come_from_the_orders_holds() -> None:
+    from ordercore.holds import HoldReason  # noqa: PLC0415
+    from ordercore.lifecycle import PlaceHold, apply  # noqa: PLC0415
+
+    order, events = order_with_trail_in_status("submitted")
+    at = events[-1].at + dt.timedelta(hours=1)
+    held, more = apply(
+        order, PlaceHold(hold_id="H", hold_reason=HoldReason.CREDIT), at=at, actor=events[-1].actor
+    )
+    frame = orders_frame([held], [*events, *more], as_of=at + dt.timedelta(hours=5))
+    assert frame.loc[0, "hold_since"] == at
+    assert frame.loc[0, "hold_hours"] == 5.0

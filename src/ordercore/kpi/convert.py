@@ -6,7 +6,9 @@ stay timezone-aware. From `Order` entities alone the frames lack the moments onl
 `ordercore.events.OrderEvent`) to fill them:
 
 * ``approved_at`` = first ``order_approved``; ``cancelled_at`` = first ``order_cancelled``;
-* ``shipped_at`` / ``delivered_at`` = last ``quantity_shipped`` / ``quantity_delivered``;
+* ``shipped_at`` / ``delivered_at`` = last ``quantity_shipped`` / ``quantity_delivered``,
+  set only once the whole open quantity is shipped / delivered (a partly delivered order
+  is not yet delivered);
 * ``status_since`` = the last event that changed ``status`` (its ``after["status"]``).
 
 ``cancelled_by`` is left null (the event log does not say who asked), which OTIF counts as a
@@ -30,6 +32,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable
 
     from ordercore.events import OrderEvent
@@ -46,6 +49,7 @@ _STAMPS = (
     "shipped_at",
     "delivered_at",
     "cancelled_at",
+    "hold_since",
 )
 
 
@@ -78,8 +82,33 @@ def _milestones(events: Iterable[OrderEvent] | None) -> dict[str, dict[str, Any]
     return out
 
 
-def orders_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = None) -> Any:
-    """The orders frame (pandas) of some orders, with milestones from their events if given."""
+def _full(order: Order, dimension: str) -> bool:
+    from ordercore.ledger import Dimension  # noqa: PLC0415 - keeps module import light
+    from ordercore.status import Progress  # noqa: PLC0415
+
+    return order.progress(Dimension(dimension)) is Progress.FULL
+
+
+def _hold_hours(order: Order, as_of: dt.datetime | None) -> float:
+    total = 0.0
+    for hold in order.holds:
+        end = hold.released_at or as_of
+        if end is not None:
+            total += max((end - hold.placed_at).total_seconds(), 0.0) / 3600
+    return total
+
+
+def orders_frame(
+    orders: Iterable[Order],
+    events: Iterable[OrderEvent] | None = None,
+    *,
+    as_of: dt.datetime | None = None,
+) -> Any:
+    """The orders frame (pandas) of some orders, with milestones from their events if given.
+
+    ``hold_hours`` adds up every hold's time (an active hold counts up to `as_of`, or not
+    at all without it); ``hold_since`` is the start of the oldest active hold.
+    """
     marks = _milestones(events)
     rows = []
     for order in orders:
@@ -96,10 +125,13 @@ def orders_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = 
                 "approved_at": m.get("approved_at"),
                 "requested_at": order.requested_delivery_at,
                 "promised_at": order.promised_delivery_at,
-                "shipped_at": m.get("shipped_at"),
-                "delivered_at": m.get("delivered_at"),
+                # complete-order milestones: set only once everything open has moved
+                "shipped_at": m.get("shipped_at") if _full(order, "shipping") else None,
+                "delivered_at": m.get("delivered_at") if _full(order, "fulfilment") else None,
                 "cancelled_at": m.get("cancelled_at"),
                 "cancelled_by": None,
+                "hold_hours": _hold_hours(order, as_of),
+                "hold_since": min((h.placed_at for h in order.active_holds), default=None),
                 "qty_ordered": float(order.total_quantity()),
                 "qty_cancelled": float(sum(line.ledger.cancelled for line in order.lines)),
                 "qty_delivered": float(sum(line.ledger.delivered for line in order.lines)),

@@ -106,6 +106,9 @@ Rule = PastDueNotShipped | StuckInStatus | HoldTooLong | DeliveryWithoutProof
 """Any monitoring rule."""
 
 
+_FINAL_STATUSES = ("closed", "cancelled", "rejected", "expired")
+
+
 def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
     if isinstance(rule, PastDueNotShipped):
         age = (nw.lit(now) - nw.col(rule.reference)) / 3600.0
@@ -117,6 +120,8 @@ def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
             if _common.has(lf, "cancelled_at")
             else nw.lit(value=True)
         )
+        if _common.has(lf, "status"):  # a closed, rejected or expired order is not due any more
+            alive = alive & ~nw.col("status").is_in(list(_FINAL_STATUSES))
         hit = shipped & alive & (age > rule.grace_hours)
         critical = age >= rule.critical_hours
     elif isinstance(rule, StuckInStatus):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ordercore.context import (
     BusinessCalendar,
@@ -25,9 +25,13 @@ from ordercore.context import (
     Product,
     ReviewContext,
 )
+from ordercore.events import Actor
 from ordercore.money import Money
 from ordercore.orders import Address, Contact, CustomerRef, Order, OrderLine, SalesOwner
-from ordercore.status import Channel
+from ordercore.status import Channel, OrderStatus
+
+if TYPE_CHECKING:
+    from ordercore.events import OrderEvent
 
 __all__ = [
     "DEFAULT_RECEIVED_AT",
@@ -36,6 +40,8 @@ __all__ = [
     "make_line",
     "make_order",
     "make_review_context",
+    "order_in_status",
+    "order_with_trail_in_status",
 ]
 
 DEFAULT_RECEIVED_AT: Final = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -162,3 +168,119 @@ def make_review_context(
     }
     values.update(overrides)
     return ReviewContext(**values)
+
+
+_STATUS_ALIASES: Final = {"shipped": "in_fulfilment", "delivered": "fulfilled"}
+
+
+def order_with_trail_in_status(  # noqa: C901, PLR0911, PLR0912 - one linear story, an exit per status
+    status: str,
+    *,
+    partial: bool = False,
+    order: Order | None = None,
+    at: datetime | None = None,
+) -> tuple[Order, list[OrderEvent]]:
+    """Drive an order through the real lifecycle to `status`; return it and its events.
+
+    Args:
+        status: An `OrderStatus` value or name (case-insensitive), or ``"shipped"`` (every
+            open unit shipped; with `partial`, part of the first line) or ``"delivered"``.
+        partial: For in-fulfilment, shipped and delivered orders: move only part of the
+            quantity (the order stays in fulfilment).
+        order: The draft to start from (default `make_order()`).
+        at: When the story starts (default: the order's receipt); each step is minutes later.
+
+    Raises:
+        ValueError: For an unknown status.
+    """
+    from ordercore.lifecycle import (  # noqa: PLC0415 - factories stay importable without the lifecycle loaded
+        Allocate,
+        Approve,
+        Cancel,
+        Close,
+        Deliver,
+        Expire,
+        Invoice,
+        Pack,
+        RecordPayment,
+        Reject,
+        Ship,
+        StartReview,
+        Submit,
+        WaiveFeedback,
+        apply,
+        create,
+    )
+    from ordercore.validation import review  # noqa: PLC0415
+
+    key = status.lower()
+    wanted = _STATUS_ALIASES.get(key, key)
+    try:
+        target = OrderStatus(wanted)
+    except ValueError:
+        known = ", ".join([*(s.value for s in OrderStatus), *_STATUS_ALIASES])
+        raise ValueError(f"unknown status {status!r}; use one of: {known}") from None
+    draft = order or make_order()
+    moment = at or draft.received_at
+    actor = Actor.user("test-clerk")
+    current, events = create(draft, at=moment, actor=actor)
+
+    def do(command: object) -> None:
+        nonlocal current, moment
+        moment += timedelta(minutes=7)
+        current, new = apply(current, command, at=moment, actor=actor)  # type: ignore[arg-type]
+        events.extend(new)
+
+    if target is OrderStatus.DRAFT:
+        return current, events
+    if target is OrderStatus.EXPIRED:
+        moment += timedelta(days=30)
+        do(Expire(reason="not reviewed in time"))
+        return current, events
+    do(Submit())
+    if target is OrderStatus.SUBMITTED:
+        return current, events
+    if target is OrderStatus.CANCELLED:
+        do(Cancel(reason="customer withdrew"))
+        return current, events
+    do(StartReview())
+    if target is OrderStatus.UNDER_REVIEW:
+        return current, events
+    if target is OrderStatus.REJECTED:
+        do(Reject(reason="price below the agreed floor"))
+        return current, events
+    context = make_review_context(as_of=moment)
+    do(Approve(verdict=review(current, context)))
+    if target is OrderStatus.APPROVED:
+        return current, events
+    lines = current.lines[:1] if partial else current.lines
+    for line in lines:
+        quantity = line.open_quantity
+        shipped = (quantity / 2).quantize(Decimal(1)) if partial else quantity
+        do(Allocate(line_id=line.line_id, quantity=quantity))
+        do(Pack(line_id=line.line_id, quantity=shipped))
+        do(Ship(line_id=line.line_id, quantity=shipped))
+        if key != "shipped" and (target is not OrderStatus.IN_FULFILMENT or key == "delivered"):
+            do(Deliver(line_id=line.line_id, quantity=shipped))
+    if target is OrderStatus.IN_FULFILMENT or partial:
+        return current, events
+    for line in current.lines:
+        do(Invoice(line_id=line.line_id, quantity=line.ledger.delivered))
+        do(RecordPayment(line_id=line.line_id, quantity=line.ledger.delivered))
+    if target is OrderStatus.FULFILLED:
+        return current, events
+    do(WaiveFeedback(reason="test order"))
+    do(Close())
+    return current, events
+
+
+def order_in_status(status: str, *, partial: bool = False, order: Order | None = None) -> Order:
+    """An order in `status`, produced by the real lifecycle (see `order_with_trail_in_status`).
+
+    Examples:
+        >>> order_in_status("SHIPPED", partial=True).status.value
+        'in_fulfilment'
+        >>> order_in_status("closed").status.value
+        'closed'
+    """
+    return order_with_trail_in_status(status, partial=partial, order=order)[0]
