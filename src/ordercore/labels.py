@@ -190,6 +190,298 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     # monitoring alert severities, ordercore.kpi
     ("Severity", "warning"): ("Warning", "警告"),
     ("Severity", "critical"): ("Critical", "严重"),
+    # RiskLevel values, ordercore.risk
+    ("RiskLevel", "low"): ("Low", "低"),
+    ("RiskLevel", "medium"): ("Medium", "中"),
+    ("RiskLevel", "high"): ("High", "高"),
+    ("RiskLevel", "critical"): ("Critical", "严重"),
+    # Recommendation values, ordercore.risk
+    ("Recommendation", "accept"): ("Accept", "接受"),
+    ("Recommendation", "review"): ("Review", "人工审核"),
+    ("Recommendation", "hold"): ("Hold", "冻结"),
+    ("Recommendation", "reject"): ("Reject", "拒绝"),
+    # SupervisionIntensity values, ordercore.risk
+    ("SupervisionIntensity", "routine"): ("Routine", "常规"),
+    ("SupervisionIntensity", "heightened"): ("Heightened", "加强"),
+    ("SupervisionIntensity", "close"): ("Close", "重点"),
+    ("SupervisionIntensity", "escalated"): ("Escalated", "升级"),
+    # ContingencyAction values, ordercore.risk
+    ("ContingencyAction", "request_prepayment"): (
+        "Ask for prepayment or a deposit",
+        "要求预付款或定金",
+    ),
+    ("ContingencyAction", "credit_controller_approval"): (
+        "Get the credit controller's approval",
+        "报信用主管审批",
+    ),
+    ("ContingencyAction", "obtain_credit_data"): (
+        "Obtain the customer's current credit position",
+        "获取客户最新信用数据",
+    ),
+    ("ContingencyAction", "collect_overdue"): (
+        "Collect overdue receivables before release",
+        "放行前催收逾期应收款",
+    ),
+    ("ContingencyAction", "confirm_with_customer"): (
+        "Confirm the order with the customer in writing",
+        "与客户书面确认订单",
+    ),
+    ("ContingencyAction", "verify_customer"): (
+        "Verify the customer's identity and registration",
+        "核实客户身份与工商登记",
+    ),
+    ("ContingencyAction", "confirm_date_with_planning"): (
+        "Confirm the date with production planning",
+        "与生产计划确认交期",
+    ),
+    ("ContingencyAction", "negotiate_date_or_split"): (
+        "Negotiate a later date or a split delivery",
+        "协商延期或分批交货",
+    ),
+    ("ContingencyAction", "send_written_confirmation"): (
+        "Send a written order confirmation",
+        "发送书面订单确认",
+    ),
+    ("ContingencyAction", "verify_ship_to"): (
+        "Verify the ship-to address with the customer",
+        "与客户核实收货地址",
+    ),
+    ("ContingencyAction", "check_export_rules"): (
+        "Check export and tax rules for the destination",
+        "核查目的地出口及税务规定",
+    ),
+    ("ContingencyAction", "confirm_quantity"): (
+        "Confirm the quantity with the customer",
+        "与客户确认数量",
+    ),
+    ("ContingencyAction", "round_to_pack"): (
+        "Round to whole packs or confirm with the customer",
+        "按整包装调整或与客户确认",
+    ),
+    ("ContingencyAction", "approve_terms_change"): (
+        "Have the payment-terms change approved",
+        "付款条件变更需审批",
+    ),
+    ("ContingencyAction", "resolve_review_warnings"): (
+        "Resolve the review warnings",
+        "处理审核警告",
+    ),
+    ("ContingencyAction", "approve_discount"): ("Have the discount approved", "折扣需审批"),
+    ("ContingencyAction", "check_duplicate"): (
+        "Check with the customer whether this is a duplicate",
+        "与客户核实是否重复下单",
+    ),
+    ("ContingencyAction", "complete_master_data"): (
+        "Complete the missing master data",
+        "补全缺失的主数据",
+    ),
+    ("ContingencyAction", "escalate_to_management"): (
+        "Escalate to the sales manager",
+        "上报销售经理",
+    ),
+    # RiskFactor codes, ordercore.risk
+    ("RiskFactor", "credit_exposure"): ("Credit exposure", "信用敞口"),
+    ("RiskFactor", "overdue_days"): ("Overdue days", "逾期天数"),
+    ("RiskFactor", "overdue_amount"): ("Overdue amount", "逾期金额"),
+    ("RiskFactor", "order_value"): ("Order value against history", "订单金额异常"),
+    ("RiskFactor", "first_order"): ("First order", "首次下单"),
+    ("RiskFactor", "lead_time"): ("Requested date vs lead time", "要求交期与提前期"),
+    ("RiskFactor", "capacity"): ("Capacity", "产能"),
+    ("RiskFactor", "manual_channel"): ("Manual channel", "人工渠道"),
+    ("RiskFactor", "ship_to"): ("Ship-to address", "收货地址"),
+    ("RiskFactor", "quantity"): ("Quantity", "数量"),
+    ("RiskFactor", "pack_multiple"): ("Pack multiple", "包装倍数"),
+    ("RiskFactor", "payment_terms"): ("Payment terms", "付款条件"),
+    ("RiskFactor", "review_warnings"): ("Review warnings", "审核警告"),
+    ("RiskFactor", "discount"): ("Discount", "折扣"),
+    ("RiskFactor", "duplicate"): ("Possible duplicate", "疑似重复订单"),
+    # RiskReason codes, ordercore.risk (factor reasons, unknown data, hard stops)
+    ("RiskReason", "clear"): ("Within limits", "正常"),
+    ("RiskReason", "credit_near_limit"): (
+        "Exposure after this order is near the credit limit",
+        "下单后信用敞口接近信用额度",
+    ),
+    ("RiskReason", "credit_over_limit"): (
+        "Exposure after this order is over the credit limit",
+        "下单后信用敞口超过信用额度",
+    ),
+    ("RiskReason", "credit_unknown"): (
+        "Credit position unknown (no limit or exposure on file)",
+        "信用状况未知（无额度或敞口数据）",
+    ),
+    ("RiskReason", "overdue_any"): ("Customer has overdue receivables", "客户有逾期应收款"),
+    ("RiskReason", "overdue_30_days"): (
+        "Receivables overdue 30 days or more",
+        "应收款逾期30天及以上",
+    ),
+    ("RiskReason", "overdue_60_days"): (
+        "Receivables overdue 60 days or more",
+        "应收款逾期60天及以上",
+    ),
+    ("RiskReason", "overdue_days_unknown"): ("Overdue days unknown", "逾期天数未知"),
+    ("RiskReason", "overdue_amount_10pct"): (
+        "Overdue amount is 10 % of the credit limit or more",
+        "逾期金额达信用额度的10%及以上",
+    ),
+    ("RiskReason", "overdue_amount_30pct"): (
+        "Overdue amount is 30 % of the credit limit or more",
+        "逾期金额达信用额度的30%及以上",
+    ),
+    ("RiskReason", "overdue_amount_unknown"): ("Overdue amount unknown", "逾期金额未知"),
+    ("RiskReason", "value_outlier"): (
+        "Order value unusual for this customer (robust z-score)",
+        "订单金额对该客户异常（稳健Z分数）",
+    ),
+    ("RiskReason", "value_extreme_outlier"): (
+        "Order value far outside this customer's history",
+        "订单金额远超该客户历史水平",
+    ),
+    ("RiskReason", "value_cold_start_jump"): (
+        "Order value a multiple of the customer's largest order",
+        "订单金额为客户历史最大订单的数倍",
+    ),
+    ("RiskReason", "value_no_history"): (
+        "No order history to compare the value with",
+        "无历史订单可比较金额",
+    ),
+    ("RiskReason", "first_order"): ("First order from this customer", "该客户首次下单"),
+    ("RiskReason", "first_order_unknown"): ("Customer's order history unknown", "客户下单历史未知"),
+    ("RiskReason", "inside_lead_time"): (
+        "Requested date inside the quoted lead time",
+        "要求交期短于报价提前期",
+    ),
+    ("RiskReason", "far_inside_lead_time"): (
+        "Requested date far inside the quoted lead time",
+        "要求交期远短于报价提前期",
+    ),
+    ("RiskReason", "lead_time_unknown"): (
+        "Lead time unknown (product not in the master)",
+        "提前期未知（产品主数据缺失）",
+    ),
+    ("RiskReason", "capacity_tight"): (
+        "Order takes most of the free capacity before its date",
+        "订单占用交期前大部分空闲产能",
+    ),
+    ("RiskReason", "beyond_capacity"): (
+        "Order needs more capacity than is free before its date",
+        "订单所需产能超过交期前空闲产能",
+    ),
+    ("RiskReason", "capacity_unknown"): ("Free capacity unknown", "空闲产能未知"),
+    ("RiskReason", "manual_channel"): (
+        "Entered by hand (phone, fax or e-mail)",
+        "人工录入订单（电话、传真或邮件）",
+    ),
+    ("RiskReason", "manual_unconfirmed"): (
+        "Phone or fax order without a written confirmation",
+        "电话或传真订单无书面确认",
+    ),
+    ("RiskReason", "manual_channel_unknown"): ("Order channel unknown", "下单渠道未知"),
+    ("RiskReason", "new_ship_to"): ("Ship-to address not used before", "收货地址此前未使用"),
+    ("RiskReason", "new_ship_to_country"): (
+        "Ship-to address in a new country",
+        "收货地址位于新国家",
+    ),
+    ("RiskReason", "ship_to_unknown"): (
+        "Ship-to address missing or no address history",
+        "收货地址缺失或无地址历史",
+    ),
+    ("RiskReason", "quantity_over_max"): (
+        "Quantity above the product's maximum",
+        "数量超过产品上限",
+    ),
+    ("RiskReason", "quantity_unknown"): (
+        "Quantity limits unknown (product not in the master)",
+        "数量上限未知（产品主数据缺失）",
+    ),
+    ("RiskReason", "off_pack"): ("Quantity not a whole number of packs", "数量不是整包装倍数"),
+    ("RiskReason", "pack_multiple_unknown"): (
+        "Pack size unknown (product not in the master)",
+        "包装规格未知（产品主数据缺失）",
+    ),
+    ("RiskReason", "terms_changed"): (
+        "Payment terms differ from the customer master",
+        "付款条件与客户主数据不一致",
+    ),
+    ("RiskReason", "payment_terms_unknown"): (
+        "Customer's payment terms unknown",
+        "客户付款条件未知",
+    ),
+    ("RiskReason", "review_warning"): ("Order review raised a warning", "订单审核有警告"),
+    ("RiskReason", "review_warnings_many"): (
+        "Order review raised several warnings",
+        "订单审核有多项警告",
+    ),
+    ("RiskReason", "review_warnings_unknown"): ("Order review not run", "未执行订单审核"),
+    ("RiskReason", "discount_excess"): ("Discount beyond the allowed maximum", "折扣超过允许上限"),
+    ("RiskReason", "discount_unknown"): (
+        "Allowed discount unknown (no price list)",
+        "允许折扣未知（无价格表）",
+    ),
+    ("RiskReason", "possible_duplicate"): (
+        "Looks like another recent order of the customer",
+        "疑似与客户近期订单重复",
+    ),
+    ("RiskReason", "duplicate_unknown"): ("Recent orders unknown", "近期订单未知"),
+    ("RiskReason", "customer_blocked"): (
+        "Customer is blocked for new orders",
+        "客户已被冻结，不得接单",
+    ),
+    ("RiskReason", "exposure_hard_limit"): (
+        "Exposure after this order is 150 % of the credit limit or more",
+        "下单后信用敞口达信用额度的150%及以上",
+    ),
+    ("RiskReason", "overdue_hard_limit"): (
+        "Receivables overdue 90 days or more",
+        "应收款逾期90天及以上",
+    ),
+    ("RiskReason", "incomplete_data"): (
+        "Too much data missing to rate the order low",
+        "缺失数据过多，不能评为低风险",
+    ),
+    # IssueSeverity values, ordercore.validation
+    ("IssueSeverity", "error"): ("Error", "错误"),
+    ("IssueSeverity", "warning"): ("Warning", "警告"),
+    ("IssueSeverity", "info"): ("Note", "提示"),
+    # review issue codes, ordercore.validation
+    ("IssueCode", "quantity.not_positive"): ("Quantity not positive", "数量不为正"),
+    ("IssueCode", "quantity.nothing_open"): ("Nothing left to deliver", "无待交付数量"),
+    ("IssueCode", "quantity.below_moq"): ("Below minimum order quantity", "低于最小起订量"),
+    ("IssueCode", "quantity.not_pack_multiple"): ("Not a whole number of packs", "不是包装倍数"),
+    ("IssueCode", "quantity.above_max"): ("Above maximum quantity", "超过最大数量"),
+    ("IssueCode", "product.unknown"): ("Unknown product", "未知产品"),
+    ("IssueCode", "product.not_sellable"): ("Product not sellable", "产品不可销售"),
+    ("IssueCode", "product.uom_mismatch"): ("Wrong unit of measure", "计量单位不符"),
+    ("IssueCode", "price.not_listed"): ("No list price", "价格表无此产品"),
+    ("IssueCode", "price.off_list"): ("Price differs from the price list", "价格与价格表不符"),
+    ("IssueCode", "price.list_currency"): ("Price list in another currency", "价格表币种不同"),
+    ("IssueCode", "price.discount_above_limit"): ("Discount above limit", "折扣超过上限"),
+    ("IssueCode", "totals.line_rounds_to_zero"): ("Line amount rounds to zero", "行金额舍入为零"),
+    ("IssueCode", "totals.stated_mismatch"): ("Total differs from the document", "合计与单据不符"),
+    ("IssueCode", "currency.customer_mismatch"): ("Not the customer's currency", "非客户结算币种"),
+    ("IssueCode", "date.requested_in_past"): ("Requested date in the past", "要求交期已过"),
+    ("IssueCode", "date.inside_lead_time"): (
+        "Requested date inside lead time",
+        "要求交期短于交货周期",
+    ),
+    ("IssueCode", "capacity.insufficient"): ("Not enough capacity", "产能不足"),
+    ("IssueCode", "customer.unknown"): ("Unknown customer", "未知客户"),
+    ("IssueCode", "credit.blocked"): ("Customer blocked", "客户已冻结"),
+    ("IssueCode", "credit.limit_exceeded"): ("Credit limit exceeded", "超出信用额度"),
+    ("IssueCode", "credit.no_limit"): ("No credit limit set", "未设置信用额度"),
+    ("IssueCode", "credit.exposure_unknown"): ("Open exposure unknown", "未清敞口未知"),
+    ("IssueCode", "credit.not_comparable"): ("Credit data in another currency", "信用数据币种不同"),
+    ("IssueCode", "credit.overdue"): ("Overdue beyond allowed days", "逾期超过允许天数"),
+    ("IssueCode", "duplicate.same_lines"): ("Possible duplicate order", "疑似重复订单"),
+    ("IssueCode", "duplicate.same_po"): ("Purchase order used twice", "采购单号重复"),
+    ("IssueCode", "address.missing"): ("No delivery address", "缺少收货地址"),
+    ("IssueCode", "address.incomplete"): ("Delivery address incomplete", "收货地址不完整"),
+    ("IssueCode", "contact.missing"): ("No contact", "缺少联系人"),
+    ("IssueCode", "contact.incomplete"): ("Contact incomplete", "联系人信息不完整"),
+    ("IssueCode", "contact.unreachable"): ("Contact unreachable", "联系人无法联系"),
+    ("IssueCode", "channel.confirmation_missing"): (
+        "Confirmation reference missing",
+        "缺少订单确认单号",
+    ),
     # <- sections for further namespaces go above this line, one block per enum
 }
 
