@@ -114,6 +114,28 @@ class RiskAssessment:
         """Hard-stop codes, then the reason codes of the factors that scored."""
         return (*(s.code for s in self.hard_stops), *(f.reason for f in self.reasons))
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: score, level, action, supervision and every factor."""
+        from ordercore import _html  # noqa: PLC0415 - only notebooks call this
+
+        header = _html.definition_list(
+            [
+                ("order", self.order_id),
+                ("score", f"{self.score} / 100 ({self.level.value}, {self.recommendation.value})"),
+                ("hard stops", ", ".join(h.code for h in self.hard_stops) or "none"),
+                ("data completeness", f"{self.data_completeness} %"),
+                ("policy", f"{self.policy_version} as of {self.as_of.isoformat()}"),
+            ]
+        )
+        rows = [
+            (f.code, f.points, f.observed if f.known else "unknown", f.threshold, f.en, f.zh)
+            for f in self.factors
+            if f.points or not f.known
+        ]
+        return header + _html.table(
+            ["factor", "points", "observed", "threshold", "reason", "原因"], rows
+        )
+
     def explain(self, lang: str = "en") -> str:
         """A short multi-line explanation for a person, in English or Chinese.
 

@@ -154,6 +154,24 @@ class ReviewResult:
         """Every issue's message in one language, in order."""
         return tuple(i.message(lang) for i in self.issues)
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the verdict, then one row per issue (en and zh)."""
+        from ordercore import _html  # noqa: PLC0415 - only notebooks call this
+
+        verdict = "passed" if self.passed else "failed"
+        header = _html.definition_list(
+            [
+                ("order", f"{self.order_id} (v{self.order_version})"),
+                (
+                    "verdict",
+                    f"{verdict}: {len(self.errors)} error(s), {len(self.warnings)} warning(s)",
+                ),
+                ("as of", self.as_of.isoformat()),
+            ]
+        )
+        rows = [(i.severity.value, i.code, i.path, i.message_en, i.message_zh) for i in self.issues]
+        return header + _html.table(["severity", "code", "field", "message", "说明"], rows)
+
     def summary(self, lang: str = "en") -> str:
         """One line: the order, the verdict and the issue counts.
 
