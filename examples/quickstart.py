@@ -309,7 +309,7 @@ def kpis() -> None:
         print(found.head(8).to_string(index=False))
     OUTPUT.mkdir(parents=True, exist_ok=True)
     chart = OUTPUT / "kpi_trend.png"
-    report.plot(("on_time_rate", "otif_rate", "perfect_order_rate")).savefig(chart)
+    report.plot(("on_time_rate", "otif_rate", "perfect_rate")).savefig(chart)
     diagram = OUTPUT / "lifecycle.mmd"
     diagram.write_text(mermaid() + "\n", encoding="utf-8")
     section("6. Files")

@@ -158,3 +158,13 @@ def test_hold_columns_come_from_the_orders_holds() -> None:
     frame = orders_frame([held], [*events, *more], as_of=at + dt.timedelta(hours=5))
     assert frame.loc[0, "hold_since"] == at
     assert frame.loc[0, "hold_hours"] == 5.0
+
+
+def test_plotting_an_unknown_measure_names_the_known_rates() -> None:
+    from ordercore import ConfigurationError  # noqa: PLC0415
+    from ordercore.kpi import generate, monthly_report  # noqa: PLC0415
+
+    data = generate(500, seed=2, months=1)
+    report = monthly_report(data.orders, as_of=data.as_of)
+    with pytest.raises(ConfigurationError, match=r"no column 'perfect_order_rate'.*otif_rate"):
+        report.plot(("perfect_order_rate",))

@@ -9,10 +9,12 @@ express on every backend are done here, natively, per backend:
   the time zone in the connection, so narwhals refuses to convert it);
 * small lookup frames (business-day ordinals, labels) built in the caller's library;
 * booleans are summed after a cast to Int64 (PySpark refuses a boolean sum);
-* quantiles use one interpolation, ``linear`` (type 7), on every backend.
+* quantiles use one interpolation, ``linear`` (type 7), exact on every backend (Spark's
+  ``percentile``, never ``percentile_approx``).
 
-Supported: pandas, polars (eager and lazy) and DuckDB relations. PySpark goes here next: one
-more branch in `prepare` and `small_table`, nothing collected to the driver.
+Supported: pandas, polars (eager and lazy), DuckDB relations and PySpark DataFrames (classic
+PySpark, computed on the cluster: only the small aggregated results a caller asks for are
+collected). Dask is refused on purpose (see `backend_of`), as is anything else.
 """
 
 from __future__ import annotations
@@ -27,8 +29,16 @@ from ordercore.errors import ConfigurationError, UnsupportedBackend
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-SUPPORTED: Final = ("pandas", "polars", "duckdb")
+SUPPORTED: Final = ("pandas", "polars", "duckdb", "pyspark")
 """The data frame libraries ordercore.kpi accepts."""
+
+DASK_REASON: Final = (
+    "Dask is not supported: narwhals is moving Dask support out into a separate package "
+    "(it warns on every Dask frame) and cannot truncate to months or run ordered windows "
+    "on Dask; use PySpark for data beyond one machine, or .compute() a small Dask frame "
+    "into pandas"
+)
+"""Why a Dask frame is refused (part of the error message)."""
 
 DAY_SUFFIX: Final = "__day"
 MONTH_SUFFIX: Final = "__month"
@@ -36,7 +46,24 @@ _SECONDS_PER_HOUR: Final = 3600.0
 
 
 def backend_of(native: Any) -> str:
-    """Name the library of a native frame, or raise `UnsupportedBackend` listing the others."""
+    """Name the library of a native frame, or raise `UnsupportedBackend` listing the others.
+
+    Dask frames are recognised by their module before narwhals sees them (narwhals would
+    emit a FutureWarning) and refused with the reason.
+
+    Examples:
+        >>> import pandas as pd
+        >>> backend_of(pd.DataFrame({"a": [1]}))
+        'pandas'
+        >>> backend_of([1, 2])
+        Traceback (most recent call last):
+        ...
+        ordercore.errors.UnsupportedBackend: unsupported frame type builtins.list; supported: pandas, polars, duckdb, pyspark
+    """
+    if type(native).__module__.partition(".")[0] in {"dask", "dask_expr"}:
+        error = UnsupportedBackend(native, SUPPORTED)
+        error.args = (f"{error.args[0]}. {DASK_REASON}",)
+        raise error
     try:
         frame = nw.from_native(native)
     except TypeError:
@@ -75,7 +102,7 @@ def prepare(
     """Turn timestamp columns into epoch seconds and add local day/month columns.
 
     Args:
-        native: A pandas, polars or DuckDB frame.
+        native: A pandas, polars, DuckDB or PySpark frame.
         timestamps: Timezone-aware columns to turn into float epoch seconds (UTC).
         tz: The IANA zone in which local days and months are taken.
         local: Columns that also get ``<col>__day`` (days since 1970-01-01 of the local
@@ -94,23 +121,32 @@ def prepare(
     if backend == "duckdb":
         relation: nw.LazyFrame[Any] = nw.from_native(_prepare_duckdb(native, stamps, tz, locals_))
         return relation
+    if backend == "pyspark":
+        spark: nw.LazyFrame[Any] = nw.from_native(_prepare_spark(native, stamps, tz, locals_))
+        return spark
     return lazy(_prepare_polars(native, stamps, tz, locals_))
 
 
 def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
     import pandas as pd  # noqa: PLC0415 - only when a pandas frame is passed
 
-    epoch = pd.Timestamp(0, tz="UTC")
+    epoch = pd.Timestamp(0, tz="UTC").as_unit("us")
+    one_us = pd.Timedelta(microseconds=1)
     naive_epoch = pd.Timestamp(0)
     out: dict[str, Any] = {}
     for column in locals_:
         local = df[column].dt.tz_convert(tz)
         out[column + MONTH_SUFFIX] = local.dt.year * 100 + local.dt.month
-        out[column + DAY_SUFFIX] = (local.dt.tz_localize(None) - naive_epoch) // pd.Timedelta(
-            days=1
-        )
+        # nullable Int64: a missing timestamp has no day, and a NaN day could not be cast to
+        # an integer join key (business-day OTIF joins on it)
+        out[column + DAY_SUFFIX] = (
+            (local.dt.tz_localize(None) - naive_epoch) // pd.Timedelta(days=1)
+        ).astype("Int64")
     for column in stamps:
-        out[column] = (df[column] - epoch) / pd.Timedelta(seconds=1)
+        # exact integer microseconds, then one true division: the correctly rounded epoch
+        # seconds, bit for bit what DuckDB and Spark compute (nanosecond data is truncated
+        # to microseconds, the resolution of DuckDB and Spark)
+        out[column] = (df[column].dt.as_unit("us") - epoch) / one_us / 1e6
     return df.assign(**out)
 
 
@@ -128,7 +164,17 @@ def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         exprs.append(
             local.dt.replace_time_zone(None).dt.epoch("d").cast(pl.Int64).alias(column + DAY_SUFFIX)
         )
-    exprs.extend((pl.col(c).dt.epoch("us") / 1e6).alias(c) for c in stamps)
+    # polars divides by a literal through its reciprocal (off by one ulp for a third of
+    # 2026 timestamps). Whole seconds are exact, and the remainder's own rounding error is
+    # far smaller than the distance of any micro-second value to a rounding midpoint, so the
+    # sum is the correctly rounded value, bit for bit what DuckDB and Spark compute.
+    exprs.extend(
+        (
+            (pl.col(c).dt.epoch("us") // 1_000_000).cast(pl.Float64)
+            + (pl.col(c).dt.epoch("us") % 1_000_000).cast(pl.Float64) / 1e6
+        ).alias(c)
+        for c in stamps
+    )
     return df.with_columns(exprs)
 
 
@@ -149,6 +195,27 @@ def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[
     return rel.project(", ".join(parts))
 
 
+def _prepare_spark(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+    # Independent of spark.sql.session.timeZone: unix_micros reads the instant, and
+    # from_utc_timestamp(ts, tz) gives the local wall clock as if it were UTC, so its micros
+    # floor-divided by a day are the local day number; date_from_unix_date then gives the
+    # local date, whose year and month need no time zone.
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415 - only for PySpark frames
+
+    day_us = 86_400_000_000
+    out: dict[str, Any] = {}
+    for column in locals_:
+        local_us = F.unix_micros(F.from_utc_timestamp(F.col(column), tz))
+        # integer floor division (exact; a double quotient sits 3 ulps from midnight)
+        day = ((local_us - F.pmod(local_us, F.lit(day_us))) / day_us).cast("bigint")
+        date = F.date_from_unix_date(day)
+        out[column + MONTH_SUFFIX] = (F.year(date) * 100 + F.month(date)).cast("bigint")
+        out[column + DAY_SUFFIX] = day
+    for column in stamps:
+        out[column] = F.unix_micros(F.col(column)) / 1e6
+    return df.withColumns(out)
+
+
 def small_table(like: Any, columns: Mapping[str, Sequence[Any]]) -> nw.LazyFrame[Any]:
     """Build a small lookup frame in the same library (and DuckDB connection) as `like`."""
     backend = backend_of(like)
@@ -161,6 +228,12 @@ def small_table(like: Any, columns: Mapping[str, Sequence[Any]]) -> nw.LazyFrame
         import polars as pl  # noqa: PLC0415
 
         return nw.from_native(pl.DataFrame(data)).lazy()
+    if backend == "pyspark":
+        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - the spark extra installs it
+
+        # Arrow carries the column types, so empty or all-null columns need no inference.
+        spark: nw.LazyFrame[Any] = nw.from_native(like.sparkSession.createDataFrame(pa.table(data)))
+        return spark
     values: nw.LazyFrame[Any] = nw.from_native(_duckdb_values(like, data))
     return values
 
@@ -218,7 +291,11 @@ def flag(expr: nw.Expr) -> nw.Expr:
 
 
 def quantile(column: str, q: float) -> nw.Expr:
-    """The linear-interpolation quantile (type 7), the same on every backend."""
+    """The linear-interpolation quantile (type 7), exact and the same on every backend.
+
+    narwhals maps it to pandas/polars ``linear``, DuckDB ``quantile_cont`` and Spark's exact
+    ``percentile`` (never ``percentile_approx``).
+    """
     return nw.col(column).quantile(q, interpolation="linear")
 
 

@@ -111,6 +111,16 @@ class MonthlyReport:
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise ImportError("plot() needs matplotlib: pip install 'ordercore[plot]'") from error
         rows = sorted(self.rows(), key=lambda r: r["period"])
+        known = set(rows[0]) if rows else set()
+        unknown = [m for m in measures if rows and m not in known]
+        if unknown:
+            from ordercore.errors import ConfigurationError  # noqa: PLC0415
+
+            rates = ", ".join(sorted(c for c in known if c.endswith("_rate")))
+            raise ConfigurationError(
+                f"no column {', '.join(map(repr, unknown))} in the report; rates: {rates}",
+                component="MonthlyReport.plot",
+            )
         figure = matplotlib.figure.Figure(figsize=(8, 4))
         axes = figure.subplots()
         periods = sorted({r["period"] for r in rows})

@@ -6,7 +6,7 @@
   Var = 100²·[p(1−p) + d(1−d) + 2pd]/n.
 * **CES** = mean of the 1–7 answers; details also give the share of 5–7 (Wilson).
 
-Surveys with a null score were sent but not answered: they count in the response rate only.
+Surveys with a null (or NaN) score were sent but not answered: they count in the response rate only.
 Scores outside the kind's scale are excluded as ``out_of_scale``.
 
 Examples:
@@ -67,6 +67,9 @@ def survey_score(
     )
     lf = lf.filter(nw.col("kind") == kind)
     answered = ~nw.col("score").is_null()
+    if lf.collect_schema()["score"].is_float():
+        # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
+        answered = answered & ~nw.col("score").is_nan()
     in_scale = answered & (nw.col("score") >= lo) & (nw.col("score") <= hi)
     lf = lf.with_columns(
         _sent=nw.lit(1),

@@ -5,7 +5,7 @@ feature (see [`FEATURE_COLUMNS`][ordercore.risk.batch.FEATURE_COLUMNS]; nulls ar
 [`features_frame`][ordercore.risk.batch.features_frame] builds it from entities with the very
 function online scoring uses, and a host may build it straight from an ERP export.
 [`assess_frame`][ordercore.risk.batch.assess_frame] scores it through narwhals on pandas,
-polars (eager or lazy) or DuckDB and returns the caller's library.
+polars (eager or lazy), DuckDB or PySpark and returns the caller's library.
 
 **Why batch equals online.** Every feature is an integer and every threshold is an integer,
 so a band is reached in a frame exactly when it is reached in Python; points are integer sums;
@@ -53,7 +53,7 @@ __all__ = [
     "output_columns",
 ]
 
-SUPPORTED: Final = ("pandas", "polars", "duckdb")
+SUPPORTED: Final = ("pandas", "polars", "duckdb", "pyspark")
 """The frame libraries batch scoring accepts (PySpark is the next one; see the Risk docs)."""
 
 FEATURE_COLUMNS: Final = FEATURES
@@ -129,8 +129,8 @@ def assess_frame(frame: Any, policy: RiskPolicy = DEFAULT_POLICY, *, explain: bo
     """Score every row of a features frame; the result is identical to `assess_features`.
 
     Args:
-        frame: A pandas or polars DataFrame, a polars LazyFrame or a DuckDB relation with
-            ``order_id`` and the feature columns the policy reads.
+        frame: A pandas or polars DataFrame, a polars LazyFrame, a DuckDB relation or a
+            PySpark DataFrame with ``order_id`` and the feature columns the policy reads.
         policy: The policy.
         explain: Also return ``reason_<code>`` columns (reason codes per factor).
 

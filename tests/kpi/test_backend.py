@@ -1,0 +1,78 @@
+"""The one per-backend module: which frames are accepted, and exact epoch seconds everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pytest
+
+from ordercore.errors import UnsupportedBackend
+from ordercore.kpi import _backend, cycle_time, monthly_report
+
+AS_OF = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+
+
+class DaskLikeFrame:
+    """Stands in for a Dask DataFrame: ordercore recognises Dask by the frame's module."""
+
+
+DaskLikeFrame.__module__ = "dask.dataframe.dask_expr._collection"
+
+
+def test_a_dask_frame_is_refused_with_the_reason_and_the_supported_backends() -> None:
+    with pytest.raises(UnsupportedBackend) as caught:
+        monthly_report(DaskLikeFrame(), as_of=AS_OF)
+    message = str(caught.value)
+    assert "supported: pandas, polars, duckdb, pyspark" in message
+    assert "Dask is not supported" in message
+    assert caught.value.supported == ("pandas", "polars", "duckdb", "pyspark")
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"order_id": ["a"]}, pa.table({"order_id": ["a"]}), pd.Series(["a"], name="order_id")],
+    ids=["dict", "pyarrow", "pandas-series"],
+)
+def test_an_unsupported_frame_type_names_itself_and_the_supported_ones(frame: object) -> None:
+    with pytest.raises(UnsupportedBackend, match=r"supported: pandas, polars, duckdb, pyspark$"):
+        cycle_time(frame, as_of=AS_OF)
+
+
+def test_supported_frames_are_named() -> None:
+    frame = pl.DataFrame({"a": [1]})
+    assert [
+        _backend.backend_of(f)
+        for f in (frame.to_pandas(), frame, frame.lazy(), duckdb.from_arrow(frame.to_arrow()))
+    ] == ["pandas", "polars", "polars", "duckdb"]
+
+
+def test_epoch_seconds_are_correctly_rounded_and_identical_on_every_eager_backend() -> None:
+    # a third of these microsecond stamps are one ulp off if divided through a reciprocal
+    micros = [1_767_225_600_000_000 + 7_777_777 * i + i * i for i in range(2000)]
+    expected = [m / 1e6 for m in micros]
+    stamps = pl.DataFrame({"at": micros}).select(
+        pl.col("at").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    )
+    frames = {
+        "pandas": stamps.to_pandas(),
+        "polars": stamps,
+        "duckdb": duckdb.connect().from_arrow(stamps.to_arrow()),
+    }
+    for name, frame in frames.items():
+        got = _backend.prepare(frame, ["at"], "UTC").collect().get_column("at").to_list()
+        assert got == expected, name
+
+
+def test_local_day_of_a_missing_timestamp_is_null_on_pandas() -> None:
+    frame = pd.DataFrame(
+        {"at": pd.Series([pd.Timestamp("2026-03-01T23:30Z"), pd.NaT], dtype="datetime64[us, UTC]")}
+    )
+    prepared = _backend.prepare(frame, [], "Asia/Shanghai", local=["at"]).collect()
+    day = prepared.get_column("at__day").to_list()
+    assert day[0] == 20514  # 2 March in Shanghai, the day after in UTC
+    assert pd.isna(day[1])
+    assert prepared.get_column("at__month").to_list()[0] == 202603
