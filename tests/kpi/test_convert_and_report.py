@@ -168,3 +168,14 @@ def test_plotting_an_unknown_measure_names_the_known_rates() -> None:
     report = monthly_report(data.orders, as_of=data.as_of)
     with pytest.raises(ConfigurationError, match=r"no column 'perfect_order_rate'.*otif_rate"):
         report.plot(("perfect_order_rate",))
+
+
+def test_reports_and_results_display_as_html_tables() -> None:
+    from ordercore.kpi import generate, monthly_report, otif  # noqa: PLC0415
+
+    data = generate(500, seed=2, months=1)
+    report = monthly_report(data.orders, as_of=data.as_of)
+    assert "<table" in report._repr_html_()
+    assert "otif_rate" in report._repr_html_()
+    result = otif(data.orders, as_of=data.as_of)
+    assert "interval" in result._repr_html_()

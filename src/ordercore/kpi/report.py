@@ -66,6 +66,22 @@ class MonthlyReport:
             for row in _backend.rows(_backend.lazy(self.frame))
         ]
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the report's rows as a table."""
+        from ordercore import _html  # noqa: PLC0415 - only notebooks call this
+
+        rows = self.rows()
+        headers = list(rows[0]) if rows else ["period"]
+        caption = f"Monthly report as of {self.as_of:%Y-%m-%d %H:%M} ({self.tz})"
+        cells = [
+            [
+                f"{value:.4g}" if isinstance(value, float) else ("–" if value is None else value)
+                for value in (row.get(h) for h in headers)
+            ]
+            for row in rows
+        ]
+        return _html.table(headers, cells, caption=caption)
+
     def to_markdown(self, columns: Sequence[str] | None = None) -> str:
         """A Markdown table of the report (rates as percentages, hours to one decimal)."""
         rows = self.rows()

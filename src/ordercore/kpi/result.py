@@ -102,6 +102,24 @@ class KpiResult:
     details: MappingProxyType[str, object] = attrs.field(factory=dict, converter=_frozen_map)
     unit: str = "share"
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: value with its sample, interval, status and exclusions."""
+        from ordercore import _html  # noqa: PLC0415 - only notebooks call this
+
+        value = "no data" if self.value is None else f"{self.value:.4g} ({self.unit})"
+        pairs: list[tuple[str, object]] = [
+            ("KPI", self.name),
+            ("value", value),
+            ("numerator / denominator", f"{self.numerator} / {self.denominator}"),
+            ("status", self.status.value),
+        ]
+        if self.interval is not None:
+            pairs.append(("interval", f"[{self.interval.low:.4g}, {self.interval.high:.4g}]"))
+        if self.period:
+            pairs.append(("period", self.period))
+        pairs.extend((f"excluded: {reason}", count) for reason, count in self.exclusions.items())
+        return _html.definition_list(pairs)
+
 
 def wilson_interval(successes: float, n: float, z: float = _Z95) -> tuple[float, float]:
     """The Wilson score interval of a proportion (Wilson 1927), clipped to [0, 1].
