@@ -179,3 +179,19 @@ def test_reports_and_results_display_as_html_tables() -> None:
     assert "otif_rate" in report._repr_html_()
     result = otif(data.orders, as_of=data.as_of)
     assert "interval" in result._repr_html_()
+
+
+def test_text_timestamps_get_a_hint_to_parse_them() -> None:
+    from ordercore import FrameSchemaError  # noqa: PLC0415
+    from ordercore.kpi import check_frame  # noqa: PLC0415
+
+    frame = pd.DataFrame(
+        {
+            "order_id": ["1"],
+            "customer_id": ["C"],
+            "channel": ["web"],
+            "received_at": ["2026-03-02T09:00:00+08:00"],
+        }
+    )
+    with pytest.raises(FrameSchemaError, match=r"to_datetime\(col, utc=True\)"):
+        check_frame(frame, "orders")

@@ -51,7 +51,13 @@ def _spec(frame: str) -> FrameSpec:
 def _type_problem(column: Column, dtype: Any) -> str | None:
     if column.kind == "datetime":
         if not isinstance(dtype, nw.Datetime):
-            return f"{column.name}: expected a timezone-aware datetime, got {dtype}"
+            hint = (
+                " (text read from a file: parse it first, e.g. pandas.to_datetime(col, utc=True)"
+                " for ISO timestamps with an offset)"
+                if dtype == nw.String
+                else ""
+            )
+            return f"{column.name}: expected a timezone-aware datetime, got {dtype}{hint}"
         if dtype.time_zone is None:
             return f"{column.name}: naive timestamps; localise them (e.g. to the ERP's zone) first"
         return None
