@@ -4,7 +4,7 @@ Only status-changing transitions are drawn (internal ones, such as ledger moveme
 the state/command table); derived triggers carry their condition in brackets.
 
 Examples:
-    >>> print(mermaid().splitlines()[2])
+    >>> print(mermaid().splitlines()[2])  # io-ok: doctest output
         draft --> submitted: submit
 """
 

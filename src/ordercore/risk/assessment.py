@@ -147,7 +147,7 @@ class RiskAssessment:
             ...     overdue_days=45, overdue_bp=0, value_ratio_bp=9000, ship_to_change=0,
             ...     lines_over_max=0, lines_off_pack=0, terms_changed=0, review_warnings=0,
             ...     capacity_load_bp=0, lines_over_discount=0, blocked=0)
-            >>> print(assess_features(features, as_of=datetime(2026, 3, 2, tzinfo=timezone.utc)).explain())
+            >>> print(assess_features(features, as_of=datetime(2026, 3, 2, tzinfo=timezone.utc)).explain())  # io-ok: doctest output
             SO-9: 22 points, Medium -> Review (data 100 %, policy ordercore-default-1)
               +16 Exposure after this order is over the credit limit: 104.00 % (threshold 100.00 %)
               +6 Receivables overdue 30 days or more: 45 (threshold 30)
