@@ -18,7 +18,16 @@ from ordercore.testing.factories import (
     order_in_status,
     order_with_trail_in_status,
 )
-from ordercore.testing.strategies import ids, lines, money, orders, quantities
+from ordercore.testing.strategies import (
+    command_sequences,
+    drive,
+    ids,
+    lines,
+    money,
+    orders,
+    quantities,
+    review_contexts,
+)
 from ordercore.validation import review
 
 
@@ -130,3 +139,32 @@ def test_decimal_strategies_never_produce_nan_or_infinity() -> None:
         assert value.is_finite()
 
     check()
+
+
+def test_seeded_factory_orders_are_reproducible_and_vary_between_seeds() -> None:
+    assert make_order(seed=11) == make_order(seed=11)
+    assert len({make_order(seed=s).model_dump_json() for s in range(20)}) == 20
+
+
+def test_seeded_factory_orders_are_valid_for_review() -> None:
+    order = make_order(seed=3, lines=4)
+    assert review(order, make_review_context(as_of=order.received_at)).order_id == order.order_id
+
+
+@settings(max_examples=40, deadline=None)
+@given(command_sequences(max_size=25))
+def test_driven_command_sequences_leave_a_replayable_order(sequence) -> None:  # type: ignore[no-untyped-def]
+    from ordercore.events import Actor  # noqa: PLC0415
+    from ordercore.lifecycle import create  # noqa: PLC0415
+
+    order, trail = create(make_order(), at=make_order().received_at, actor=Actor.user("u"))
+    order, events = drive(order, sequence, at=order.received_at, actor=Actor.user("u"))
+    assert replay([*trail, *events]) == order
+
+
+@settings(max_examples=25, deadline=None)
+@given(review_contexts(customers=2))
+def test_generated_review_contexts_review_without_configuration_errors(context) -> None:  # type: ignore[no-untyped-def]
+    result = review(make_order(), context)
+    assert result.order_id == "SO-1"
+    assert set(context.customers) == {"C-001", "C-002"}

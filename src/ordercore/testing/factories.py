@@ -13,6 +13,7 @@ Examples:
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -80,29 +81,61 @@ def make_line(line_id: str = "1", index: int = 0, **overrides: Any) -> OrderLine
     return OrderLine(**values)
 
 
-def make_order(order_id: str = "SO-1", lines: int | list[OrderLine] = 2, **overrides: Any) -> Order:
+def make_order(
+    order_id: str = "SO-1",
+    lines: int | list[OrderLine] = 2,
+    *,
+    seed: int | None = None,
+    **overrides: Any,
+) -> Order:
     """Build a valid order in status DRAFT.
+
+    Without a seed every call with the same arguments builds the same order. With one, the
+    channel, products, quantities, receipt time and requested lead time vary realistically
+    and reproducibly: the same seed always builds the same order.
 
     Args:
         order_id: The order id.
         lines: How many lines to build, or the lines themselves.
+        seed: Vary the order deterministically (see above).
         **overrides: Any `Order` field. A phone or fax order gets a confirmation
             reference unless one is given.
+
+    Examples:
+        >>> make_order(seed=4) == make_order(seed=4), make_order(seed=4) == make_order(seed=5)
+        (True, False)
     """
     currency = overrides.get("currency", "CNY")
-    built = (
-        [make_line(str(n + 1), n, currency=currency) for n in range(lines)]
-        if isinstance(lines, int)
-        else lines
-    )
-    received = overrides.get("received_at", DEFAULT_RECEIVED_AT)
+    rng = random.Random(seed) if seed is not None else None  # noqa: S311 - test data, not secrets
+    if isinstance(lines, list):
+        built = lines
+    elif rng is None:
+        built = [make_line(str(n + 1), n, currency=currency) for n in range(lines)]
+    else:
+        built = [
+            make_line(
+                str(n + 1),
+                rng.randrange(len(_SKUS)),
+                currency=currency,
+                quantity=Decimal(rng.choice((5, 10, 20, 50, 100, 200))),
+            )
+            for n in range(lines)
+        ]
+    received = DEFAULT_RECEIVED_AT
+    lead_days = 14
+    channel = Channel.WEB
+    if rng is not None:
+        received += timedelta(minutes=rng.randrange(60 * 24 * 90))
+        lead_days = rng.choice((3, 7, 10, 14, 21, 30))
+        channel = rng.choice(list(Channel))
+    received = overrides.get("received_at", received)
     values: dict[str, Any] = {
         "order_id": order_id,
         "customer": make_customer(),
-        "channel": Channel.WEB,
+        "channel": channel,
         "currency": currency,
         "received_at": received,
-        "requested_delivery_at": received + timedelta(days=14),
+        "requested_delivery_at": received + timedelta(days=lead_days),
         "owner": SalesOwner(staff_id="S-01", name="Order desk 1", team="East"),
         "ship_to": Address(
             name="Receiving dock", line1="88 Harbour Road", city="Shanghai", country="CN"

@@ -16,23 +16,68 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final, Literal
 
+import attrs
 from hypothesis import strategies as st
 
+from ordercore.aftersales import CaseAction, CaseKind
+from ordercore.errors import OrderCoreError
+from ordercore.holds import HoldReason
+from ordercore.lifecycle import (
+    AdvanceCase,
+    Allocate,
+    AmendOrder,
+    Approve,
+    Archive,
+    Cancel,
+    Close,
+    Command,
+    Deliver,
+    Expire,
+    Invoice,
+    OpenCase,
+    Pack,
+    PlaceHold,
+    PlanProduction,
+    Procure,
+    Produce,
+    RecordFeedback,
+    RecordPayment,
+    RecordRiskAssessment,
+    Reject,
+    ReleaseHold,
+    Ship,
+    ShortClose,
+    StartReview,
+    Submit,
+    WaiveFeedback,
+    apply,
+)
 from ordercore.money import Money
 from ordercore.orders import CustomerRef, Order, OrderLine
 from ordercore.status import Channel
+from ordercore.testing.factories import make_customer_profile, make_review_context
+
+if TYPE_CHECKING:
+    from ordercore.context import CustomerProfile, ReviewContext
+    from ordercore.events import Actor, OrderEvent
 
 __all__ = [
+    "APPROVE",
+    "command_sequences",
+    "commands",
     "currencies",
+    "customer_profiles",
     "customers",
+    "drive",
     "ids",
     "lines",
     "money",
     "orders",
     "prices",
     "quantities",
+    "review_contexts",
     "timestamps",
 ]
 
@@ -143,4 +188,161 @@ def orders(draw: st.DrawFn, max_lines: int = 5, currency: str | None = None) -> 
         + timedelta(days=draw(st.integers(min_value=0, max_value=60))),
         confirmation_ref="CONF-1" if channel in (Channel.PHONE, Channel.FAX) else None,
         lines=tuple(draw(lines(currency=code, line_id=str(n + 1))) for n in range(count)),
+    )
+
+
+APPROVE: Final = "approve"
+"""The marker `commands` draws for an approval; `drive` turns it into `Approve` with a
+passing verdict for the order's current version (a verdict needs the order as it stands)."""
+
+_MOVES: Final = (
+    Allocate,
+    PlanProduction,
+    Procure,
+    Produce,
+    Pack,
+    Ship,
+    Deliver,
+    Invoice,
+    RecordPayment,
+    ShortClose,
+)
+
+
+def commands(
+    line_ids: tuple[str, ...] = ("1", "2", "9"), max_quantity: int = 12
+) -> st.SearchStrategy[Command | Literal["approve"]]:
+    """Any lifecycle command (or the `APPROVE` marker), valid or not for a given order.
+
+    Line ids include one the factory orders do not have (``"9"``), and quantities run from 0,
+    so sequences exercise refusals as well as every path of the machine.
+    """
+    line = st.sampled_from(line_ids)
+    quantity = st.integers(min_value=0, max_value=max_quantity).map(Decimal)
+    fixed: list[Command | Literal["approve"]] = [
+        Submit(),
+        StartReview(),
+        APPROVE,
+        Reject(reason="refused in a generated sequence"),
+        Cancel(),
+        Expire(),
+        Close(),
+        Archive(),
+        WaiveFeedback(reason="generated"),
+        RecordFeedback(score=5),
+        RecordRiskAssessment(score=70, level="high", recommendation="hold", policy_version="1"),
+    ]
+    return st.one_of(
+        st.sampled_from(fixed),
+        st.builds(
+            lambda cls, line_id, q: cls(line_id=line_id, quantity=q),
+            st.sampled_from(_MOVES),
+            line,
+            quantity,
+        ),
+        st.builds(lambda line_id, q: AmendOrder(quantities=((line_id, q),)), line, quantity),
+        st.builds(
+            lambda hold_id, reason: PlaceHold(hold_id=hold_id, hold_reason=reason),
+            st.sampled_from(["A", "B"]),
+            st.sampled_from(list(HoldReason)),
+        ),
+        st.builds(lambda hold_id: ReleaseHold(hold_id=hold_id), st.sampled_from(["A", "B"])),
+        st.builds(
+            lambda case_id, kind, line_id, q: OpenCase(
+                case_id=case_id, kind=kind, line_id=line_id, quantity=q
+            ),
+            st.sampled_from(["C1", "C2"]),
+            st.sampled_from(list(CaseKind)),
+            line,
+            quantity,
+        ),
+        st.builds(
+            lambda case_id, action: AdvanceCase(case_id=case_id, action=action),
+            st.sampled_from(["C1", "C2"]),
+            st.sampled_from(list(CaseAction)),
+        ),
+    )
+
+
+def command_sequences(
+    max_size: int = 40, line_ids: tuple[str, ...] = ("1", "2", "9")
+) -> st.SearchStrategy[list[Command | Literal["approve"]]]:
+    """Lists of `commands`, shrinking towards short sequences of simple commands."""
+    return st.lists(commands(line_ids), max_size=max_size)
+
+
+@attrs.frozen
+class _PassingVerdict:
+    order_id: str
+    order_version: int
+    passed: bool = True
+    failure_reasons: tuple[str, ...] = ()
+
+
+def drive(
+    order: Order,
+    sequence: list[Command | Literal["approve"]],
+    *,
+    at: datetime,
+    actor: Actor,
+) -> tuple[Order, list[OrderEvent]]:
+    """Apply a generated sequence, skipping what the lifecycle refuses with its typed errors.
+
+    The `APPROVE` marker becomes `Approve` with a passing verdict for the order as it stands,
+    so sequences reach fulfilment without a review context. Any error that is not an
+    `OrderCoreError` propagates: that is a bug the property test should find.
+
+    Returns:
+        The final order and the events of the accepted commands.
+    """
+    events: list[OrderEvent] = []
+    for item in sequence:
+        command = (
+            item
+            if isinstance(item, Command)
+            else Approve(verdict=_PassingVerdict(order.order_id, order.version))
+        )
+        try:
+            order, new = apply(order, command, at=at, actor=actor)
+        except OrderCoreError:
+            continue
+        events.extend(new)
+    return order, events
+
+
+def customer_profiles(customer_id: str = "C-001") -> st.SearchStrategy[CustomerProfile]:
+    """Customer credit snapshots from comfortable to blocked, with unknowns (`None`)."""
+    amounts = st.one_of(
+        st.none(), prices(Decimal(200000)).map(lambda a: Money(amount=a, currency="CNY"))
+    )
+    return st.builds(
+        lambda limit, exposure, overdue_days, blocked, count: make_customer_profile(
+            customer_id,
+            credit_limit=limit,
+            open_exposure=exposure,
+            overdue_days=overdue_days,
+            blocked=blocked,
+            order_count=count,
+        ),
+        amounts,
+        amounts,
+        st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=500)),
+    )
+
+
+def review_contexts(customers: int = 1) -> st.SearchStrategy[ReviewContext]:
+    """Review contexts that the default rules accept, with varied credit positions.
+
+    Built on `make_review_context` (factory products, prices, calendar and capacity) for
+    customers ``C-001`` ...; each customer's limit, exposure, overdue days, blocked flag and
+    history vary, unknowns included, and so does the moment of the review.
+    """
+    return st.builds(
+        lambda as_of, profiles: make_review_context(as_of=as_of, customers=customers).model_copy(
+            update={"customers": {p.customer_id: p for p in profiles}}
+        ),
+        timestamps(),
+        st.tuples(*(customer_profiles(f"C-{n:03d}") for n in range(1, customers + 1))),
     )
