@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from ordercore import Channel, CustomerRef, Money, Order, OrderLine
+from ordercore import Address, Channel, Contact, CustomerRef, Money, Order, OrderLine
 from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition
 from ordercore.events import Actor, OrderEvent, parse_event
 from ordercore.lifecycle import (
@@ -38,15 +38,18 @@ from ordercore.lifecycle import (
     create,
     replay,
 )
+from ordercore.testing.factories import make_customer_profile, make_review_context
+from ordercore.validation import review
+
+if TYPE_CHECKING:
+    from ordercore.context import ReviewContext
 
 
-class Verdict(NamedTuple):
-    """A stand-in for ordercore.validation.ReviewResult."""
-
-    order_id: str
-    order_version: int
-    passed: bool = True
-    failure_reasons: tuple[str, ...] = ()
+def review_context(at: datetime) -> ReviewContext:
+    """The factory review context, knowing this walkthrough's customer."""
+    context = make_review_context(as_of=at)
+    customers = {**context.customers, "C-7": make_customer_profile("C-7")}
+    return context.model_copy(update={"customers": customers})
 
 
 def main() -> None:
@@ -61,6 +64,8 @@ def main() -> None:
         currency="CNY",
         received_at=start,
         confirmation_ref="FAX-0302-17",
+        ship_to=Address(name="收货仓", line1="88 Harbour Road", city="Shanghai", country="CN"),
+        contact=Contact(name="Li Wei", phone="+86 21 5555 0101"),
         lines=[
             OrderLine(
                 line_id="1",
@@ -101,7 +106,9 @@ def main() -> None:
         ),
         risk,
     )
-    do(Approve(verdict=Verdict(order.order_id, order.version)), reviewer)
+    verdict = review(order, review_context(start + timedelta(hours=hour)))
+    print(f"review: {verdict.summary()}")
+    do(Approve(verdict=verdict), reviewer)
     for line_id in ("1", "2"):
         do(Allocate(line_id=line_id, quantity=Decimal(500)), wms)
     do(Pack(line_id="1", quantity=Decimal(300)), wms)

@@ -306,7 +306,7 @@ def kpis() -> None:
     found = alerts(frames["orders"], rules, as_of=book.as_of, tz="Asia/Shanghai")
     print(f"  {len(found)} alert(s) as of {book.as_of:%Y-%m-%d %H:%M} UTC")
     if len(found):
-        print(found.head(8).to_string(index=False))
+        print(found.head(8).round({"age_hours": 1}).to_string(index=False))
     OUTPUT.mkdir(parents=True, exist_ok=True)
     chart = OUTPUT / "kpi_trend.png"
     report.plot(("on_time_rate", "otif_rate", "perfect_rate")).savefig(chart)
