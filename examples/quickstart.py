@@ -121,8 +121,9 @@ def review_incoming() -> None:
             lines=[make_line("1", 3, quantity=Decimal(20))],
         ),
     )
+    results = review_many(orders, context)
     rows = []
-    for order, result in zip(orders, review_many(orders, context), strict=True):
+    for order, result in zip(orders, results, strict=True):
         verdict = "pass" if result.passed else "FAIL"
         first = [f"{i.code}" for i in result.issues][:3]
         rows.append(
@@ -136,9 +137,7 @@ def review_incoming() -> None:
             ]
         )
     table(["order", "channel", "渠道", "total", "review", "issues"], rows)
-    failed = next(
-        r for o, r in zip(orders, review_many(orders, context), strict=True) if not r.passed
-    )
+    failed = next(r for r in results if not r.passed)
     for issue in failed.issues:
         print(f"  {failed.order_id} {issue.severity.value:<7} {issue.path:<24} {issue.message_en}")
         print(f"  {'':{len(failed.order_id)}} {'':7} {'':24} {issue.message_zh}")

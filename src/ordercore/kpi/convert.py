@@ -31,6 +31,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ordercore.ledger import Dimension
+from ordercore.status import Progress
+
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable
@@ -82,11 +85,8 @@ def _milestones(events: Iterable[OrderEvent] | None) -> dict[str, dict[str, Any]
     return out
 
 
-def _full(order: Order, dimension: str) -> bool:
-    from ordercore.ledger import Dimension  # noqa: PLC0415 - keeps module import light
-    from ordercore.status import Progress  # noqa: PLC0415
-
-    return order.progress(Dimension(dimension)) is Progress.FULL
+def _full(order: Order, dimension: Dimension) -> bool:
+    return order.progress(dimension) is Progress.FULL
 
 
 def _hold_hours(order: Order, as_of: dt.datetime | None) -> float:
@@ -126,8 +126,10 @@ def orders_frame(
                 "requested_at": order.requested_delivery_at,
                 "promised_at": order.promised_delivery_at,
                 # complete-order milestones: set only once everything open has moved
-                "shipped_at": m.get("shipped_at") if _full(order, "shipping") else None,
-                "delivered_at": m.get("delivered_at") if _full(order, "fulfilment") else None,
+                "shipped_at": m.get("shipped_at") if _full(order, Dimension.SHIPPING) else None,
+                "delivered_at": m.get("delivered_at")
+                if _full(order, Dimension.FULFILMENT)
+                else None,
                 "cancelled_at": m.get("cancelled_at"),
                 "cancelled_by": None,
                 "hold_hours": _hold_hours(order, as_of),
