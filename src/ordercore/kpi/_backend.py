@@ -43,6 +43,7 @@ DASK_REASON: Final = (
 DAY_SUFFIX: Final = "__day"
 MONTH_SUFFIX: Final = "__month"
 _SECONDS_PER_HOUR: Final = 3600.0
+_US_PER_DAY: Final = 86_400_000_000
 
 
 def backend_of(native: Any) -> str:
@@ -128,25 +129,39 @@ def prepare(
 
 
 def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
-    import pandas as pd  # noqa: PLC0415 - only when a pandas frame is passed
+    import numpy as np  # noqa: PLC0415 - only when a pandas frame is passed
+    import pandas as pd  # noqa: PLC0415
 
-    epoch = pd.Timestamp(0, tz="UTC").as_unit("us")
-    one_us = pd.Timedelta(microseconds=1)
-    naive_epoch = pd.Timestamp(0)
     out: dict[str, Any] = {}
     for column in locals_:
-        local = df[column].dt.tz_convert(tz)
-        out[column + MONTH_SUFFIX] = local.dt.year * 100 + local.dt.month
-        # nullable Int64: a missing timestamp has no day, and a NaN day could not be cast to
-        # an integer join key (business-day OTIF joins on it)
-        out[column + DAY_SUFFIX] = (
-            (local.dt.tz_localize(None) - naive_epoch) // pd.Timedelta(days=1)
-        ).astype("Int64")
+        # the local wall clock as integer microseconds; its floor by a day is the local day
+        local = df[column].dt.tz_convert(tz).dt.tz_localize(None).dt.as_unit("us")
+        missing = local.isna().to_numpy()
+        day = local.array.asi8 // _US_PER_DAY
+        present = day[~missing]
+        lo = int(present.min()) if present.size else 0
+        # months of the (few thousand) distinct days, looked up by day: a take instead of
+        # a calendar conversion per row
+        months = np.arange(lo, int(present.max()) + 1 if present.size else 1).astype(
+            "datetime64[D]"
+        )
+        months = months.astype("datetime64[M]").astype("int64")
+        table = (months // 12 + 1970) * 100 + months % 12 + 1
+        month = table[np.where(missing, 0, day - lo)]
+        # nullable Int64: a missing timestamp has no day or month, and a NaN day could not
+        # be cast to an integer join key (business-day OTIF joins on it)
+        out[column + MONTH_SUFFIX] = pd.Series(
+            pd.arrays.IntegerArray(month, missing), index=df.index
+        )
+        out[column + DAY_SUFFIX] = pd.Series(pd.arrays.IntegerArray(day, missing), index=df.index)
     for column in stamps:
         # exact integer microseconds, then one true division: the correctly rounded epoch
         # seconds, bit for bit what DuckDB and Spark compute (nanosecond data is truncated
         # to microseconds, the resolution of DuckDB and Spark)
-        out[column] = (df[column].dt.as_unit("us") - epoch) / one_us / 1e6
+        micros = df[column].dt.as_unit("us")
+        seconds = micros.array.asi8 / 1e6
+        seconds[micros.isna().to_numpy()] = np.nan
+        out[column] = pd.Series(seconds, index=df.index)
     return df.assign(**out)
 
 
@@ -266,18 +281,40 @@ def mark(
 ) -> nw.LazyFrame[Any]:
     """Add 0/1 columns `names` from `flags` (one row per `key`), 0 where `key` is absent.
 
-    pandas is eager, so the (small) flag frame is already in memory and a hash membership
-    test is about twice as fast as a merge; lazy backends join, so nothing is collected.
+    pandas is eager, so the (small) flag frame is already in memory: one Arrow hash lookup
+    of every key gives its row in the flag frame, and each flag is a take from that row
+    (several times faster than a merge or one membership test per flag). Lazy backends
+    join, so nothing is collected.
     """
     if backend_of(like) == "pandas":
-        table = flags.collect()
-        columns = {}
-        for name in names:
-            ids = table.filter(nw.col(name) == 1).get_column(key).to_list()
-            columns[name] = flag(nw.col(key).is_in(ids))
-        return lf.with_columns(**columns)
+        return _mark_pandas(lf, flags, key, names)
     joined = lf.join(flags.select(key, *names), on=key, how="left")
     return joined.with_columns(*[nw.col(n).fill_null(0).cast(nw.Int64) for n in names])
+
+
+def _mark_pandas(
+    lf: nw.LazyFrame[Any], flags: nw.LazyFrame[Any], key: str, names: Sequence[str]
+) -> nw.LazyFrame[Any]:
+    import numpy as np  # noqa: PLC0415 - pandas brings it
+    import pyarrow as pa  # noqa: PLC0415 - a core dependency, imported only on this path
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    frame = lf.collect().to_native()
+    table = flags.collect().to_native()
+    keys = pa.array(frame[key], from_pandas=True)
+    try:
+        found = pc.index_in(keys, value_set=pa.array(table[key], from_pandas=True).cast(keys.type))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        # keys of another type than the flag frame's (say int ids against string ids):
+        # nothing matches, as a membership test would find
+        found = pa.nulls(len(keys), pa.int32())
+    # row -1 (absent) takes the 0 appended after the flag frame's last row
+    rows = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    columns = {
+        name: np.append(table[name].to_numpy(dtype="int64", na_value=0), 0)[rows] for name in names
+    }
+    result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**columns)).lazy()
+    return result
 
 
 def hours(end: str, start: str) -> nw.Expr:
