@@ -195,22 +195,16 @@ def monthly_report(
     lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=orders, calendar=calendar)
     lf = add_perfect(_join_errors(lf, _error_flags(errors, orders, tz, as_of), orders))
     now, _ = _common.as_of_values(as_of, tz)
-    cancelled = (
-        ~nw.col("cancelled_at").is_null() & (nw.col("cancelled_at") <= now)
-        if _common.has(lf, "cancelled_at")
-        else nw.lit(value=False)
-    )
-    done = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now) & ~cancelled
+    # `_cancelled` (cancelled by as_of) comes from add_outcomes
+    delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
+    lf = lf.with_columns(_done=delivered.fill_null(value=False) & ~nw.col("_cancelled"))
     lf = lf.with_columns(
-        _one=nw.lit(1),
-        _done=_backend.flag(done),
-        _open=_backend.flag(
-            ~cancelled & (nw.col("delivered_at").is_null() | (nw.col("delivered_at") > now))
-        ),
-        _h=nw.when(done).then(_backend.hours("delivered_at", "received_at")),
+        _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at")),
+        _open=_backend.flag(~nw.col("_cancelled") & ~delivered),
+        _done=nw.col("_done").cast(nw.Int64),
     )
     out = lf.group_by(keys).agg(
-        nw.col("_one").sum().alias("orders"),
+        nw.len().alias("orders"),
         nw.col("_done").sum().alias("delivered"),
         nw.col("_open").sum().alias("censored"),
         nw.col("_h").mean().alias("cycle_mean_h"),
