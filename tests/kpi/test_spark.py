@@ -276,3 +276,50 @@ def test_batch_risk_scores_on_spark_equal_polars(spark: Any) -> None:
     got = assess_frame(spark.createDataFrame(features.to_arrow()), explain=True)
     assert type(got).__module__.startswith("pyspark")
     assert _rows(got.orderBy("order_id")) == expected.sort("order_id").to_dicts()
+
+
+def test_spark_quantiles_match_numpy_on_edge_groups(spark: Any) -> None:
+    """One value, ties, all-null and null-key groups, and the ungrouped case, against NumPy."""
+    import narwhals.stable.v2 as nw  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    from ordercore.kpi import _backend  # noqa: PLC0415
+
+    rows = [
+        ("one", 7.25),
+        ("ties", 2.0),
+        ("ties", 2.0),
+        ("ties", 5.0),
+        ("empty", None),
+        ("empty", None),
+        (None, 0.1),
+        (None, 0.7),
+        (None, 0.2),
+        (None, 1e9),
+    ]
+    frame = spark.createDataFrame(rows, "k string, v double")
+    measures: dict[str, nw.Expr | _backend.Quantile] = {
+        "n": nw.col("v").count(),
+        "p10": _backend.Quantile("v", 0.1),
+        "p50": _backend.Quantile("v", 0.5),
+        "p90": _backend.Quantile("v", 0.9),
+    }
+    grouped = _backend.rows(_backend.aggregate(nw.from_native(frame), ["k"], measures))
+    overall = _backend.rows(_backend.aggregate(nw.from_native(frame), [], measures))
+    by_key: dict[str | None, list[float]] = {}
+    for key, value in rows:
+        by_key.setdefault(key, [])
+        if value is not None:
+            by_key[key].append(value)
+    expected = by_key | {"__all__": [v for _, v in rows if v is not None]}
+    got = {row["k"]: row for row in grouped} | {"__all__": overall[0]}
+    assert set(got) == set(expected)
+    for key, values in expected.items():
+        assert got[key]["n"] == len(values)
+        for name, q in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
+            if not values:
+                assert got[key][name] is None
+            else:
+                assert got[key][name] == pytest.approx(
+                    float(np.quantile(values, q)), rel=QUANTILE_REL
+                ), (key, name)

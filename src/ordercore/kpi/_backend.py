@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import attrs
 import narwhals.stable.v2 as nw
 
 from ordercore.errors import ConfigurationError, UnsupportedBackend
@@ -328,12 +329,99 @@ def flag(expr: nw.Expr) -> nw.Expr:
 
 
 def quantile(column: str, q: float) -> nw.Expr:
-    """The linear-interpolation quantile (type 7), exact and the same on every backend.
+    """The linear-interpolation quantile (type 7) as a narwhals expression.
 
-    narwhals maps it to pandas/polars ``linear``, DuckDB ``quantile_cont`` and Spark's exact
-    ``percentile`` (never ``percentile_approx``).
+    narwhals maps it to pandas/polars ``linear`` and DuckDB ``quantile_cont``. On Spark it
+    would become ``percentile``, which keeps every distinct value of a group in one map and
+    grows worse than linearly, so aggregations with quantiles go through `aggregate`.
     """
     return nw.col(column).quantile(q, interpolation="linear")
+
+
+@attrs.frozen
+class Quantile:
+    """An aggregation for `aggregate`: the type-7 quantile `q` of the non-null `column`."""
+
+    column: str
+    q: float
+
+
+def aggregate(
+    lf: nw.LazyFrame[Any], keys: Sequence[str], measures: Mapping[str, nw.Expr | Quantile]
+) -> nw.LazyFrame[Any]:
+    """Group by `keys` (one row over everything when empty) and compute `measures` by name.
+
+    Quantiles are exact type 7 (linear) on every backend. pandas, polars and DuckDB compute
+    them natively; on Spark they come from a sort within each group (a window ``row_number``
+    and the group's count), picking the two neighbouring order statistics and interpolating
+    the way NumPy does, so the work grows like a sort rather than like Spark's exact
+    ``percentile`` (a map of every distinct value per group). The result has `keys`, then
+    the measures in the order given.
+    """
+    quantiles = {a: m for a, m in measures.items() if isinstance(m, Quantile)}
+    plain = [m.alias(a) for a, m in measures.items() if not isinstance(m, Quantile)]
+    if not quantiles or lf.implementation is not nw.Implementation.PYSPARK:
+        exprs = [
+            quantile(m.column, m.q).alias(a) if isinstance(m, Quantile) else m.alias(a)
+            for a, m in measures.items()
+        ]
+        return lf.group_by(*keys).agg(*exprs) if keys else lf.select(*exprs)
+    native = _spark_quantiles(lf.to_native(), list(keys), quantiles)
+    if plain:
+        main = (lf.group_by(*keys).agg(*plain) if keys else lf.select(*plain)).to_native()
+        native = _spark_join(main, native, list(keys))
+    result: nw.LazyFrame[Any] = nw.from_native(native.select(*keys, *measures))
+    return result
+
+
+def _spark_quantiles(df: Any, keys: list[str], quantiles: Mapping[str, Quantile]) -> Any:
+    from pyspark.sql import Window  # noqa: PLC0415 - only for PySpark frames
+    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+
+    out = None
+    for column in dict.fromkeys(q.column for q in quantiles.values()):
+        group = Window.partitionBy(*keys) if keys else Window.partitionBy(F.lit(0))
+        ranked = (
+            df.select(*keys, F.col(column).cast("double").alias("_v"))
+            .where(F.col("_v").isNotNull())
+            .withColumn("_n", F.count(F.lit(1)).over(group))
+            .withColumn("_i", F.row_number().over(group.orderBy("_v")) - 1)
+        )
+        picks, finals = [], []
+        for alias, spec in quantiles.items():
+            if spec.column != column:
+                continue
+            position = (F.col("_n") - 1).cast("double") * F.lit(float(spec.q))
+            below = F.floor(position).cast("bigint")
+            picks += [
+                F.max(F.when(F.col("_i") == below, F.col("_v"))).alias(alias + "__a"),
+                F.max(F.when(F.col("_i") == below + 1, F.col("_v"))).alias(alias + "__b"),
+                F.max(position - below).alias(alias + "__t"),
+            ]
+            a, t = F.col(alias + "__a"), F.col(alias + "__t")
+            b = F.coalesce(F.col(alias + "__b"), a)
+            # numpy's lerp: from the nearer end, so t = 0 and t = 1 give the values exactly
+            finals.append(
+                F.when(t < 0.5, a + (b - a) * t)  # noqa: PLR2004
+                .otherwise(b - (b - a) * (1 - t))
+                .alias(alias)
+            )
+        picked = ranked.groupBy(*keys).agg(*picks) if keys else ranked.agg(*picks)
+        part = picked.select(*keys, *finals)
+        out = part if out is None else _spark_join(out, part, keys)
+    return out
+
+
+def _spark_join(left: Any, right: Any, keys: list[str]) -> Any:
+    """Left-join two aggregated Spark frames on `keys`, null keys matching each other."""
+    if not keys:
+        return left.crossJoin(right)
+    renamed = right.select(
+        *[right[k].alias(f"_k{i}") for i, k in enumerate(keys)],
+        *[c for c in right.columns if c not in keys],
+    )
+    condition = [left[k].eqNullSafe(renamed[f"_k{i}"]) for i, k in enumerate(keys)]
+    return left.join(renamed, on=condition, how="left").drop(*[f"_k{i}" for i in range(len(keys))])
 
 
 def rows(frame: nw.LazyFrame[Any]) -> list[dict[str, Any]]:

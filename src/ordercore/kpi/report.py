@@ -203,18 +203,22 @@ def monthly_report(
         _open=_backend.flag(~nw.col("_cancelled") & ~delivered),
         _done=nw.col("_done").cast(nw.Int64),
     )
-    out = lf.group_by(keys).agg(
-        nw.len().alias("orders"),
-        nw.col("_done").sum().alias("delivered"),
-        nw.col("_open").sum().alias("censored"),
-        nw.col("_h").mean().alias("cycle_mean_h"),
-        _backend.quantile("_h", 0.5).alias("cycle_p50_h"),
-        _backend.quantile("_h", 0.9).alias("cycle_p90_h"),
-        nw.col("_base").sum().alias("counted"),
-        nw.col("_on_time").sum().alias("on_time"),
-        nw.col("_in_full").sum().alias("in_full"),
-        nw.col("_otif").sum().alias("otif"),
-        nw.col("_perfect").sum().alias("perfect"),
+    out = _backend.aggregate(
+        lf,
+        keys,
+        {
+            "orders": nw.len(),
+            "delivered": nw.col("_done").sum(),
+            "censored": nw.col("_open").sum(),
+            "cycle_mean_h": nw.col("_h").mean(),
+            "cycle_p50_h": _backend.Quantile("_h", 0.5),
+            "cycle_p90_h": _backend.Quantile("_h", 0.9),
+            "counted": nw.col("_base").sum(),
+            "on_time": nw.col("_on_time").sum(),
+            "in_full": nw.col("_in_full").sum(),
+            "otif": nw.col("_otif").sum(),
+            "perfect": nw.col("_perfect").sum(),
+        },
     )
     if surveys is not None:
         sv = _common.load(

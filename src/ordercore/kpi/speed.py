@@ -119,18 +119,22 @@ def cycle_time(
         _cd=nw.col("_done") * nw.col("_commit"),
     )
     row = _backend.rows(
-        lf.select(
-            nw.col("_h").count().alias("n"),
-            nw.col("_h").sum().alias("total"),
-            nw.col("_h").mean().alias("mean"),
-            _backend.quantile("_h", 0.5).alias("p50"),
-            _backend.quantile("_h", 0.9).alias("p90"),
-            nw.col("_open").sum().alias("censored"),
-            _backend.quantile("_age", 0.5).alias("age_p50"),
-            nw.col("_age").max().alias("age_max"),
-            nw.col("_cancel").sum().alias("cancelled"),
-            nw.col("_within").sum().alias("within"),
-            nw.col("_cd").sum().alias("with_commit"),
+        _backend.aggregate(
+            lf,
+            [],
+            {
+                "n": nw.col("_h").count(),
+                "total": nw.col("_h").sum(),
+                "mean": nw.col("_h").mean(),
+                "p50": _backend.Quantile("_h", 0.5),
+                "p90": _backend.Quantile("_h", 0.9),
+                "censored": nw.col("_open").sum(),
+                "age_p50": _backend.Quantile("_age", 0.5),
+                "age_max": nw.col("_age").max(),
+                "cancelled": nw.col("_cancel").sum(),
+                "within": nw.col("_within").sum(),
+                "with_commit": nw.col("_cd").sum(),
+            },
         )
     )[0]
     within = proportion(
@@ -200,13 +204,17 @@ def stage_durations(
             _open=_backend.flag(~nw.col(s).is_null() & nw.col(e).is_null()),
         )
         row = _backend.rows(
-            frame.select(
-                nw.col("_h").count().alias("n"),
-                nw.col("_h").sum().alias("total"),
-                nw.col("_h").mean().alias("mean"),
-                _backend.quantile("_h", 0.5).alias("p50"),
-                _backend.quantile("_h", 0.9).alias("p90"),
-                nw.col("_open").sum().alias("censored"),
+            _backend.aggregate(
+                frame,
+                [],
+                {
+                    "n": nw.col("_h").count(),
+                    "total": nw.col("_h").sum(),
+                    "mean": nw.col("_h").mean(),
+                    "p50": _backend.Quantile("_h", 0.5),
+                    "p90": _backend.Quantile("_h", 0.9),
+                    "censored": nw.col("_open").sum(),
+                },
             )
         )[0]
         out[name] = _summary(
