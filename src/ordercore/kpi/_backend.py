@@ -169,29 +169,30 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
 def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
     import polars as pl  # noqa: PLC0415 - only when a polars frame is passed
 
-    exprs = []
+    days, months = [], []
     for column in locals_:
-        local = pl.col(column).dt.convert_time_zone(tz)
-        exprs.append(
-            (local.dt.year().cast(pl.Int64) * 100 + local.dt.month().cast(pl.Int64)).alias(
+        # one time zone conversion per column (the costly part); the month comes from the day
+        local = pl.col(column).dt.convert_time_zone(tz).dt.replace_time_zone(None)
+        days.append(local.dt.epoch("d").cast(pl.Int64).alias(column + DAY_SUFFIX))
+        date = pl.col(column + DAY_SUFFIX).cast(pl.Int32).cast(pl.Date)
+        months.append(
+            (date.dt.year().cast(pl.Int64) * 100 + date.dt.month().cast(pl.Int64)).alias(
                 column + MONTH_SUFFIX
             )
-        )
-        exprs.append(
-            local.dt.replace_time_zone(None).dt.epoch("d").cast(pl.Int64).alias(column + DAY_SUFFIX)
         )
     # polars divides by a literal through its reciprocal (off by one ulp for a third of
     # 2026 timestamps). Whole seconds are exact, and the remainder's own rounding error is
     # far smaller than the distance of any micro-second value to a rounding midpoint, so the
     # sum is the correctly rounded value, bit for bit what DuckDB and Spark compute.
-    exprs.extend(
+    seconds = [
         (
             (pl.col(c).dt.epoch("us") // 1_000_000).cast(pl.Float64)
             + (pl.col(c).dt.epoch("us") % 1_000_000).cast(pl.Float64) / 1e6
         ).alias(c)
         for c in stamps
-    )
-    return df.with_columns(exprs)
+    ]
+    # lazily, so that the whole computation is one polars query
+    return df.lazy().with_columns(*days, *seconds).with_columns(*months)
 
 
 def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
