@@ -281,7 +281,7 @@ def _sql_literal(value: Any) -> str:
 def mark(
     lf: nw.LazyFrame[Any], flags: nw.LazyFrame[Any], key: str, names: Sequence[str], like: object
 ) -> nw.LazyFrame[Any]:
-    """Add 0/1 columns `names` from `flags` (one row per `key`), 0 where `key` is absent.
+    """Add boolean columns `names`: whether `flags` (one row per `key`, 0/1) has 1 for the key.
 
     pandas is eager, so the (small) flag frame is already in memory: one Arrow hash lookup
     of every key gives its row in the flag frame, and each flag is a take from that row
@@ -291,7 +291,7 @@ def mark(
     if backend_of(like) == "pandas":
         return _mark_pandas(lf, flags, key, names)
     joined = lf.join(flags.select(key, *names), on=key, how="left")
-    return joined.with_columns(*[nw.col(n).fill_null(0).cast(nw.Int64) for n in names])
+    return joined.with_columns(*[nw.col(n).fill_null(0) == 1 for n in names])
 
 
 def _mark_pandas(
@@ -310,10 +310,11 @@ def _mark_pandas(
         # keys of another type than the flag frame's (say int ids against string ids):
         # nothing matches, as a membership test would find
         found = pa.nulls(len(keys), pa.int32())
-    # row -1 (absent) takes the 0 appended after the flag frame's last row
+    # row -1 (absent) takes the False appended after the flag frame's last row
     rows = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
     columns = {
-        name: np.append(table[name].to_numpy(dtype="int64", na_value=0), 0)[rows] for name in names
+        name: np.append(table[name].to_numpy(dtype="int64", na_value=0) == 1, False)[rows]
+        for name in names
     }
     result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**columns)).lazy()
     return result

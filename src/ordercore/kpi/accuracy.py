@@ -102,20 +102,28 @@ def _join_errors(
 ) -> nw.LazyFrame[Any]:
     names = list(_COMPONENT)
     if flags is None:
-        return lf.with_columns(**{c: nw.lit(0) for c in names})
+        return lf.with_columns(**{c: nw.lit(value=False) for c in names})
     return _backend.mark(lf, flags, "order_id", names, like)
 
 
 def add_perfect(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Add the 0/1 component columns and ``_perfect`` to a frame with outcomes and error flags."""
-    base = nw.col("_base")
-    return lf.with_columns(
-        _c_full=nw.col("_in_full") * (1 - nw.col("_e_full")),
-        _c_time=nw.col("_on_time") * (1 - nw.col("_e_place")),
-        _c_doc=base * (1 - nw.col("_e_doc")),
-        _c_cond=base * (1 - nw.col("_e_cond")),
-    ).with_columns(
-        _perfect=nw.col("_c_full") * nw.col("_c_time") * nw.col("_c_doc") * nw.col("_c_cond")
+    """Add the 0/1 component columns and ``_perfect`` to a frame with outcomes and error flags.
+
+    The error flags are booleans (see `_join_errors`); the components are combined as
+    booleans and only the summed columns become Int64.
+    """
+    base = nw.col("_base") == 1
+    components = {
+        "_c_full": (nw.col("_in_full") == 1) & ~nw.col("_e_full"),
+        "_c_time": (nw.col("_on_time") == 1) & ~nw.col("_e_place"),
+        "_c_doc": base & ~nw.col("_e_doc"),
+        "_c_cond": base & ~nw.col("_e_cond"),
+    }
+    return lf.with_columns(**components).with_columns(
+        *[nw.col(c).cast(nw.Int64) for c in components],
+        _perfect=(
+            nw.col("_c_full") & nw.col("_c_time") & nw.col("_c_doc") & nw.col("_c_cond")
+        ).cast(nw.Int64),
     )
 
 
