@@ -342,10 +342,11 @@ class BandFactor:
         Bands are cumulative, so the points are a sum of 0/1 comparisons times each band's
         increment: null when the feature is null, then the fallback, then the unknown points.
         """
-        parts = [_banded(nw, self.feature, self.bands)]
-        if self.fallback_feature is not None:
-            parts.append(_banded(nw, self.fallback_feature, self.fallback_bands))
-        return nw.coalesce(*parts, nw.lit(self.unknown_points, nw.Int64))
+        banded = _banded(nw, self.feature, self.bands)
+        if self.fallback_feature is None:
+            return banded.fill_null(self.unknown_points)
+        fallback = _banded(nw, self.fallback_feature, self.fallback_bands)
+        return nw.coalesce(banded, fallback, nw.lit(self.unknown_points, nw.Int64))
 
     def reason_expr(self, nw: Any) -> Any:
         """The narwhals expression of the reason code."""
@@ -380,12 +381,19 @@ class BandFactor:
 
 
 def _banded(nw: Any, feature: str, bands: tuple[Band, ...]) -> Any:
+    """The points of `bands` as ``Int64``, null where the feature is null.
+
+    A comparison is null where its operand is, so the sum of the bands' 0/1 comparisons
+    times their increments is already null there; only bands that all score 0 need an
+    explicit ``0 where known``.
+    """
     column = nw.col(feature)
-    total = column * 0  # 0 where known, null where unknown
+    total = None
     previous = 0
     for band in bands:
         step = band.points - previous
         previous = band.points
         if step:
-            total = total + (column >= band.at_least).cast(nw.Int64) * step
-    return total.cast(nw.Int64)
+            term = (column >= band.at_least).cast(nw.Int64) * step
+            total = term if total is None else total + term
+    return (column * 0).cast(nw.Int64) if total is None else total

@@ -5,7 +5,10 @@ feature (see [`FEATURE_COLUMNS`][ordercore.risk.batch.FEATURE_COLUMNS]; nulls ar
 [`features_frame`][ordercore.risk.batch.features_frame] builds it from entities with the very
 function online scoring uses, and a host may build it straight from an ERP export.
 [`assess_frame`][ordercore.risk.batch.assess_frame] scores it through narwhals on pandas,
-polars (eager or lazy), DuckDB or PySpark and returns the caller's library.
+polars (eager or lazy), DuckDB or PySpark and returns the caller's library. A pandas frame
+of the documented schema is scored on Arrow (pyarrow, a core dependency) with the same
+expressions and converted back with the dtypes pandas itself gives, which is about twice as
+fast as pandas' masked arrays.
 
 **Why batch equals online.** Every feature is an integer and every threshold is an integer,
 so a band is reached in a frame exactly when it is reached in Python; points are integer sums;
@@ -31,6 +34,8 @@ Examples:
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING, Any, Final
 
 from ordercore.errors import ConfigurationError, FrameSchemaError, UnsupportedBackend
@@ -78,6 +83,12 @@ def _nw() -> Any:
     import narwhals.stable.v2 as nw  # noqa: PLC0415 - keeps `import ordercore.risk` light
 
     return nw
+
+
+def _pa() -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - batch-only
+
+    return pa
 
 
 def _backend(native: Any) -> str:
@@ -142,19 +153,32 @@ def assess_frame(frame: Any, policy: RiskPolicy = DEFAULT_POLICY, *, explain: bo
         UnsupportedBackend: If the frame's library is not supported (the message lists them).
         FrameSchemaError: If columns are missing or not integers (all problems at once).
     """
-    _backend(frame)
+    backend = _backend(frame)
     nw = _nw()
     data = nw.from_native(frame)
     _check(data, policy)
+    if backend == "pandas" and _arrow_ready(frame, policy):
+        return _assess_pandas_on_arrow(frame, policy, explain=explain)
+    return _assess_native(data, policy, explain=explain)
+
+
+def _assess_native(data: Any, policy: RiskPolicy, *, explain: bool) -> Any:
+    """Score a narwhals frame on its own library and return the native result."""
+    columns = output_columns(policy, explain=explain)
+    return _score(data, policy, explain=explain).select(*columns).to_native()
+
+
+def _score(data: Any, policy: RiskPolicy, *, explain: bool) -> Any:
+    """`data` (a narwhals frame) with the output columns, and helper columns, added."""
+    nw = _nw()
     factors = policy.factors
     n = len(factors)
     data = data.with_columns(
         *(f.points_expr(nw).alias(f"points_{f.code}") for f in factors),
         *(f.known_expr(nw).alias(f"_known_{f.code}") for f in factors),
         *(
-            (~nw.col(s.feature).is_null() & (nw.col(s.feature) >= s.at_least))
-            .fill_null(value=False)
-            .alias(f"stop_{s.code}")
+            # null (unknown) never fires a hard stop
+            (nw.col(s.feature) >= s.at_least).fill_null(value=False).alias(f"stop_{s.code}")
             for s in policy.hard_stops
         ),
         *((f.reason_expr(nw).alias(f"reason_{f.code}") for f in factors) if explain else ()),
@@ -162,9 +186,10 @@ def assess_frame(frame: Any, policy: RiskPolicy = DEFAULT_POLICY, *, explain: bo
     medium, high, critical = policy.thresholds
     score = nw.col("score")
     stops = [nw.col(f"stop_{s.code}") for s in policy.hard_stops]
+    # points and known flags are never null: a plain sum needs no null filling
     data = data.with_columns(
-        nw.sum_horizontal(*(nw.col(f"points_{f.code}") for f in factors)).alias("score"),
-        ((nw.sum_horizontal(*(nw.col(f"_known_{f.code}") for f in factors)) * 100) // n).alias(
+        _total(nw.col(f"points_{f.code}") for f in factors).alias("score"),
+        ((_total(nw.col(f"_known_{f.code}") for f in factors) * 100) // n).alias(
             "data_completeness"
         ),
         (nw.any_horizontal(*stops, ignore_nulls=True) if stops else nw.lit(value=False)).alias(
@@ -193,24 +218,71 @@ def assess_frame(frame: Any, policy: RiskPolicy = DEFAULT_POLICY, *, explain: bo
         .alias("_level")
     )
     level = nw.col("_level")
-    by_level = nw.when(level == 0).then(nw.lit(policy.recommendations[_LEVELS[0]].rank, nw.Int64))
-    for rank in (1, 2, 3):
-        by_level = by_level.when(level == rank).then(
-            nw.lit(policy.recommendations[_LEVELS[rank]].rank, nw.Int64)
-        )
+    by_level = level.replace_strict(
+        list(range(len(_LEVELS))),
+        [policy.recommendations[lv].rank for lv in _LEVELS],
+        default=0,
+        return_dtype=nw.Int64,
+    )
     forced = [
         nw.when(nw.col(f"stop_{s.code}"))
         .then(nw.lit(s.recommendation.rank, nw.Int64))
         .otherwise(nw.lit(0, nw.Int64))
         for s in policy.hard_stops
     ]
-    data = data.with_columns(nw.max_horizontal(by_level.otherwise(0), *forced).alias("_rec"))
+    data = data.with_columns(nw.max_horizontal(by_level, *forced).alias("_rec"))
     names = _rank_names(nw)
-    data = data.with_columns(
+    return data.with_columns(
         names(level, [lv.value for lv in _LEVELS]).alias("level"),
         names(nw.col("_rec"), [r.value for r in _recommendations()]).alias("recommendation"),
     )
-    return data.select(*output_columns(policy, explain=explain)).to_native()
+
+
+def _total(exprs: Iterable[Any]) -> Any:
+    """The sum of some expressions that are never null."""
+    return reduce(operator.add, exprs)
+
+
+def _arrow_ready(frame: Any, policy: RiskPolicy) -> bool:
+    """Whether a pandas frame has the documented schema: every feature a nullable ``Int64``.
+
+    Other integer dtypes (NumPy ``int64``, ``Int32``, Arrow-backed) give other output dtypes
+    on pandas, so they are scored by pandas itself.
+    """
+    import pandas as pd  # noqa: PLC0415 - batch-only
+
+    int64 = pd.Int64Dtype()
+    return all(frame.dtypes[name] == int64 for name in policy.features())
+
+
+def _assess_pandas_on_arrow(frame: Any, policy: RiskPolicy, *, explain: bool) -> Any:
+    """Score a pandas features frame on Arrow and return what pandas itself would return.
+
+    pandas evaluates each step on masked arrays, allocating a data and a mask array every
+    time; Arrow's compute kernels run the very same expressions (`_score`) in about half the
+    time, so the values are the same, and the conversions there and back cost little. The
+    conversion back gives the dtypes `_assess_native` gives on this schema: ``Int64`` points
+    and score, ``boolean`` hard stops, pandas' default string dtype for names and reasons,
+    and plain ``int64`` completeness and ``bool`` floored (pandas derives both from NumPy
+    null masks). ``order_id``, the index and the columns' name are the input's own.
+    """
+    import pandas as pd  # noqa: PLC0415 - batch-only
+
+    nw, pa = _nw(), _pa()
+    table = pa.Table.from_pandas(frame, columns=list(policy.features()), preserve_index=False)
+    # no pandas metadata: the result is a new frame, not a round trip of the input
+    table = table.replace_schema_metadata(None)
+    columns = output_columns(policy, explain=explain)
+    scored = _score(nw.from_native(table), policy, explain=explain).select(*columns[1:])
+    types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+    result = scored.to_native().to_pandas(types_mapper=types.get)
+    result = result.astype({"data_completeness": "int64", "floored": "bool"})
+    result.index = frame.index
+    result.columns.name = frame.columns.name
+    # a Series on the very same index: inserted without alignment, keeping its dtype (a bare
+    # NumPy object array would be inferred as strings)
+    result.insert(0, "order_id", frame["order_id"])
+    return result
 
 
 def _recommendations() -> tuple[Any, ...]:
@@ -221,10 +293,9 @@ def _recommendations() -> tuple[Any, ...]:
 
 def _rank_names(nw: Any) -> Any:
     def names(rank: Any, values: list[str]) -> Any:
-        chain = nw.when(rank == 0).then(nw.lit(values[0], nw.String))
-        for index in range(1, len(values)):
-            chain = chain.when(rank == index).then(nw.lit(values[index], nw.String))
-        return chain.otherwise(nw.lit(None, nw.String))
+        return rank.replace_strict(
+            list(range(len(values))), values, default=None, return_dtype=nw.String
+        )
 
     return names
 
@@ -269,8 +340,7 @@ def features_frame(
         columns["order_id"].append(order.order_id)
         for name in FEATURES:
             columns[name].append(getattr(features, name))
-    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - batch-only
-
+    pa = _pa()
     table = pa.table(
         {
             "order_id": pa.array(columns["order_id"], type=pa.string()),
