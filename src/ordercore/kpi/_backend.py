@@ -149,12 +149,18 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         months = months.astype("datetime64[M]").astype("int64")
         table = (months // 12 + 1970) * 100 + months % 12 + 1
         month = table[np.where(missing, 0, day - lo)]
-        # nullable Int64: a missing timestamp has no day or month, and a NaN day could not
-        # be cast to an integer join key (business-day OTIF joins on it)
-        out[column + MONTH_SUFFIX] = pd.Series(
-            pd.arrays.IntegerArray(month, missing), index=df.index
-        )
-        out[column + DAY_SUFFIX] = pd.Series(pd.arrays.IntegerArray(day, missing), index=df.index)
+        if missing.any():
+            # a missing timestamp has no day or month. Days become float64 with NaN (exact:
+            # day numbers are far below 2**53), so that comparisons stay NumPy booleans
+            # (False for a missing day) instead of masked arrays, which are several times
+            # slower; pandas joins a float day to an integer day key by value.
+            out[column + MONTH_SUFFIX] = pd.Series(
+                pd.arrays.IntegerArray(month, missing), index=df.index
+            )
+            out[column + DAY_SUFFIX] = pd.Series(np.where(missing, np.nan, day), index=df.index)
+        else:
+            out[column + MONTH_SUFFIX] = pd.Series(month, index=df.index)
+            out[column + DAY_SUFFIX] = pd.Series(day, index=df.index)
     for column in stamps:
         # exact integer microseconds, then one true division: the correctly rounded epoch
         # seconds, bit for bit what DuckDB and Spark compute (nanosecond data is truncated

@@ -71,7 +71,9 @@ def _with_bdays(
     lf: nw.LazyFrame[Any], like: object, calendar: CalendarLike, columns: Mapping[str, nw.Expr]
 ) -> nw.LazyFrame[Any]:
     """Add ``<name>__bday`` = business days before each given day number, via a lookup join."""
-    lf = lf.with_columns(**{name: expr.cast(nw.Int64) for name, expr in columns.items()})
+    # day numbers are integers, or on pandas float64 with NaN for a missing day (see
+    # `_backend.prepare`); either joins the integer `_day` key by value
+    lf = lf.with_columns(**columns)
     bounds = _backend.rows(
         lf.select(
             nw.min_horizontal(*[nw.col(n).min() for n in columns]).alias("lo"),
