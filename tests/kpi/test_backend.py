@@ -76,3 +76,48 @@ def test_local_day_of_a_missing_timestamp_is_null_on_pandas() -> None:
     assert day[0] == 20514  # 2 March in Shanghai, the day after in UTC
     assert pd.isna(day[1])
     assert prepared.get_column("at__month").to_list()[0] == 202603
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars", "duckdb"])
+def test_aggregate_quantiles_match_numpy_per_group_and_overall(library: str) -> None:
+    """Quantiles with other measures: a null key, an all-null group, two names for one q."""
+    import narwhals.stable.v2 as nw  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    keys = ["a", "a", "a", None, None, "b", "c", "c"]
+    values = [3.0, 1.0, 2.0, 10.0, 0.5, None, 4.0, 4.0]
+    table = pa.table({"k": pa.array(keys, pa.string()), "v": pa.array(values, pa.float64())})
+    native: object = {
+        "pandas": table.to_pandas(),
+        "polars": pl.from_arrow(table),
+        "duckdb": duckdb.connect().from_arrow(table),
+    }[library]
+    measures: dict[str, nw.Expr | _backend.Quantile] = {
+        "n": nw.col("v").count(),
+        "p90": _backend.Quantile("v", 0.9),
+        "p50": _backend.Quantile("v", 0.5),
+        "median": _backend.Quantile("v", 0.5),
+    }
+    lf = _backend.lazy(native)
+    # pandas' string dtype reads a missing key as NaN
+    grouped = {
+        (None if r["k"] != r["k"] else r["k"]): r
+        for r in _backend.rows(_backend.aggregate(lf, ["k"], measures))
+    }
+    overall = _backend.rows(_backend.aggregate(lf, [], measures))[0]
+    assert list(_backend.aggregate(lf, ["k"], measures).collect_schema()) == ["k", *measures]
+    expected: dict[str | None, list[float]] = {}
+    for key, value in zip(keys, values, strict=True):
+        expected.setdefault(key, [])
+        if value is not None:
+            expected[key].append(value)
+    rows = {**grouped, "__all__": overall}
+    for key, present in {**expected, "__all__": [v for v in values if v is not None]}.items():
+        row = rows[key]
+        assert row["n"] == len(present)
+        for name, q in (("p90", 0.9), ("p50", 0.5), ("median", 0.5)):
+            got = row[name]
+            if not present:
+                assert got is None or got != got  # noqa: PLR0124 - null or NaN
+            else:
+                assert got == pytest.approx(float(np.quantile(present, q)), rel=1e-12)

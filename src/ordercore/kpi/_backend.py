@@ -368,6 +368,11 @@ def aggregate(
     """
     quantiles = {a: m for a, m in measures.items() if isinstance(m, Quantile)}
     plain = [m.alias(a) for a, m in measures.items() if not isinstance(m, Quantile)]
+    if quantiles and plain and lf.implementation is nw.Implementation.PANDAS:
+        main = lf.group_by(*keys).agg(*plain) if keys else lf.select(*plain)
+        native = _pandas_quantiles(lf.to_native(), main.to_native(), list(keys), quantiles)
+        pandas_result: nw.LazyFrame[Any] = nw.from_native(native[[*keys, *measures]]).lazy()
+        return pandas_result
     if not quantiles or lf.implementation is not nw.Implementation.PYSPARK:
         exprs = [
             quantile(m.column, m.q).alias(a) if isinstance(m, Quantile) else m.alias(a)
@@ -380,6 +385,33 @@ def aggregate(
         native = _spark_join(main, native, list(keys))
     result: nw.LazyFrame[Any] = nw.from_native(native.select(*keys, *measures))
     return result
+
+
+def _pandas_quantiles(
+    df: Any, main: Any, keys: list[str], quantiles: Mapping[str, Quantile]
+) -> Any:
+    """Add `quantiles` of `df`'s groups to the aggregated `main` (pandas, same `keys`).
+
+    All quantiles of one column come from one ``quantile([...])`` call, which sorts each
+    group once (narwhals asks pandas once per quantile). Same interpolation, same values.
+    """
+    out = main
+    for column in dict.fromkeys(q.column for q in quantiles.values()):
+        wanted = {alias: spec.q for alias, spec in quantiles.items() if spec.column == column}
+        qs = sorted(set(wanted.values()))
+        if keys:
+            grouped = df.groupby(keys, sort=False, dropna=False, observed=True)[column]
+            table = grouped.quantile(qs).unstack(level=-1)  # noqa: PD010 - one column per q
+            table = table.reindex(columns=qs)
+            part = table.rename(columns={q: f"_q{i}" for i, q in enumerate(qs)}).reset_index()
+            out = out.merge(part, on=keys, how="left", sort=False)
+        else:
+            values = df[column].quantile(qs)
+            out = out.assign(**{f"_q{i}": values.iloc[i] for i in range(len(qs))})
+        temporary = [f"_q{i}" for i in range(len(qs))]
+        out = out.assign(**{a: out[f"_q{qs.index(q)}"] for a, q in wanted.items()})
+        out = out.drop(columns=temporary)
+    return out
 
 
 def _spark_quantiles(df: Any, keys: list[str], quantiles: Mapping[str, Quantile]) -> Any:
