@@ -77,3 +77,18 @@ def test_a_shorter_window_is_honoured() -> None:
 def test_a_negative_window_is_refused() -> None:
     with pytest.raises(ValueError, match="window"):
         no_duplicate_order(window=timedelta(days=-1))
+
+
+@pytest.mark.parametrize(
+    ("gap", "expected"), [(timedelta(days=3), 1), (timedelta(days=3, seconds=1), 0)]
+)
+def test_the_window_reaches_as_far_after_the_order_as_before(gap: timedelta, expected: int) -> None:
+    later = good_order(order_id="SO-0", received_at=RECEIVED + gap)
+    assert _check(good_order(), later) == ["duplicate.same_lines"] * expected
+
+
+def test_a_duplicate_between_much_older_and_much_newer_orders_is_found() -> None:
+    lines = [make_line("1", quantity=Decimal(20))]
+    older = good_order(order_id="SO-0", received_at=RECEIVED - timedelta(days=30), lines=lines)
+    newer = good_order(order_id="SO-2", received_at=RECEIVED + timedelta(days=10), lines=lines)
+    assert _check(good_order(), older, EARLIER, newer) == ["duplicate.same_lines"]

@@ -5,6 +5,10 @@ duplicate index, capacity prefix sums, the calendar's time zone and lead-time wa
 computed once per context and kept in a small cache keyed by the context's identity (the
 cache holds the context, so an identity cannot be reused while cached). The cache is a pure
 memo of deterministic values: a race between threads at worst computes an entry twice.
+
+Per order, one pass over the lines (`OrderFacts`) serves every built-in line rule;
+`order_facts` keeps the facts of the last order asked about, so the rules of one review
+share them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Final
+from operator import attrgetter
+from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 from ordercore.money import minor_units
@@ -25,20 +30,47 @@ _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _MAX_CACHED: Final = 8
 _FIXED_SPAN: Final = 1096  # days either side of as_of over which a fixed offset is checked
-_QUANTA: dict[str, Decimal] = {}
+_QUANTA: dict[str, tuple[Decimal, Decimal]] = {}
+_SKU: Final = attrgetter("sku")
 
 Signature = tuple[tuple[str, Decimal, str], ...]
 RecentEntry = tuple[str, datetime, Signature, str | None]
 _BySkus = dict[tuple[str, frozenset[str]], list[RecentEntry]]
 _ByPo = dict[tuple[str, str], list[RecentEntry]]
+_Spans = dict[str, tuple[datetime, datetime]]  # earliest and latest receipt by customer
+
+
+class SkuTerms(NamedTuple):
+    """What the line checks read of one SKU in a context (see `Prepared.sku_terms`)."""
+
+    listed: Decimal | None
+    """The list price amount; `None` when the price list does not list the SKU."""
+    known: bool
+    """Whether the product master has the SKU; the fields below are its product's."""
+    sellable: bool = False
+    uom: str = ""
+    moq: Decimal | None = None
+    pack_multiple: Decimal | None = None
+    max_quantity: Decimal | None = None
+    capacity_per_unit: Decimal = _ZERO
+    lead_time_days: int = 0
+
+
+_UNKNOWN_SKU: Final = SkuTerms(listed=None, known=False)
 
 
 def quantum(currency: str) -> Decimal:
     """The minor unit of a currency as a `Decimal` step (cached)."""
-    step = _QUANTA.get(currency)
-    if step is None:
-        step = _QUANTA[currency] = _ONE.scaleb(-minor_units(currency))
-    return step
+    return _quanta(currency)[0]
+
+
+def _quanta(currency: str) -> tuple[Decimal, Decimal]:
+    """The minor unit of a currency and half of it (cached)."""
+    found = _QUANTA.get(currency)
+    if found is None:
+        step = _ONE.scaleb(-minor_units(currency))
+        found = _QUANTA[currency] = (step, step / 2)
+    return found
 
 
 def line_net(line: OrderLine, step: Decimal) -> Decimal:
@@ -98,18 +130,27 @@ def signature(order: Order) -> Signature:
 class OrderFacts:
     """What one pass over an order's lines finds, shared by the built-in rules.
 
+    Get it with `order_facts`, which makes it once for all the rules of a review.
+
     Attributes:
+        order: The order the facts are about.
+        context: The context they were found against.
+        helper: The context's precomputed helpers (`Prepared`).
+        step: The minor unit of the order's currency (`quantum`).
         failures: Failing line positions by check (``"unknown"``, ``"not_sellable"``,
-            ``"uom"``, ``"below_moq"``, ``"not_pack"``, ``"above_max"``, ``"not_positive"``),
-            or `None` when every line passes every check.
+            ``"uom"``, ``"below_moq"``, ``"not_pack"``, ``"above_max"``, ``"not_positive"``);
+            empty when every line passes every check.
         nothing_open: Whether every line is fully cancelled.
-        nets: Unrounded line nets (open quantity × price × (1 − discount)).
-        gross: The unrounded gross total.
+        tiny: The positions of the lines whose unrounded net (open quantity × price ×
+            (1 − discount)) is at most half a minor unit: half-even rounding takes an amount
+            to zero exactly then.
+        gross_bound: An amount the exact gross total cannot exceed (see `gross_upper_bound`).
         capacity: Capacity the open quantities need (known products only).
         max_discount: The largest line discount rate.
         order_lead: The longest product lead time among the known-product lines without a
             requested date of their own (-1 when there is none).
-        dated: ``(position, lead time)`` of the known-product lines with their own date.
+        dated: ``(position, requested moment, lead time)`` of the known-product lines with a
+            requested date of their own.
 
     Lines whose price differs from the context's price list, or that it does not list, are
     under ``"price"`` in `failures` (only when the context has a price list).
@@ -117,94 +158,91 @@ class OrderFacts:
 
     __slots__ = (
         "capacity",
+        "context",
         "dated",
         "failures",
-        "gross",
+        "gross_bound",
+        "helper",
         "max_discount",
-        "nets",
         "nothing_open",
+        "order",
         "order_lead",
+        "step",
+        "tiny",
     )
 
-    def __init__(self, order: Order, context: ReviewContext) -> None:  # noqa: C901, PLR0912, PLR0915 - one pass over the lines on purpose: it is the hot loop of a review
-        products = context.products
-        price_list = context.price_list
-        prices = None if price_list is None else price_list.prices
-        failures: list[tuple[str, int]] = []
-        fail = failures.append
-        nets = []
-        gross = _ZERO
-        capacity = _ZERO
-        max_discount = _ZERO
+    def __init__(self, order: Order, helper: Prepared) -> None:  # noqa: C901, PLR0912, PLR0915 - one pass over the lines on purpose: it is the hot loop of a review
+        self.order = order
+        self.helper = helper
+        self.context = context = helper.context
+        check_prices = context.price_list is not None
+        terms_of = helper.sku_terms
+        table = helper.known_skus
+        zero = _ZERO
+        failures: dict[str, list[int]] = {}
+        lines = order.lines
+        step, half = _quanta(order.currency)
+        tiny: list[int] = []
+        gross = zero
+        capacity = zero
+        max_discount = zero
         order_lead = -1
-        dated: list[tuple[int, int]] = []
+        dated: list[tuple[int, datetime, int]] = []
         anything_open = False
-        for index, line in enumerate(order.lines):
+        for index, line in enumerate(lines):
             quantity = line.quantity
+            price = line.unit_price.amount
             cancelled = line.ledger.cancelled
             open_quantity = quantity - cancelled if cancelled else quantity
-            raw = open_quantity * line.unit_price.amount
+            raw = open_quantity * price
             discount = line.discount_rate
             if discount:
                 raw *= _ONE - discount
                 max_discount = max(max_discount, discount)
-            nets.append(raw)
+            if raw <= half:
+                tiny.append(index)
             tax = line.tax_rate
             gross += raw + raw * tax if tax else raw
-            if quantity <= 0:
-                fail(("not_positive", index))
-            elif open_quantity > 0:
+            if quantity <= zero:
+                failures.setdefault("not_positive", []).append(index)
+            elif open_quantity > zero:
                 anything_open = True
             sku = line.sku
-            if prices is not None:
-                listed = prices.get(sku)
-                if listed is None or listed.amount != line.unit_price.amount:
-                    fail(("price", index))
-            product = products.get(sku)
-            if product is None:
-                fail(("unknown", index))
+            terms = table.get(sku)
+            if terms is None:
+                terms = terms_of(sku)
+            listed, known, sellable, uom, moq, pack, most, per_unit, lead = terms
+            if check_prices and (listed is None or listed != price):
+                failures.setdefault("price", []).append(index)
+            if not known:
+                failures.setdefault("unknown", []).append(index)
                 continue
-            if not product.sellable:
-                fail(("not_sellable", index))
-            if product.uom != line.uom:
-                fail(("uom", index))
-            limit = product.moq
-            if limit is not None and quantity < limit:
-                fail(("below_moq", index))
-            limit = product.pack_multiple
-            if limit is not None and quantity % limit:
-                fail(("not_pack", index))
-            limit = product.max_quantity
-            if limit is not None and quantity > limit:
-                fail(("above_max", index))
-            limit = product.capacity_per_unit
-            if limit:
-                capacity += open_quantity * limit
-            lead = product.lead_time_days
-            if line.requested_delivery_at is not None:
-                dated.append((index, lead))
+            if not sellable:
+                failures.setdefault("not_sellable", []).append(index)
+            if uom != line.uom:
+                failures.setdefault("uom", []).append(index)
+            if moq is not None and quantity < moq:
+                failures.setdefault("below_moq", []).append(index)
+            if pack is not None and quantity % pack:
+                failures.setdefault("not_pack", []).append(index)
+            if most is not None and quantity > most:
+                failures.setdefault("above_max", []).append(index)
+            if per_unit:
+                capacity += open_quantity * per_unit
+            requested = line.requested_delivery_at
+            if requested is not None:
+                dated.append((index, requested, lead))
             elif lead > order_lead:
                 order_lead = lead
-        grouped: dict[str, list[int]] | None = None
-        if failures:
-            grouped = {}
-            for kind, index in failures:
-                grouped.setdefault(kind, []).append(index)
-        self.failures = grouped
-        self.nothing_open = not anything_open and not (grouped and "not_positive" in grouped)
-        self.nets = nets
-        self.gross = gross
+        self.step = step
+        self.failures = failures
+        self.nothing_open = not anything_open and "not_positive" not in failures
+        self.tiny = tiny
+        self.gross_bound = gross + 2 * len(lines) * step  # as `gross_upper_bound`
         self.capacity = capacity
         self.max_discount = max_discount
         self.order_lead = order_lead
         self.dated = dated
-
-    def failing(self, kind: str) -> list[int]:
-        """The positions of the lines failing one check (empty when none)."""
-        failures = self.failures
-        if failures is None:
-            return []
-        return failures.get(kind, [])
 
 
 def _fixed_offset(tz: tzinfo, around: datetime) -> tuple[timedelta, datetime, datetime] | None:
@@ -234,22 +272,25 @@ class Prepared:
         "_capacity",
         "_days",
         "_earliest",
-        "_facts",
         "_fixed",
+        "_free",
         "_recent",
         "_tz",
         "_utc",
         "context",
+        "known_skus",
         "today",
     )
 
     def __init__(self, context: ReviewContext) -> None:
         self.context = context
         self._earliest: dict[tuple[date, int], date] = {}
+        self._free: dict[date, Decimal] = {}
+        self.known_skus: dict[str, SkuTerms] = {}
+        """`sku_terms` of the SKUs asked about so far that the products or prices list."""
         # Memos are replaced whole (one tuple), never in parts: a thread switch between two
-        # assignments must not pair one order's facts with another order.
-        self._recent: tuple[_BySkus, _ByPo] | None = None
-        self._facts: tuple[Order, OrderFacts] | None = None
+        # assignments must not pair one order's days with another order.
+        self._recent: tuple[_BySkus, _ByPo, _Spans] | None = None
         self._days: tuple[Order, tuple[date, date | None, date | None]] | None = None
         self._capacity: tuple[list[date], list[Decimal]] | None = None
         calendar = context.calendar
@@ -260,6 +301,38 @@ class Prepared:
         self._fixed = None if self._utc else _fixed_offset(self._tz, context.as_of)
         self.today = self.local_date(context.as_of)
         """The review day (`as_of` in the calendar's time zone)."""
+
+    def sku_terms(self, sku: str) -> SkuTerms:
+        """A SKU's list price amount and product terms, memoised in `known_skus`.
+
+        Only SKUs of the product master or the price list are kept, so the memo never
+        outgrows the context; an unknown SKU is looked up again each time.
+        """
+        terms = self.known_skus.get(sku)
+        if terms is not None:
+            return terms
+        context = self.context
+        price_list = context.price_list
+        listed = None if price_list is None else price_list.prices.get(sku)
+        product = context.products.get(sku)
+        if product is not None:
+            terms = SkuTerms(
+                None if listed is None else listed.amount,
+                known=True,
+                sellable=product.sellable,
+                uom=product.uom,
+                moq=product.moq,
+                pack_multiple=product.pack_multiple,
+                max_quantity=product.max_quantity,
+                capacity_per_unit=product.capacity_per_unit,
+                lead_time_days=product.lead_time_days,
+            )
+        elif listed is not None:
+            terms = SkuTerms(listed.amount, known=False)
+        else:
+            return _UNKNOWN_SKU
+        self.known_skus[sku] = terms
+        return terms
 
     def local_date(self, moment: datetime) -> date:
         """The calendar day of a timestamp in the context calendar's time zone."""
@@ -279,44 +352,49 @@ class Prepared:
             found = self._earliest[key] = calendar.add_business_days(start, days)
         return found
 
-    def _index(self) -> tuple[_BySkus, _ByPo]:
+    def _index(self) -> tuple[_BySkus, _ByPo, _Spans]:
         recent = self._recent
         if recent is None:
             by_skus: _BySkus = {}
             by_po: _ByPo = {}
+            spans: _Spans = {}
             for other in self.context.recent_orders:
-                skus = frozenset(line.sku for line in other.lines)
+                skus = frozenset(map(_SKU, other.lines))
                 customer_id = other.customer.customer_id
-                entry = (other.order_id, other.received_at, signature(other), other.customer_po)
+                received = other.received_at
+                entry = (other.order_id, received, signature(other), other.customer_po)
                 by_skus.setdefault((customer_id, skus), []).append(entry)
                 if other.customer_po:
                     by_po.setdefault((customer_id, other.customer_po), []).append(entry)
-            recent = self._recent = (by_skus, by_po)
+                span = spans.get(customer_id)
+                spans[customer_id] = (
+                    (received, received)
+                    if span is None
+                    else (min(span[0], received), max(span[1], received))
+                )
+            recent = self._recent = (by_skus, by_po, spans)
         return recent
+
+    def recent_within(self, customer_id: str, received: datetime, window: timedelta) -> bool:
+        """Whether the customer may have a recent order received within `window` of `received`.
+
+        `False` only when none can be: every recent order of the customer was received more
+        than `window` before or after, judged by the earliest and the latest of them.
+        """
+        span = self._index()[2].get(customer_id)
+        return span is not None and received - span[1] <= window and span[0] - received <= window
 
     def recent_same_skus(self, order: Order) -> list[RecentEntry]:
         """Recent orders of the order's customer with exactly its set of SKUs."""
-        key = (order.customer.customer_id, frozenset(line.sku for line in order.lines))
+        key = (order.customer.customer_id, frozenset(map(_SKU, order.lines)))
         return self._index()[0].get(key, [])
 
     def recent_same_po(self, customer_id: str, customer_po: str) -> list[RecentEntry]:
         """Recent orders of a customer carrying this purchase-order number."""
         return self._index()[1].get((customer_id, customer_po), [])
 
-    def facts(self, order: Order) -> OrderFacts:
-        """The line facts of an order, memoised for the last order asked about.
-
-        Every built-in line rule reads them, so one pass over the lines serves them all.
-        """
-        memo = self._facts
-        if memo is not None and memo[0] is order:
-            return memo[1]
-        facts = OrderFacts(order, self.context)
-        self._facts = (order, facts)
-        return facts
-
     def order_days(self, order: Order) -> tuple[date, date | None, date | None]:
-        """Received, requested and promised days of an order (memoised like `facts`)."""
+        """Received, requested and promised days of an order (memoised for the last order)."""
         memo = self._days
         if memo is not None and memo[0] is order:
             return memo[1]
@@ -342,21 +420,44 @@ class Prepared:
         days, sums = table
         return sums[bisect_right(days, end)] - sums[bisect_left(days, start)]
 
+    def free_until(self, capacity: CapacityView, end: date) -> Decimal:
+        """Free capacity from the review day to `end`, both included (memoised by day)."""
+        free = self._free.get(end)
+        if free is None:
+            start = self.today
+            free = self._free[end] = (
+                self.free_capacity(capacity, start, end) if end >= start else _ZERO
+            )
+        return free
+
 
 _CACHE: dict[int, Prepared] = {}
-_LAST: list[Prepared] = []  # the most recent entry, checked first (one identity test)
+# The most recent entries, checked first (identity tests); each is replaced whole.
+_LAST: list[Prepared | None] = [None]
+_LAST_FACTS: list[OrderFacts | None] = [None]
 
 
 def prepared(context: ReviewContext) -> Prepared:
     """The precomputed helpers of a context (made on first use, then reused)."""
-    if _LAST:
-        last = _LAST[-1]
-        if last.context is context:
-            return last
+    last = _LAST[0]
+    if last is not None and last.context is context:
+        return last
     found = _CACHE.get(id(context))
     if found is None or found.context is not context:
         if len(_CACHE) >= _MAX_CACHED:
             _CACHE.clear()
         found = _CACHE[id(context)] = Prepared(context)
-    _LAST[:] = [found]
+    _LAST[0] = found
     return found
+
+
+def order_facts(order: Order, context: ReviewContext) -> OrderFacts:
+    """The line facts of an order, memoised for the last order and context asked about.
+
+    Every built-in line rule reads them, so one pass over the lines serves them all.
+    """
+    last = _LAST_FACTS[0]
+    if last is not None and last.order is order and last.context is context:
+        return last
+    facts = _LAST_FACTS[0] = OrderFacts(order, prepared(context))
+    return facts

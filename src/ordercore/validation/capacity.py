@@ -26,22 +26,20 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import prepared
+from ordercore.validation._prepared import order_facts
 from ordercore.validation.codes import make_issue
-from ordercore.validation.rules import Rule, require
+from ordercore.validation.rules import Rule, missing_piece
 
 if TYPE_CHECKING:
-    from ordercore.context import CapacityView, ReviewContext
+    from ordercore.context import ReviewContext
     from ordercore.orders import Order
     from ordercore.validation.issues import Issue
 
 __all__ = ["promised_date_within_capacity"]
 
 _NAME: Final = "promised_date_within_capacity"
-_ZERO: Final = Decimal(0)
 
 
 def promised_date_within_capacity() -> Rule:
@@ -53,19 +51,22 @@ def promised_date_within_capacity() -> Rule:
     """
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        capacity: CapacityView = require(context, "capacity", _NAME)
-        require(context, "calendar", _NAME)
+        capacity = context.capacity
+        if capacity is None:
+            raise missing_piece("capacity", _NAME)
+        if context.calendar is None:
+            raise missing_piece("calendar", _NAME)
         promised = order.promised_delivery_at
         if promised is None:
             return []
-        helper = prepared(context)
-        needed = helper.facts(order).capacity
+        facts = order_facts(order, context)
+        needed = facts.capacity
         if not needed:
             return []
-        start = helper.today
+        helper = facts.helper
         end = helper.order_days(order)[2]
         assert end is not None  # noqa: S101 - promised is set, checked above
-        free = helper.free_capacity(capacity, start, end) if end >= start else _ZERO
+        free = helper.free_until(capacity, end)
         if needed <= free:
             return []
         return [

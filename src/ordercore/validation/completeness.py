@@ -105,6 +105,8 @@ def contact_complete() -> Rule:
             return [
                 make_issue("contact.missing", rule=_CONTACT, path="contact", expected="a contact")
             ]
+        if contact.name.strip() and not (_blank(contact.phone) and _blank(contact.email)):
+            return []  # the usual case, without building a list
         issues: list[Issue] = []
         if _blank(contact.name):
             issues.append(

@@ -35,13 +35,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import (
-    gross_upper_bound,
-    line_net,
-    order_gross,
-    prepared,
-    quantum,
-)
+from ordercore.validation._prepared import line_net, order_facts, order_gross, quantum
 from ordercore.validation.codes import make_issue
 from ordercore.validation.issues import IssueSeverity
 from ordercore.validation.rules import Rule
@@ -137,7 +131,6 @@ def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = Fa
         profile = context.customers.get(order.customer.customer_id)
         if profile is None:
             return []
-        customer = profile.customer_id
         currency = order.currency
         limit = profile.credit_limit
         if limit is None:
@@ -150,7 +143,7 @@ def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = Fa
                     observed=f"{amount} {currency}",
                     expected="a credit limit",
                     severity=IssueSeverity.ERROR if require_limit else None,
-                    customer=customer,
+                    customer=profile.customer_id,
                 )
             ]
         exposure = profile.open_exposure
@@ -158,11 +151,11 @@ def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = Fa
             exposure is not None
             and limit.currency == currency
             and exposure.currency == currency
-            and exposure.amount + gross_upper_bound(order, prepared(context).facts(order).gross)
-            <= limit.amount
+            and exposure.amount + order_facts(order, context).gross_bound <= limit.amount
             and include_tax
         ):
             return []  # far enough below the limit that the exact total cannot matter
+        customer = profile.customer_id
         amount = _amount(order, include_tax=include_tax)
         for money, what, what_zh in (
             (limit, "credit limit", "信用额度"),

@@ -32,14 +32,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import prepared
+from ordercore.validation._prepared import order_facts, prepared
 from ordercore.validation.codes import make_issue
-from ordercore.validation.rules import Rule, require
+from ordercore.validation.rules import Rule, missing_piece
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from ordercore.context import BusinessCalendar, ReviewContext
+    from ordercore.context import ReviewContext
     from ordercore.orders import Order
     from ordercore.validation.issues import Issue
 
@@ -75,7 +75,8 @@ def requested_date_not_in_past() -> Rule:
     """
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        require(context, "calendar", _PAST)
+        if context.calendar is None:
+            raise missing_piece("calendar", _PAST)
         helper = prepared(context)
         issues: list[Issue] = []
         today = helper.today
@@ -111,21 +112,20 @@ def lead_time_respected(*, buffer_days: int = 0) -> Rule:
         raise ValueError(f"buffer_days must be zero or more, got {buffer_days}")
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        calendar: BusinessCalendar = require(context, "calendar", _LEAD)
-        helper = prepared(context)
-        facts = helper.facts(order)
+        calendar = context.calendar
+        if calendar is None:
+            raise missing_piece("calendar", _LEAD)
+        facts = order_facts(order, context)
+        helper = facts.helper
         received, order_day, _ = helper.order_days(order)
         order_lead = facts.order_lead + buffer_days if facts.order_lead >= 0 else -1
         issues: list[Issue] = []
-        for index, product_lead in facts.dated:
-            line = order.lines[index]
-            own = line.requested_delivery_at
-            assert own is not None  # noqa: S101 - facts list only lines with a date
+        for index, own, product_lead in facts.dated:
             lead = product_lead + buffer_days
             day = helper.local_date(own)
             earliest = helper.earliest(calendar, received, lead)
             if day < earliest:
-                what, what_zh = _line_what(line.line_id)
+                what, what_zh = _line_what(order.lines[index].line_id)
                 issues.append(
                     make_issue(
                         "date.inside_lead_time",

@@ -95,15 +95,23 @@ def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
 
 
 def _find(order: Order, helper: Prepared, window: timedelta) -> tuple[str, RecentEntry] | None:
-    own_id = order.order_id
     own_po = order.customer_po
     if own_po:
         for entry in helper.recent_same_po(order.customer.customer_id, own_po):
-            if entry[0] != own_id:
+            if entry[0] != order.order_id:
                 return ("po", entry)
-    candidates = helper.recent_same_skus(order)
-    if not candidates:
-        return None
+    if not helper.recent_within(order.customer.customer_id, order.received_at, window):
+        return None  # no recent order of the customer is near enough to have the same lines
+    same_lines = _same_lines(order, helper.recent_same_skus(order), window)
+    return None if same_lines is None else ("lines", same_lines)
+
+
+def _same_lines(
+    order: Order, candidates: list[RecentEntry], window: timedelta
+) -> RecentEntry | None:
+    """The first candidate with the order's lines, received within `window`, not a repeat."""
+    own_id = order.order_id
+    own_po = order.customer_po
     received = order.received_at
     own_lines = None
     for entry in candidates:
@@ -115,5 +123,5 @@ def _find(order: Order, helper: Prepared, window: timedelta) -> tuple[str, Recen
         if own_lines is None:
             own_lines = signature(order)
         if own_lines == other_lines:
-            return ("lines", entry)
+            return entry
     return None

@@ -27,12 +27,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import line_net, order_gross, prepared, quantum
+from ordercore.validation._prepared import line_net, order_facts, order_gross
 from ordercore.validation.codes import make_issue
-from ordercore.validation.rules import Rule, require
+from ordercore.validation.rules import Rule, missing_piece
 
 if TYPE_CHECKING:
-    from ordercore.context import PriceList, ReviewContext
+    from ordercore.context import ReviewContext
     from ordercore.orders import Order
     from ordercore.validation.issues import Issue
 
@@ -70,7 +70,9 @@ def price_matches_list(*, tolerance: Decimal | None = None) -> Rule:
     """
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        price_list: PriceList = require(context, "price_list", _PRICE)
+        price_list = context.price_list
+        if price_list is None:
+            raise missing_piece("price_list", _PRICE)
         if price_list.currency != order.currency:
             return [
                 make_issue(
@@ -81,7 +83,7 @@ def price_matches_list(*, tolerance: Decimal | None = None) -> Rule:
                     expected=price_list.currency,
                 )
             ]
-        candidates = prepared(context).facts(order).failing("price")
+        candidates = order_facts(order, context).failures.get("price")
         if not candidates:
             return []
         allowed = price_list.tolerance if tolerance is None else tolerance
@@ -144,8 +146,11 @@ def discount_within_limit(*, max_rate: Decimal | None = None) -> Rule:
     def check(order: Order, context: ReviewContext) -> list[Issue]:
         limit = max_rate
         if limit is None:
-            limit = require(context, "price_list", _DISCOUNT).max_discount_rate
-        if prepared(context).facts(order).max_discount <= limit:
+            price_list = context.price_list
+            if price_list is None:
+                raise missing_piece("price_list", _DISCOUNT)
+            limit = price_list.max_discount_rate
+        if order_facts(order, context).max_discount <= limit:
             return []
         issues: list[Issue] = []
         for index, line in enumerate(order.lines):
@@ -185,13 +190,9 @@ def totals_consistent(*, tolerance: Decimal = _ZERO) -> Rule:
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
         issues: list[Issue] = []
-        step = quantum(order.currency)
-        half = step / 2
-        nets = prepared(context).facts(order).nets
-        for index, raw in enumerate(nets):
-            # half-even rounding takes an amount to zero exactly when it is at most half a unit
-            if raw > half:
-                continue
+        facts = order_facts(order, context)
+        step = facts.step
+        for index in facts.tiny:
             line = order.lines[index]
             if line.discount_rate < _ONE and line.quantity > line.ledger.cancelled:
                 net = line_net(line, step)

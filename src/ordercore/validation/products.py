@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import prepared
+from ordercore.validation._prepared import order_facts
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule
 
@@ -47,7 +47,7 @@ def _line_rule(
     text: str,
 ) -> Rule:
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        failing = prepared(context).facts(order).failing(kind)
+        failing = order_facts(order, context).failures.get(kind)
         if not failing:
             return []
         products = context.products

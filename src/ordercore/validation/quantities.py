@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import prepared
+from ordercore.validation._prepared import order_facts
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule
 
@@ -58,8 +58,9 @@ def positive_quantities() -> Rule:
     """
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        facts = prepared(context).facts(order)
-        if facts.failures is None and not facts.nothing_open:
+        facts = order_facts(order, context)
+        not_positive = facts.failures.get("not_positive", ())
+        if not not_positive and not facts.nothing_open:
             return []
         issues = [
             make_issue(
@@ -70,7 +71,7 @@ def positive_quantities() -> Rule:
                 expected="> 0",
                 line_id=order.lines[index].line_id,
             )
-            for index in facts.failing("not_positive")
+            for index in not_positive
         ]
         if facts.nothing_open:
             issues.append(
@@ -89,7 +90,7 @@ def positive_quantities() -> Rule:
 
 def _limit_rule(name: str, kind: str, code: str, attribute: str, description: str) -> Rule:
     def check(order: Order, context: ReviewContext) -> list[Issue]:
-        failing = prepared(context).facts(order).failing(kind)
+        failing = order_facts(order, context).failures.get(kind)
         if not failing:
             return []
         products = context.products

@@ -37,6 +37,7 @@ from ordercore.validation.ruleset import DEFAULT_RULES, RuleSet
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import datetime
 
     from ordercore.validation.rules import Rule, RuleFunction
 
@@ -54,18 +55,24 @@ def _check_context(context: object) -> None:
         )
 
 
-def _run(order: Order, context: ReviewContext, rule_set: RuleSet) -> ReviewResult:
+def _run(
+    order: Order,
+    context: ReviewContext,
+    checks: tuple[tuple[str, RuleFunction], ...],
+    names: tuple[str, ...],
+    as_of: datetime,
+) -> ReviewResult:
     if not isinstance(order, Order):
         raise TypeError(
             f"review takes an Order, not {type(order).__name__}; build it with "
             "Order.model_validate(record) first, which refuses malformed input"
         )
     issues: list[Issue] = []
-    for name, check in rule_set.checks:
+    for name, check in checks:
         found = check(order, context)
         if found:
             issues.extend(i if i.rule else attrs.evolve(i, rule=name) for i in found)
-    return ReviewResult(order.order_id, order.version, tuple(issues), context.as_of, rule_set.names)
+    return ReviewResult(order.order_id, order.version, tuple(issues), as_of, names)
 
 
 def review(
@@ -89,7 +96,8 @@ def review(
         TypeError: If `order` is not an `Order` or `context` not a `ReviewContext`.
     """
     _check_context(context)
-    return _run(order, context, _rule_set(rules))
+    rule_set = _rule_set(rules)
+    return _run(order, context, rule_set.checks, rule_set.names, context.as_of)
 
 
 def review_many(
@@ -108,4 +116,5 @@ def review_many(
     """
     _check_context(context)
     rule_set = _rule_set(rules)
-    return [_run(order, context, rule_set) for order in orders]
+    checks, names, as_of = rule_set.checks, rule_set.names, context.as_of
+    return [_run(order, context, checks, names, as_of) for order in orders]
