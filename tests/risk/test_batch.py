@@ -208,6 +208,21 @@ def test_pandas_scored_on_arrow_is_identical_to_pandas_itself(
     _assert_identical(assess_frame(frame, explain=explain), _pandas_native(frame, explain=explain))
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(features(), min_size=0, max_size=15), explain=st.booleans())
+def test_a_large_pandas_frame_is_scored_in_slices_on_threads_with_the_same_result(
+    rows: list[OrderFeatures], explain: bool
+) -> None:
+    rows = [OrderFeatures(**{**row.row(), "order_id": f"SO-{i}"}) for i, row in enumerate(rows)]  # type: ignore[arg-type]
+    frame = _frame(rows, "pandas")
+    with pytest.MonkeyPatch.context() as patch:
+        # three rows per thread: a 15-row frame is cut into uneven slices
+        patch.setattr(batch, "_ROWS_PER_THREAD", 3)
+        patch.setattr(batch.os, "cpu_count", lambda: 4)
+        sliced = assess_frame(frame, explain=explain)
+    _assert_identical(sliced, _pandas_native(frame, explain=explain))
+
+
 def test_pandas_of_the_documented_schema_is_scored_on_arrow(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -35,6 +35,8 @@ Examples:
 from __future__ import annotations
 
 import operator
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Final
 
@@ -77,6 +79,9 @@ OUTPUT_COLUMNS: Final = (
 and with ``explain=True`` ``reason_<code>`` per factor."""
 
 _LEVELS: Final = tuple(RiskLevel)
+_ROWS_PER_THREAD: Final = 250_000
+"""Below this many rows per thread, a pandas frame is scored on one thread."""
+_MAX_THREADS: Final = 8
 
 
 def _nw() -> Any:
@@ -272,10 +277,24 @@ def _assess_pandas_on_arrow(frame: Any, policy: RiskPolicy, *, explain: bool) ->
     table = pa.Table.from_pandas(frame, columns=list(policy.features()), preserve_index=False)
     # no pandas metadata: the result is a new frame, not a round trip of the input
     table = table.replace_schema_metadata(None)
-    columns = output_columns(policy, explain=explain)
-    scored = _score(nw.from_native(table), policy, explain=explain).select(*columns[1:])
+    columns = output_columns(policy, explain=explain)[1:]
+
+    def score(part: Any) -> Any:
+        return _score(nw.from_native(part), policy, explain=explain).select(*columns).to_native()
+
+    # Arrow's kernels release the GIL: large frames are scored in row slices (zero-copy
+    # views) on a few threads, which end with the call. Scoring is row by row, so the
+    # slices' results, concatenated in order, are the whole frame's.
+    workers = min(os.cpu_count() or 1, _MAX_THREADS, table.num_rows // _ROWS_PER_THREAD)
+    if workers > 1:
+        size = -(-table.num_rows // workers)
+        slices = [table.slice(start, size) for start in range(0, table.num_rows, size)]
+        with ThreadPoolExecutor(max_workers=len(slices)) as pool:
+            scored = pa.concat_tables(list(pool.map(score, slices)))
+    else:
+        scored = score(table)
     types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-    result = scored.to_native().to_pandas(types_mapper=types.get)
+    result = scored.to_pandas(types_mapper=types.get)
     result = result.astype({"data_completeness": "int64", "floored": "bool"})
     result.index = frame.index
     result.columns.name = frame.columns.name
