@@ -45,6 +45,8 @@ DAY_SUFFIX: Final = "__day"
 MONTH_SUFFIX: Final = "__month"
 _SECONDS_PER_HOUR: Final = 3600.0
 _US_PER_DAY: Final = 86_400_000_000
+_PARTITION_GROUPS: Final = 2_000
+"""Up to this many groups, pandas quantiles are selected per group rather than sorted."""
 
 
 def backend_of(native: Any) -> str:
@@ -154,13 +156,11 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
             # day numbers are far below 2**53), so that comparisons stay NumPy booleans
             # (False for a missing day) instead of masked arrays, which are several times
             # slower; pandas joins a float day to an integer day key by value.
-            out[column + MONTH_SUFFIX] = pd.Series(
-                pd.arrays.IntegerArray(month, missing), index=df.index
-            )
-            out[column + DAY_SUFFIX] = pd.Series(np.where(missing, np.nan, day), index=df.index)
+            out[column + MONTH_SUFFIX] = pd.arrays.IntegerArray(month, missing)
+            out[column + DAY_SUFFIX] = np.where(missing, np.nan, day)
         else:
-            out[column + MONTH_SUFFIX] = pd.Series(month, index=df.index)
-            out[column + DAY_SUFFIX] = pd.Series(day, index=df.index)
+            out[column + MONTH_SUFFIX] = month
+            out[column + DAY_SUFFIX] = day
     for column in stamps:
         # exact integer microseconds, then one true division: the correctly rounded epoch
         # seconds, bit for bit what DuckDB and Spark compute (nanosecond data is truncated
@@ -168,8 +168,9 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         micros = df[column].dt.as_unit("us")
         seconds = micros.array.asi8 / 1e6
         seconds[micros.isna().to_numpy()] = np.nan
-        out[column] = pd.Series(seconds, index=df.index)
-    return df.assign(**out)
+        out[column] = seconds
+    # new arrays of our own: wrapped without the copy pandas makes of NumPy input by default
+    return df.assign(**{k: pd.Series(v, index=df.index, copy=False) for k, v in out.items()})
 
 
 def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
@@ -304,6 +305,7 @@ def _mark_pandas(
     lf: nw.LazyFrame[Any], flags: nw.LazyFrame[Any], key: str, names: Sequence[str]
 ) -> nw.LazyFrame[Any]:
     import numpy as np  # noqa: PLC0415 - pandas brings it
+    import pandas as pd  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415 - a core dependency, imported only on this path
     import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
 
@@ -322,7 +324,8 @@ def _mark_pandas(
         name: np.append(table[name].to_numpy(dtype="int64", na_value=0) == 1, False)[rows]
         for name in names
     }
-    result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**columns)).lazy()
+    flags_ = {k: pd.Series(v, index=frame.index, copy=False) for k, v in columns.items()}
+    result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**flags_)).lazy()
     return result
 
 
@@ -392,26 +395,79 @@ def _pandas_quantiles(
 ) -> Any:
     """Add `quantiles` of `df`'s groups to the aggregated `main` (pandas, same `keys`).
 
-    All quantiles of one column come from one ``quantile([...])`` call, which sorts each
-    group once (narwhals asks pandas once per quantile). Same interpolation, same values.
+    All quantiles of one column are computed together. With up to `_PARTITION_GROUPS`
+    groups, each group's values are cut out once (a radix sort of the group numbers) and the
+    order statistics are selected with ``numpy.partition``, in linear time; otherwise one
+    ``quantile([...])`` call sorts each group once. Both interpolate exactly as pandas does,
+    ``x[i] + (x[i+1] - x[i]) * frac``, so the values are pandas' own.
     """
     out = main
     for column in dict.fromkeys(q.column for q in quantiles.values()):
         wanted = {alias: spec.q for alias, spec in quantiles.items() if spec.column == column}
         qs = sorted(set(wanted.values()))
+        names = [f"_q{i}" for i in range(len(qs))]
         if keys:
-            grouped = df.groupby(keys, sort=False, dropna=False, observed=True)[column]
-            table = grouped.quantile(qs).unstack(level=-1)  # noqa: PD010 - one column per q
-            table = table.reindex(columns=qs)
-            part = table.rename(columns={q: f"_q{i}" for i, q in enumerate(qs)}).reset_index()
+            codes, count = _group_codes(df, keys)
+            if count <= _PARTITION_GROUPS:
+                part = _partitioned(df, keys, column, codes=codes, qs=qs, names=names)
+            else:
+                grouped = df.groupby(keys, sort=False, dropna=False, observed=True)[column]
+                table = grouped.quantile(qs).unstack(level=-1)  # noqa: PD010 - one column per q
+                table = table.reindex(columns=qs)
+                part = table.rename(columns=dict(zip(qs, names, strict=True))).reset_index()
             out = out.merge(part, on=keys, how="left", sort=False)
         else:
             values = df[column].quantile(qs)
-            out = out.assign(**{f"_q{i}": values.iloc[i] for i in range(len(qs))})
-        temporary = [f"_q{i}" for i in range(len(qs))]
-        out = out.assign(**{a: out[f"_q{qs.index(q)}"] for a, q in wanted.items()})
-        out = out.drop(columns=temporary)
+            out = out.assign(**{name: values.iloc[i] for i, name in enumerate(names)})
+        out = out.assign(**{a: out[names[qs.index(q)]] for a, q in wanted.items()})
+        out = out.drop(columns=names)
     return out
+
+
+def _group_codes(df: Any, keys: list[str]) -> tuple[Any, int]:
+    """Each row's group number (0, 1, ... in order of first appearance; null keys form groups)."""
+    import pandas as pd  # noqa: PLC0415
+
+    if len(keys) == 1:
+        codes, uniques = pd.factorize(df[keys[0]], use_na_sentinel=False)
+        return codes, len(uniques)
+    grouped = df.groupby(keys, sort=False, dropna=False, observed=True)
+    return grouped.ngroup().to_numpy(), grouped.ngroups
+
+
+def _partitioned(
+    df: Any, keys: list[str], column: str, *, codes: Any, qs: list[float], names: list[str]
+) -> Any:
+    """Quantiles `qs` of `column` per group by selection (see `_pandas_quantiles`)."""
+    import numpy as np  # noqa: PLC0415 - pandas brings it
+
+    count = int(codes.max()) + 1 if len(codes) else 0
+    # a stable sort of 16-bit integers is a radix sort: linear time
+    small = codes.astype(np.int16) if count <= np.iinfo(np.int16).max else codes
+    order = np.argsort(small, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=count))])[:-1]
+    # each group's first row (the sort is stable) carries its key values
+    table = df[keys].iloc[order[starts]].reset_index(drop=True)
+    values = df[column].to_numpy(dtype="float64", na_value=np.nan)
+    present = ~np.isnan(values)
+    ordered = values[order]
+    ordered = ordered[~np.isnan(ordered)]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[present], minlength=count))])
+    result = np.full((count, len(qs)), np.nan)
+    for group in range(count):
+        chunk = ordered[bounds[group] : bounds[group + 1]]
+        size = len(chunk)
+        if not size:
+            continue
+        positions = [(size - 1) * q for q in qs]
+        below = [int(p) for p in positions]
+        chosen = np.partition(chunk, sorted({*below, *(min(b + 1, size - 1) for b in below)}))
+        for j, (position, low) in enumerate(zip(positions, below, strict=True)):
+            value, frac = chosen[low], position - low
+            if frac and low + 1 < size:
+                value = value + (chosen[low + 1] - value) * frac
+            result[group, j] = value
+    return table.assign(**{name: result[:, j] for j, name in enumerate(names)})
 
 
 def _spark_quantiles(df: Any, keys: list[str], quantiles: Mapping[str, Quantile]) -> Any:
