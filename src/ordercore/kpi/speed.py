@@ -34,6 +34,16 @@ DEFAULT_STAGES: dict[str, tuple[str, str]] = {
 """Default stages: name -> (start event type, end event type)."""
 
 
+_HOURS: dict[str, nw.Expr | _backend.Quantile] = {
+    "n": nw.col("_h").count(),
+    "total": nw.col("_h").sum(),
+    "mean": nw.col("_h").mean(),
+    "p50": _backend.Quantile("_h", 0.5),
+    "p90": _backend.Quantile("_h", 0.9),
+}
+"""The summary of the hours column ``_h`` every duration KPI reports."""
+
+
 def _summary(name: str, row: Mapping[str, Any], min_sample: int, **fields: Any) -> KpiResult:
     n = float(row["n"] or 0)
     if not n:
@@ -123,11 +133,7 @@ def cycle_time(
             lf,
             [],
             {
-                "n": nw.col("_h").count(),
-                "total": nw.col("_h").sum(),
-                "mean": nw.col("_h").mean(),
-                "p50": _backend.Quantile("_h", 0.5),
-                "p90": _backend.Quantile("_h", 0.9),
+                **_HOURS,
                 "censored": nw.col("_open").sum(),
                 "age_p50": _backend.Quantile("_age", 0.5),
                 "age_max": nw.col("_age").max(),
@@ -208,11 +214,7 @@ def stage_durations(
                 frame,
                 [],
                 {
-                    "n": nw.col("_h").count(),
-                    "total": nw.col("_h").sum(),
-                    "mean": nw.col("_h").mean(),
-                    "p50": _backend.Quantile("_h", 0.5),
-                    "p90": _backend.Quantile("_h", 0.9),
+                    **_HOURS,
                     "censored": nw.col("_open").sum(),
                 },
             )
