@@ -268,12 +268,14 @@ def _pandas(columns: dict[str, Any], stamps: set[str]) -> Any:
     out: dict[str, Any] = {}
     for name, values in columns.items():
         if name in stamps:
-            out[name] = pd.DatetimeIndex(values.astype("datetime64[us]")).tz_localize("UTC")
+            naive = pd.Series(values.astype("datetime64[us]"), copy=False)
+            out[name] = naive.dt.tz_localize("UTC")
         elif not isinstance(values, np.ndarray) or values.dtype.kind in "UO":
             out[name] = pd.Series(_arrow(values), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
         else:
             out[name] = values
-    return pd.DataFrame(out)
+    # the arrays are the generator's own: no copy (pandas copies NumPy input by default)
+    return pd.DataFrame(out, copy=False)
 
 
 def _polars(columns: dict[str, Any], stamps: set[str]) -> Any:
