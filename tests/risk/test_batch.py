@@ -218,7 +218,7 @@ def test_a_large_pandas_frame_is_scored_in_slices_on_threads_with_the_same_resul
     with pytest.MonkeyPatch.context() as patch:
         # three rows per thread: a 15-row frame is cut into uneven slices
         patch.setattr(batch, "_ROWS_PER_THREAD", 3)
-        patch.setattr(batch.os, "cpu_count", lambda: 4)
+        patch.setattr("os.cpu_count", lambda: 4)
         sliced = assess_frame(frame, explain=explain)
     _assert_identical(sliced, _pandas_native(frame, explain=explain))
 
