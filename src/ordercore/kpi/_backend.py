@@ -362,8 +362,9 @@ def aggregate(
 ) -> nw.LazyFrame[Any]:
     """Group by `keys` (one row over everything when empty) and compute `measures` by name.
 
-    Quantiles are exact type 7 (linear) on every backend. pandas, polars and DuckDB compute
-    them natively; on Spark they come from a sort within each group (a window ``row_number``
+    Quantiles are exact type 7 (linear) on every backend. polars and DuckDB compute them
+    natively; pandas with pandas' own interpolation, all quantiles of a column at once (see
+    `_pandas_quantiles`); on Spark they come from a sort within each group (a window ``row_number``
     and the group's count), picking the two neighbouring order statistics and interpolating
     the way NumPy does, so the work grows like a sort rather than like Spark's exact
     ``percentile`` (a map of every distinct value per group). The result has `keys`, then
