@@ -321,11 +321,14 @@ def _mark_pandas(
     # row -1 (absent) takes the False appended after the flag frame's last row
     rows = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
     columns = {
-        name: np.append(table[name].to_numpy(dtype="int64", na_value=0) == 1, False)[rows]
+        name: pd.Series(
+            np.append(table[name].to_numpy(dtype="int64", na_value=0) == 1, False)[rows],
+            index=frame.index,
+            copy=False,
+        )
         for name in names
     }
-    flags_ = {k: pd.Series(v, index=frame.index, copy=False) for k, v in columns.items()}
-    result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**flags_)).lazy()
+    result: nw.LazyFrame[Any] = nw.from_native(frame.assign(**columns)).lazy()
     return result
 
 
@@ -403,12 +406,12 @@ def _pandas_quantiles(
     ``x[i] + (x[i+1] - x[i]) * frac``, so the values are pandas' own.
     """
     out = main
+    codes, count = _group_codes(df, keys) if keys else (None, 0)
     for column in dict.fromkeys(q.column for q in quantiles.values()):
         wanted = {alias: spec.q for alias, spec in quantiles.items() if spec.column == column}
         qs = sorted(set(wanted.values()))
         names = [f"_q{i}" for i in range(len(qs))]
         if keys:
-            codes, count = _group_codes(df, keys)
             if count <= _PARTITION_GROUPS:
                 part = _partitioned(df, keys, column, codes=codes, qs=qs, names=names)
             else:

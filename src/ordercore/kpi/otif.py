@@ -101,8 +101,11 @@ def add_outcomes(
 ) -> nw.LazyFrame[Any]:
     """Add 0/1 columns ``_base``, ``_on_time``, ``_in_full``, ``_otif`` and ``_x_<reason>``.
 
-    `lf` is a frame prepared by `ordercore.kpi` (epoch seconds, local days). Used by OTIF,
-    perfect order and the monthly report so that they agree by construction.
+    Also ``_complete`` and ``_in_window`` (0/1), and the boolean facts they are built from
+    (``_cancelled`` = cancelled by `as_of`, which the monthly report reuses, ``_by_customer``,
+    ``_committed``, ``_seller``, ...). `lf` is a frame prepared by `ordercore.kpi` (epoch
+    seconds, local days). Used by OTIF, perfect order and the monthly report so that they agree
+    by construction.
     """
     now, today = _common.as_of_values(as_of, tz)
     ref = "promised_at" if policy.reference == "promised" else "requested_at"

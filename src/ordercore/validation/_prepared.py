@@ -238,7 +238,7 @@ class OrderFacts:
         self.failures = failures
         self.nothing_open = not anything_open and "not_positive" not in failures
         self.tiny = tiny
-        self.gross_bound = gross + 2 * len(lines) * step  # as `gross_upper_bound`
+        self.gross_bound = gross_upper_bound(order, gross)
         self.capacity = capacity
         self.max_discount = max_discount
         self.order_lead = order_lead
