@@ -2,8 +2,12 @@
 
 The host ERP assembles these values (customer credit data, price list, product master,
 business calendar, free capacity, recent orders) and hands them in; ordercore never calls a
-live service. Every snapshot is a frozen value, so a review or an assessment computed from
-it can be reproduced later from the same inputs.
+live service. Every snapshot is immutable all the way down: collections are tuples,
+frozensets and read-only [`FrozenMapping`][ordercore.context.FrozenMapping]s built from a
+copy of what the caller passed, so changing the caller's dict afterwards changes nothing, and
+a review or an assessment computed from a snapshot can be reproduced later from the same
+inputs. `model_copy(update=...)` validates the update like the constructor does, and a
+`ReviewContext` round-trips through `model_dump_json` and `model_validate_json`.
 
 Examples:
     >>> from datetime import date
@@ -21,13 +25,16 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, Final, NoReturn, Self, TypeVar, final, get_args
 from zoneinfo import ZoneInfo
 
 import attrs
 from pydantic import Field
+from pydantic_core import core_schema
 
 from ordercore._base import Entity, ExactDecimal, Id, Quantity, ShortText, Timestamp
 from ordercore.errors import ConfigurationError
@@ -35,16 +42,22 @@ from ordercore.money import CurrencyCode, Money
 from ordercore.orders import Address, Order
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import ItemsView, KeysView, ValuesView
+
+    from pydantic import GetCoreSchemaHandler
 
 __all__ = [
     "BusinessCalendar",
     "CapacityView",
     "CustomerProfile",
+    "FrozenMapping",
     "PriceList",
     "Product",
     "ReviewContext",
 ]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 _WEEKEND: Final = frozenset({5, 6})
 _MAX_SPAN_DAYS: Final = 3660  # a calendar walk longer than ten years is a data error
@@ -65,6 +78,149 @@ def _weekdays(values: Iterable[int]) -> frozenset[int]:
     if len(result) == 7:  # noqa: PLR2004 - a week
         raise ValueError("weekend_days cannot cover the whole week")
     return result
+
+
+@final
+class FrozenMapping(Mapping[K, V]):
+    """A read-only mapping over its own copy of the items it was built from.
+
+    The snapshots keep their tables in it (`ReviewContext.customers`, `PriceList.prices`,
+    ...): it reads like a dict, compares equal to a dict with the same items, pickles, and
+    is hashable when its values are, but nothing can change it, and changing the dict it was
+    built from changes nothing.
+
+    Args:
+        items: A mapping, or an iterable of (key, value) pairs.
+
+    Examples:
+        >>> source = {"BOLT": 1}
+        >>> frozen = FrozenMapping(source)
+        >>> source["NUT"] = 2
+        >>> frozen, frozen == {"BOLT": 1}, frozen.get("NUT")
+        (FrozenMapping({'BOLT': 1}), True, None)
+        >>> frozen["NUT"] = 2
+        Traceback (most recent call last):
+        ...
+        TypeError: 'FrozenMapping' object does not support item assignment
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: MappingProxyType[K, V]
+    _hash: int | None
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        # The proxy is the only reference to the copy: no dict is reachable from outside.
+        object.__setattr__(self, "_data", MappingProxyType(dict(items)))
+        object.__setattr__(self, "_hash", None)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: K, default: Any = None) -> Any:
+        """The value for `key`, or `default` when there is none."""
+        return self._data.get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        """A view of the keys."""
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        """A view of the values."""
+        return self._data.values()
+
+    def items(self) -> ItemsView[K, V]:
+        """A view of the (key, value) pairs."""
+        return self._data.items()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMapping):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return dict(self._data) == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        found = self._hash
+        if found is None:
+            found = hash(frozenset(self._data.items()))
+            object.__setattr__(self, "_hash", found)
+        return found
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({dict(self._data)!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMapping[K, V]], tuple[dict[K, V]]]:
+        return (type(self), (dict(self._data),))
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"FrozenMapping is read-only; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"FrozenMapping is read-only; cannot delete {name!r}")
+
+
+def _plain_dict(value: object) -> object:
+    # Any mapping (a FrozenMapping from `model_copy`, a MappingProxyType) is read as the dict
+    # of its items; anything else goes on to the dict schema, which says what is wrong.
+    if isinstance(value, Mapping) and not isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+class _Frozen:
+    """Pydantic schema of a read-only mapping field: validated as a dict, kept frozen.
+
+    The validated dict is a new one (pydantic builds it item by item), so the caller's
+    dict is never shared; it is serialised as a plain JSON object.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        key, value = get_args(source)
+        as_dict = handler.generate_schema(dict[key, value])  # type: ignore[valid-type]
+        frozen = core_schema.no_info_after_validator_function(FrozenMapping, as_dict)
+        return core_schema.json_or_python_schema(
+            json_schema=frozen,
+            python_schema=core_schema.no_info_before_validator_function(_plain_dict, frozen),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                dict, return_schema=as_dict
+            ),
+        )
+
+
+_FROZEN: Final = _Frozen()
+
+
+class _Snapshot(Entity):
+    """An entity whose copies stay validated: `model_copy(update=...)` validates the update."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, with the fields in `update` validated as the constructor validates them.
+
+        Pydantic's own `model_copy` stores `update` unvalidated, which would let a plain,
+        mutable dict into a snapshot; here the update goes through validation, so the copy
+        is as immutable as an instance built from scratch. Everything in a snapshot is
+        immutable, so `deep` changes nothing.
+
+        Raises:
+            pydantic.ValidationError: If an updated value is invalid or names no field.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        values = {name: getattr(self, name) for name in self.model_fields_set}
+        values.update(update)
+        return self.model_validate(values)
 
 
 @attrs.frozen
@@ -143,6 +299,67 @@ class BusinessCalendar:
             name=f"{country} {'/'.join(str(y) for y in sorted(set(years)))}",
         )
 
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """As a field of a pydantic model: a calendar, or its fields as a JSON object.
+
+        It is written as ``{"weekend_days": [5, 6], "holidays": ["2026-10-01"], ...}`` with
+        sorted days, and read back from that (in Python, a mapping of the same fields).
+        """
+
+        def days(item: core_schema.CoreSchema) -> core_schema.TypedDictField:
+            return core_schema.typed_dict_field(
+                core_schema.frozenset_schema(item, strict=False), required=False
+            )
+
+        def listed(item: core_schema.CoreSchema) -> core_schema.TypedDictField:
+            return core_schema.typed_dict_field(core_schema.list_schema(item))
+
+        # Strict scalars, as everywhere in ordercore: a datetime is not a day, "5" no weekday.
+        text = core_schema.typed_dict_field(core_schema.str_schema(strict=True), required=False)
+        fields = core_schema.typed_dict_schema(
+            {
+                "weekend_days": days(core_schema.int_schema(strict=True)),
+                "holidays": days(core_schema.date_schema(strict=True)),
+                "working_days": days(core_schema.date_schema(strict=True)),
+                "timezone": text,
+                "name": text,
+            },
+            extra_behavior="forbid",
+        )
+        written = core_schema.typed_dict_schema(
+            {
+                "weekend_days": listed(core_schema.int_schema()),
+                "holidays": listed(core_schema.date_schema()),
+                "working_days": listed(core_schema.date_schema()),
+                "timezone": core_schema.typed_dict_field(core_schema.str_schema()),
+                "name": core_schema.typed_dict_field(core_schema.str_schema()),
+            }
+        )
+        build = core_schema.no_info_after_validator_function(lambda found: cls(**found), fields)
+        return core_schema.json_or_python_schema(
+            json_schema=build,
+            python_schema=core_schema.no_info_wrap_validator_function(cls._instance_or, build),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                cls._fields, return_schema=written
+            ),
+        )
+
+    @classmethod
+    def _instance_or(cls, value: object, build: core_schema.ValidatorFunctionWrapHandler) -> object:
+        return value if isinstance(value, cls) else build(value)
+
+    def _fields(self) -> dict[str, object]:
+        return {
+            "weekend_days": sorted(self.weekend_days),
+            "holidays": sorted(self.holidays),
+            "working_days": sorted(self.working_days),
+            "timezone": self.timezone,
+            "name": self.name,
+        }
+
     @property
     def tz(self) -> tzinfo:
         """The calendar's time zone as a `tzinfo`."""
@@ -191,7 +408,7 @@ class BusinessCalendar:
         )
 
 
-class CustomerProfile(Entity):
+class CustomerProfile(_Snapshot):
     """What the credit desk knows of a customer when the order is reviewed.
 
     Fields that are `None` are unknown; rules and risk factors say so instead of treating
@@ -228,7 +445,7 @@ class CustomerProfile(Entity):
     payment_terms: ShortText | None = None
 
 
-class Product(Entity):
+class Product(_Snapshot):
     """A product master record as review needs it.
 
     Attributes:
@@ -253,56 +470,65 @@ class Product(Entity):
     capacity_per_unit: Quantity = Decimal(0)
 
 
-class PriceList(Entity):
+class PriceList(_Snapshot):
     """Agreed unit prices by SKU, in one currency.
 
     Attributes:
         currency: The currency of every price.
-        prices: Unit price by SKU.
+        prices: Unit price by SKU (read-only).
         tolerance: Relative deviation from the list price still accepted (0.02 = 2 %).
         max_discount_rate: The largest line discount allowed without approval.
     """
 
     currency: CurrencyCode
-    prices: dict[Id, Money]
+    prices: Annotated[Mapping[Id, Money], _FROZEN]
     tolerance: Annotated[ExactDecimal, Field(ge=0, le=1)] = Decimal(0)
     max_discount_rate: Annotated[ExactDecimal, Field(ge=0, le=1)] = Decimal(1)
 
 
-class CapacityView(Entity):
+class CapacityView(_Snapshot):
     """Free capacity per calendar day (in the capacity unit, e.g. machine hours).
 
     Attributes:
         unit: What capacity is measured in.
-        free: Free capacity by day; a day that is not listed has none.
+        free: Free capacity by day (read-only); a day that is not listed has none.
     """
 
     unit: ShortText = "hours"
-    free: dict[date, Quantity]
+    free: Annotated[Mapping[date, Quantity], _FROZEN]
 
 
-class ReviewContext(Entity):
+class ReviewContext(_Snapshot):
     """Everything besides the order that review and risk read, fixed at `as_of`.
+
+    Immutable all the way down (see the module's introduction). What review computes once
+    per context (indexes of the recent orders and prices, calendar walks) is kept with the
+    context itself and goes when the context goes; it is never copied, pickled or compared.
 
     Attributes:
         as_of: The moment the review is made; nothing later is known.
-        customers: Customer profiles by customer id.
-        products: Product master records by SKU.
+        customers: Customer profiles by customer id (read-only).
+        products: Product master records by SKU (read-only).
         price_list: The agreed prices, if prices are to be checked.
         calendar: The business calendar for lead times.
         capacity: Free capacity, if promised dates are to be checked against it.
         recent_orders: Orders received recently, for duplicate detection.
         stated_totals: The gross total the customer's own document states (a fax, a PDF
-            purchase order), by order id, for checking that the entered order adds up.
+            purchase order), by order id, for checking that the entered order adds up
+            (read-only).
     """
 
-    model_config = Entity.model_config | {"arbitrary_types_allowed": True}
+    # Review's per-context precomputation (`ordercore.validation._prepared`); a slot, not a
+    # field, so it is not part of the value: not compared, dumped, pickled or copied.
+    __slots__ = ("_prepared",)
 
     as_of: Timestamp
-    customers: dict[Id, CustomerProfile] = Field(default_factory=dict)
-    products: dict[Id, Product] = Field(default_factory=dict)
+    customers: Annotated[Mapping[Id, CustomerProfile], _FROZEN] = Field(
+        default_factory=FrozenMapping
+    )
+    products: Annotated[Mapping[Id, Product], _FROZEN] = Field(default_factory=FrozenMapping)
     price_list: PriceList | None = None
     calendar: BusinessCalendar | None = None
     capacity: CapacityView | None = None
     recent_orders: Annotated[tuple[Order, ...], Field(strict=False)] = ()
-    stated_totals: dict[Id, Money] = Field(default_factory=dict)
+    stated_totals: Annotated[Mapping[Id, Money], _FROZEN] = Field(default_factory=FrozenMapping)

@@ -146,7 +146,9 @@ class RiskContext:
     """
 
     review: ReviewContext
-    _memo: dict[tuple[str, str], object] = attrs.field(factory=dict, eq=False, repr=False)
+    _memo: dict[tuple[str, str], object] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
     _calendar: BusinessCalendar = attrs.field(init=False, eq=False, repr=False)
     _holidays: tuple[date, ...] = attrs.field(init=False, eq=False, repr=False)
     _working: tuple[date, ...] = attrs.field(init=False, eq=False, repr=False)

@@ -2,13 +2,16 @@
 
 Reviewing many orders against one context should not redo per-context work per order: the
 duplicate index, capacity prefix sums, the calendar's time zone and lead-time walks are
-computed once per context and kept in a small cache keyed by the context's identity (the
-cache holds the context, so an identity cannot be reused while cached). The cache is a pure
-memo of deterministic values: a race between threads at worst computes an entry twice.
+computed once per context, on first use, into a `Prepared` that `prepared` keeps in the
+context's own ``_prepared`` slot. There is no cache beside the contexts: the precomputation
+lives exactly as long as its context, and since a context is immutable all the way down it
+cannot disagree with it. `Prepared` holds the context's parts, never the context itself, so
+no reference cycle delays freeing a dropped context. A race between threads at worst
+computes a `Prepared` twice (each is a pure function of the context).
 
 Per order, one pass over the lines (`OrderFacts`) serves every built-in line rule;
-`order_facts` keeps the facts of the last order asked about, so the rules of one review
-share them.
+`order_facts` keeps the facts of the last order asked about in the context's `Prepared`, so
+the rules of one review share them.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from zoneinfo import ZoneInfo
 from ordercore.money import minor_units
 
 if TYPE_CHECKING:
-    from ordercore.context import BusinessCalendar, CapacityView, ReviewContext
+    from collections.abc import Mapping
+
+    from ordercore.context import BusinessCalendar, CapacityView, PriceList, Product, ReviewContext
     from ordercore.orders import Order, OrderLine
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
-_MAX_CACHED: Final = 8
 _FIXED_SPAN: Final = 1096  # days either side of as_of over which a fixed offset is checked
 _QUANTA: dict[str, tuple[Decimal, Decimal]] = {}
 _SKU: Final = attrgetter("sku")
@@ -134,8 +138,6 @@ class OrderFacts:
 
     Attributes:
         order: The order the facts are about.
-        context: The context they were found against.
-        helper: The context's precomputed helpers (`Prepared`).
         step: The minor unit of the order's currency (`quantum`).
         failures: Failing line positions by check (``"unknown"``, ``"not_sellable"``,
             ``"uom"``, ``"below_moq"``, ``"not_pack"``, ``"above_max"``, ``"not_positive"``);
@@ -158,11 +160,9 @@ class OrderFacts:
 
     __slots__ = (
         "capacity",
-        "context",
         "dated",
         "failures",
         "gross_bound",
-        "helper",
         "max_discount",
         "nothing_open",
         "order",
@@ -172,10 +172,11 @@ class OrderFacts:
     )
 
     def __init__(self, order: Order, helper: Prepared) -> None:  # noqa: C901, PLR0912, PLR0915 - one pass over the lines on purpose: it is the hot loop of a review
+        # No reference back to the helper or the context: the helper keeps these facts,
+        # and a cycle through them would keep a dropped context's parts alive until the
+        # garbage collector runs.
         self.order = order
-        self.helper = helper
-        self.context = context = helper.context
-        check_prices = context.price_list is not None
+        check_prices = helper.price_list is not None
         terms_of = helper.sku_terms
         table = helper.known_skus
         zero = _ZERO
@@ -266,24 +267,36 @@ def _fixed_offset(tz: tzinfo, around: datetime) -> tuple[timedelta, datetime, da
 
 
 class Prepared:
-    """What the built-in rules compute once per context."""
+    """What the built-in rules compute once per context (get it with `prepared`).
+
+    It keeps the parts of the context it reads (`price_list`, the products and the recent
+    orders), not the context: the context holds its `Prepared`, and a reference back would
+    make a cycle.
+    """
 
     __slots__ = (
         "_capacity",
         "_days",
         "_earliest",
+        "_facts",
         "_fixed",
         "_free",
+        "_products",
         "_recent",
+        "_recent_orders",
         "_tz",
         "_utc",
-        "context",
         "known_skus",
+        "price_list",
         "today",
     )
 
     def __init__(self, context: ReviewContext) -> None:
-        self.context = context
+        self.price_list: PriceList | None = context.price_list
+        """The context's price list."""
+        self._products: Mapping[str, Product] = context.products
+        self._recent_orders: tuple[Order, ...] = context.recent_orders
+        self._facts: OrderFacts | None = None
         self._earliest: dict[tuple[date, int], date] = {}
         self._free: dict[date, Decimal] = {}
         self.known_skus: dict[str, SkuTerms] = {}
@@ -311,10 +324,9 @@ class Prepared:
         terms = self.known_skus.get(sku)
         if terms is not None:
             return terms
-        context = self.context
-        price_list = context.price_list
+        price_list = self.price_list
         listed = None if price_list is None else price_list.prices.get(sku)
-        product = context.products.get(sku)
+        product = self._products.get(sku)
         if product is not None:
             terms = SkuTerms(
                 None if listed is None else listed.amount,
@@ -358,7 +370,7 @@ class Prepared:
             by_skus: _BySkus = {}
             by_po: _ByPo = {}
             spans: _Spans = {}
-            for other in self.context.recent_orders:
+            for other in self._recent_orders:
                 skus = frozenset(map(_SKU, other.lines))
                 customer_id = other.customer.customer_id
                 received = other.received_at
@@ -431,33 +443,23 @@ class Prepared:
         return free
 
 
-_CACHE: dict[int, Prepared] = {}
-# The most recent entries, checked first (identity tests); each is replaced whole.
-_LAST: list[Prepared | None] = [None]
-_LAST_FACTS: list[OrderFacts | None] = [None]
-
-
 def prepared(context: ReviewContext) -> Prepared:
-    """The precomputed helpers of a context (made on first use, then reused)."""
-    last = _LAST[0]
-    if last is not None and last.context is context:
-        return last
-    found = _CACHE.get(id(context))
-    if found is None or found.context is not context:
-        if len(_CACHE) >= _MAX_CACHED:
-            _CACHE.clear()
-        found = _CACHE[id(context)] = Prepared(context)
-    _LAST[0] = found
-    return found
+    """The precomputed helpers of a context: made on first use, then kept with the context."""
+    helper: Prepared | None = getattr(context, "_prepared", None)  # the slot kept for us
+    if helper is None:
+        helper = Prepared(context)
+        # A slot, not a field: the frozen model refuses attribute assignment by design.
+        object.__setattr__(context, "_prepared", helper)
+    return helper
 
 
 def order_facts(order: Order, context: ReviewContext) -> OrderFacts:
-    """The line facts of an order, memoised for the last order and context asked about.
+    """The line facts of an order, memoised for the last order asked about per context.
 
     Every built-in line rule reads them, so one pass over the lines serves them all.
     """
-    last = _LAST_FACTS[0]
-    if last is not None and last.order is order and last.context is context:
-        return last
-    facts = _LAST_FACTS[0] = OrderFacts(order, prepared(context))
+    helper = prepared(context)
+    facts = helper._facts  # noqa: SLF001 - the memo belongs to this module
+    if facts is None or facts.order is not order:
+        facts = helper._facts = OrderFacts(order, helper)  # noqa: SLF001 - as above
     return facts

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import order_facts
+from ordercore.validation._prepared import order_facts, prepared
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule, missing_piece
 
@@ -63,7 +63,7 @@ def promised_date_within_capacity() -> Rule:
         needed = facts.capacity
         if not needed:
             return []
-        helper = facts.helper
+        helper = prepared(context)
         end = helper.order_days(order)[2]
         assert end is not None  # noqa: S101 - promised is set, checked above
         free = helper.free_until(capacity, end)

@@ -116,7 +116,7 @@ def lead_time_respected(*, buffer_days: int = 0) -> Rule:
         if calendar is None:
             raise missing_piece("calendar", _LEAD)
         facts = order_facts(order, context)
-        helper = facts.helper
+        helper = prepared(context)
         received, order_day, _ = helper.order_days(order)
         order_lead = facts.order_lead + buffer_days if facts.order_lead >= 0 else -1
         issues: list[Issue] = []
