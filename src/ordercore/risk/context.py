@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.context import BusinessCalendar, CustomerProfile, ReviewContext
 from ordercore.risk._exact import floor_ratio, median
 
 if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
 
-    from ordercore.orders import Address, Order
+    from ordercore.orders import Address
 
 __all__ = ["RiskContext"]
 
@@ -46,14 +47,6 @@ class _History:
     median: Decimal
     mad: Decimal
     largest: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class _Recent:
-    order_id: str
-    received_at: datetime
-    customer_po: str | None
-    signature: tuple[tuple[str, Decimal], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +66,7 @@ class _Customer:
     blocked: int | None
     addresses: frozenset[tuple[str, str, str, str]]
     countries: frozenset[str]
-    recent: tuple[_Recent, ...]
-
-
-def _signature(order: Order) -> tuple[tuple[str, Decimal], ...]:
-    return tuple(sorted((line.sku, line.quantity) for line in order.lines))
+    recent: tuple[DuplicateKey, ...]
 
 
 def _address_key(address: Address) -> tuple[str, str, str, str]:
@@ -98,7 +87,7 @@ def _history(profile: CustomerProfile) -> _History | None:
     return _History(len(values), middle, mad, max(values))
 
 
-def _customer(profile: CustomerProfile | None, recent: tuple[_Recent, ...]) -> _Customer:
+def _customer(profile: CustomerProfile | None, recent: tuple[DuplicateKey, ...]) -> _Customer:
     if profile is None:
         return _Customer(*(None,) * 11, addresses=frozenset(), countries=frozenset(), recent=recent)
     limit = profile.credit_limit
@@ -237,16 +226,14 @@ class RiskContext:
             found = memo[raw] = _address_key(address)
         return found
 
-    def recent_orders(self, customer_id: str) -> tuple[_Recent, ...]:
+    def recent_orders(self, customer_id: str) -> tuple[DuplicateKey, ...]:
         """Recent orders of one customer, reduced to what duplicate detection compares."""
         key = ("recent", "")
         index = self._memo.get(key)
         if index is None:
-            grouped: dict[str, list[_Recent]] = {}
+            grouped: dict[str, list[DuplicateKey]] = {}
             for other in self.review.recent_orders:
-                grouped.setdefault(other.customer.customer_id, []).append(
-                    _Recent(other.order_id, other.received_at, other.customer_po, _signature(other))
-                )
+                grouped.setdefault(other.customer.customer_id, []).append(duplicate_key(other))
             index = {k: tuple(v) for k, v in grouped.items()}
             self._memo[key] = index
         return index.get(customer_id, ())  # type: ignore[attr-defined,no-any-return]

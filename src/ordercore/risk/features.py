@@ -30,27 +30,28 @@ Examples:
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from ordercore._duplicates import DEFAULT_DUPLICATE_WINDOW, duplicate_key, duplicate_kind
 from ordercore.money import minor_units
 from ordercore.risk._exact import CAP, floor_ratio
-from ordercore.risk.context import RiskContext, _Recent, _signature
+from ordercore.risk.context import RiskContext
 from ordercore.status import Channel
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from ordercore._duplicates import DuplicateKey
     from ordercore.context import ReviewContext
     from ordercore.orders import Order
 
 __all__ = [
     "CAP",
-    "DUPLICATE_WINDOW",
+    "DEFAULT_DUPLICATE_WINDOW",
     "FEATURES",
     "MIN_HISTORY",
     "OrderFeatures",
@@ -60,9 +61,6 @@ __all__ = [
 
 MIN_HISTORY: Final = 5
 """Past orders needed for the robust z-score; with fewer, the cold-start ratio is used."""
-
-DUPLICATE_WINDOW: Final = timedelta(hours=72)
-"""How close in time another order of the customer must be to count as a possible duplicate."""
 
 FEATURES: Final = (
     "exposure_bp",
@@ -125,7 +123,9 @@ class OrderFeatures(NamedTuple):
         terms_changed: 1 when the order's payment terms differ from the customer master.
         review_warnings: Warnings order review (validation) raised; unknown when not run.
         lines_over_discount: Lines discounted beyond the price list's allowed discount.
-        duplicate_orders: Other recent orders of the customer that look the same.
+        duplicate_orders: The context's recent orders that are possible duplicates of this
+            one, exactly as review's `no_duplicate_order` finds them with its default window
+            (see `ordercore.validation.duplicates.is_possible_duplicate`).
         blocked: 1 when the customer is blocked for new orders.
         extra: Host-defined integer features for host-defined factors.
     """
@@ -346,21 +346,8 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
     )
 
 
-def _duplicates(recent: tuple[_Recent, ...], order: Order) -> int:
-    count = 0
-    signature: tuple[tuple[str, Decimal], ...] | None = None
-    po = order.customer_po
-    received = order.received_at
-    for other in recent:
-        if other.order_id == order.order_id:
-            continue
-        if abs(other.received_at - received) > DUPLICATE_WINDOW:
-            continue
-        if po is not None and other.customer_po == po:
-            count += 1
-            continue
-        if signature is None:
-            signature = _signature(order)
-        if other.signature == signature:
-            count += 1
-    return count
+def _duplicates(recent: tuple[DuplicateKey, ...], order: Order) -> int:
+    own = duplicate_key(order)
+    return sum(
+        1 for other in recent if duplicate_kind(own, other, DEFAULT_DUPLICATE_WINDOW) is not None
+    )

@@ -23,6 +23,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.money import minor_units
 
 if TYPE_CHECKING:
@@ -37,10 +38,8 @@ _FIXED_SPAN: Final = 1096  # days either side of as_of over which a fixed offset
 _QUANTA: dict[str, tuple[Decimal, Decimal]] = {}
 _SKU: Final = attrgetter("sku")
 
-Signature = tuple[tuple[str, Decimal, str], ...]
-RecentEntry = tuple[str, datetime, Signature, str | None]
-_BySkus = dict[tuple[str, frozenset[str]], list[RecentEntry]]
-_ByPo = dict[tuple[str, str], list[RecentEntry]]
+_BySkus = dict[tuple[str, frozenset[str]], list[DuplicateKey]]
+_ByPo = dict[tuple[str, str], list[DuplicateKey]]
 _Spans = dict[str, tuple[datetime, datetime]]  # earliest and latest receipt by customer
 
 
@@ -124,11 +123,6 @@ def gross_upper_bound(order: Order, raw_gross: Decimal | None = None) -> Decimal
     if raw_gross is None:
         raw_gross = raw_amounts(order)[1]
     return raw_gross + 2 * len(order.lines) * quantum(order.currency)
-
-
-def signature(order: Order) -> Signature:
-    """The order's lines as a sorted tuple of (sku, quantity, uom), for duplicate checks."""
-    return tuple(sorted((line.sku, line.quantity, line.uom) for line in order.lines))
 
 
 class OrderFacts:
@@ -372,12 +366,11 @@ class Prepared:
             spans: _Spans = {}
             for other in self._recent_orders:
                 skus = frozenset(map(_SKU, other.lines))
-                customer_id = other.customer.customer_id
-                received = other.received_at
-                entry = (other.order_id, received, signature(other), other.customer_po)
+                entry = duplicate_key(other)
+                customer_id, received, po = entry.customer_id, entry.received_at, entry.customer_po
                 by_skus.setdefault((customer_id, skus), []).append(entry)
-                if other.customer_po:
-                    by_po.setdefault((customer_id, other.customer_po), []).append(entry)
+                if po is not None:
+                    by_po.setdefault((customer_id, po), []).append(entry)
                 span = spans.get(customer_id)
                 spans[customer_id] = (
                     (received, received)
@@ -396,12 +389,12 @@ class Prepared:
         span = self._index()[2].get(customer_id)
         return span is not None and received - span[1] <= window and span[0] - received <= window
 
-    def recent_same_skus(self, order: Order) -> list[RecentEntry]:
+    def recent_same_skus(self, order: Order) -> list[DuplicateKey]:
         """Recent orders of the order's customer with exactly its set of SKUs."""
         key = (order.customer.customer_id, frozenset(map(_SKU, order.lines)))
         return self._index()[0].get(key, [])
 
-    def recent_same_po(self, customer_id: str, customer_po: str) -> list[RecentEntry]:
+    def recent_same_po(self, customer_id: str, customer_po: str) -> list[DuplicateKey]:
         """Recent orders of a customer carrying this purchase-order number."""
         return self._index()[1].get((customer_id, customer_po), [])
 

@@ -1,12 +1,14 @@
 """The duplicate-order rule: the same order entered twice.
 
-Two orders are duplicates when they come from the same customer and either carry the same
-customer purchase-order number (at any distance in time), or have the same lines — the same
-multiset of (SKU, quantity, unit) — and were received within a window of each other, unless
-both carry purchase-order numbers and those differ (a genuine repeat order). Candidates are
-the context's `recent_orders`; an order with the same id as the one under review is itself,
-not a duplicate. Orders in the same `review_many` batch are not compared with each other:
-put them into `recent_orders` to do that.
+An order is flagged when one of the context's `recent_orders` is a possible duplicate of it
+in the sense risk's ``duplicate_orders`` feature counts too
+([`is_possible_duplicate`][ordercore.validation.duplicates.is_possible_duplicate]): the same
+customer and either the same customer purchase-order number (at any distance in time), or
+the same lines — the same multiset of (SKU, quantity, unit) — received within a window of
+each other, unless both carry purchase-order numbers and those differ (a genuine repeat
+order). An order with the same id as the one under review is itself, not a duplicate.
+Orders in the same `review_many` batch are not compared with each other: put them into
+`recent_orders` to do that.
 
 Examples:
     >>> from datetime import UTC, datetime, timedelta
@@ -29,7 +31,15 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import Prepared, RecentEntry, prepared, signature
+from ordercore._duplicates import (
+    DEFAULT_DUPLICATE_WINDOW,
+    DuplicateKey,
+    DuplicateKind,
+    duplicate_key,
+    duplicate_kind,
+    is_possible_duplicate,
+)
+from ordercore.validation._prepared import Prepared, prepared
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule
 
@@ -38,12 +48,9 @@ if TYPE_CHECKING:
     from ordercore.orders import Order
     from ordercore.validation.issues import Issue
 
-__all__ = ["DEFAULT_DUPLICATE_WINDOW", "no_duplicate_order"]
+__all__ = ["DEFAULT_DUPLICATE_WINDOW", "is_possible_duplicate", "no_duplicate_order"]
 
 _NAME: Final = "no_duplicate_order"
-
-DEFAULT_DUPLICATE_WINDOW: Final = timedelta(days=3)
-"""Orders with the same lines received within three days of each other are duplicates."""
 
 
 def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
@@ -68,8 +75,8 @@ def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
         found = _find(order, prepared(context), window)
         if found is None:
             return []
-        kind, (other_id, other_received, _, _) = found
-        if kind == "po":
+        kind, other = found
+        if kind == "same_po":
             return [
                 make_issue(
                     "duplicate.same_po",
@@ -77,7 +84,7 @@ def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
                     path="customer_po",
                     observed=order.customer_po,
                     expected="a purchase order not used before",
-                    other=other_id,
+                    other=other.order_id,
                 )
             ]
         return [
@@ -85,43 +92,44 @@ def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
                 "duplicate.same_lines",
                 rule=_NAME,
                 path="lines",
-                observed=other_received.isoformat(),
+                observed=other.received_at.isoformat(),
                 expected=str(window),
-                other=other_id,
+                other=other.order_id,
             )
         ]
 
     return Rule(_NAME, check, (("window", window),), "The order is not entered twice.")
 
 
-def _find(order: Order, helper: Prepared, window: timedelta) -> tuple[str, RecentEntry] | None:
-    own_po = order.customer_po
-    if own_po:
-        for entry in helper.recent_same_po(order.customer.customer_id, own_po):
-            if entry[0] != order.order_id:
-                return ("po", entry)
-    if not helper.recent_within(order.customer.customer_id, order.received_at, window):
+def _find(
+    order: Order, helper: Prepared, window: timedelta
+) -> tuple[DuplicateKind, DuplicateKey] | None:
+    """The first recent order that is a possible duplicate (same purchase order first).
+
+    The indexes only narrow down the candidates to those `duplicate_kind` can accept: a
+    same-PO duplicate carries the order's purchase-order number, a same-lines one has its
+    set of SKUs and was received within `window` of it. `duplicate_kind` decides.
+    """
+    customer_id = order.customer.customer_id
+    own: DuplicateKey | None = None
+    po = order.customer_po
+    if po:
+        candidates = helper.recent_same_po(customer_id, po)
+        if candidates:
+            own = duplicate_key(order)
+            for other in candidates:
+                kind = duplicate_kind(own, other, window)
+                if kind is not None:
+                    return kind, other
+    if not helper.recent_within(customer_id, order.received_at, window):
         return None  # no recent order of the customer is near enough to have the same lines
-    same_lines = _same_lines(order, helper.recent_same_skus(order), window)
-    return None if same_lines is None else ("lines", same_lines)
-
-
-def _same_lines(
-    order: Order, candidates: list[RecentEntry], window: timedelta
-) -> RecentEntry | None:
-    """The first candidate with the order's lines, received within `window`, not a repeat."""
-    own_id = order.order_id
-    own_po = order.customer_po
-    received = order.received_at
-    own_lines = None
-    for entry in candidates:
-        other_id, other_received, other_lines, other_po = entry
-        if other_id == own_id or (own_po and other_po):
-            continue  # itself, or a repeat order under another purchase order
-        if abs(received - other_received) > window:
-            continue
-        if own_lines is None:
-            own_lines = signature(order)
-        if own_lines == other_lines:
-            return entry
+    candidates = helper.recent_same_skus(order)
+    if not candidates:
+        return None
+    if own is None:
+        own = duplicate_key(order)
+    for other in candidates:
+        kind = duplicate_kind(own, other, window)
+        if kind is not None:
+            return kind, other
     return None
