@@ -20,17 +20,21 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 __all__ = [
+    "AmountOutOfRange",
     "ConcurrencyConflict",
     "ConfigurationError",
     "CorruptRecord",
     "CurrencyMismatch",
     "FrameSchemaError",
     "GuardRejected",
+    "InvalidArgument",
+    "InvalidCommand",
     "InvalidTransition",
     "LedgerViolation",
     "OrderAlreadyExists",
     "OrderCoreError",
     "OrderNotFound",
+    "TrailError",
     "UnknownCurrency",
     "UnsoundMachine",
     "UnsupportedBackend",
@@ -141,6 +145,66 @@ class GuardRejected(OrderCoreError, ValueError):
         super().__init__(f"cannot {command} {who}: {guard} refused: " + "; ".join(self.reasons))
 
 
+class InvalidCommand(OrderCoreError, ValueError):
+    """A command was built with a bad field: it names the command and every field refused.
+
+    Raised while the command is built (from Python or JSON), before anything is decided.
+
+    Attributes:
+        command: The command class name (``"PlaceHold"``).
+        problems: ``(field path, message)`` for every field refused.
+    """
+
+    code: ClassVar[str] = "invalid_command"
+
+    def __init__(self, command: str, problems: Sequence[tuple[str, str]]) -> None:
+        self.command = command
+        self.problems = tuple(problems)
+        listing = "; ".join(f"{path or '(command)'}: {message}" for path, message in self.problems)
+        super().__init__(f"invalid {command} command: {listing}")
+
+
+class InvalidArgument(OrderCoreError, TypeError, ValueError):
+    """A function of the public API was called with an argument it cannot take.
+
+    `None`, a value of the wrong type, a naive or out-of-range datetime: the message names
+    the function and the argument. It is both a `TypeError` and a `ValueError`, so callers
+    may catch either.
+
+    Attributes:
+        function: The function called (``"apply"``).
+        argument: The argument refused (``"at"``).
+    """
+
+    code: ClassVar[str] = "invalid_argument"
+
+    def __init__(self, function: str, argument: str, problem: str) -> None:
+        self.function = function
+        self.argument = argument
+        self.problem = problem
+        super().__init__(f"{function}(): {argument} {problem}")
+
+
+class TrailError(OrderCoreError, ValueError):
+    """An event cannot follow the order or the trail it is folded into.
+
+    Duplicated, missing, reordered or foreign events, or events that move time backwards:
+    the message names the event and what was expected.
+
+    Attributes:
+        event_id: The event refused.
+        order_id: The order whose trail it was folded into.
+    """
+
+    code: ClassVar[str] = "trail_error"
+
+    def __init__(self, event_id: str, order_id: str, problem: str) -> None:
+        self.event_id = event_id
+        self.order_id = order_id
+        self.problem = problem
+        super().__init__(f"order {order_id}: event {event_id!r} cannot follow: {problem}")
+
+
 class ConcurrencyConflict(OrderCoreError, RuntimeError):
     """A save carried a stale expected version: someone else saved the order first."""
 
@@ -239,3 +303,32 @@ class UnsupportedBackend(OrderCoreError, TypeError):
         super().__init__(
             f"unsupported frame type {self.got}; supported: {', '.join(self.supported)}"
         )
+
+
+class AmountOutOfRange(OrderCoreError, ValueError):
+    """A money or quantity computation would leave the limits every entity keeps.
+
+    Money holds at most `MAX_AMOUNT` either way with at most 8 decimal places, a quantity at
+    most `MAX_QUANTITY` with at most 6; nothing is ever rounded to fit.
+
+    Attributes:
+        operation: What was computed (``"add 1 CNY to 100000000000000 CNY"``).
+        attempted: The result, or the operand, that does not fit.
+        limit: The largest magnitude allowed.
+        places: The most decimal places allowed.
+    """
+
+    code: ClassVar[str] = "amount_out_of_range"
+
+    def __init__(self, operation: str, attempted: Decimal, limit: Decimal, places: int) -> None:
+        self.operation = operation
+        self.attempted = attempted
+        self.limit = limit
+        self.places = places
+        if not attempted.is_finite():
+            problem = f"{attempted} is not a finite number"
+        elif attempted.copy_abs() > limit:
+            problem = f"{attempted} is beyond the limit of {limit} either way"
+        else:
+            problem = f"{attempted} has more than {places} decimal places"
+        super().__init__(f"cannot {operation}: {problem}; nothing is rounded to fit")

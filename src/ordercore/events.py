@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import AfterValidator, Field, TypeAdapter
 
 from ordercore._base import Entity, Id, Quantity, ShortText, Text, Timestamp
 from ordercore.aftersales import (
@@ -53,6 +53,7 @@ __all__ = [
     "Event",
     "FeedbackRecorded",
     "FeedbackWaived",
+    "FrozenMap",
     "FulfilmentStarted",
     "HoldPlaced",
     "HoldReleased",
@@ -86,6 +87,52 @@ __all__ = [
     "parse_event",
     "parse_events",
 ]
+
+
+class FrozenMap(dict[str, str]):
+    """A read-only ``dict[str, str]``: the `before` and `after` summaries of an event.
+
+    It is a `dict` (so JSON, equality and ``isinstance(value, dict)`` work as before), but
+    every method that would change it raises `TypeError`: a stored event cannot be edited
+    afterwards. It pickles and copies.
+
+    Examples:
+        >>> summary = FrozenMap({"status": "draft"})
+        >>> summary["status"] = "closed"
+        Traceback (most recent call last):
+        ...
+        TypeError: event summaries are immutable
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *_: object, **__: object) -> Any:
+        raise TypeError("event summaries are immutable")
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    clear = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items())))
+
+    def __reduce__(self) -> tuple[type[FrozenMap], tuple[dict[str, str]]]:
+        return (FrozenMap, (dict(self),))
+
+    def __copy__(self) -> FrozenMap:
+        return self
+
+    def __deepcopy__(self, _: object) -> FrozenMap:
+        return self
+
+
+_Summary = Annotated[dict[str, str], AfterValidator(FrozenMap)]
+_EMPTY: Final = FrozenMap()
 
 
 class ActorKind(StrEnum):
@@ -142,8 +189,8 @@ class OrderEvent(Entity):
         actor: Who did it.
         reason: Why, as given with the command.
         correlation_id: Ties events of one business transaction together across orders.
-        before: What the changed values were (text).
-        after: What they became (text).
+        before: What the changed values were (text; read-only, a `FrozenMap`).
+        after: What they became (text; read-only, a `FrozenMap`).
     """
 
     event_id: ShortText
@@ -154,8 +201,8 @@ class OrderEvent(Entity):
     actor: Actor
     reason: Text = ""
     correlation_id: ShortText | None = None
-    before: dict[str, str] = Field(default_factory=dict)
-    after: dict[str, str] = Field(default_factory=dict)
+    before: _Summary = Field(default=_EMPTY, validate_default=True)
+    after: _Summary = Field(default=_EMPTY, validate_default=True)
 
 
 class OrderCreated(OrderEvent):

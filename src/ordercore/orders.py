@@ -8,7 +8,14 @@ rounded half-even to the currency's minor units; *tax* = net × tax rate, rounde
 way; *gross* = net + tax. Order totals are the sums of the rounded line amounts, so an
 invoice printed line by line always adds up. The open quantity is the ordered quantity less
 what was cancelled; [`OrderLine.ordered_net`][ordercore.orders.OrderLine.ordered_net] gives
-the amount as originally ordered.
+the amount as originally ordered. [`line_net`][ordercore.orders.line_net] and
+[`line_tax`][ordercore.orders.line_tax] are the formula, and every part of ordercore that
+needs a line amount calls them.
+
+The arithmetic is exact and ignores the caller's decimal context: products are never
+rounded before the one half-even rounding to minor units. An order is refused when its gross
+amount at the ordered quantities, or that of one of its lines, would exceed `MAX_AMOUNT`, so
+the totals of every valid order are valid money.
 
 Examples:
     >>> from datetime import datetime, timezone
@@ -32,15 +39,18 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Annotated, Final, Self
+from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
+from typing import TYPE_CHECKING, Annotated, Final, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from ordercore import _html
 from ordercore._base import (
+    ARITHMETIC,
     EXACT,
+    MAX_AMOUNT,
     MAX_QUANTITY,
+    ROUNDING,
     Entity,
     Id,
     ShortText,
@@ -49,6 +59,7 @@ from ordercore._base import (
     decimal_field,
 )
 from ordercore.aftersales import AfterSalesCase, Feedback
+from ordercore.errors import AmountOutOfRange
 from ordercore.holds import Hold
 from ordercore.ledger import (
     Dimension,
@@ -62,6 +73,9 @@ from ordercore.ledger import (
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.status import Channel, OrderStatus, Progress
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 __all__ = [
     "MAX_LINES",
     "Address",
@@ -71,19 +85,178 @@ __all__ = [
     "OrderLine",
     "PackagingRequirements",
     "SalesOwner",
+    "check_amounts",
+    "line_net",
+    "line_tax",
+    "raw_net",
 ]
 
 MAX_LINES: Final = 5000
 """The most lines one order may have; more is almost certainly a data error."""
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 _EMPTY_LEDGER: Final = LineLedger()
+_AMOUNT_PLACES: Final = 8
+# A line's gross is at most 2 × quantity × price + 1.5 minor units (tax at most 100 %, each
+# rounding at most half a unit, a unit at most 1): below this bound it cannot reach the limit.
+_SAFE_PRODUCT: Final = 49999999999999  # (MAX_AMOUNT - 2) / 2
+_SAFE_DIGITS: Final = 10  # quantity × price < 10 ** (10 + 2), well below _SAFE_PRODUCT
+_add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
+_multiply = ARITHMETIC.multiply
+_QUANTA: dict[str, Decimal] = {}
 
 _Rate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
 _TaxRate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
 _OrderedQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
 _Uom = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[^\s\x00-\x1f]+$")]
 _Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+def raw_net(quantity: Decimal, unit_price: Decimal, discount_rate: Decimal) -> Decimal:
+    """Return quantity × unit price × (1 − discount rate), exact and unrounded.
+
+    Args:
+        quantity: The quantity (a line's open quantity for its net amount).
+        unit_price: The unit price's amount.
+        discount_rate: The discount, a fraction in [0, 1].
+
+    Returns:
+        The exact product, whatever the caller's decimal context.
+
+    Raises:
+        AmountOutOfRange: If an operand has far more digits than any entity holds, so that
+            the product would need rounding.
+
+    Examples:
+        >>> raw_net(Decimal(3), Decimal("0.335"), Decimal("0.1"))
+        Decimal('0.9045')
+    """
+    try:
+        raw = _multiply(quantity, unit_price)
+        return _multiply(raw, _subtract(_ONE, discount_rate)) if discount_rate else raw
+    except DecimalException:
+        raise AmountOutOfRange(
+            f"multiply {quantity} by {unit_price} less {discount_rate}",
+            quantity,
+            MAX_AMOUNT,
+            _AMOUNT_PLACES,
+        ) from None
+
+
+def line_net(
+    quantity: Decimal, unit_price: Decimal, discount_rate: Decimal, quantum: Decimal
+) -> Decimal:
+    """Return a line's net amount: `raw_net` rounded half-even to `quantum`.
+
+    Args:
+        quantity: The quantity (a line's open quantity for its net amount).
+        unit_price: The unit price's amount.
+        discount_rate: The discount, a fraction in [0, 1].
+        quantum: The currency's minor unit (``Decimal("0.01")``, ``Decimal(1)`` for JPY).
+
+    Returns:
+        The net amount, with the exponent of `quantum`.
+
+    Raises:
+        AmountOutOfRange: As `raw_net`.
+
+    Examples:
+        >>> line_net(Decimal(1), Decimal("0.125"), Decimal(0), Decimal("0.01"))
+        Decimal('0.12')
+        >>> line_net(Decimal(1), Decimal("0.135"), Decimal(0), Decimal("0.01"))
+        Decimal('0.14')
+    """
+    return raw_net(quantity, unit_price, discount_rate).quantize(quantum, ROUND_HALF_EVEN, ROUNDING)
+
+
+def line_tax(net: Decimal, tax_rate: Decimal, quantum: Decimal) -> Decimal:
+    """Return a line's tax: net × tax rate, rounded half-even to `quantum`.
+
+    Args:
+        net: The line's net amount (see `line_net`).
+        tax_rate: The tax rate, a fraction in [0, 1].
+        quantum: The currency's minor unit.
+
+    Returns:
+        The tax amount, with the exponent of `quantum`.
+
+    Raises:
+        AmountOutOfRange: If an operand has far more digits than any entity holds.
+
+    Examples:
+        >>> line_tax(Decimal("0.25"), Decimal("0.1"), Decimal("0.01"))
+        Decimal('0.02')
+    """
+    try:
+        return _multiply(net, tax_rate).quantize(quantum, ROUND_HALF_EVEN, ROUNDING)
+    except DecimalException:
+        raise AmountOutOfRange(
+            f"multiply {net} by {tax_rate}", net, MAX_AMOUNT, _AMOUNT_PLACES
+        ) from None
+
+
+def _quantum(currency: str) -> Decimal:
+    found = _QUANTA.get(currency)
+    if found is None:
+        found = _QUANTA[currency] = Decimal(1).scaleb(-minor_units(currency), ROUNDING)
+    return found
+
+
+def _ordered_gross(line: OrderLine) -> Decimal:
+    """The exact gross amount of a line at its ordered quantity."""
+    quantum = _quantum(line.unit_price.currency)
+    net = line_net(line.quantity, line.unit_price.amount, line.discount_rate, quantum)
+    return _add(net, line_tax(net, line.tax_rate, quantum))
+
+
+def check_amounts(lines: Iterable[OrderLine]) -> None:
+    """Check that the lines' amounts, and their sum, fit in money.
+
+    At the ordered quantities (the largest a line's amounts can be), neither a line's gross
+    amount nor the lines' total gross may exceed `MAX_AMOUNT`. `Order` and `OrderLine`
+    check this when they are built; code that changes lines without validation (an
+    amendment) calls it.
+
+    Args:
+        lines: The order's lines, in one currency.
+
+    Raises:
+        AmountOutOfRange: If a line's or the total gross amount exceeds `MAX_AMOUNT`.
+
+    Examples:
+        >>> line = OrderLine(line_id="1", sku="X", quantity=Decimal(1000000000), uom="pcs",
+        ...                  unit_price=Money.of("100000", "CNY"))
+        >>> check_amounts([line, line])
+        Traceback (most recent call last):
+        ...
+        ordercore.errors.AmountOutOfRange: cannot total the gross amounts of 2 lines: 200000000000000.00 is beyond the limit of 100000000000000 either way; nothing is rounded to fit
+    """
+    lines = tuple(lines)
+    # Every quantity × price is below 10 ** (sum of the adjusted exponents + 2): when even
+    # that bound is far from the limit, the exact amounts need not be computed.
+    top = -2
+    for line in lines:
+        digits = line.quantity.adjusted() + line.unit_price.amount.adjusted()
+        top = max(digits, top)
+    if len(lines) * (10 ** (top + 2) + 1) <= _SAFE_PRODUCT:
+        return
+    total = _ZERO
+    for line in lines:
+        gross = _ordered_gross(line)
+        if gross > MAX_AMOUNT:
+            raise AmountOutOfRange(
+                f"compute the gross amount of line {line.line_id}",
+                gross,
+                MAX_AMOUNT,
+                _AMOUNT_PLACES,
+            )
+        total = _add(total, gross)
+    if total > MAX_AMOUNT:
+        raise AmountOutOfRange(
+            f"total the gross amounts of {len(lines)} lines", total, MAX_AMOUNT, _AMOUNT_PLACES
+        )
 
 
 def _check_line_count(lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
@@ -171,11 +344,14 @@ class OrderLine(Entity):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        if self.unit_price.amount <= 0:
+        price = self.unit_price.amount
+        if price <= 0:
             raise ValueError(
                 f"unit_price must be greater than zero, got {self.unit_price}; "
                 "give a free item its list price and a discount_rate instead"
             )
+        if self.quantity.adjusted() + price.adjusted() > _SAFE_DIGITS:  # a large line
+            check_amounts((self,))
         if self.ledger is not _EMPTY_LEDGER:  # the shared default needs no check
             check_ledger(
                 self.ledger,
@@ -188,37 +364,47 @@ class OrderLine(Entity):
     @property
     def open_quantity(self) -> Decimal:
         """Ordered less cancelled."""
-        return self.quantity - self.ledger.cancelled
+        cancelled = self.ledger.cancelled
+        return _subtract(self.quantity, cancelled) if cancelled else self.quantity
 
     @property
     def outstanding_quantity(self) -> Decimal:
         """Open quantity not yet delivered (never negative)."""
-        return max(self.open_quantity - self.ledger.delivered, _ZERO)
+        return max(_subtract(self.open_quantity, self.ledger.delivered), _ZERO)
 
-    def _round(self, amount: Decimal) -> Decimal:
-        return amount.quantize(
-            Decimal(1).scaleb(-minor_units(self.unit_price.currency)), rounding=ROUND_HALF_EVEN
-        )
-
-    def _net(self, quantity: Decimal) -> Money:
-        amount = self._round(quantity * self.unit_price.amount * (1 - self.discount_rate))
+    def _money(self, amount: Decimal, what: str) -> Money:
+        # Valid lines stay below the limit (see `check_amounts`); lines changed without
+        # validation may not, and their amounts are refused rather than made invalid money.
+        if amount > MAX_AMOUNT:
+            raise AmountOutOfRange(
+                f"compute the {what} of line {self.line_id}", amount, MAX_AMOUNT, _AMOUNT_PLACES
+            )
         return Money.model_construct(amount=amount, currency=self.unit_price.currency)
+
+    def _net(self, quantity: Decimal) -> Decimal:
+        price = self.unit_price
+        return line_net(quantity, price.amount, self.discount_rate, _quantum(price.currency))
 
     @property
     def net_amount(self) -> Money:
-        """Open quantity × unit price × (1 − discount), rounded half-even to minor units."""
-        return self._net(self.open_quantity)
+        """Open quantity × unit price × (1 − discount), rounded half-even to minor units.
+
+        Raises:
+            AmountOutOfRange: If the line was changed without validation and its amount
+                now exceeds `MAX_AMOUNT` (`tax_amount` and `gross_amount` too).
+        """
+        return self._money(self._net(self.open_quantity), "net amount")
 
     @property
     def ordered_net(self) -> Money:
         """Like `net_amount` but for the quantity as ordered, before cancellations."""
-        return self._net(self.quantity)
+        return self._money(self._net(self.quantity), "ordered net amount")
 
     @property
     def tax_amount(self) -> Money:
         """Net amount × tax rate, rounded half-even to minor units."""
-        amount = self._round(self.net_amount.amount * self.tax_rate)
-        return Money.model_construct(amount=amount, currency=self.unit_price.currency)
+        quantum = _quantum(self.unit_price.currency)
+        return self._money(line_tax(self._net(self.open_quantity), self.tax_rate, quantum), "tax")
 
     @property
     def gross_amount(self) -> Money:
@@ -275,6 +461,9 @@ class Order(Entity):
         holds: Every hold ever placed, released ones included (see `active_holds`).
         cases: Every after-sales case opened on the order.
         feedback: Customer feedback, or the record that it was waived.
+        updated_at: When the last event of the order's trail happened (set by the
+            lifecycle: `create` and every command); never before `received_at`. The
+            lifecycle refuses a command dated before it.
     """
 
     order_id: Id
@@ -301,9 +490,15 @@ class Order(Entity):
     holds: tuple[Hold, ...] = Field(default=(), strict=False)
     cases: tuple[AfterSalesCase, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
+    updated_at: Timestamp | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        if self.updated_at is not None and self.updated_at < self.received_at:
+            raise ValueError(
+                f"updated_at {self.updated_at} is before the order was received "
+                f"({self.received_at})"
+            )
         if self.content_version > self.version:
             raise ValueError(
                 f"content_version {self.content_version} is ahead of version {self.version}"
@@ -332,6 +527,7 @@ class Order(Entity):
                 raise ValueError(
                     f"{name} {value} is before the order was received ({self.received_at})"
                 )
+        check_amounts(self.lines)
         return self
 
     def _check_records(self) -> None:
@@ -437,6 +633,11 @@ class Order(Entity):
 
         Only meaningful when the lines share a unit of measure.
         """
+        total = _ZERO
         if field is None:
-            return sum((line.quantity for line in self.lines), _ZERO)
-        return sum((line.ledger.get(field) for line in self.lines), _ZERO)
+            for line in self.lines:
+                total = _add(total, line.quantity)
+        else:
+            for line in self.lines:
+                total = _add(total, line.ledger.get(field))
+        return total

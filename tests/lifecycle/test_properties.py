@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from hypothesis import given, settings
 
@@ -15,11 +15,14 @@ from ordercore.lifecycle import (
 )
 from ordercore.testing.strategies import command_sequences, drive
 
+if TYPE_CHECKING:
+    from ordercore.testing.walks import Step
+
 
 @settings(max_examples=150, deadline=None)
 @given(command_sequences(max_size=60))
 def test_random_commands_keep_the_order_valid_and_replayable(
-    commands: list[Command | Literal["approve"]],
+    commands: list[Command | Step | Literal["approve"]],
 ) -> None:
     order, trail = create(make_order(), at=AT, actor=CLERK)
     order, events = drive(order, commands, at=AT, actor=CLERK)  # only typed errors are skipped

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ordercore.lifecycle.guards import ReviewVerdict
+from ordercore.lifecycle import ReviewVerdict
 from ordercore.validation import Issue, IssueSeverity, ReviewResult
 
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)

@@ -25,7 +25,6 @@ from ordercore.errors import ConfigurationError
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
 
 __all__ = ["PRESETS", "CalendarLike", "OtifPolicy", "business_day_ordinals"]
 
@@ -174,8 +173,3 @@ PRESETS: dict[str, OtifPolicy] = {
 exact in full (SCOR RL.2.1/RL.2.2). ``walmart_like``: requested date ±1 day, 95 % in full.
 ``strict_request``: exactly the requested day, no over-delivery. ``line_commit`` and
 ``unit_commit``: ``scor_commit`` at line and unit grain."""
-
-
-def reference_columns(policy: OtifPolicy) -> Sequence[str]:
-    """The timestamp column a policy judges against."""
-    return ("promised_at",) if policy.reference == "promised" else ("requested_at",)

@@ -23,6 +23,7 @@ from ordercore.lifecycle.commands import (
     Expire,
     HostTrigger,
     Invoice,
+    Movement,
     OpenCase,
     Pack,
     PlaceHold,
@@ -34,19 +35,22 @@ from ordercore.lifecycle.commands import (
     RecordRiskAssessment,
     Reject,
     ReleaseHold,
+    ReviewVerdict,
     Ship,
     ShortClose,
     StartReview,
     Submit,
     WaiveFeedback,
 )
-from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy, ReviewVerdict
+from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec, OrderMachine
 from ordercore.lifecycle.replay import evolve, replay
+from ordercore.lifecycle.table import TABLE, Transition
 
 __all__ = [
     "CANONICAL",
     "DEFAULT_POLICY",
+    "TABLE",
     "AdvanceCase",
     "Allocate",
     "AmendOrder",
@@ -67,6 +71,7 @@ __all__ = [
     "Invoice",
     "LifecyclePolicy",
     "LifecycleSpec",
+    "Movement",
     "OpenCase",
     "OrderMachine",
     "Pack",
@@ -84,6 +89,7 @@ __all__ = [
     "ShortClose",
     "StartReview",
     "Submit",
+    "Transition",
     "WaiveFeedback",
     "allowed_commands",
     "apply",

@@ -1,4 +1,10 @@
-"""Copying already-valid entities without re-validating them (the lifecycle's hot path)."""
+"""Copying already-valid entities without re-validating them (the lifecycle's hot path).
+
+Only `evolve` uses these, on values that were validated before: the commands (validated when
+built), the events (validated when emitted) and the order they fold into. The property tests
+in `tests/lifecycle/` check after every step that the result equals its own JSON round trip
+through the full validators, so a value these copies let through would fail there.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,16 @@ _FIELDS_SET: dict[type[BaseModel], set[str]] = {}
 
 
 def replace(model: _M, changes: dict[str, Any]) -> _M:
-    """Return a copy of `model` with `changes`; the values must already be valid."""
+    """Return a copy of `model` with `changes`; the values must already be valid.
+
+    Like `model_copy(update=...)`, the changed fields join the copy's `model_fields_set`, so
+    `model_dump(exclude_unset=True)` keeps them.
+    """
     values = model.__dict__.copy()
     values.update(changes)
     copy: _M = _new(type(model))
     _set(copy, "__dict__", values)
-    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__)
+    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
     _set(copy, "__pydantic_extra__", None)
     _set(copy, "__pydantic_private__", None)
     return copy

@@ -1,12 +1,16 @@
 """`apply(order, command, *, at, actor) -> (new_order, events)`: the lifecycle as a pure function.
 
-The input order is never changed. `apply` looks the command up in the spec's table for the
-order's state (raising `InvalidTransition` naming the command, the status and what is allowed),
-runs the command's guards (raising `GuardRejected` with the first refusal), decides the events,
-and folds them into the new order with `evolve`, the same function `replay` uses. Then it fires
-the derived triggers the ledger calls for (APPROVED -> IN_FULFILMENT on the first fulfilment
-movement, IN_FULFILMENT -> FULFILLED once everything open is delivered). Every accepted command
-bumps the version once, except `RecordRiskAssessment`, which only adds to the trail.
+The input order is never changed. `apply` checks its arguments (`InvalidArgument` for a
+wrong type, `None`, a naive or out-of-range `at`), looks the command up in the spec's table for
+the order's state (raising `InvalidTransition` naming the command, the status and what is
+allowed), refuses an `at` before the order's last change, runs the guards attached to that
+transition (raising `GuardRejected` with the first refusal), decides the events, and folds
+them into the new order with `evolve`, the same checked function `replay` uses. Then it fires
+the derived transitions of the table until none applies (an amendment that makes an approved
+order worse sends it back to review; the first fulfilment movement moves APPROVED to
+IN_FULFILMENT; everything open delivered moves it to FULFILLED, in the same command if a
+re-approval finds the order already delivered). Every accepted command moves the version by
+exactly one; all its events carry that version.
 
 Examples:
     >>> from datetime import datetime, timezone
@@ -20,6 +24,7 @@ Examples:
     ...     lines=[OrderLine(line_id="1", sku="X", quantity=Decimal(1), uom="pcs",
     ...                      unit_price=Money.of("5.00", "EUR"))])
     >>> clerk = Actor.user("ana")
+    >>> order, trail = create(order, at=at, actor=clerk)
     >>> order, events = apply(order, Submit(), at=at, actor=clerk)
     >>> order.status, [e.type for e in events], allowed_commands(order)[:2]
     (<OrderStatus.SUBMITTED: 'submitted'>, ['order_submitted'], ('start_review', 'expire'))
@@ -34,77 +39,54 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from pydantic import ValidationError
+
+from ordercore._base import normalise_timestamp
 from ordercore.aftersales import AfterSalesCase
-from ordercore.errors import GuardRejected, InvalidTransition
+from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
 from ordercore.events import (
     Actor,
     CaseAdvanced,
     CaseOpened,
     FeedbackRecorded,
     FeedbackWaived,
-    FulfilmentStarted,
     HoldPlaced,
     HoldReleased,
     LineQuantity,
-    LineShortClosed,
-    MaterialProcured,
     OrderAmended,
     OrderApproved,
-    OrderArchived,
-    OrderCancelled,
-    OrderClosed,
     OrderCreated,
     OrderEvent,
-    OrderExpired,
-    OrderFulfilled,
-    OrderRejected,
-    OrderSubmitted,
-    PaymentRecorded,
-    ProductionPlanned,
-    QuantityAllocated,
-    QuantityDelivered,
-    QuantityInvoiced,
-    QuantityPacked,
-    QuantityProduced,
-    QuantityShipped,
-    ReviewReopened,
-    ReviewStarted,
     RiskAssessed,
     SubStatusChanged,
 )
 from ordercore.holds import DEFAULT_BLOCKS, Hold
-from ordercore.lifecycle._fast import construct
+from ordercore.lifecycle._fast import replace
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
 from ordercore.lifecycle.commands import (
     AdvanceCase,
     AmendOrder,
     Approve,
+    Command,
     CommandName,
     HostTrigger,
+    Movement,
     OpenCase,
     PlaceHold,
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
-    _Movement,
 )
-from ordercore.lifecycle.guards import (
-    GUARDS,
-    GuardContext,
-    LifecyclePolicy,
-    all_delivered,
-    amendment_needs_review,
-    fulfilment_started,
-)
-from ordercore.lifecycle.machine import CANONICAL, DERIVED_TRIGGERS, LifecycleSpec
+from ordercore.lifecycle.guards import GuardContext, LifecyclePolicy, amended_order
+from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.replay import evolve
+from ordercore.lifecycle.table import DERIVED, ROWS, Transition
+from ordercore.orders import Order
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
-
-    from ordercore.lifecycle.commands import Command
-    from ordercore.orders import Order
 
 __all__ = ["DEFAULT_POLICY", "EventIdFactory", "allowed_commands", "apply", "create"]
 
@@ -114,35 +96,26 @@ DEFAULT_POLICY: Final = LifecyclePolicy()
 EventIdFactory = Callable[[str, int, str, int], str]
 """Makes an event id from (order id, order version, event type, index within the command)."""
 
-_STATUS_EVENTS: Final[dict[str, type[OrderEvent]]] = {
-    CommandName.SUBMIT: OrderSubmitted,
-    CommandName.START_REVIEW: ReviewStarted,
-    CommandName.REJECT: OrderRejected,
-    CommandName.CANCEL: OrderCancelled,
-    CommandName.EXPIRE: OrderExpired,
-    CommandName.CLOSE: OrderClosed,
-    CommandName.ARCHIVE: OrderArchived,
-}
-_MOVEMENT_EVENTS: Final[dict[str, type[OrderEvent]]] = {
-    CommandName.ALLOCATE: QuantityAllocated,
-    CommandName.PLAN_PRODUCTION: ProductionPlanned,
-    CommandName.PROCURE: MaterialProcured,
-    CommandName.PRODUCE: QuantityProduced,
-    CommandName.PACK: QuantityPacked,
-    CommandName.SHIP: QuantityShipped,
-    CommandName.DELIVER: QuantityDelivered,
-    CommandName.INVOICE: QuantityInvoiced,
-    CommandName.RECORD_PAYMENT: PaymentRecorded,
-    CommandName.SHORT_CLOSE: LineShortClosed,
-}
-_DERIVING: Final = frozenset({*_MOVEMENT_EVENTS, CommandName.APPROVE, CommandName.AMEND})
 _CANONICAL_STATES: Final = frozenset(s.value for s in OrderStatus)
-_TYPE: Final = {cls: cls.model_fields["type"].default for cls in OrderEvent.__subclasses__()}
-_TYPE.update({cls: cls.model_fields["type"].default for cls in _MOVEMENT_EVENTS.values()})
+_TYPE: Final = {row.event: row.event.model_fields["type"].default for row in ROWS.values()}
+_TYPE[SubStatusChanged] = "sub_status_changed"
+_TYPE[OrderCreated] = "order_created"
 
 
 def _default_id(order_id: str, version: int, event_type: str, index: int) -> str:
     return f"{order_id}:{version}:{index}:{event_type}"
+
+
+def _build(cls: type[OrderEvent], values: dict[str, Any]) -> OrderEvent:
+    # Every event is validated like any other entity: nothing apply returns can fail to
+    # parse back. Bad values can only come from the host's id factory.
+    try:
+        event: OrderEvent = cls.__pydantic_validator__.validate_python(values)
+    except ValidationError as error:
+        raise InvalidArgument(
+            "apply", "ids", f"made an event the trail cannot hold: {error.errors()[0]['msg']}"
+        ) from None
+    return event
 
 
 class _Emitter:
@@ -164,8 +137,8 @@ class _Emitter:
     def __call__(
         self,
         cls: type[OrderEvent],
-        before: dict[str, str],
-        after: dict[str, str],
+        before: Mapping[str, str],
+        after: Mapping[str, str],
         payload: dict[str, Any] | None = None,
     ) -> OrderEvent:
         event_type = _TYPE[cls]
@@ -184,79 +157,46 @@ class _Emitter:
         if payload:
             values.update(payload)
         self.count += 1
-        return construct(cls, values)
+        return _build(cls, values)
 
 
-_FIELD_OF: Final[dict[str, str]] = {
-    CommandName.ALLOCATE: "allocated",
-    CommandName.PLAN_PRODUCTION: "planned",
-    CommandName.PROCURE: "procured",
-    CommandName.PRODUCE: "produced",
-    CommandName.PACK: "packed",
-    CommandName.SHIP: "shipped",
-    CommandName.DELIVER: "delivered",
-    CommandName.INVOICE: "invoiced",
-    CommandName.RECORD_PAYMENT: "paid",
-    CommandName.SHORT_CLOSE: "cancelled",
-}
-
-_Decider = Callable[
-    ["Order", "Command", str, "str | None", _Emitter, LifecyclePolicy], list[OrderEvent]
-]
+_Decider = Callable[[Order, Command, str, Transition, _Emitter], list[OrderEvent]]
 
 
 def _movement(
-    order: Order, command: Command, _: str, __: str | None, emit: _Emitter, ___: LifecyclePolicy
+    order: Order, command: Command, _: str, row: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
-    assert isinstance(command, _Movement)  # noqa: S101 - the table routes movements here
-    name = command.name
-    field = _FIELD_OF[name]
-    line = order.line(command.line_id)
-    value = line.ledger.__dict__[field]
+    assert isinstance(command, Movement)  # noqa: S101 - the table routes movements here
+    assert row.moves is not None  # noqa: S101 - a movement row names its field
+    field = row.moves.value
+    value = order.line(command.line_id).ledger.__dict__[field]
     # The ledger invariants are checked when `apply` folds the event in, before it returns.
-    key = f"lines.{line.line_id}.{field}"
+    key = f"lines.{command.line_id}.{field}"
     payload = {"line_id": command.line_id, "quantity": command.quantity}
-    return [
-        emit(
-            _MOVEMENT_EVENTS[name], {key: str(value)}, {key: str(value + command.quantity)}, payload
-        )
-    ]
+    return [emit(row.event, {key: str(value)}, {key: str(value + command.quantity)}, payload)]
 
 
-def _status(
-    _: Order, command: Command, state: str, dest: str | None, emit: _Emitter, __: LifecyclePolicy
-) -> list[OrderEvent]:
-    cls = _STATUS_EVENTS[command.name]
-    if dest is None:  # archive: the only status command that keeps the status
-        return [emit(cls, {"archived": "false"}, {"archived": "true"})]
-    return [emit(cls, {"status": state}, {"status": dest})]
+def _status(_: Order, __: Command, state: str, row: Transition, emit: _Emitter) -> list[OrderEvent]:
+    if row.dest is None:  # archive: the only status command that keeps the status
+        return [emit(row.event, {"archived": "false"}, {"archived": "true"})]
+    return [emit(row.event, {"status": state}, {"status": row.dest.value})]
 
 
 def _approve(
-    _order: Order,
-    command: Command,
-    state: str,
-    dest: str | None,
-    emit: _Emitter,
-    _: LifecyclePolicy,
+    _: Order, command: Command, state: str, row: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, Approve)  # noqa: S101 - routed by name
+    assert row.dest is not None  # noqa: S101 - approve changes the status
     payload = {"review_version": command.verdict.order_version}
-    return [emit(OrderApproved, {"status": state}, {"status": str(dest)}, payload)]
+    return [emit(OrderApproved, {"status": state}, {"status": row.dest.value}, payload)]
 
 
 def _amend(
-    order: Order,
-    command: Command,
-    state: str,
-    _: str | None,
-    emit: _Emitter,
-    policy: LifecyclePolicy,
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, AmendOrder)  # noqa: S101 - routed by name
     quantities = tuple(
-        LineQuantity.model_construct(line_id=line_id, quantity=quantity)
-        for line_id, quantity in command.quantities
+        LineQuantity(line_id=line_id, quantity=quantity) for line_id, quantity in command.quantities
     )
     before = {
         f"lines.{q.line_id}.quantity": str(order.line(q.line_id).quantity) for q in quantities
@@ -268,71 +208,58 @@ def _amend(
         before["requested_delivery_at"] = str(order.requested_delivery_at)
         after["requested_delivery_at"] = command.requested_delivery_at.isoformat()
     before["total"] = str(order.total.amount)
+    after["total"] = str(amended_order(order, command).total.amount)
     payload = {
         "quantities": quantities,
-        "new_lines": tuple(command.new_lines),
+        "new_lines": command.new_lines,
         "requested_delivery_at": command.requested_delivery_at,
     }
-    amended = emit(OrderAmended, before, after, payload)
-    new_order = evolve(order, amended)
-    after["total"] = str(new_order.total.amount)
-    events = [amended]
-    canonical = order.status
-    if canonical in (OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT) and amendment_needs_review(
-        order, new_order, policy
-    ):
-        dest = str(OrderStatus.UNDER_REVIEW)
-        events.append(emit(ReviewReopened, {"status": state}, {"status": dest}))
-    return events
+    return [emit(OrderAmended, before, after, payload)]
 
 
 def _place_hold(
-    _order: Order, command: Command, _: str, __: str | None, emit: _Emitter, ___: LifecyclePolicy
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, PlaceHold)  # noqa: S101 - routed by name
-    hold = Hold.model_construct(
+    hold = Hold(
         hold_id=command.hold_id,
         reason=command.hold_reason,
-        line_ids=tuple(command.line_ids),
-        blocks=tuple(command.blocks or DEFAULT_BLOCKS[command.hold_reason]),
+        line_ids=command.line_ids,
+        blocks=command.blocks or DEFAULT_BLOCKS[command.hold_reason],
         note=command.note,
         placed_at=emit.at,
         placed_by=str(emit.actor),
-        released_at=None,
-        released_by=None,
     )
     key = f"holds.{command.hold_id}"
     return [emit(HoldPlaced, {key: "none"}, {key: "active"}, {"hold": hold})]
 
 
 def _release_hold(
-    _: Order, command: Command, __: str, ___: str | None, emit: _Emitter, ____: LifecyclePolicy
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, ReleaseHold)  # noqa: S101 - routed by name
     key = f"holds.{command.hold_id}"
     return [emit(HoldReleased, {key: "active"}, {key: "released"}, {"hold_id": command.hold_id})]
 
 
-def _risk(
-    _: Order, command: Command, __: str, ___: str | None, emit: _Emitter, ____: LifecyclePolicy
-) -> list[OrderEvent]:
+def _risk(_: Order, command: Command, __: str, ___: Transition, emit: _Emitter) -> list[OrderEvent]:
     assert isinstance(command, RecordRiskAssessment)  # noqa: S101 - routed by name
     payload = {
         "score": command.score,
         "level": command.level,
         "recommendation": command.recommendation,
         "policy_version": command.policy_version,
-        "reasons": tuple(command.reasons),
+        "reasons": command.reasons,
     }
     return [emit(RiskAssessed, {}, {"risk_level": command.level}, payload)]
 
 
 def _open_case(
-    _: Order, command: Command, __: str, ___: str | None, emit: _Emitter, ____: LifecyclePolicy
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, OpenCase)  # noqa: S101 - routed by name
     status = INITIAL_CASE_STATUS[command.kind]
-    case = AfterSalesCase.model_construct(
+    case = AfterSalesCase(
         case_id=command.case_id,
         kind=command.kind,
         line_id=command.line_id,
@@ -340,16 +267,13 @@ def _open_case(
         status=status,
         opened_at=emit.at,
         description=command.description,
-        condition=None,
-        root_cause=None,
-        closed_at=None,
     )
     key = f"cases.{command.case_id}"
     return [emit(CaseOpened, {key: "none"}, {key: status.value}, {"case": case})]
 
 
 def _advance_case(
-    order: Order, command: Command, _: str, __: str | None, emit: _Emitter, ___: LifecyclePolicy
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, AdvanceCase)  # noqa: S101 - routed by name
     case = next((c for c in order.cases if c.case_id == command.case_id), None)
@@ -386,7 +310,7 @@ def _advance_case(
 
 
 def _feedback(
-    _: Order, command: Command, __: str, ___: str | None, emit: _Emitter, ____: LifecyclePolicy
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     if isinstance(command, RecordFeedback):
         payload = {"score": command.score, "comment": command.comment}
@@ -394,9 +318,7 @@ def _feedback(
     return [emit(FeedbackWaived, {"feedback": "none"}, {"feedback": "waived"})]
 
 
-_DECIDERS: Final[dict[str, _Decider]] = {
-    **dict.fromkeys(_MOVEMENT_EVENTS, _movement),
-    **dict.fromkeys(_STATUS_EVENTS, _status),
+_SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.APPROVE: _approve,
     CommandName.AMEND: _amend,
     CommandName.PLACE_HOLD: _place_hold,
@@ -406,6 +328,11 @@ _DECIDERS: Final[dict[str, _Decider]] = {
     CommandName.ADVANCE_CASE: _advance_case,
     CommandName.RECORD_FEEDBACK: _feedback,
     CommandName.WAIVE_FEEDBACK: _feedback,
+}
+_DECIDERS: Final[dict[str, _Decider]] = {
+    name: _SPECIAL.get(name, _movement if row.moves is not None else _status)
+    for name, row in ROWS.items()
+    if not row.derived
 }
 
 
@@ -417,19 +344,68 @@ def _host_trigger(
     return [emit(SubStatusChanged, {"state": state}, {"state": str(dest)}, payload)]
 
 
-def _derive(order: Order, emit: _Emitter) -> list[OrderEvent]:
-    status = order.status
-    if status is OrderStatus.APPROVED and fulfilment_started(order):
-        return [emit(FulfilmentStarted, {"status": "approved"}, {"status": "in_fulfilment"})]
-    if status is OrderStatus.IN_FULFILMENT and all_delivered(order):
-        return [emit(OrderFulfilled, {"status": "in_fulfilment"}, {"status": "fulfilled"})]
-    return []
+def _derive(
+    order: Order, command: Command, context: GuardContext, spec: LifecycleSpec, emit: _Emitter
+) -> tuple[Order, list[OrderEvent]]:
+    """Fire derived transitions until none applies (each status at most once: no cycles)."""
+    events: list[OrderEvent] = []
+    for _ in spec.states:
+        state = order.sub_status or order.status.value
+        for trigger, dest, guards in spec.derived(state):
+            if all(guard(order, command, context) is None for guard in guards):
+                event = emit(ROWS[trigger].event, {"status": state}, {"status": dest})
+                order = evolve(order, event)
+                events.append(event)
+                break
+        else:
+            return order, events
+    return order, events
 
 
 def _refuse(order: Order, name: str, state: str, spec: LifecycleSpec) -> InvalidTransition:
     if order.archived:
         return InvalidTransition(name, f"{state} (archived)", (), order.order_id)
     return InvalidTransition(name, state, spec.commands(state), order.order_id)
+
+
+def _moment(function: str, value: object) -> datetime:
+    try:
+        return normalise_timestamp(value, field="at")  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise InvalidArgument(function, "at", str(error)) from None
+
+
+def _check_arguments(function: str, order: object, actor: object) -> None:
+    if not isinstance(order, Order):
+        raise InvalidArgument(function, "order", f"must be an Order, got {type(order).__name__}")
+    if not isinstance(actor, Actor):
+        raise InvalidArgument(
+            function, "actor", f"must be an Actor (Actor.user(...)), got {type(actor).__name__}"
+        )
+
+
+def _check_apply(  # noqa: PLR0917 - apply's arguments, as apply received them
+    order: object,
+    command: object,
+    at: object,
+    actor: object,
+    policy: object,
+    spec: object,
+    ids: object,
+) -> datetime:
+    _check_arguments("apply", order, actor)
+    if not isinstance(command, Command):
+        raise InvalidArgument(
+            "apply", "command", f"must be a Command, got {type(command).__name__}"
+        )
+    moment = _moment("apply", at)
+    if not isinstance(policy, LifecyclePolicy):
+        raise InvalidArgument("apply", "policy", "must be a LifecyclePolicy")
+    if not isinstance(spec, LifecycleSpec):
+        raise InvalidArgument("apply", "spec", "must be a LifecycleSpec (see extend)")
+    if not callable(ids):
+        raise InvalidArgument("apply", "ids", "must be callable")
+    return moment
 
 
 def apply(
@@ -447,7 +423,8 @@ def apply(
     Args:
         order: The order as it stands (not changed).
         command: What to do.
-        at: When (timezone-aware); the library never reads a clock.
+        at: When (timezone-aware, not before the order's last change); the library never
+            reads a clock. It is normalised to a fixed UTC offset (see `Timestamp`).
         actor: Who.
         policy: Expiry and re-review thresholds.
         spec: The lifecycle definition (canonical, or a host's `extend`ed one).
@@ -458,53 +435,64 @@ def apply(
         The new order and the events, in the order they happened.
 
     Raises:
+        InvalidArgument: An argument of the wrong type, `None`, or a naive or
+            out-of-range `at`; or an id factory that made an unusable id.
         InvalidTransition: The command is not allowed in the order's state (the message
             lists what is); also for a case action its case machine does not allow.
-        GuardRejected: A guard refused it; the message says why.
+        GuardRejected: A guard refused it (the message says which and why), or `at` is
+            before the order's last change.
         LedgerViolation: A movement would break a ledger invariant.
     """
+    at = _check_apply(order, command, at, actor, policy, spec, ids)
     name = command.trigger if type(command) is HostTrigger else command.name
     state = order.sub_status or order.status.value
     row = spec.table.get(state)
-    if order.archived or row is None or name not in row or name in DERIVED_TRIGGERS:
+    if order.archived or row is None or name not in row or name in DERIVED:
         raise _refuse(order, name, state, spec)
-    dest = row[name]
-    if at.tzinfo is None or type(actor) is not Actor:
+    last = order.updated_at or order.received_at
+    if at < last:
         raise GuardRejected(
-            name, "well_formed", ["at must be timezone-aware and actor an Actor"], order.order_id
+            name,
+            "not_before_last_change",
+            [f"at {at.isoformat()} is before the order's last change ({last.isoformat()})"],
+            order.order_id,
         )
-    guards = GUARDS.get(name, ())
-    extra = spec.guards.get(name)
-    if guards or extra:
-        context = GuardContext(at, actor, policy)
-        for guard in (*guards, *extra) if extra else guards:
-            refusal = guard(order, command, context)
-            if refusal is not None:
-                raise GuardRejected(name, guard.__name__, [refusal], order.order_id)
-    version = order.version + 1
-    emit = _Emitter(order, command, at, actor, version, ids)
+    context = GuardContext(at, actor, policy)
+    for guard in spec.guards_for(state, name):
+        refusal = guard(order, command, context)
+        if refusal is not None:
+            raise GuardRejected(
+                name, getattr(guard, "__name__", "guard"), [refusal], order.order_id
+            )
+    emit = _Emitter(order, command, at, actor, order.version + 1, ids)
     decide = _DECIDERS.get(name)
     if decide is None:
         assert isinstance(command, HostTrigger)  # noqa: S101 - only host triggers lack a decider
-        events = _host_trigger(command, state, dest, emit)
+        events = _host_trigger(command, state, row[name], emit)
     else:
-        events = decide(order, command, state, dest, emit, policy)
+        events = decide(order, command, state, ROWS[name], emit)
     new = order
     for event in events:
         new = evolve(new, event)
-    if name in _DERIVING:
-        derived = _derive(new, emit)
-        for event in derived:
-            new = evolve(new, event)
+    if spec.derived(new.sub_status or new.status.value):
+        derived_context = GuardContext(at, actor, policy, before=order)
+        new, derived = _derive(new, command, derived_context, spec, emit)
         events.extend(derived)
     return new, events
 
 
 def allowed_commands(order: Order, spec: LifecycleSpec = CANONICAL) -> tuple[str, ...]:
-    """The commands the table allows for the order now (guards not run); never raises.
+    """The commands the table allows for the order now (guards not run).
 
     An archived order allows nothing.
+
+    Raises:
+        InvalidArgument: If `order` is not an `Order` or `spec` not a `LifecycleSpec`.
     """
+    if not isinstance(order, Order):
+        raise InvalidArgument("allowed_commands", "order", "must be an Order")
+    if not isinstance(spec, LifecycleSpec):
+        raise InvalidArgument("allowed_commands", "spec", "must be a LifecycleSpec")
     if order.archived:
         return ()
     return spec.commands(order.sub_status or order.status.value)
@@ -513,18 +501,27 @@ def allowed_commands(order: Order, spec: LifecycleSpec = CANONICAL) -> tuple[str
 def create(
     order: Order, *, at: datetime, actor: Actor, reason: str = "", correlation_id: str | None = None
 ) -> tuple[Order, list[OrderEvent]]:
-    """Start an order's trail: return the order and its `OrderCreated` event.
+    """Start an order's trail: return the order, stamped `updated_at=at`, and its `OrderCreated`.
 
     The event carries the whole order as entered (or imported, in any status), so that
-    `replay` can rebuild everything that follows.
+    `replay` can rebuild everything that follows. Use the returned order from here on.
+
+    Raises:
+        InvalidArgument: For a wrong argument (as `apply`), a `reason` or `correlation_id`
+            the trail cannot hold.
+        GuardRejected: If `at` is before the order was received (or last changed).
     """
-    if at.tzinfo is None or type(actor) is not Actor:
+    _check_arguments("create", order, actor)
+    at = _moment("create", at)
+    last = order.updated_at or order.received_at
+    if at < last:
         raise GuardRejected(
             "create",
-            "well_formed",
-            ["at must be timezone-aware and actor an Actor"],
+            "not_before_last_change",
+            [f"at {at.isoformat()} is before the order was received ({last.isoformat()})"],
             order.order_id,
         )
+    stamped = replace(order, {"updated_at": at})
     values = {
         "event_id": _default_id(order.order_id, order.version, "order_created", 0),
         "order_id": order.order_id,
@@ -536,6 +533,11 @@ def create(
         "correlation_id": correlation_id,
         "before": {},
         "after": {"status": order.status.value},
-        "snapshot": order,
+        "snapshot": stamped,
     }
-    return order, [construct(OrderCreated, values)]
+    try:
+        event = OrderCreated.__pydantic_validator__.validate_python(values)
+    except ValidationError as error:
+        problem = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())
+        raise InvalidArgument("create", "reason/correlation_id", problem) from None
+    return stamped, [event]

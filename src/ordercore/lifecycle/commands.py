@@ -1,32 +1,62 @@
 """The commands: what a person or a system asks the lifecycle to do to an order.
 
-Commands are plain frozen dataclasses (cheap to build, no validation of their own: the
-lifecycle's guards check them). Each has a `name` (a
-[`CommandName`][ordercore.lifecycle.commands.CommandName], the trigger in the transition
-table), and every command may carry a `reason` and a `correlation_id`, copied into its events.
+Commands are frozen, validated values (pydantic models), built by hosts from Python, JSON or
+a form. Every field is checked when the command is built, with the limits the entities
+enforce: ids and texts as on `Order`, quantities as on the ledger (positive, at most a
+billion, at most six places), enum members given as their values (``"credit"``) or refused
+with the allowed values. A bad field raises [`InvalidCommand`][ordercore.errors.InvalidCommand]
+naming the command and the field, before anything is decided, so nothing `apply` emits
+can fail to parse back.
+
+Each command has a `name` (a [`CommandName`][ordercore.lifecycle.commands.CommandName], the
+trigger in the transition table), and every command may carry a `reason` and a
+`correlation_id`, copied into its events.
 
 Examples:
     >>> from decimal import Decimal
     >>> Ship(line_id="1", quantity=Decimal(4), reason="first truck").name
     <CommandName.SHIP: 'ship'>
+    >>> PlaceHold(hold_id="H-1", hold_reason="credit").hold_reason
+    <HoldReason.CREDIT: 'credit'>
+    >>> Ship(line_id="1", quantity=Decimal(0))
+    Traceback (most recent call last):
+    ...
+    ordercore.errors.InvalidCommand: invalid Ship command: quantity: Input should be greater than 0
+    >>> PlaceHold.model_validate_json('{"hold_id": "H-2", "hold_reason": "credit", "blocks": ["ship"]}').blocks
+    (<HoldAction.SHIP: 'ship'>,)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime  # noqa: TC003 - dataclass fields are read at runtime by tools
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import Annotated, Any, ClassVar, Literal, Protocol, Self, runtime_checkable
 
-if TYPE_CHECKING:
-    from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
-    from ordercore.holds import HoldAction, HoldReason
-    from ordercore.lifecycle.guards import ReviewVerdict
-    from ordercore.orders import OrderLine
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+)
+
+from ordercore._base import (
+    EXACT,
+    MAX_QUANTITY,
+    Id,
+    Quantity,
+    ShortText,
+    Text,
+    Timestamp,
+    decimal_field,
+)
+from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.errors import InvalidCommand
+from ordercore.holds import HoldAction, HoldReason
+from ordercore.orders import MAX_LINES, OrderLine
 
 __all__ = [
-    "MOVEMENT_COMMANDS",
     "AdvanceCase",
     "Allocate",
     "AmendOrder",
@@ -40,6 +70,7 @@ __all__ = [
     "Expire",
     "HostTrigger",
     "Invoice",
+    "Movement",
     "OpenCase",
     "Pack",
     "PlaceHold",
@@ -51,12 +82,16 @@ __all__ = [
     "RecordRiskAssessment",
     "Reject",
     "ReleaseHold",
+    "ReviewVerdict",
     "Ship",
     "ShortClose",
     "StartReview",
     "Submit",
     "WaiveFeedback",
 ]
+
+PositiveQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
+"""A quantity a command moves: greater than zero, at most a billion, at most six places."""
 
 
 class CommandName(StrEnum):
@@ -122,293 +157,381 @@ class CommandName(StrEnum):
     """Derived trigger: an amendment beyond the policy moves the order back to review."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Command:
-    """Base of every command.
+@runtime_checkable
+class ReviewVerdict(Protocol):
+    """What approval needs from an order review: for which order and version, and the outcome."""
+
+    @property
+    def order_id(self) -> str:
+        """The order reviewed."""
+        ...
+
+    @property
+    def order_version(self) -> int:
+        """The version of the order reviewed; approval needs the order's current version."""
+        ...
+
+    @property
+    def passed(self) -> bool:
+        """Whether the review found nothing blocking."""
+        ...
+
+    @property
+    def failure_reasons(self) -> tuple[str, ...]:
+        """Why it failed (shown in the refusal)."""
+        ...
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    return [
+        (".".join(str(part) for part in item["loc"]), item["msg"])
+        for item in error.errors(include_url=False)
+    ]
+
+
+class Command(BaseModel):
+    """Base of every command: a frozen, validated value.
+
+    Building a command with a bad field raises `InvalidCommand` (also a `ValueError`) that
+    names the command and each field; `model_validate` and `model_validate_json` do the same.
 
     Attributes:
-        reason: Why; copied into every event the command emits.
-        correlation_id: Ties the command's events to a wider business transaction.
+        reason: Why; copied into every event the command emits (free text, at most 4000
+            characters, no control characters but tab and newline).
+        correlation_id: Ties the command's events to a wider business transaction (a short
+            text of at most 200 characters).
     """
 
+    model_config = ConfigDict(
+        frozen=True,
+        strict=True,
+        extra="forbid",
+        revalidate_instances="never",
+        hide_input_in_errors=True,
+    )
+
     name: ClassVar[str] = ""
-    reason: str = ""
-    correlation_id: str | None = None
+    reason: Text = ""
+    correlation_id: ShortText | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise InvalidCommand(type(self).__name__, _problems(error)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        """Validate a mapping (or a command) into this command; `InvalidCommand` if bad."""
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as error:
+            raise InvalidCommand(cls.__name__, _problems(error)) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """Validate JSON into this command; `InvalidCommand` if bad."""
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except ValidationError as error:
+            raise InvalidCommand(cls.__name__, _problems(error)) from None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Submit(Command):
     """Finish entry: DRAFT -> SUBMITTED."""
 
     name: ClassVar[str] = CommandName.SUBMIT
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class StartReview(Command):
     """Begin review: SUBMITTED -> UNDER_REVIEW."""
 
     name: ClassVar[str] = CommandName.START_REVIEW
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+def _check_verdict(value: object) -> object:
+    if not isinstance(value, ReviewVerdict):
+        raise ValueError(  # noqa: TRY004 - pydantic turns ValueError into a field error
+            "a review result is needed: an object with order_id, order_version, passed and "
+            f"failure_reasons (ordercore.validation.ReviewResult), got {type(value).__name__}"
+        )
+    if type(value.order_id) is not str or type(value.order_version) is not int:
+        raise ValueError("the review result's order_id must be a str and order_version an int")
+    if type(value.passed) is not bool:
+        raise ValueError("the review result's passed must be a bool")
+    return value
+
+
+def _dump_verdict(value: ReviewVerdict) -> dict[str, object]:
+    return {
+        "order_id": value.order_id,
+        "order_version": value.order_version,
+        "passed": value.passed,
+        "failure_reasons": list(value.failure_reasons),
+    }
+
+
+_Verdict = Annotated[Any, AfterValidator(_check_verdict), PlainSerializer(_dump_verdict)]
+
+
 class Approve(Command):
-    """Approve: UNDER_REVIEW -> APPROVED, with a passing review result for this very version."""
+    """Approve: UNDER_REVIEW -> APPROVED, with a passing review result for this very version.
+
+    Attributes:
+        verdict: The review result (any `ReviewVerdict`; `ordercore.validation.review`
+            returns one). It is not rebuilt from JSON: a verdict comes from a review.
+    """
 
     name: ClassVar[str] = CommandName.APPROVE
-    verdict: ReviewVerdict
+    verdict: _Verdict
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Reject(Command):
     """Refuse in review: UNDER_REVIEW -> REJECTED (a reason is required)."""
 
     name: ClassVar[str] = CommandName.REJECT
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Cancel(Command):
-    """Cancel the whole order; refused once anything has shipped (short-close lines instead)."""
+    """Cancel the whole order; refused once anything has shipped or been paid."""
 
     name: ClassVar[str] = CommandName.CANCEL
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Expire(Command):
     """Expire an unreviewed order older than the policy's `review_expiry`."""
 
     name: ClassVar[str] = CommandName.EXPIRE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Close(Command):
     """Close: FULFILLED -> CLOSED once settled, no open case, no hold, feedback handled."""
 
     name: ClassVar[str] = CommandName.CLOSE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Archive(Command):
     """Set the archive flag on a closed, rejected, cancelled or expired order."""
 
     name: ClassVar[str] = CommandName.ARCHIVE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Movement(Command):
-    line_id: str
-    quantity: Decimal
+class Movement(Command):
+    """Base of the commands that move one ledger field of one line.
+
+    Attributes:
+        line_id: The line.
+        quantity: How much, in the line's unit: greater than zero, at most a billion, at
+            most six decimal places.
+    """
+
+    line_id: Id
+    quantity: PositiveQuantity
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Allocate(_Movement):
+class Allocate(Movement):
     """Allocate stock or capacity to a line (policy stage 2)."""
 
     name: ClassVar[str] = CommandName.ALLOCATE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanProduction(_Movement):
+class PlanProduction(Movement):
     """Put line quantity into the production plan."""
 
     name: ClassVar[str] = CommandName.PLAN_PRODUCTION
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Procure(_Movement):
+class Procure(Movement):
     """Record material procured for line quantity."""
 
     name: ClassVar[str] = CommandName.PROCURE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Produce(_Movement):
+class Produce(Movement):
     """Record line quantity finished in production."""
 
     name: ClassVar[str] = CommandName.PRODUCE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Pack(_Movement):
+class Pack(Movement):
     """Record line quantity packed (no more than allocated)."""
 
     name: ClassVar[str] = CommandName.PACK
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ship(_Movement):
+class Ship(Movement):
     """Record line quantity shipped (needs allocation and packing, and no blocking hold)."""
 
     name: ClassVar[str] = CommandName.SHIP
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Deliver(_Movement):
+class Deliver(Movement):
     """Record line quantity delivered (no more than shipped)."""
 
     name: ClassVar[str] = CommandName.DELIVER
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Invoice(_Movement):
+class Invoice(Movement):
     """Record line quantity invoiced."""
 
     name: ClassVar[str] = CommandName.INVOICE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordPayment(_Movement):
+class RecordPayment(Movement):
     """Record payment received for line quantity (no more than invoiced)."""
 
     name: ClassVar[str] = CommandName.RECORD_PAYMENT
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShortClose(_Movement):
+class ShortClose(Movement):
     """Cancel part of a line that will not be delivered (line-level cancellation)."""
 
     name: ClassVar[str] = CommandName.SHORT_CLOSE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+def _distinct_lines(
+    value: tuple[tuple[str, Decimal], ...],
+) -> tuple[tuple[str, Decimal], ...]:
+    seen: set[str] = set()
+    for line_id, _ in value:
+        if line_id in seen:
+            raise ValueError(f"line {line_id!r} is named twice")
+        seen.add(line_id)
+    return value
+
+
 class AmendOrder(Command):
     """Change the unfulfilled part of an order.
 
+    The amended order must be one the `Order` model accepts (the lifecycle validates it
+    with the model's own validators), and no quantity may go below what is already
+    allocated, produced, shipped or invoiced.
+
     Attributes:
-        quantities: New ordered quantities by line id; never below what is already
-            allocated, produced, shipped or invoiced.
+        quantities: New ordered quantities by line id (each line once).
         new_lines: Lines to add (their ids must be new, their ledgers empty).
         requested_delivery_at: A new requested delivery date; `None` leaves it unchanged.
     """
 
     name: ClassVar[str] = CommandName.AMEND
-    quantities: tuple[tuple[str, Decimal], ...] = ()
-    new_lines: tuple[OrderLine, ...] = ()
-    requested_delivery_at: datetime | None = None
+    quantities: Annotated[
+        tuple[tuple[Id, PositiveQuantity], ...],
+        Field(strict=False, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ] = ()
+    new_lines: Annotated[tuple[OrderLine, ...], Field(strict=False, max_length=MAX_LINES)] = ()
+    requested_delivery_at: Timestamp | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PlaceHold(Command):
     """Place a hold; a risk engine places one with `reason=HoldReason.RISK` as a system actor.
 
     Attributes:
         hold_id: New within the order.
-        hold_reason: The reason code.
+        hold_reason: The reason code (a `HoldReason` or its value).
         line_ids: The lines held; empty for the whole order.
-        blocks: The actions blocked; `None` takes `DEFAULT_BLOCKS[hold_reason]`.
+        blocks: The actions blocked (at least one); `None` takes `DEFAULT_BLOCKS[hold_reason]`.
         note: Free text.
     """
 
     name: ClassVar[str] = CommandName.PLACE_HOLD
-    hold_id: str
-    hold_reason: HoldReason
-    line_ids: tuple[str, ...] = ()
-    blocks: tuple[HoldAction, ...] | None = None
-    note: str = ""
+    hold_id: Id
+    hold_reason: Annotated[HoldReason, Field(strict=False)]
+    line_ids: Annotated[tuple[Id, ...], Field(strict=False, max_length=MAX_LINES)] = ()
+    blocks: (
+        Annotated[
+            tuple[Annotated[HoldAction, Field(strict=False)], ...],
+            Field(strict=False, min_length=1),
+        ]
+        | None
+    ) = None
+    note: Text = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ReleaseHold(Command):
     """Release an active hold."""
 
     name: ClassVar[str] = CommandName.RELEASE_HOLD
-    hold_id: str
+    hold_id: Id
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+_Level = Literal["low", "medium", "high", "critical"]
+_Recommendation = Literal["accept", "review", "hold", "reject"]
+
+
 class RecordRiskAssessment(Command):
-    """Record a risk assessment in the trail; allowed in every non-final status.
+    """Record a risk assessment in the trail; allowed in every open status.
 
     Attributes:
         score: Points from 0 to 100.
         level: The risk level (``"low"``, ``"medium"``, ``"high"``, ``"critical"``).
-        recommendation: The recommended action (``"accept"``, ``"review"``, ``"hold"``, ...).
+        recommendation: The recommended action (``"accept"``, ``"review"``, ``"hold"``,
+            ``"reject"``).
         policy_version: The version of the risk policy that scored.
         reasons: The reason codes that contributed.
     """
 
     name: ClassVar[str] = CommandName.RECORD_RISK_ASSESSMENT
-    score: int
-    level: str
-    recommendation: str
-    policy_version: str
-    reasons: tuple[str, ...] = ()
+    score: Annotated[int, Field(ge=0, le=100)]
+    level: _Level
+    recommendation: _Recommendation
+    policy_version: Id
+    reasons: Annotated[tuple[Id, ...], Field(strict=False, max_length=100)] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class OpenCase(Command):
     """Open an after-sales case on a delivered line.
 
     Attributes:
         case_id: New within the order.
-        kind: Return, exchange, repair or complaint.
+        kind: Return, exchange, repair or complaint (a `CaseKind` or its value).
         line_id: The line concerned.
         quantity: Units concerned (returns and exchanges: no more than delivered and not
-            yet asked back).
+            yet asked back; zero only for a complaint).
         description: What the customer said.
     """
 
     name: ClassVar[str] = CommandName.OPEN_CASE
-    case_id: str
-    kind: CaseKind
-    line_id: str
-    quantity: Decimal = field(default_factory=Decimal)
-    description: str = ""
+    case_id: Id
+    kind: Annotated[CaseKind, Field(strict=False)]
+    line_id: Id
+    quantity: Quantity = Decimal(0)
+    description: Text = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AdvanceCase(Command):
     """Take one step on an after-sales case (its own machine says which steps are allowed).
 
     Attributes:
         case_id: The case.
-        action: The step.
+        action: The step (a `CaseAction` or its value).
         condition: For `receive`: the condition of the goods.
         root_cause: For `investigate` (required) and other steps (optional).
     """
 
     name: ClassVar[str] = CommandName.ADVANCE_CASE
-    case_id: str
-    action: CaseAction
-    condition: ReturnCondition | None = None
-    root_cause: RootCause | None = None
+    case_id: Id
+    action: Annotated[CaseAction, Field(strict=False)]
+    condition: Annotated[ReturnCondition, Field(strict=False)] | None = None
+    root_cause: Annotated[RootCause, Field(strict=False)] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RecordFeedback(Command):
     """Record the customer's feedback (a 1-5 score and/or a comment)."""
 
     name: ClassVar[str] = CommandName.RECORD_FEEDBACK
-    score: int | None = None
-    comment: str = ""
+    score: Annotated[int, Field(ge=1, le=5)] | None = None
+    comment: Text = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class WaiveFeedback(Command):
     """Decide not to collect feedback (give the reason)."""
 
     name: ClassVar[str] = CommandName.WAIVE_FEEDBACK
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class HostTrigger(Command):
     """Fire a host-defined trigger of an extended machine (see `ordercore.lifecycle.extend`)."""
 
     name: ClassVar[str] = "host_trigger"
-    trigger: str
-
-
-MOVEMENT_COMMANDS: frozenset[str] = frozenset(
-    {
-        CommandName.ALLOCATE,
-        CommandName.PLAN_PRODUCTION,
-        CommandName.PROCURE,
-        CommandName.PRODUCE,
-        CommandName.PACK,
-        CommandName.SHIP,
-        CommandName.DELIVER,
-        CommandName.INVOICE,
-        CommandName.RECORD_PAYMENT,
-        CommandName.SHORT_CLOSE,
-    }
-)
-"""The commands that move one ledger field of one line."""
+    trigger: Id

@@ -1,7 +1,8 @@
 """The Mermaid state diagram, generated from the same `transitions` definition `apply` uses.
 
 Only status-changing transitions are drawn (internal ones, such as ledger movements, appear in
-the state/command table); derived triggers carry their condition in brackets.
+the state/command table). Each edge carries, in brackets, the guards that run on it, read from
+the same machine `apply` reads them from: a host's extra guards appear too.
 
 Examples:
     >>> print(mermaid().splitlines()[2])  # io-ok: doctest output
@@ -10,9 +11,10 @@ Examples:
 
 from __future__ import annotations
 
+from ordercore.lifecycle.guards import guard_names
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 
-__all__ = ["command_table", "mermaid"]
+__all__ = ["mermaid"]
 
 
 def mermaid(spec: LifecycleSpec = CANONICAL) -> str:
@@ -23,8 +25,8 @@ def mermaid(spec: LifecycleSpec = CANONICAL) -> str:
         for trigger, dest in spec.table.get(state, {}).items():
             if dest is None:
                 continue
-            condition = spec.conditions.get((state, trigger), ())
-            text = f"{trigger} [{', '.join(condition)}]" if condition else trigger
+            names = guard_names(spec.guards_for(state, trigger))
+            text = f"{trigger} [{', '.join(names)}]" if names else trigger
             edges.setdefault(dest, []).append(text)
         lines.extend(
             f"    {state} --> {dest}: {', '.join(labels)}" for dest, labels in edges.items()
@@ -33,8 +35,3 @@ def mermaid(spec: LifecycleSpec = CANONICAL) -> str:
         lines.append(f"    note right of {state}: within {parent.value}")
     lines.extend(f"    {state} --> [*]" for state in spec.states if state in spec.finals)
     return "\n".join(lines) + "\n"
-
-
-def command_table(spec: LifecycleSpec = CANONICAL) -> dict[str, tuple[str, ...]]:
-    """State -> the caller commands allowed there (what the docs' table shows)."""
-    return {state: spec.commands(state) for state in spec.states}

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from transitions import Machine
 
 from ordercore.errors import ConfigurationError
-from ordercore.lifecycle.machine import CANONICAL, DERIVED_TRIGGERS, LifecycleSpec
+from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.soundness import assert_sound
+from ordercore.lifecycle.table import DERIVED
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["extend"]
 
 
-def extend(  # noqa: C901 - one linear validation of the host's declaration
+def extend(  # noqa: C901, PLR0912 - one linear validation of the host's declaration
     *,
     base: LifecycleSpec = CANONICAL,
     sub_states: Mapping[str, OrderStatus] | None = None,
@@ -53,8 +54,9 @@ def extend(  # noqa: C901 - one linear validation of the host's declaration
         sub_states: New sub-state name -> the canonical status it refines.
         triggers: Host triggers as ``(trigger, source, dest)``; source and dest must refine
             the same canonical status (a host trigger never changes the canonical status).
-        guards: Extra guards by command name (canonical or host trigger), run after the
-            canonical ones. Each is a `Guard`.
+        guards: Extra guards by command name (canonical or host trigger), attached to
+            every transition of that command and run after the canonical ones. Each is a
+            `Guard`; the diagram shows them.
         name: A name for diagrams and messages.
 
     Returns:
@@ -78,20 +80,29 @@ def extend(  # noqa: C901 - one linear validation of the host's declaration
         parent = spec_subs.get(state)
         return parent.value if parent is not None else state
 
+    extra = {command: tuple(found) for command, found in (guards or {}).items()}
+    for command, found in extra.items():
+        for guard in found:
+            if not callable(guard):
+                raise ConfigurationError(
+                    f"guard {guard!r} for {command!r} is not callable", component=name
+                )
+
+    def transition(
+        trigger: str, source: str, dest: str | None, own: tuple[Guard, ...]
+    ) -> dict[str, object]:
+        conditions = [*own, *extra.get(trigger, ())]
+        return {"trigger": trigger, "source": source, "dest": dest, "conditions": conditions}
+
     transitions: list[dict[str, object]] = []
     for state, row in base.table.items():
         for trigger, dest in row.items():
-            conditions = list(base.conditions.get((state, trigger), ()))
-            transitions.append(
-                {"trigger": trigger, "source": state, "dest": dest, "conditions": conditions}
-            )
+            transitions.append(transition(trigger, state, dest, base.guards_for(state, trigger)))
     for sub, parent in subs.items():
         for trigger, dest in base.table.get(parent.value, {}).items():
-            conditions = list(base.conditions.get((parent.value, trigger), ()))
-            transitions.append(
-                {"trigger": trigger, "source": sub, "dest": dest, "conditions": conditions}
-            )
-    known = {t for row in base.table.values() for t in row} | set(DERIVED_TRIGGERS)
+            own = base.guards_for(parent.value, trigger)
+            transitions.append(transition(trigger, sub, dest, own))
+    known = {t for row in base.table.values() for t in row} | set(DERIVED)
     for trigger, source, dest in triggers:
         if trigger in known:
             raise ConfigurationError(
@@ -105,7 +116,10 @@ def extend(  # noqa: C901 - one linear validation of the host's declaration
                 "host triggers stay within one canonical status",
                 component=name,
             )
-        transitions.append({"trigger": trigger, "source": source, "dest": dest})
+        transitions.append(transition(trigger, source, dest, ()))
+    unknown = sorted(set(extra) - known - {t for t, _, _ in triggers})
+    if unknown:
+        raise ConfigurationError(f"guards given for unknown commands {unknown}", component=name)
     machine = Machine(
         model=None,
         states=states,
@@ -113,15 +127,6 @@ def extend(  # noqa: C901 - one linear validation of the host's declaration
         initial=base.initial,
         auto_transitions=False,
     )
-    merged = {key: tuple(value) for key, value in base.guards.items()}
-    for command, extra in (guards or {}).items():
-        merged[command] = (*merged.get(command, ()), *extra)
-    spec = LifecycleSpec(
-        machine,
-        sub_states=spec_subs,
-        guards=merged,
-        finals=base.finals,
-        name=name,
-    )
+    spec = LifecycleSpec(machine, sub_states=spec_subs, finals=base.finals, name=name)
     assert_sound(spec)
     return spec

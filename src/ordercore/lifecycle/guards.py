@@ -1,24 +1,22 @@
-"""The guards: explicit callables that may refuse a command the status table allows.
+"""The guards: explicit callables, attached to their transitions, that may refuse a command.
 
 A guard takes the order, the command and a [`GuardContext`][ordercore.lifecycle.guards.GuardContext]
-and returns `None` to let the command through or a sentence saying why not. `apply` runs the
-guards of a command in order and raises `GuardRejected` with the first refusal; nothing
-changes. Hosts add their own guards through `ordercore.lifecycle.extend`.
+and returns `None` to let the command through or a sentence saying why not. The lifecycle
+table (`ordercore.lifecycle.table`) attaches guards to transitions; `apply` runs the guards of
+the transition it takes, in order, and raises `GuardRejected` with the first refusal; nothing
+changes. The derived transitions (the lifecycle fires them itself) use the same kind of
+callable as their condition. Hosts add their own guards through `ordercore.lifecycle.extend`.
 
-The review result an approval needs is anything that satisfies
-[`ReviewVerdict`][ordercore.lifecycle.guards.ReviewVerdict] (`ordercore.validation.ReviewResult`
-does).
+Commands are validated when they are built, so guards check only what needs the order:
+known lines, holds, the ledger, the review, the closing gate.
 
 Examples:
-    >>> from dataclasses import dataclass
-    >>> @dataclass(frozen=True)
-    ... class Verdict:
-    ...     order_id: str
-    ...     order_version: int
-    ...     passed: bool
-    ...     failure_reasons: tuple[str, ...] = ()
-    >>> isinstance(Verdict("SO-1", 2, True), ReviewVerdict)
-    True
+    >>> from decimal import Decimal
+    >>> from ordercore.testing.factories import make_order
+    >>>     >>> from ordercore.lifecycle.commands import Allocate
+    >>> context = GuardContext(make_order().received_at, Actor.user("ana"), LifecyclePolicy())
+    >>> known_line(make_order(), Allocate(line_id="9", quantity=Decimal(1)), context)
+    "order has no line '9'; lines: 1, 2"
 """
 
 from __future__ import annotations
@@ -27,68 +25,60 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Final
+
+from pydantic import ValidationError
 
 from ordercore.aftersales import CaseKind
+from ordercore.errors import ConfigurationError, LedgerViolation
+from ordercore.events import Actor
+from ordercore.ledger import check_ledger
 from ordercore.lifecycle.commands import (
     AmendOrder,
     Approve,
-    CommandName,
+    Command,
+    Movement,
     OpenCase,
     PlaceHold,
-    RecordFeedback,
-    RecordRiskAssessment,
     ReleaseHold,
-    _Movement,
+    ReviewVerdict,
 )
+from ordercore.orders import Order, OrderLine
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ordercore.events import Actor
-    from ordercore.lifecycle.commands import Command
-    from ordercore.orders import Order, OrderLine
 
 __all__ = [
-    "GUARDS",
     "Guard",
     "GuardContext",
     "LifecyclePolicy",
-    "ReviewVerdict",
+    "active_hold",
     "all_delivered",
-    "amendment_needs_review",
+    "allocation_covers",
+    "amended_order",
+    "amendment_valid",
+    "amendment_worsened",
+    "case_can_open",
     "closing_gate",
+    "delivered_in_full",
+    "feedback_once",
     "fulfilment_started",
+    "guard_names",
+    "known_line",
+    "leaves_something_open",
+    "new_hold",
+    "not_held",
+    "nothing_shipped_or_paid",
+    "past_review_expiry",
+    "reason_given",
+    "review_passed",
     "settled",
+    "started_fulfilment",
 ]
 
 _ZERO: Final = Decimal(0)
-_MAX_PLACES: Final = 6
-_MAX_SCORE: Final = 100
-_MAX_FEEDBACK: Final = 5
-
-
-@runtime_checkable
-class ReviewVerdict(Protocol):
-    """What approval needs from an order review: for which order and version, and the outcome."""
-
-    @property
-    def order_id(self) -> str:
-        """The order reviewed."""
-        ...
-
-    @property
-    def order_version(self) -> int:
-        """The version of the order reviewed; approval needs the order's current version."""
-        ...
-
-    @property
-    def passed(self) -> bool:
-        """Whether the review found nothing blocking."""
-        ...
-
-    @property
-    def failure_reasons(self) -> tuple[str, ...]:
-        """Why it failed (shown in the refusal)."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,26 +88,54 @@ class LifecyclePolicy:
     Attributes:
         review_expiry: An order not approved this long after it was received may expire.
         amount_increase_tolerance: An amendment raising the gross total by more than this
-            fraction (0: any increase) sends an approved order back to review.
+            fraction (0: any increase) sends an approved order back to review; an
+            unchanged total never does.
         date_tightening_tolerance: An amendment moving the earliest requested delivery date
             earlier by more than this (0: any tightening) sends it back to review.
+
+    Raises:
+        ConfigurationError: For a negative or mistyped value.
     """
 
     review_expiry: timedelta = timedelta(days=30)
     amount_increase_tolerance: Decimal = field(default_factory=Decimal)
     date_tightening_tolerance: timedelta = timedelta(0)
 
+    def __post_init__(self) -> None:
+        for name in ("review_expiry", "date_tightening_tolerance"):
+            value = getattr(self, name)
+            if type(value) is not timedelta or value < timedelta(0):
+                raise ConfigurationError(
+                    f"{name} must be a non-negative timedelta, got {value!r}",
+                    component="LifecyclePolicy",
+                )
+        rate = self.amount_increase_tolerance
+        if type(rate) is not Decimal or not rate.is_finite() or not 0 <= rate <= 1:
+            raise ConfigurationError(
+                f"amount_increase_tolerance must be a Decimal from 0 to 1, got {rate!r}",
+                component="LifecyclePolicy",
+            )
+
 
 @dataclass(frozen=True, slots=True)
 class GuardContext:
-    """What a guard may look at besides the order and the command."""
+    """What a guard may look at besides the order and the command.
+
+    Attributes:
+        at: When the command happens (normalised, timezone-aware).
+        actor: Who issues it.
+        policy: The lifecycle policy.
+        before: For the conditions of derived transitions: the order as it was before
+            the command (the order a command guard sees is that same order).
+    """
 
     at: datetime
     actor: Actor
     policy: LifecyclePolicy
+    before: Order | None = None
 
 
-Guard = Callable[["Order", "Command", GuardContext], "str | None"]
+Guard = Callable[[Order, Command, GuardContext], "str | None"]
 """A guard: ``(order, command, context) -> None`` to allow, or a sentence saying why not."""
 
 
@@ -152,7 +170,7 @@ def all_delivered(order: Order) -> bool:
     """Whether every open quantity is delivered (and something was owed at all)."""
     owed = False
     for line in order.lines:
-        open_quantity = line.quantity - line.ledger.cancelled
+        open_quantity = line.open_quantity
         if open_quantity > 0:
             owed = True
             if line.ledger.delivered < open_quantity:
@@ -176,24 +194,40 @@ def settled(order: Order) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def amendment_needs_review(before: Order, after: Order, policy: LifecyclePolicy) -> bool:
-    """Whether an amendment raised the amount or tightened the date beyond the policy."""
-    old_total = before.total.amount
-    new_total = after.total.amount
-    if new_total > old_total * (1 + policy.amount_increase_tolerance):
-        return True
-    old_date = _earliest_date(before)
-    new_date = _earliest_date(after)
-    if new_date is None:
-        return False
-    return old_date is None or new_date < old_date - policy.date_tightening_tolerance
-
-
 def _earliest_date(order: Order) -> datetime | None:
     dates = [line.requested_delivery_at for line in order.lines if line.requested_delivery_at]
     if order.requested_delivery_at is not None:
         dates.append(order.requested_delivery_at)
     return min(dates) if dates else None
+
+
+def amended_order(order: Order, command: AmendOrder) -> Order:
+    """The order as the amendment would leave it, built with the entities' own validators.
+
+    Changed lines are rebuilt through `OrderLine` (so the ledger is checked against the new
+    quantity) and the whole order through `Order` (line count, currencies, dates against
+    receipt, unique ids): whatever the model refuses, the amendment refuses.
+
+    Raises:
+        ValueError: With the model's own message, if the result would not be a valid order.
+    """
+    quantities = dict(command.quantities)
+    lines: list[OrderLine | dict[str, object]] = []
+    for line in order.lines:
+        quantity = quantities.pop(line.line_id, None)
+        if quantity is None:
+            lines.append(line)
+        else:
+            lines.append({**line.__dict__, "quantity": quantity})
+    if quantities:
+        known = ", ".join(line.line_id for line in order.lines)
+        raise ValueError(f"unknown lines {sorted(quantities)}; lines: {known}")
+    lines.extend(command.new_lines)
+    values = dict(order.__dict__)
+    values["lines"] = lines
+    if command.requested_delivery_at is not None:
+        values["requested_delivery_at"] = command.requested_delivery_at
+    return Order.model_validate(values)
 
 
 # ---------------------------------------------------------------- guards
@@ -207,9 +241,9 @@ def review_passed(order: Order, command: Command, _: GuardContext) -> str | None
     review and recorded risk assessments move the version but not the content, so a review
     made before them still approves.
     """
-    verdict = command.verdict if isinstance(command, Approve) else None
-    if not isinstance(verdict, ReviewVerdict):
-        return "approval needs a review result (an object with order_id, order_version, passed)"
+    if not isinstance(command, Approve):
+        return "approval needs a review result"
+    verdict: ReviewVerdict = command.verdict
     if verdict.order_id != order.order_id:
         return f"the review result is for order {verdict.order_id}, not {order.order_id}"
     if verdict.order_version > order.version:
@@ -223,7 +257,7 @@ def review_passed(order: Order, command: Command, _: GuardContext) -> str | None
             f"content changed at version {order.content_version}; review it again"
         )
     if not verdict.passed:
-        reasons = ", ".join(verdict.failure_reasons) or "no reason given"
+        reasons = ", ".join(str(r) for r in verdict.failure_reasons) or "no reason given"
         return f"the review did not pass: {reasons}"
     return None
 
@@ -232,7 +266,7 @@ def not_held(order: Order, command: Command, _: GuardContext) -> str | None:
     """No active hold may block the command (on its line, or on the whole order)."""
     if not order.holds:
         return None
-    line_id = command.line_id if isinstance(command, _Movement) else None
+    line_id = command.line_id if isinstance(command, Movement) else None
     for hold in order.holds:
         if hold.blocks_action(command.name, line_id):
             scope = f"lines {', '.join(hold.line_ids)}" if hold.line_ids else "the order"
@@ -256,43 +290,38 @@ def past_review_expiry(order: Order, _: Command, context: GuardContext) -> str |
     return None
 
 
-def nothing_shipped(order: Order, _: Command, __: GuardContext) -> str | None:
-    """Cancelling the whole order needs nothing shipped; short-close lines instead."""
+def nothing_shipped_or_paid(order: Order, command: Command, __: GuardContext) -> str | None:
+    """Ending an order unfulfilled needs nothing shipped and no payment held.
+
+    Rejecting, expiring or cancelling puts the order in a final state, where nothing can be
+    invoiced, returned or closed: goods out or money in would be stranded there. Once
+    something shipped, short-close the rest; money received must be refunded first.
+    """
     shipped = [line.line_id for line in order.lines if line.ledger.shipped]
     if shipped:
-        return f"lines {', '.join(shipped)} have shipped; short-close the rest instead"
+        return (
+            f"lines {', '.join(shipped)} have shipped; {command.name} would strand them "
+            "(short-close the rest instead)"
+        )
+    paid = [line.line_id for line in order.lines if line.ledger.paid]
+    if paid:
+        return f"lines {', '.join(paid)} hold payments; refund them before {command.name}"
     return None
 
 
-def _bad_quantity(quantity: object, *, allow_zero: bool = False) -> str | None:
-    if type(quantity) is not Decimal or not quantity.is_finite():
-        return f"quantity must be a finite Decimal, got {quantity!r}"
-    if quantity < 0 or (quantity == 0 and not allow_zero):
-        return f"quantity must be greater than zero, got {quantity}"
-    exponent = quantity.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -_MAX_PLACES:
-        return f"quantity may have at most {_MAX_PLACES} decimal places, got {quantity}"
-    return None
-
-
-def valid_movement(order: Order, command: Command, _: GuardContext) -> str | None:
-    """A movement needs a known line and a positive Decimal quantity."""
-    if not isinstance(command, _Movement):
-        return "not a movement"
-    bad = _bad_quantity(command.quantity)
-    if bad is not None:
-        return bad
-    if _line(order, command.line_id) is None:
+def known_line(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A movement needs a line the order has."""
+    line_id = command.line_id if isinstance(command, Movement | OpenCase) else None
+    if line_id is None or _line(order, line_id) is None:
         known = ", ".join(line.line_id for line in order.lines)
-        return f"order has no line {command.line_id!r}; lines: {known}"
+        return f"order has no line {line_id!r}; lines: {known}"
     return None
 
 
 def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | None:
-    """Shipping needs the quantity allocated and packed first."""
-    assert isinstance(command, _Movement)  # noqa: S101 - valid_movement ran first
-    line = _line(order, command.line_id)
-    assert line is not None  # noqa: S101 - valid_movement ran first
+    """Shipping needs the quantity allocated first."""
+    assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
+    line = order.line(command.line_id)
     ledger = line.ledger
     if ledger.shipped + command.quantity > ledger.allocated:
         return (
@@ -303,13 +332,11 @@ def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | 
 
 
 def leaves_something_open(order: Order, command: Command, _: GuardContext) -> str | None:
-    """A short-close may not cancel everything still owed on an order that delivered nothing."""
-    assert isinstance(command, _Movement)  # noqa: S101 - valid_movement ran first
+    """A short-close may not cancel everything still owed; cancel the order instead."""
+    assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
     remaining = sum(
         (
-            line.quantity
-            - line.ledger.cancelled
-            - (command.quantity if line.line_id == command.line_id else _ZERO)
+            line.open_quantity - (command.quantity if line.line_id == command.line_id else _ZERO)
             for line in order.lines
         ),
         _ZERO,
@@ -319,26 +346,18 @@ def leaves_something_open(order: Order, command: Command, _: GuardContext) -> st
     return None
 
 
-def unfulfilled_only(  # noqa: C901, PLR0911 - one early return per refusal reads best
+def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
     order: Order, command: Command, _: GuardContext
 ) -> str | None:
-    """An amendment changes only the unfulfilled part: no quantity below what is committed."""
-    if not isinstance(command, AmendOrder):
-        return "not an amendment"
+    """An amendment changes something, only the unfulfilled part, into a valid order."""
+    assert isinstance(command, AmendOrder)  # noqa: S101 - routed by the table
     if not (command.quantities or command.new_lines or command.requested_delivery_at):
         return "the amendment changes nothing"
-    from ordercore.errors import LedgerViolation  # noqa: PLC0415 - only on this rare path
-    from ordercore.ledger import check_ledger  # noqa: PLC0415 - only on this rare path
-
-    seen: set[str] = set()
     for line_id, quantity in command.quantities:
         line = _line(order, line_id)
-        if line is None or line_id in seen:
-            return f"line {line_id!r} is unknown or named twice"
-        seen.add(line_id)
-        bad = _bad_quantity(quantity)
-        if bad is not None:
-            return f"line {line_id}: {bad}"
+        if line is None:
+            known = ", ".join(line.line_id for line in order.lines)
+            return f"order has no line {line_id!r}; lines: {known}"
         try:
             check_ledger(
                 line.ledger,
@@ -348,50 +367,42 @@ def unfulfilled_only(  # noqa: C901, PLR0911 - one early return per refusal read
             )
         except LedgerViolation as error:
             return f"{error} (only the unfulfilled part may change)"
-    ids = {line.line_id for line in order.lines}
     for new in command.new_lines:
-        if new.line_id in ids:
-            return f"new line {new.line_id!r} has the id of an existing line"
-        ids.add(new.line_id)
-        if new.unit_price.currency != order.currency:
-            return f"new line {new.line_id} is in {new.unit_price.currency}, not {order.currency}"
         if any(new.ledger.__dict__.values()):
             return f"new line {new.line_id} must have an empty ledger"
-    at = command.requested_delivery_at
-    if at is not None and (at.tzinfo is None or at < order.received_at):
-        return "requested_delivery_at must be timezone-aware and after the order was received"
+    try:
+        amended_order(order, command)
+    except ValidationError as error:
+        return "; ".join(
+            ".".join(str(p) for p in item["loc"]) + ": " + item["msg"]
+            if item["loc"]
+            else item["msg"]
+            for item in error.errors(include_url=False)
+        )
+    except ValueError as error:
+        return str(error)
     return None
 
 
 def new_hold(order: Order, command: Command, _: GuardContext) -> str | None:
-    """A hold needs a new id, known lines and at least one blocked action."""
-    assert isinstance(command, PlaceHold)  # noqa: S101 - the table routes only PlaceHold here
+    """A hold needs a new id and known lines."""
+    assert isinstance(command, PlaceHold)  # noqa: S101 - routed by the table
     if any(hold.hold_id == command.hold_id for hold in order.holds):
         return f"hold {command.hold_id!r} exists already"
     unknown = [i for i in command.line_ids if _line(order, i) is None]
     if unknown:
         return f"unknown lines {unknown}"
-    if command.blocks is not None and not command.blocks:
-        return "a hold must block at least one action"
     return None
 
 
 def active_hold(order: Order, command: Command, _: GuardContext) -> str | None:
     """Releasing needs an active hold with that id."""
-    assert isinstance(command, ReleaseHold)  # noqa: S101 - the table routes only ReleaseHold here
+    assert isinstance(command, ReleaseHold)  # noqa: S101 - routed by the table
     for hold in order.holds:
         if hold.hold_id == command.hold_id:
             return None if hold.active else f"hold {command.hold_id} is already released"
     active = ", ".join(h.hold_id for h in order.active_holds) or "none"
     return f"no hold {command.hold_id!r}; active holds: {active}"
-
-
-def score_in_range(_: Order, command: Command, __: GuardContext) -> str | None:
-    """A risk score is an integer from 0 to 100."""
-    assert isinstance(command, RecordRiskAssessment)  # noqa: S101 - routed by the table
-    if type(command.score) is not int or not 0 <= command.score <= _MAX_SCORE:
-        return f"score must be an int from 0 to 100, got {command.score!r}"
-    return None
 
 
 def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None:
@@ -402,28 +413,22 @@ def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None
     line = _line(order, command.line_id)
     if line is None:
         return f"order has no line {command.line_id!r}"
-    complaint = command.kind is CaseKind.COMPLAINT
-    bad = _bad_quantity(command.quantity, allow_zero=complaint)
-    if bad is not None:
-        return bad
+    if command.kind is not CaseKind.COMPLAINT and command.quantity <= 0:
+        return f"a {command.kind.value} case needs a quantity greater than zero"
     ledger = line.ledger
     if command.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
         free = ledger.delivered - ledger.return_requested
         if command.quantity > free:
             return f"line {line.line_id}: only {free} delivered and not yet asked back"
-    elif command.kind is CaseKind.REPAIR and command.quantity > ledger.delivered:
+    elif command.quantity > ledger.delivered:
         return f"line {line.line_id}: only {ledger.delivered} delivered"
     return None
 
 
-def feedback_valid(order: Order, command: Command, _: GuardContext) -> str | None:
-    """Feedback is recorded once, with a score from 1 to 5 if any."""
+def feedback_once(order: Order, _: Command, __: GuardContext) -> str | None:
+    """Feedback is recorded or waived once."""
     if order.feedback is not None:
         return "feedback is already recorded or waived"
-    if isinstance(command, RecordFeedback) and command.score is not None:
-        score = command.score
-        if type(score) is not int or not 1 <= score <= _MAX_FEEDBACK:
-            return f"score must be an int from 1 to 5, got {score!r}"
     return None
 
 
@@ -437,30 +442,41 @@ def closing_gate(order: Order, _: Command, __: GuardContext) -> str | None:
     return "; ".join(problems) or None
 
 
-_MOVE: Final = (valid_movement, not_held)
+# ---------------------------------------------------------------- derived-transition conditions
 
-GUARDS: Final[dict[str, tuple[Guard, ...]]] = {
-    CommandName.APPROVE: (review_passed, not_held),
-    CommandName.REJECT: (reason_given,),
-    CommandName.EXPIRE: (past_review_expiry,),
-    CommandName.CANCEL: (nothing_shipped,),
-    CommandName.AMEND: (unfulfilled_only,),
-    CommandName.ALLOCATE: _MOVE,
-    CommandName.PLAN_PRODUCTION: _MOVE,
-    CommandName.PROCURE: _MOVE,
-    CommandName.PRODUCE: _MOVE,
-    CommandName.PACK: _MOVE,
-    CommandName.SHIP: (*_MOVE, allocation_covers),
-    CommandName.DELIVER: _MOVE,
-    CommandName.INVOICE: _MOVE,
-    CommandName.RECORD_PAYMENT: (valid_movement,),
-    CommandName.SHORT_CLOSE: (valid_movement, leaves_something_open),
-    CommandName.PLACE_HOLD: (new_hold,),
-    CommandName.RELEASE_HOLD: (active_hold,),
-    CommandName.RECORD_RISK_ASSESSMENT: (score_in_range,),
-    CommandName.OPEN_CASE: (case_can_open,),
-    CommandName.RECORD_FEEDBACK: (feedback_valid,),
-    CommandName.WAIVE_FEEDBACK: (reason_given, feedback_valid),
-    CommandName.CLOSE: (closing_gate,),
-}
-"""The canonical guards by command name, run in this order."""
+
+def amendment_worsened(order: Order, command: Command, context: GuardContext) -> str | None:
+    """An amendment raised the amount or tightened the date beyond the policy.
+
+    The gross total must rise by more than `amount_increase_tolerance` (an unchanged total
+    never re-reviews), or the earliest requested date move earlier by more than
+    `date_tightening_tolerance` (or appear where there was none).
+    """
+    before = context.before
+    if not isinstance(command, AmendOrder) or before is None:
+        return "not an amendment"
+    policy = context.policy
+    if order.total.amount > before.total.amount * (1 + policy.amount_increase_tolerance):
+        return None
+    old_date = _earliest_date(before)
+    new_date = _earliest_date(order)
+    if new_date is not None and (
+        old_date is None or new_date < old_date - policy.date_tightening_tolerance
+    ):
+        return None
+    return "the amendment did not make the order worse"
+
+
+def started_fulfilment(order: Order, _: Command, __: GuardContext) -> str | None:
+    """Some fulfilment quantity is on the books (see `fulfilment_started`)."""
+    return None if fulfilment_started(order) else "no fulfilment movement yet"
+
+
+def delivered_in_full(order: Order, _: Command, __: GuardContext) -> str | None:
+    """Every open quantity is delivered (see `all_delivered`)."""
+    return None if all_delivered(order) else "open quantity is not yet delivered"
+
+
+def guard_names(guards: Iterable[Guard]) -> tuple[str, ...]:
+    """The names of guards, as the diagram and errors show them."""
+    return tuple(getattr(guard, "__name__", repr(guard)) for guard in guards)

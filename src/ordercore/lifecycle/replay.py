@@ -1,9 +1,14 @@
 """Folding events into orders: `evolve` applies one event, `replay` folds a whole trail.
 
 `apply` itself uses `evolve` to produce the new order from the events it has decided on, so
-replaying a trail rebuilds exactly the order `apply` returned. Replay trusts its events (they
-were checked when they were decided) except for the ledger, whose invariants every movement
-re-checks.
+replaying a trail rebuilds exactly the order `apply` returned.
+
+The trail is checked as it is folded: an event must belong to the order, carry the next
+version (the first event of a command) or the same version (a derived status change that
+the same command caused), start from the status the order is in, and not go back in time;
+`replay` also refuses an event id seen before. A duplicated, missing, reordered or foreign
+event raises [`TrailError`][ordercore.errors.TrailError] naming it; every ledger movement
+re-checks the ledger invariants (`LedgerViolation`).
 
 Examples:
     >>> from datetime import datetime, timezone
@@ -34,81 +39,46 @@ from ordercore.aftersales import (
     CaseKind,
     Feedback,
 )
-from ordercore.errors import ConfigurationError
+from ordercore.errors import TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
     FeedbackRecorded,
     FeedbackWaived,
-    FulfilmentStarted,
     HoldPlaced,
     HoldReleased,
-    LineShortClosed,
-    MaterialProcured,
     OrderAmended,
-    OrderApproved,
     OrderArchived,
-    OrderCancelled,
-    OrderClosed,
     OrderCreated,
     OrderEvent,
-    OrderExpired,
-    OrderFulfilled,
-    OrderRejected,
-    OrderSubmitted,
-    PaymentRecorded,
-    ProductionPlanned,
-    QuantityAllocated,
-    QuantityDelivered,
-    QuantityInvoiced,
-    QuantityPacked,
-    QuantityProduced,
-    QuantityShipped,
-    ReviewReopened,
-    ReviewStarted,
     RiskAssessed,
     SubStatusChanged,
     _LineMovement,
 )
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
-from ordercore.status import OrderStatus
+from ordercore.lifecycle.table import TABLE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from ordercore.orders import Order, OrderLine
+    from ordercore.status import OrderStatus
 
 __all__ = ["STATUS_AFTER", "evolve", "replay"]
 
 _ZERO: Final = Decimal(0)
 
 STATUS_AFTER: Final[dict[type[OrderEvent], OrderStatus]] = {
-    OrderSubmitted: OrderStatus.SUBMITTED,
-    ReviewStarted: OrderStatus.UNDER_REVIEW,
-    OrderApproved: OrderStatus.APPROVED,
-    OrderRejected: OrderStatus.REJECTED,
-    OrderCancelled: OrderStatus.CANCELLED,
-    OrderExpired: OrderStatus.EXPIRED,
-    OrderClosed: OrderStatus.CLOSED,
-    FulfilmentStarted: OrderStatus.IN_FULFILMENT,
-    OrderFulfilled: OrderStatus.FULFILLED,
-    ReviewReopened: OrderStatus.UNDER_REVIEW,
+    row.event: row.dest for row in TABLE if row.dest is not None
 }
-"""The status each status-changing event class leads to."""
+"""The status each status-changing event class leads to (read from the lifecycle table)."""
 
 _MOVED: Final[dict[type[OrderEvent], LedgerField]] = {
-    QuantityAllocated: LedgerField.ALLOCATED,
-    ProductionPlanned: LedgerField.PLANNED,
-    MaterialProcured: LedgerField.PROCURED,
-    QuantityProduced: LedgerField.PRODUCED,
-    QuantityPacked: LedgerField.PACKED,
-    QuantityShipped: LedgerField.SHIPPED,
-    QuantityDelivered: LedgerField.DELIVERED,
-    QuantityInvoiced: LedgerField.INVOICED,
-    PaymentRecorded: LedgerField.PAID,
-    LineShortClosed: LedgerField.CANCELLED,
+    row.event: row.moves for row in TABLE if row.moves is not None
 }
+_SAME_VERSION: Final = frozenset(row.event for row in TABLE if row.derived)
+_Changes = dict[str, Any]
 
 
 def _move(line: OrderLine, field: LedgerField, delta: Decimal) -> OrderLine:
@@ -126,34 +96,29 @@ def _move(line: OrderLine, field: LedgerField, delta: Decimal) -> OrderLine:
     return replace(line, {"ledger": ledger})
 
 
-def _with_line(order: Order, line_id: str, change: Callable[[OrderLine], OrderLine]) -> Any:
+def _with_line(
+    order: Order, event: OrderEvent, line_id: str, change: Callable[[OrderLine], OrderLine]
+) -> tuple[OrderLine, ...]:
     lines = list(order.lines)
     for index, line in enumerate(lines):
         if line.line_id == line_id:
             lines[index] = change(line)
             return tuple(lines)
-    raise ConfigurationError(f"event names unknown line {line_id!r}", component="replay")
+    raise TrailError(event.event_id, order.order_id, f"it names unknown line {line_id!r}")
 
 
-def _status(order: Order, event: OrderEvent) -> Order:
-    return replace(
-        order,
-        {
-            "status": STATUS_AFTER[type(event)],
-            "sub_status": None,
-            "version": event.order_version,
-        },
-    )
+def _status(_: Order, event: OrderEvent) -> _Changes:
+    return {"status": STATUS_AFTER[type(event)], "sub_status": None}
 
 
-def _movement(order: Order, event: OrderEvent) -> Order:
+def _movement(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, _LineMovement)  # noqa: S101 - dispatched by type
     field = _MOVED[type(event)]
-    lines = _with_line(order, event.line_id, lambda line: _move(line, field, event.quantity))
-    return replace(order, {"lines": lines, "version": event.order_version})
+    lines = _with_line(order, event, event.line_id, lambda line: _move(line, field, event.quantity))
+    return {"lines": lines}
 
 
-def _amended(order: Order, event: OrderEvent) -> Order:
+def _amended(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, OrderAmended)  # noqa: S101 - dispatched by type
     quantities = {change.line_id: change.quantity for change in event.quantities}
     lines = tuple(
@@ -162,41 +127,49 @@ def _amended(order: Order, event: OrderEvent) -> Order:
         else line
         for line in order.lines
     )
-    changes: dict[str, Any] = {
+    changes: _Changes = {
         "lines": lines + event.new_lines,
-        "version": event.order_version,
         "content_version": event.order_version,
     }
     if event.requested_delivery_at is not None:
         changes["requested_delivery_at"] = event.requested_delivery_at
-    return replace(order, changes)
+    return changes
 
 
-def _hold_placed(order: Order, event: OrderEvent) -> Order:
+def _hold_placed(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, HoldPlaced)  # noqa: S101 - dispatched by type
-    return replace(order, {"holds": (*order.holds, event.hold), "version": event.order_version})
+    if any(hold.hold_id == event.hold.hold_id for hold in order.holds):
+        raise TrailError(event.event_id, order.order_id, f"hold {event.hold.hold_id} exists")
+    return {"holds": (*order.holds, event.hold)}
 
 
-def _hold_released(order: Order, event: OrderEvent) -> Order:
+def _hold_released(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, HoldReleased)  # noqa: S101 - dispatched by type
+    if not any(hold.hold_id == event.hold_id and hold.active for hold in order.holds):
+        raise TrailError(event.event_id, order.order_id, f"no active hold {event.hold_id}")
     released = {"released_at": event.at, "released_by": str(event.actor)}
     holds = tuple(
         replace(hold, released) if hold.hold_id == event.hold_id else hold for hold in order.holds
     )
-    return replace(order, {"holds": holds, "version": event.order_version})
+    return {"holds": holds}
 
 
-def _case_opened(order: Order, event: OrderEvent) -> Order:
+def _case_opened(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, CaseOpened)  # noqa: S101 - dispatched by type
     case = event.case
-    changes: dict[str, Any] = {"cases": (*order.cases, case), "version": event.order_version}
+    if any(known.case_id == case.case_id for known in order.cases):
+        raise TrailError(event.event_id, order.order_id, f"case {case.case_id} exists")
+    changes: _Changes = {"cases": (*order.cases, case)}
     if case.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
         changes["lines"] = _with_line(
             order,
+            event,
             case.line_id,
             lambda line: _move(line, LedgerField.RETURN_REQUESTED, case.quantity),
         )
-    return replace(order, changes)
+    else:
+        _with_line(order, event, case.line_id, lambda line: line)
+    return changes
 
 
 def _refund(line: OrderLine, quantity: Decimal) -> OrderLine:
@@ -222,12 +195,12 @@ def _case_effect(kind: CaseKind, action: CaseAction, quantity: Decimal) -> Any:
     return effects.get(action)
 
 
-def _case_advanced(order: Order, event: OrderEvent) -> Order:
+def _case_advanced(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, CaseAdvanced)  # noqa: S101 - dispatched by type
     cases = list(order.cases)
     for index, case in enumerate(cases):
         if case.case_id == event.case_id:
-            update: dict[str, Any] = {"status": event.status}
+            update: _Changes = {"status": event.status}
             if event.condition is not None:
                 update["condition"] = event.condition
             if event.root_cause is not None:
@@ -237,38 +210,40 @@ def _case_advanced(order: Order, event: OrderEvent) -> Order:
             cases[index] = replace(case, update)
             break
     else:
-        raise ConfigurationError(f"event names unknown case {event.case_id!r}", component="replay")
-    changes: dict[str, Any] = {"cases": tuple(cases), "version": event.order_version}
+        raise TrailError(event.event_id, order.order_id, f"it names unknown case {event.case_id!r}")
+    changes: _Changes = {"cases": tuple(cases)}
     effect = _case_effect(case.kind, event.action, case.quantity)
     if effect is not None:
-        changes["lines"] = _with_line(order, case.line_id, effect)
-    return replace(order, changes)
+        changes["lines"] = _with_line(order, event, case.line_id, effect)
+    return changes
 
 
-def _feedback(order: Order, event: OrderEvent) -> Order:
+def _feedback(order: Order, event: OrderEvent) -> _Changes:
+    if order.feedback is not None:
+        raise TrailError(event.event_id, order.order_id, "feedback is already recorded")
     if isinstance(event, FeedbackRecorded):
         feedback = Feedback(recorded_at=event.at, score=event.score, comment=event.comment)
     else:
         feedback = Feedback(recorded_at=event.at, waived=True)
-    return replace(order, {"feedback": feedback, "version": event.order_version})
+    return {"feedback": feedback}
 
 
-def _archived(order: Order, event: OrderEvent) -> Order:
-    return replace(order, {"archived": True, "version": event.order_version})
+def _archived(_: Order, __: OrderEvent) -> _Changes:
+    return {"archived": True}
 
 
-def _sub_status(order: Order, event: OrderEvent) -> Order:
+def _sub_status(_: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, SubStatusChanged)  # noqa: S101 - dispatched by type
-    return replace(order, {"sub_status": event.sub_status, "version": event.order_version})
+    return {"sub_status": event.sub_status}
 
 
-def _trail_only(order: Order, event: OrderEvent) -> Order:
+def _trail_only(_: Order, __: OrderEvent) -> _Changes:
     # Nothing on the order changes, but the trail grew: the version moves like any change,
     # so a repository's optimistic check also guards the append of this event.
-    return replace(order, {"version": event.order_version})
+    return {}
 
 
-_EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], Order]]] = {
+_EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] = {
     **dict.fromkeys(STATUS_AFTER, _status),
     **dict.fromkeys(_MOVED, _movement),
     OrderAmended: _amended,
@@ -284,43 +259,85 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], Order]]] = {
 }
 
 
+def _check_follows(order: Order, event: OrderEvent) -> None:
+    def refuse(problem: str) -> TrailError:
+        return TrailError(event.event_id, order.order_id, problem)
+
+    if not isinstance(event, OrderEvent):
+        raise TrailError(repr(event)[:80], order.order_id, "it is not an OrderEvent")
+    if event.order_id != order.order_id:
+        raise refuse(f"it belongs to order {event.order_id}")
+    version = event.order_version
+    if version != order.version + 1 and not (
+        version == order.version and type(event) in _SAME_VERSION
+    ):
+        if version <= order.version:
+            raise refuse(
+                f"it is at version {version} but the order is already at version "
+                f"{order.version} (a duplicated or reordered event)"
+            )
+        raise refuse(
+            f"it is at version {version} but the next is {order.version + 1} (events are missing)"
+        )
+    last = order.updated_at or order.received_at
+    if event.at < last:
+        raise refuse(f"it happened at {event.at.isoformat()}, before {last.isoformat()}")
+    expected = event.before.get("status")
+    state = order.sub_status or order.status.value
+    if expected is not None and expected != state:
+        raise refuse(f"it starts from status {expected} but the order is {state}")
+    if order.archived:
+        raise refuse("the order is archived")
+
+
 def evolve(order: Order, event: OrderEvent) -> Order:
     """Return the order after one event (the order given is not changed).
 
+    The event must follow the order: the same order id, the next version (or the same
+    version, for a derived status change of the same command), the status it starts from,
+    and a time no earlier than the order's last change.
+
     Raises:
-        ConfigurationError: If the event does not belong to this order or cannot follow.
+        TrailError: If the event does not belong to this order or cannot follow it.
         LedgerViolation: If a movement breaks a ledger invariant (a corrupt trail).
     """
-    if event.order_id != order.order_id:
-        raise ConfigurationError(
-            f"event {event.event_id} is for order {event.order_id}, not {order.order_id}",
-            component="replay",
-        )
+    _check_follows(order, event)
     step = _EVOLVE.get(type(event))
     if step is None:
-        raise ConfigurationError(
-            f"event {event.event_id} ({event.type}) cannot be applied to an existing order",
-            component="replay",
+        raise TrailError(
+            event.event_id, order.order_id, f"a {event.type} event cannot follow an existing order"
         )
-    return step(order, event)
+    changes = step(order, event)
+    changes["version"] = event.order_version
+    changes["updated_at"] = event.at
+    return replace(order, changes)
 
 
 def replay(events: Iterable[OrderEvent]) -> Order:
     """Rebuild an order from its whole trail, starting with its `OrderCreated`.
 
     Raises:
-        ConfigurationError: If the trail is empty, does not start with `OrderCreated`, or
-            mixes orders.
+        TrailError: If the trail is empty, does not start with `OrderCreated`, repeats an
+            event id, or has an event that cannot follow (see `evolve`).
+        LedgerViolation: If a movement breaks a ledger invariant.
     """
     iterator = iter(events)
     first = next(iterator, None)
     if not isinstance(first, OrderCreated):
-        raise ConfigurationError(
-            "a trail starts with OrderCreated; got "
-            + ("nothing" if first is None else type(first).__name__),
-            component="replay",
+        found = "nothing" if first is None else type(first).__name__
+        raise TrailError(
+            getattr(first, "event_id", "-"),
+            getattr(first, "order_id", "-"),
+            f"a trail starts with OrderCreated; got {found}",
         )
     order = first.snapshot
+    if first.order_version != order.version or first.order_id != order.order_id:
+        raise TrailError(first.event_id, order.order_id, "its snapshot is of another version")
+    seen = {first.event_id}
     for event in iterator:
+        event_id = getattr(event, "event_id", None)
+        if event_id in seen:
+            raise TrailError(str(event_id), order.order_id, "its id is used twice in the trail")
         order = evolve(order, event)
+        seen.add(event.event_id)
     return order

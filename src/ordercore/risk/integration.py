@@ -33,7 +33,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ordercore.holds import HoldReason
-from ordercore.lifecycle import PlaceHold, RecordRiskAssessment, apply
+from ordercore.lifecycle import (
+    CANONICAL,
+    LifecyclePolicy,
+    LifecycleSpec,
+    PlaceHold,
+    RecordRiskAssessment,
+    apply,
+)
+from ordercore.lifecycle import DEFAULT_POLICY as DEFAULT_LIFECYCLE_POLICY
 from ordercore.risk.policy import DEFAULT_POLICY, RiskPolicy
 
 if TYPE_CHECKING:
@@ -116,6 +124,8 @@ def apply_assessment(
     *,
     at: datetime,
     actor: Actor,
+    spec: LifecycleSpec = CANONICAL,
+    lifecycle_policy: LifecyclePolicy = DEFAULT_LIFECYCLE_POLICY,
 ) -> tuple[Order, list[OrderEvent]]:
     """Record the assessment on the order and place a risk hold if the policy says so.
 
@@ -125,6 +135,8 @@ def apply_assessment(
         policy: The policy that scored it.
         at: When (timezone-aware).
         actor: Who (usually ``Actor.system("risk-engine")``).
+        spec: The lifecycle definition, as for `apply` (a host's extended spec works).
+        lifecycle_policy: The lifecycle policy, as `apply`'s `policy`.
 
     Returns:
         The new order and the events, as `ordercore.lifecycle.apply` returns them.
@@ -135,6 +147,8 @@ def apply_assessment(
     """
     events: list[OrderEvent] = []
     for command in commands_for(order, assessment, policy):
-        order, emitted = apply(order, command, at=at, actor=actor)
+        order, emitted = apply(
+            order, command, at=at, actor=actor, policy=lifecycle_policy, spec=spec
+        )
         events.extend(emitted)
     return order, events

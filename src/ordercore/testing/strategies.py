@@ -18,50 +18,37 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
-import attrs
 from hypothesis import strategies as st
 
 from ordercore.aftersales import CaseAction, CaseKind
-from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
     AdvanceCase,
-    Allocate,
     AmendOrder,
-    Approve,
     Archive,
     Cancel,
     Close,
     Command,
-    Deliver,
     Expire,
-    Invoice,
     OpenCase,
-    Pack,
     PlaceHold,
-    PlanProduction,
-    Procure,
-    Produce,
     RecordFeedback,
-    RecordPayment,
     RecordRiskAssessment,
     Reject,
     ReleaseHold,
-    Ship,
-    ShortClose,
     StartReview,
     Submit,
     WaiveFeedback,
-    apply,
 )
+from ordercore.lifecycle.table import MOVEMENTS
 from ordercore.money import Money
 from ordercore.orders import CustomerRef, Order, OrderLine
 from ordercore.status import Channel
 from ordercore.testing.factories import make_customer_profile, make_review_context
+from ordercore.testing.walks import APPROVE, Step, drive
 
 if TYPE_CHECKING:
     from ordercore.context import CustomerProfile, ReviewContext
-    from ordercore.events import Actor, OrderEvent
 
 __all__ = [
     "APPROVE",
@@ -78,6 +65,7 @@ __all__ = [
     "prices",
     "quantities",
     "review_contexts",
+    "steps",
     "timestamps",
 ]
 
@@ -191,21 +179,8 @@ def orders(draw: st.DrawFn, max_lines: int = 5, currency: str | None = None) -> 
     )
 
 
-APPROVE: Final = "approve"
-"""The marker `commands` draws for an approval; `drive` turns it into `Approve` with a
-passing verdict for the order's current version (a verdict needs the order as it stands)."""
-
-_MOVES: Final = (
-    Allocate,
-    PlanProduction,
-    Procure,
-    Produce,
-    Pack,
-    Ship,
-    Deliver,
-    Invoice,
-    RecordPayment,
-    ShortClose,
+_MOVES: Final = tuple(
+    row.command_class for row in MOVEMENTS.values() if row.command_class is not None
 )
 
 
@@ -214,11 +189,12 @@ def commands(
 ) -> st.SearchStrategy[Command | Literal["approve"]]:
     """Any lifecycle command (or the `APPROVE` marker), valid or not for a given order.
 
-    Line ids include one the factory orders do not have (``"9"``), and quantities run from 0,
-    so sequences exercise refusals as well as every path of the machine.
+    Line ids include one the factory orders do not have (``"9"``), so sequences exercise
+    refusals as well as the paths of the machine. Every command is a valid value (quantities
+    from 1): building a command with a bad field raises `InvalidCommand` before `apply`.
     """
     line = st.sampled_from(line_ids)
-    quantity = st.integers(min_value=0, max_value=max_quantity).map(Decimal)
+    quantity = st.integers(min_value=1, max_value=max_quantity).map(Decimal)
     fixed: list[Command | Literal["approve"]] = [
         Submit(),
         StartReview(),
@@ -264,50 +240,34 @@ def commands(
     )
 
 
-def command_sequences(
-    max_size: int = 40, line_ids: tuple[str, ...] = ("1", "2", "9")
-) -> st.SearchStrategy[list[Command | Literal["approve"]]]:
-    """Lists of `commands`, shrinking towards short sequences of simple commands."""
-    return st.lists(commands(line_ids), max_size=max_size)
+def steps() -> st.SearchStrategy[Step]:
+    """Walk steps: three in four move the order forward, the rest take any allowed command.
 
-
-@attrs.frozen
-class _PassingVerdict:
-    order_id: str
-    order_version: int
-    passed: bool = True
-    failure_reasons: tuple[str, ...] = ()
-
-
-def drive(
-    order: Order,
-    sequence: list[Command | Literal["approve"]],
-    *,
-    at: datetime,
-    actor: Actor,
-) -> tuple[Order, list[OrderEvent]]:
-    """Apply a generated sequence, skipping what the lifecycle refuses with its typed errors.
-
-    The `APPROVE` marker becomes `Approve` with a passing verdict for the order as it stands,
-    so sequences reach fulfilment without a review context. Any error that is not an
-    `OrderCoreError` propagates: that is a bug the property test should find.
-
-    Returns:
-        The final order and the events of the accepted commands.
+    The clock moves by 0 hours to 31 days at each step.
     """
-    events: list[OrderEvent] = []
-    for item in sequence:
-        command = (
-            item
-            if isinstance(item, Command)
-            else Approve(verdict=_PassingVerdict(order.order_id, order.version))
-        )
-        try:
-            order, new = apply(order, command, at=at, actor=actor)
-        except OrderCoreError:
-            continue
-        events.extend(new)
-    return order, events
+    return st.builds(
+        Step,
+        progress=st.integers(min_value=0, max_value=3).map(bool),
+        pick=st.integers(min_value=0, max_value=40),
+        line=st.integers(min_value=0, max_value=8),
+        amount=st.integers(min_value=0, max_value=12),
+        hours=st.sampled_from([0, 0, 1, 8, 24, 24 * 31]),
+        passing=st.integers(min_value=0, max_value=9).map(bool),
+    )
+
+
+def command_sequences(
+    max_size: int = 40, line_ids: tuple[str, ...] = ("1", "2", "9"), min_size: int = 0
+) -> st.SearchStrategy[list[Command | Step | Literal["approve"]]]:
+    """Walks for `drive`: mostly `steps` (which fit the order), some raw `commands`.
+
+    Walks of this strategy reach every status and every canonical event type (the test
+    suite asserts it); raw commands mixed in exercise refusals. Shrinks towards short walks.
+    """
+    item: st.SearchStrategy[Command | Step | Literal["approve"]] = st.one_of(
+        steps(), steps(), steps(), commands(line_ids)
+    )
+    return st.lists(item, min_size=min_size, max_size=max_size)
 
 
 def customer_profiles(customer_id: str = "C-001") -> st.SearchStrategy[CustomerProfile]:

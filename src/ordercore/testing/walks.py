@@ -1,0 +1,313 @@
+"""Walks through the lifecycle: steps that `drive` turns into commands fitting the order.
+
+A [`Step`][ordercore.testing.walks.Step] is a handful of small integers. `drive` resolves each
+step against the order as it stands: either the command that moves the order forward (submit,
+review, approve, allocate, pack, ship, deliver, invoice, pay, feedback, close, archive) or
+any command the table allows in the state, with arguments that fit (an existing line, a
+quantity within the ledger's room, an active hold, an open case), and moves the clock on. So
+random walks reach fulfilment, after-sales and closing, while raw commands mixed in exercise
+the refusals. Hypothesis shrinks steps like any integers.
+
+Examples:
+    >>> from ordercore.events import Actor
+    >>> from ordercore.lifecycle import create
+    >>> from ordercore.testing.factories import make_order
+    >>> order, _ = create(make_order(), at=make_order().received_at, actor=Actor.user("a"))
+    >>> order, events = drive(order, [Step(progress=True)] * 30, at=order.received_at,
+    ...                       actor=Actor.user("a"))
+    >>> order.status.value
+    'closed'
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final, Literal
+
+import attrs
+
+from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.errors import OrderCoreError
+from ordercore.holds import HoldReason
+from ordercore.ledger import LedgerField
+from ordercore.lifecycle import (
+    CANONICAL,
+    DEFAULT_POLICY,
+    AdvanceCase,
+    AmendOrder,
+    Approve,
+    Command,
+    CommandName,
+    HostTrigger,
+    LifecyclePolicy,
+    LifecycleSpec,
+    OpenCase,
+    PlaceHold,
+    RecordFeedback,
+    RecordRiskAssessment,
+    ReleaseHold,
+    WaiveFeedback,
+    allowed_commands,
+    apply,
+)
+from ordercore.lifecycle.aftersales import CaseMachines
+from ordercore.lifecycle.table import MOVEMENTS, ROWS
+from ordercore.status import OrderStatus
+
+if TYPE_CHECKING:
+    from ordercore.events import Actor, OrderEvent
+    from ordercore.orders import Order, OrderLine
+
+__all__ = ["APPROVE", "Step", "command_for", "drive", "plan"]
+
+APPROVE: Final = "approve"
+"""A marker `drive` turns into `Approve` with a passing verdict for the order's current version."""
+
+_N = CommandName
+_ZERO: Final = Decimal(0)
+# field -> the field that bounds it (None: the open quantity)
+_BOUND: Final[dict[LedgerField, LedgerField | None]] = {
+    LedgerField.ALLOCATED: None,
+    LedgerField.PLANNED: None,
+    LedgerField.PROCURED: None,
+    LedgerField.PRODUCED: None,
+    LedgerField.INVOICED: None,
+    LedgerField.PACKED: LedgerField.ALLOCATED,
+    LedgerField.SHIPPED: LedgerField.PACKED,
+    LedgerField.DELIVERED: LedgerField.SHIPPED,
+    LedgerField.PAID: LedgerField.INVOICED,
+}
+_FORWARD: Final = (_N.ALLOCATE, _N.PACK, _N.SHIP, _N.DELIVER)
+_BILL: Final = (_N.INVOICE, _N.RECORD_PAYMENT)
+_ENDINGS: Final = frozenset({_N.CANCEL, _N.REJECT, _N.EXPIRE})
+
+
+@attrs.frozen
+class Step:
+    """One step of a walk; `drive` turns it into a command for the order as it stands.
+
+    Attributes:
+        progress: Take the command that moves the order forward, rather than any allowed one.
+        pick: Which allowed command (modulo their number) when not `progress`.
+        line: Which line (modulo the number of lines), hold reason or case kind.
+        amount: How much: a multiple of 3 takes the whole room the ledger leaves, others a
+            part of it. Also thins out the commands that end a walk early (cancel, reject,
+            expire): a random pick lands on them only when `amount` is a multiple of 3.
+        hours: How far the clock moves before the command.
+        passing: For an approval, whether the verdict passes.
+    """
+
+    progress: bool = False
+    pick: int = 0
+    line: int = 0
+    amount: int = 0
+    hours: int = 0
+    passing: bool = True
+
+
+@attrs.frozen
+class _Verdict:
+    order_id: str
+    order_version: int
+    passed: bool = True
+    failure_reasons: tuple[str, ...] = ()
+
+
+def _room(line: OrderLine, field: LedgerField) -> Decimal:
+    ledger = line.ledger
+    if field is LedgerField.CANCELLED:
+        return line.outstanding_quantity
+    bound = _BOUND.get(field)
+    limit = line.open_quantity if bound is None else ledger.get(bound)
+    if field is LedgerField.INVOICED:
+        limit = ledger.delivered - ledger.returned + ledger.exchanged
+    return max(limit - ledger.get(field), _ZERO)
+
+
+def _quantity(room: Decimal, amount: int) -> Decimal:
+    if room <= 0:
+        return Decimal(1)  # refused by the ledger: walks exercise refusals too
+    if amount % 3 == 0:
+        return room
+    return min(room, Decimal(amount % 5 + 1))
+
+
+def _forward(order: Order, step: Step) -> Command | None:  # noqa: C901, PLR0911 - one per stage
+    status = order.status
+    blocking = order.active_holds
+    if blocking and status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
+        return ReleaseHold(hold_id=blocking[0].hold_id, reason="walk")
+    if status in (OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT):
+        for name in _FORWARD:
+            field = MOVEMENTS[name].moves
+            assert field is not None  # noqa: S101 - a movement row names its field
+            for line in order.lines:
+                room = _room(line, field)
+                if room > 0:
+                    quantity = _quantity(room, step.amount)
+                    return MOVEMENTS[name].command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+    if status is OrderStatus.FULFILLED:
+        for name in _BILL:
+            field = MOVEMENTS[name].moves
+            assert field is not None  # noqa: S101 - a movement row names its field
+            for line in order.lines:
+                room = _room(line, field)
+                if room > 0:
+                    return MOVEMENTS[name].command_class(line_id=line.line_id, quantity=room)  # type: ignore[misc]
+        for case in order.open_cases:
+            actions = CaseMachines.actions(case.kind, case.status)
+            return _advance(case.case_id, actions[0])
+        if order.feedback is None and step.amount % 3 == 1:
+            return WaiveFeedback(reason="walk")
+        if order.feedback is None:
+            return RecordFeedback(score=step.amount % 5 + 1)
+    return None
+
+
+def _advance(case_id: str, action: str) -> AdvanceCase:
+    return AdvanceCase(
+        case_id=case_id,
+        action=CaseAction(action),
+        condition=ReturnCondition.RESALEABLE if action == CaseAction.RECEIVE else None,
+        root_cause=next(iter(RootCause)) if action == CaseAction.INVESTIGATE else None,
+    )
+
+
+def _movement(order: Order, name: str, step: Step) -> Command:
+    row = MOVEMENTS[name]
+    assert row.moves is not None  # noqa: S101 - a movement row names its field
+    line = order.lines[step.line % len(order.lines)]
+    quantity = _quantity(_room(line, row.moves), step.amount)
+    return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+
+
+def _amend(order: Order, step: Step) -> Command:
+    line = order.lines[step.line % len(order.lines)]
+    ledger = line.ledger
+    committed = max(
+        ledger.allocated, ledger.planned, ledger.procured, ledger.produced, ledger.invoiced
+    )
+    floor = max(committed + ledger.cancelled, ledger.cancelled + 1)
+    quantity = max(floor, line.quantity + step.amount % 3 - 1)  # one less, the same, one more
+    if step.amount % 4 == 3:  # noqa: PLR2004 - one in four amendments tightens the date
+        return AmendOrder(requested_delivery_at=order.received_at, reason="walk")
+    return AmendOrder(quantities=((line.line_id, quantity),), reason="walk")
+
+
+def _case(order: Order, step: Step) -> Command:
+    kind = list(CaseKind)[step.line % len(CaseKind)]
+    delivered = [line for line in order.lines if line.ledger.delivered > 0] or list(order.lines)
+    line = delivered[step.amount % len(delivered)]
+    free = line.ledger.delivered - line.ledger.return_requested
+    quantity = _ZERO if kind is CaseKind.COMPLAINT else min(max(free, Decimal(1)), Decimal(2))
+    return OpenCase(
+        case_id=f"C{len(order.cases) + 1}", kind=kind, line_id=line.line_id, quantity=quantity
+    )
+
+
+def command_for(order: Order, name: str, step: Step | None = None) -> Command:  # noqa: C901, PLR0911 - one branch per command kind
+    """A command named `name` with arguments that fit the order (see the module docs).
+
+    A name that is not a canonical command is taken as a host trigger.
+    """
+    step = step or Step()
+    if name in MOVEMENTS:
+        return _movement(order, name, step)
+    if name == _N.APPROVE:
+        return Approve(verdict=_Verdict(order.order_id, order.version, passed=step.passing))
+    if name == _N.AMEND:
+        return _amend(order, step)
+    if name == _N.PLACE_HOLD:
+        reason = list(HoldReason)[step.line % len(HoldReason)]
+        lines = (order.lines[0].line_id,) if step.amount % 3 == 1 else ()
+        return PlaceHold(hold_id=f"H{len(order.holds) + 1}", hold_reason=reason, line_ids=lines)
+    if name == _N.RELEASE_HOLD:
+        active = order.active_holds
+        return ReleaseHold(hold_id=active[0].hold_id if active else "H1", reason="walk")
+    if name == _N.RECORD_RISK_ASSESSMENT:
+        score = step.amount * 7 % 101
+        levels: tuple[Literal["low", "medium", "high", "critical"], ...] = (
+            "low",
+            "medium",
+            "high",
+            "critical",
+        )
+        level = levels[min(score // 25, 3)]
+        return RecordRiskAssessment(
+            score=score, level=level, recommendation="review", policy_version="walk"
+        )
+    if name == _N.OPEN_CASE:
+        return _case(order, step)
+    if name == _N.ADVANCE_CASE:
+        if not order.cases:
+            return AdvanceCase(case_id="C1", action=CaseAction.APPROVE)
+        case = order.cases[step.line % len(order.cases)]
+        actions = CaseMachines.actions(case.kind, case.status) or ("approve",)
+        return _advance(case.case_id, actions[step.amount % len(actions)])
+    if name == _N.RECORD_FEEDBACK:
+        return RecordFeedback(score=step.amount % 5 + 1)
+    if name in ROWS:
+        command_class = ROWS[name].command_class
+        assert command_class is not None  # noqa: S101 - callers never get derived triggers
+        return command_class(reason="walk")
+    return HostTrigger(trigger=name, reason="walk")
+
+
+def plan(order: Order, step: Step, spec: LifecycleSpec = CANONICAL) -> Command | None:
+    """The command a step stands for, for the order as it stands (`None`: nothing allowed)."""
+    allowed = allowed_commands(order, spec)
+    if not allowed:
+        return None
+    if step.progress:
+        forward = _forward(order, step)
+        if forward is not None:
+            return forward
+        for forward_name in (_N.SUBMIT, _N.START_REVIEW, _N.APPROVE, _N.CLOSE, _N.ARCHIVE):
+            if forward_name in allowed:
+                return command_for(order, forward_name, Step(amount=step.amount))
+    name = allowed[step.pick % len(allowed)]
+    if name in _ENDINGS and step.amount % 3 and not step.progress:
+        forward = _forward(order, step)
+        if forward is not None:
+            return forward
+    return command_for(order, name, step)
+
+
+def drive(
+    order: Order,
+    sequence: list[Command | Step | Literal["approve"]],
+    *,
+    at: datetime,
+    actor: Actor,
+    spec: LifecycleSpec = CANONICAL,
+    policy: LifecyclePolicy = DEFAULT_POLICY,
+) -> tuple[Order, list[OrderEvent]]:
+    """Apply a walk, skipping what the lifecycle refuses with its typed errors.
+
+    Each `Step` becomes a command fitting the order (see `plan`) and moves the clock on by
+    its `hours`; a raw `Command` is applied as it is; the `APPROVE` marker becomes `Approve`
+    with a passing verdict for the order as it stands. Any error that is not an
+    `OrderCoreError` propagates: that is a bug the property test should find.
+
+    Returns:
+        The final order and the events of the accepted commands.
+    """
+    events: list[OrderEvent] = []
+    now = max(at, order.updated_at or order.received_at)
+    for item in sequence:
+        if isinstance(item, Step):
+            now += timedelta(hours=item.hours)
+            command = plan(order, item, spec)
+            if command is None:
+                continue
+        elif isinstance(item, Command):
+            command = item
+        else:
+            command = Approve(verdict=_Verdict(order.order_id, order.version))
+        try:
+            order, new = apply(order, command, at=now, actor=actor, spec=spec, policy=policy)
+        except OrderCoreError:
+            continue
+        events.extend(new)
+    return order, events
