@@ -170,6 +170,27 @@ def test_the_same_purchase_order_is_a_duplicate_of_kind_same_po() -> None:
     assert kind == "same_po"
 
 
+def test_a_key_holds_the_lines_as_a_sorted_multiset() -> None:
+    lines = [make_line("1", sku="NUT-M8"), make_line("2"), make_line("3", sku="NUT-M8")]
+    assert duplicate_key(make_order(lines=lines)).lines == (
+        ("BOLT-M8", Decimal(10), "pcs"),
+        ("NUT-M8", Decimal(10), "pcs"),
+        ("NUT-M8", Decimal(10), "pcs"),
+    )
+
+
+def test_a_key_works_out_its_lines_only_when_a_comparison_gets_that_far() -> None:
+    own = duplicate_key(make_order())
+    elsewhere = duplicate_key(_other(customer=CustomerRef(customer_id="C-2", name="Other")))
+    assert duplicate_kind(own, elsewhere) is None
+    assert (own._lines, elsewhere._lines) == (None, None)
+
+
+def test_a_key_keeps_its_lines_once_worked_out() -> None:
+    key = duplicate_key(make_order())
+    assert key.lines is key.lines
+
+
 # --- the same in general -----------------------------------------------------------------
 
 _LINE_SETS = [

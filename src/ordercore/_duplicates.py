@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, final
 
 if TYPE_CHECKING:
     from ordercore.orders import Order
@@ -65,35 +65,48 @@ DuplicateKind = Literal["same_po", "same_lines"]
 """Why two orders are possible duplicates."""
 
 
-class DuplicateKey(NamedTuple):
-    """What duplicate detection compares of an order (`duplicate_key` makes it)."""
+@final
+class DuplicateKey:
+    """What duplicate detection compares of an order (`duplicate_key` makes it).
 
-    order_id: str
-    """The order's id: an order is never a duplicate of itself."""
-    customer_id: str
-    """The ordering customer."""
-    received_at: datetime
-    """When the order was received."""
-    customer_po: str | None
-    """The customer's purchase-order number; `None` when it has none (or an empty one)."""
-    lines: Lines
-    """The order's lines (`lines_of`)."""
+    The sorted lines are worked out only when a comparison gets that far (most candidates
+    are ruled out by customer, purchase order or time first), then kept.
+    """
+
+    __slots__ = ("_lines", "_order", "customer_id", "customer_po", "order_id", "received_at")
+
+    def __init__(self, order: Order) -> None:
+        self._order = order
+        self._lines: Lines | None = None
+        self.order_id: str = order.order_id
+        """The order's id: an order is never a duplicate of itself."""
+        self.customer_id: str = order.customer.customer_id
+        """The ordering customer."""
+        self.received_at: datetime = order.received_at
+        """When the order was received."""
+        self.customer_po: str | None = order.customer_po or None
+        """The customer's purchase-order number; `None` when it has none (or an empty one)."""
+
+    @property
+    def lines(self) -> Lines:
+        """The order's lines (`lines_of`)."""
+        found = self._lines
+        if found is None:
+            found = self._lines = lines_of(self._order)
+        return found
+
+    def __repr__(self) -> str:
+        return f"DuplicateKey({self.order_id!r}, customer {self.customer_id!r})"
 
 
 def lines_of(order: Order) -> Lines:
     """The order's lines as a sorted tuple of (SKU, quantity, unit): their multiset."""
-    return tuple(sorted((line.sku, line.quantity, line.uom) for line in order.lines))
+    return tuple(sorted([(line.sku, line.quantity, line.uom) for line in order.lines]))
 
 
 def duplicate_key(order: Order) -> DuplicateKey:
     """What `duplicate_kind` compares of an order."""
-    return DuplicateKey(
-        order.order_id,
-        order.customer.customer_id,
-        order.received_at,
-        order.customer_po or None,
-        lines_of(order),
-    )
+    return DuplicateKey(order)
 
 
 def duplicate_kind(

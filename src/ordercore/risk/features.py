@@ -348,6 +348,8 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
 
 def _duplicates(recent: tuple[DuplicateKey, ...], order: Order) -> int:
     own = duplicate_key(order)
-    return sum(
-        1 for other in recent if duplicate_kind(own, other, DEFAULT_DUPLICATE_WINDOW) is not None
-    )
+    count = 0
+    for other in recent:
+        if duplicate_kind(own, other, DEFAULT_DUPLICATE_WINDOW) is not None:
+            count += 1
+    return count
