@@ -143,7 +143,7 @@ class SQLiteOrderRepository:
 
     def add(self, order: Order, events: Sequence[OrderEvent] = ()) -> None:
         """Store a new order and its first events, in one transaction."""
-        check_events_belong(order, events, after_version=0)
+        check_events_belong(order, events, after_version=None)
         with self._write() as connection:
             try:
                 connection.execute(
@@ -287,7 +287,7 @@ def main() -> None:
     repo.save(submitted, expected_version=order.version, events=events)
     print(f"stored {len(repo)} order(s); {submitted.order_id!r} is {submitted.status.value}")
     try:
-        repo.save(submitted, expected_version=order.version, events=())
+        repo.save(submitted, expected_version=order.version, events=events)
     except ConcurrencyConflict as conflict:
         print(f"stale write refused: {conflict}")
     print(f"events read back: {[type(e).__name__ for e in repo.events(order.order_id)]}")

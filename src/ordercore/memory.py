@@ -6,14 +6,17 @@ so storing the objects themselves is storing copies: nothing a caller does after
 change what is stored.
 
 Examples:
+    >>> from ordercore.events import Actor
+    >>> from ordercore.lifecycle import Submit, apply, create
     >>> from ordercore.testing.factories import make_order
-    >>> repo = InMemoryOrderRepository()
-    >>> order = make_order(order_id="SO-1")
-    >>> repo.add(order)
-    >>> repo.save(order.model_copy(update={"version": 1}), expected_version=0)
+    >>> repo, clerk = InMemoryOrderRepository(), Actor.user("ana")
+    >>> order, events = create(make_order(order_id="SO-1"), at=make_order().received_at, actor=clerk)
+    >>> repo.add(order, events)
+    >>> submitted, events = apply(order, Submit(), at=order.received_at, actor=clerk)
+    >>> repo.save(submitted, expected_version=0, events=events)
     >>> repo.get("SO-1").version
     1
-    >>> repo.save(order.model_copy(update={"version": 1}), expected_version=0)
+    >>> repo.save(submitted, expected_version=0, events=events)
     Traceback (most recent call last):
     ...
     ordercore.errors.ConcurrencyConflict: order SO-1: expected version 0 but the stored order is at version 1; reload it and apply the command again
@@ -24,7 +27,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ordercore.errors import ConcurrencyConflict, OrderAlreadyExists, OrderNotFound
+from ordercore.errors import ConcurrencyConflict, OrderAlreadyExists, OrderNotFound, TrailError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -37,26 +40,56 @@ if TYPE_CHECKING:
 __all__ = ["InMemoryOrderRepository", "check_events_belong"]
 
 
-def check_events_belong(order: Order, events: Sequence[OrderEvent], *, after_version: int) -> None:
-    """Check that events belong to `order` and sit in (after_version, order.version].
+def check_events_belong(
+    order: Order, events: Sequence[OrderEvent], *, after_version: int | None
+) -> None:
+    """Check that events belong to `order` and cover every version after `after_version`.
 
-    Adapters call this before writing anything, so a bad batch is refused whole.
+    Every accepted command moves the version by one and emits at least one event at that
+    version, so a save from `after_version` to `order.version` must carry events whose
+    versions run from ``after_version + 1`` to ``order.version`` without a gap (several
+    events may share a version). A save that moves the version without events, or carries an
+    event at the old version, is refused. Adapters call this before writing anything, so a bad
+    batch is refused whole. For `add`, pass ``after_version=None``: a new trail starts at
+    its first event's version (an `OrderCreated` carries the version of the order it
+    snapshots) and must then reach the order's version.
 
     Raises:
-        ValueError: Naming the first event that does not fit.
+        TrailError: Naming the first event that does not fit (also a `ValueError`).
     """
+    if after_version is None:
+        if not events:
+            return
+        after_version = events[0].order_version - 1
     previous = after_version
     for index, event in enumerate(events):
         if event.order_id != order.order_id:
-            raise ValueError(
-                f"events[{index}] belongs to order {event.order_id!r}, not {order.order_id!r}"
+            raise TrailError(
+                event.event_id,
+                order.order_id,
+                f"events[{index}] belongs to order {event.order_id!r}",
             )
-        if not previous <= event.order_version <= order.version:
-            raise ValueError(
-                f"events[{index}] has order_version {event.order_version}, outside "
-                f"{after_version}..{order.version} or before the event preceding it"
+        version = event.order_version
+        if (
+            version not in (previous, previous + 1)
+            or version > order.version
+            or (index == 0 and version != after_version + 1)
+        ):
+            raise TrailError(
+                event.event_id,
+                order.order_id,
+                f"events[{index}] has order_version {version}; expected "
+                f"{after_version + 1 if index == 0 else f'{previous} or {previous + 1}'} "
+                f"(versions run from {after_version + 1} to {order.version} without gaps)",
             )
-        previous = event.order_version
+        previous = version
+    if previous != order.version:
+        raise TrailError(
+            events[-1].event_id if events else "-",
+            order.order_id,
+            f"the order is at version {order.version} but the events reach only {previous}: "
+            "every version needs its events",
+        )
 
 
 class InMemoryOrderRepository:
@@ -90,7 +123,7 @@ class InMemoryOrderRepository:
         with self._lock:
             if order.order_id in self._orders:
                 raise OrderAlreadyExists(order.order_id)
-            check_events_belong(order, events, after_version=0)
+            check_events_belong(order, events, after_version=None)
             self._check_new_event_ids(events)
             self._orders[order.order_id] = order
             self._append(order.order_id, events)

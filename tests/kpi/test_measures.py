@@ -250,3 +250,12 @@ def test_results_come_back_in_the_callers_library() -> None:
 def test_naive_as_of_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         cycle_time(orders({}), as_of=dt.datetime(2026, 3, 20))  # noqa: DTZ001 - the point of the test
+
+
+def test_an_open_order_due_exactly_now_is_not_yet_past_due() -> None:
+    frame = orders(
+        {"promised_at": AS_OF, "shipped_at": None, "hold_since": None},
+        {"promised_at": AS_OF - dt.timedelta(microseconds=1), "shipped_at": None},
+    )
+    got = alerts(frame, [PastDueNotShipped()], as_of=AS_OF)
+    assert got["order_id"].tolist() == ["SO-1"]
