@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from decimal import Decimal
+import decimal
+from decimal import ROUND_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from _support import make_line
 from ordercore import LedgerField, LedgerViolation, LineLedger
+from ordercore.errors import AmountOutOfRange
 from ordercore.ledger import Dimension, check_ledger, check_movement, combine_progress
 from ordercore.status import Progress
 
@@ -171,3 +173,87 @@ def test_the_targeted_movement_check_agrees_with_the_full_check(
         assert targeted_ok == full_ok, (field, delta, ledger)
         if full_ok:
             ledger = candidate
+
+
+# ----------------------------------------------------- exact, whatever the decimal context
+
+
+def test_a_movement_is_added_exactly_under_a_low_precision_context() -> None:
+    ordered = Decimal(200000)
+    ledger = LineLedger().moved(LedgerField.ALLOCATED, Decimal("123456.5"), ordered=ordered)
+    with decimal.localcontext(prec=3, rounding=ROUND_UP):
+        ledger = ledger.moved(LedgerField.ALLOCATED, Decimal("0.000001"), ordered=ordered)
+    assert ledger.allocated == Decimal("123456.500001")
+
+
+def test_the_tolerance_ceiling_is_exact_under_a_low_precision_context() -> None:
+    # open 1234.5 × 1.1 = 1357.95 exactly; prec=3 would make it 1.36E+3 and let 1358 through
+    ordered, tolerance = Decimal("1234.5"), Decimal("0.1")
+    with decimal.localcontext(prec=3, rounding=ROUND_UP):
+        at_ceiling = LineLedger().moved(
+            LedgerField.ALLOCATED, Decimal("1357.95"), ordered=ordered, tolerance=tolerance
+        )
+        with pytest.raises(LedgerViolation, match=r"1357\.95\)"):
+            at_ceiling.moved(
+                LedgerField.ALLOCATED, Decimal("0.05"), ordered=ordered, tolerance=tolerance
+            )
+
+
+def test_check_ledger_uses_the_exact_ceiling_under_a_low_precision_context() -> None:
+    ledger = LineLedger(allocated=Decimal("1357.96"))
+    with (
+        decimal.localcontext(prec=3, rounding=ROUND_UP),
+        pytest.raises(LedgerViolation, match="more than open quantity"),
+    ):
+        check_ledger(ledger, ordered=Decimal("1234.5"), tolerance=Decimal("0.1"))
+
+
+def test_ledger_checks_raise_no_decimal_signal_with_every_trap_enabled() -> None:
+    context = decimal.Context()
+    for signal in (decimal.Inexact, decimal.Rounded, decimal.Subnormal, decimal.Underflow):
+        context.traps[signal] = True
+    with decimal.localcontext(context):
+        ledger = LineLedger().moved(
+            LedgerField.ALLOCATED,
+            Decimal("1357.95"),
+            ordered=Decimal("1234.5"),
+            tolerance=Decimal("0.1"),
+        )
+        check_ledger(ledger, ordered=Decimal("1234.5"), tolerance=Decimal("0.1"))
+    assert ledger.allocated == Decimal("1357.95")
+
+
+# -------------------------------------------------------------- quantities that fit
+
+
+@pytest.mark.parametrize(
+    ("delta", "problem"),
+    [
+        pytest.param(Decimal("0.0000001"), "more than 6 decimal places", id="7 places"),
+        pytest.param(Decimal("1E-1000000"), "more than 6 decimal places", id="tiny"),
+        pytest.param(Decimal("1000000000.000001"), "beyond the limit", id="above max"),
+        pytest.param(Decimal("-1E+999999"), "beyond the limit", id="huge negative"),
+    ],
+)
+def test_a_movement_no_quantity_can_hold_raises_amount_out_of_range(
+    delta: Decimal, problem: str
+) -> None:
+    ledger = LineLedger()
+    with pytest.raises(AmountOutOfRange, match=problem) as caught:
+        ledger.moved(LedgerField.ALLOCATED, delta, ordered=TEN, line_id="L1")
+    assert "move allocated of line L1" in str(caught.value)
+    assert ledger == LineLedger()
+
+
+def test_a_movement_with_trailing_zeros_beyond_six_places_is_accepted() -> None:
+    ledger = LineLedger().moved(LedgerField.ALLOCATED, Decimal("1.000000000"), ordered=TEN)
+    assert ledger.allocated == 1
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.000", "-0E+3"])
+def test_a_negative_zero_quantity_is_kept_as_zero(text: str) -> None:
+    from_python = LineLedger(allocated=Decimal(text)).allocated
+    from_json = LineLedger.model_validate_json(f'{{"allocated": "{text}"}}').allocated
+    assert [(str(q), q.is_signed()) for q in (from_python, from_json)] == [
+        (str(Decimal(text).copy_abs()), False)
+    ] * 2

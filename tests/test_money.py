@@ -1,13 +1,27 @@
 from __future__ import annotations
 
+import decimal
 import json
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import TYPE_CHECKING
 
 import pydantic
 import pytest
 
-from ordercore import CurrencyMismatch, Money, RoundingPolicy, UnknownCurrency
+from ordercore import (
+    MAX_AMOUNT,
+    CurrencyMismatch,
+    Money,
+    OrderCoreError,
+    RoundingPolicy,
+    UnknownCurrency,
+)
+from ordercore.errors import AmountOutOfRange
 from ordercore.money import minor_units
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
 
 def test_money_keeps_the_exact_decimal_amount() -> None:
@@ -124,3 +138,163 @@ def test_money_is_frozen() -> None:
     money = Money.of("1", "CNY")
     with pytest.raises(pydantic.ValidationError):
         money.amount = Decimal(2)  # type: ignore[misc]
+
+
+# ------------------------------------------------------- exact, whatever the decimal context
+
+
+def _strict_traps() -> decimal.Context:
+    context = decimal.Context()
+    for signal in (
+        decimal.Inexact,
+        decimal.Rounded,
+        decimal.Subnormal,
+        decimal.Underflow,
+        decimal.Clamped,
+        decimal.FloatOperation,
+    ):
+        context.traps[signal] = True
+    return context
+
+
+_CALLER_CONTEXTS = [
+    pytest.param(lambda: decimal.localcontext(prec=6), id="prec=6"),
+    pytest.param(lambda: decimal.localcontext(prec=3, rounding=ROUND_UP), id="prec=3,up"),
+    pytest.param(lambda: decimal.localcontext(_strict_traps()), id="all-traps"),
+]
+
+
+def _arithmetic() -> list[Money]:
+    big = Money.of("98765432109876.54321098", "CNY")
+    small = Money.of("0.00000001", "CNY")
+    return [
+        big + small,
+        big - small,
+        -big,
+        big * 1,
+        Money.of("1234567.89", "CNY") * Decimal("7.000001"),
+        Money.total([big, small, small], "CNY"),
+        Money.of("12345678901.125", "CNY").rounded(),
+        Money.of("12345678901.125", "CNY").rounded(RoundingPolicy(mode=ROUND_HALF_UP)),
+    ]
+
+
+@pytest.mark.parametrize("caller", _CALLER_CONTEXTS)
+def test_money_arithmetic_ignores_the_callers_decimal_context(
+    caller: Callable[[], AbstractContextManager[decimal.Context]],
+) -> None:
+    expected = _arithmetic()
+    with caller():
+        results = _arithmetic()
+    assert [(m.amount, str(m.amount)) for m in results] == [
+        (m.amount, str(m.amount)) for m in expected
+    ]
+
+
+def test_money_arithmetic_gives_the_exact_results() -> None:
+    assert [str(m.amount) for m in _arithmetic()] == [
+        "98765432109876.54321099",
+        "98765432109876.54321097",
+        "-98765432109876.54321098",
+        "98765432109876.54321098",
+        "8641976.46456789",
+        "98765432109876.54321100",
+        "12345678901.12",
+        "12345678901.13",
+    ]
+
+
+# ----------------------------------------------------------------------- entity limits
+
+
+def test_an_amount_of_exactly_max_amount_is_accepted() -> None:
+    assert Money(amount=MAX_AMOUNT, currency="CNY").amount == MAX_AMOUNT
+    assert Money.of("99999999999999.99", "CNY") + Money.of("0.01", "CNY") == Money(
+        amount=MAX_AMOUNT, currency="CNY"
+    )
+
+
+def test_an_amount_one_minor_unit_above_max_amount_is_refused() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Money(amount=MAX_AMOUNT + Decimal("0.01"), currency="CNY")
+
+
+def test_adding_past_max_amount_raises_amount_out_of_range() -> None:
+    with pytest.raises(AmountOutOfRange) as caught:
+        Money(amount=MAX_AMOUNT, currency="CNY") + Money.of("0.01", "CNY")
+    error = caught.value
+    assert (error.attempted, error.limit) == (MAX_AMOUNT + Decimal("0.01"), MAX_AMOUNT)
+    assert str(error) == (
+        "cannot add 0.01 CNY to 100000000000000 CNY: 100000000000000.01 is beyond the limit "
+        "of 100000000000000 either way; nothing is rounded to fit"
+    )
+
+
+def test_subtracting_past_minus_max_amount_raises_amount_out_of_range() -> None:
+    with pytest.raises(AmountOutOfRange, match="cannot subtract"):
+        Money(amount=-MAX_AMOUNT, currency="CNY") - Money.of("0.01", "CNY")
+
+
+def test_amount_out_of_range_is_a_value_error_and_an_ordercore_error() -> None:
+    with pytest.raises(AmountOutOfRange) as caught:
+        Money(amount=MAX_AMOUNT, currency="CNY") * 2
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, OrderCoreError)
+    assert caught.value.code == "amount_out_of_range"
+
+
+def test_a_total_past_max_amount_raises_amount_out_of_range() -> None:
+    half = Money(amount=MAX_AMOUNT / 2, currency="CNY")
+    with pytest.raises(AmountOutOfRange, match="cannot total CNY amounts"):
+        Money.total([half, half, Money.of("1", "CNY")], "CNY")
+
+
+@pytest.mark.parametrize(
+    ("factor", "problem"),
+    [
+        pytest.param(Decimal("1E-9"), "more than 8 decimal places", id="too many places"),
+        pytest.param(Decimal("0.333333333"), "more than 8 decimal places", id="a third"),
+        pytest.param(Decimal("1." + "0" * 80 + "1"), "more than 8", id="more digits than held"),
+        pytest.param(Decimal("1E+999999999"), "beyond the limit", id="overflow"),
+        pytest.param(Decimal("NaN"), "not a finite number", id="nan"),
+        pytest.param(Decimal("-Infinity"), "not a finite number", id="infinity"),
+    ],
+)
+def test_multiplying_to_an_amount_money_cannot_hold_raises_amount_out_of_range(
+    factor: Decimal, problem: str
+) -> None:
+    with pytest.raises(AmountOutOfRange, match=problem):
+        Money.of("1", "CNY") * factor
+
+
+def test_multiplying_keeps_trailing_zeros_within_eight_places_significant() -> None:
+    assert (Money.of("1.5", "CNY") * Decimal("2.0000000000")).amount == Decimal(3)
+
+
+# ----------------------------------------------------------------------- negative zero
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: Money(amount=Decimal("-0.00"), currency="EUR"), id="python"),
+        pytest.param(lambda: Money.of("-0.00", "EUR"), id="of"),
+        pytest.param(lambda: Money.of("0.00", "EUR") * -1, id="times -1"),
+        pytest.param(lambda: Money.of("-5.00", "EUR") * 0, id="negative times 0"),
+        pytest.param(lambda: -Money.of("0.00", "EUR"), id="negated"),
+        pytest.param(lambda: Money.of("-0.001", "EUR").rounded(), id="rounded"),
+        pytest.param(lambda: Money.of("-0.00", "EUR") + Money.of("-0.00", "EUR"), id="sum"),
+    ],
+)
+def test_a_negative_zero_amount_is_kept_as_zero(build: Callable[[], Money]) -> None:
+    money = build()
+    assert (money.amount.is_signed(), str(money)) == (False, "0.00 EUR")
+
+
+def test_a_negative_zero_amount_is_written_as_zero_in_json() -> None:
+    assert json.loads(Money.of("-0.00", "EUR").model_dump_json())["amount"] == "0.00"
+
+
+def test_money_amounts_from_negative_and_positive_zero_are_one_dict_key() -> None:
+    prices = {Money.of("-0.00", "EUR").model_dump_json(): "a"}
+    assert Money.of("0.00", "EUR").model_dump_json() in prices

@@ -1,14 +1,34 @@
 from __future__ import annotations
 
+import decimal
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 import pytest
 
 from _support import RECEIVED, make_line, make_order
-from ordercore import Dimension, LedgerField, Money, Order, OrderLine, OrderStatus, Progress
+from ordercore import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    Dimension,
+    LedgerField,
+    Money,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Progress,
+)
+from ordercore.errors import AmountOutOfRange
+from ordercore.money import minor_units
+from ordercore.orders import check_amounts, line_net, line_tax
+from ordercore.validation._prepared import line_net as review_line_net
+from ordercore.validation._prepared import order_gross, quantum
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
 
 
 def _locations(error: pydantic.ValidationError) -> list[tuple[int | str, ...]]:
@@ -246,3 +266,217 @@ def test_rich_display_of_an_order_escapes_every_value() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     assert "SO-1" in html
+
+
+# ------------------------------------------------- the line money formula, by hand
+
+
+# (quantity, unit price, discount, tax rate, currency, net, tax): every figure by hand
+_LINE_TABLE = [
+    ("1", "0.125", "0", "0", "CNY", "0.12", "0.00"),  # a tie goes to the even cent
+    ("1", "0.135", "0", "0", "CNY", "0.14", "0.00"),
+    ("1", "0.145", "0", "0", "CNY", "0.14", "0.00"),
+    ("3", "0.335", "0", "0", "CNY", "1.00", "0.00"),  # 1.005
+    ("1", "0.1251", "0", "0", "CNY", "0.13", "0.00"),  # not a tie
+    ("10", "2.50", "0.2", "0.13", "CNY", "20.00", "2.60"),
+    ("1", "0.25", "0", "0.1", "CNY", "0.25", "0.02"),  # tax 0.025 -> 0.02
+    ("1", "0.35", "0", "0.1", "CNY", "0.35", "0.04"),  # tax 0.035 -> 0.04
+    ("7", "0.15", "0.5", "0", "CNY", "0.52", "0.00"),  # 0.525
+    ("1", "2.5", "0", "0", "JPY", "2", "0"),
+    ("1", "3.5", "0", "0", "JPY", "4", "0"),
+    ("3", "333.5", "0", "0.1", "JPY", "1000", "100"),  # 1000.5 -> 1000, tax 100.0
+    ("1", "1.0005", "0", "0", "KWD", "1.000", "0.000"),
+    ("1", "1.0015", "0", "0", "KWD", "1.002", "0.000"),
+    ("2", "0.25025", "0", "0.05", "BHD", "0.500", "0.025"),  # 0.5005 -> 0.500
+    ("1", "9.99", "1", "0.13", "CNY", "0.00", "0.00"),  # a free line
+]
+
+
+_Row = tuple[str, str, str, str, str, str, str]
+
+
+@pytest.mark.parametrize("row", _LINE_TABLE)
+def test_line_amounts_match_the_hand_computed_table(row: _Row) -> None:
+    quantity, price, discount, tax_rate, currency, net, tax = row
+    quantum = Decimal(1).scaleb(-minor_units(currency))
+    got_net = line_net(Decimal(quantity), Decimal(price), Decimal(discount), quantum)
+    got_tax = line_tax(got_net, Decimal(tax_rate), quantum)
+    assert (str(got_net), str(got_tax)) == (net, tax)
+
+
+@pytest.mark.parametrize("row", _LINE_TABLE)
+def test_order_lines_compute_the_table_amounts(row: _Row) -> None:
+    quantity, price, discount, tax_rate, currency, net, tax = row
+    line = make_line(
+        quantity=Decimal(quantity),
+        unit_price=Money.of(price, currency),
+        discount_rate=Decimal(discount),
+        tax_rate=Decimal(tax_rate),
+    )
+    assert (str(line.net_amount.amount), str(line.tax_amount.amount)) == (net, tax)
+    assert line.gross_amount.amount == Decimal(net) + Decimal(tax)
+
+
+def test_the_net_is_rounded_once_from_the_exact_product() -> None:
+    # q × p × (1 − d) = 123456793.12500000000000000001...: 28 digits (the default context)
+    # would round it to a tie first, and the tie would go to .12.
+    line = make_line(
+        quantity=Decimal("3.031639"),
+        unit_price=Money.of("40722788275582.94374759", "CNY"),
+        discount_rate=Decimal("0.999999"),
+    )
+    assert line.net_amount.amount == Decimal("123456793.13")
+
+
+def test_review_computes_the_same_line_amounts_as_the_order() -> None:
+    yuan = [row for row in _LINE_TABLE if row[4] == "CNY"]
+    order = make_order(
+        lines=[
+            make_line(
+                str(number),
+                quantity=Decimal(quantity),
+                unit_price=Money.of(price, "CNY"),
+                discount_rate=Decimal(discount),
+                tax_rate=Decimal(tax_rate),
+            )
+            for number, (quantity, price, discount, tax_rate, *_) in enumerate(yuan, start=1)
+        ]
+    )
+    step = quantum(order.currency)
+    assert [review_line_net(line, step) for line in order.lines] == [
+        line.net_amount.amount for line in order.lines
+    ]
+    assert order_gross(order) == order.total.amount
+
+
+# ------------------------------------------------------------- the caller's context
+
+
+def _amounts(order: Order) -> list[tuple[str, ...]]:
+    return [
+        (
+            str(line.net_amount),
+            str(line.tax_amount),
+            str(line.gross_amount),
+            str(line.open_quantity),
+        )
+        for line in order.lines
+    ] + [(str(order.net_total), str(order.total), str(order.total_quantity()))]
+
+
+def _big_order() -> Order:
+    cancelled = make_line(
+        "2",
+        quantity=Decimal("123456.123456"),
+        unit_price=Money.of("98765.43210987", "CNY"),
+        discount_rate=Decimal("0.123457"),
+        tax_rate=Decimal("0.13"),
+    ).with_movement(LedgerField.CANCELLED, Decimal("0.000001"))
+    return make_order(
+        lines=[
+            make_line(
+                "1",
+                quantity=MAX_QUANTITY,
+                unit_price=Money.of("33333.33333333", "CNY"),
+                tax_rate=Decimal("0.5"),
+            ),
+            cancelled,
+        ]
+    )
+
+
+def _strict_traps() -> decimal.Context:
+    context = decimal.Context()
+    for signal in (decimal.Inexact, decimal.Rounded, decimal.Subnormal, decimal.Underflow):
+        context.traps[signal] = True
+    return context
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        pytest.param(lambda: decimal.localcontext(prec=6), id="prec=6"),
+        pytest.param(lambda: decimal.localcontext(prec=3, rounding=ROUND_UP), id="prec=3,up"),
+        pytest.param(lambda: decimal.localcontext(_strict_traps()), id="all-traps"),
+    ],
+)
+def test_line_and_order_amounts_ignore_the_callers_decimal_context(
+    caller: Callable[[], AbstractContextManager[decimal.Context]],
+) -> None:
+    expected = _amounts(_big_order())
+    with caller():
+        assert _amounts(_big_order()) == expected
+
+
+def test_the_big_order_amounts_are_exact() -> None:
+    assert _amounts(_big_order())[-1] == (
+        "33344021195140.74 CNY",
+        "50012077283841.14 CNY",
+        "1000123456.123456",
+    )
+
+
+# ------------------------------------------------------------------ the amount limits
+
+
+def test_a_line_at_max_quantity_and_max_amount_is_accepted() -> None:
+    line = make_line(quantity=MAX_QUANTITY, unit_price=Money.of("100000", "CNY"))
+    assert line.gross_amount == Money(amount=MAX_AMOUNT, currency="CNY")
+
+
+def test_a_line_whose_gross_is_one_minor_unit_above_max_amount_is_refused() -> None:
+    with pytest.raises(pydantic.ValidationError, match="beyond the limit") as caught:
+        make_line(
+            quantity=MAX_QUANTITY,
+            unit_price=Money.of("100000", "CNY"),
+            tax_rate=Decimal("0.000001"),
+        )
+    assert "gross amount of line 1" in str(caught.value)
+
+
+def test_a_line_whose_net_ties_at_max_amount_rounds_half_even_down_to_it() -> None:
+    # 3 × 33333333333333.335 = 100000000000000.005: the tie goes to the even ...00.00
+    line = make_line(quantity=Decimal(3), unit_price=Money.of("33333333333333.335", "CNY"))
+    assert line.net_amount == Money(amount=MAX_AMOUNT, currency="CNY")
+
+
+def test_a_line_whose_net_rounds_up_past_max_amount_is_refused() -> None:
+    # 3 × 33333333333333.33500001 = 100000000000000.00500003: rounds to one cent above
+    with pytest.raises(pydantic.ValidationError, match=r"100000000000000\.01 is beyond"):
+        make_line(quantity=Decimal(3), unit_price=Money.of("33333333333333.33500001", "CNY"))
+
+
+def test_an_order_whose_total_exceeds_max_amount_is_refused() -> None:
+    half = make_line("1", quantity=MAX_QUANTITY, unit_price=Money.of("60000", "CNY"))
+    with pytest.raises(pydantic.ValidationError, match="total the gross amounts of 2 lines"):
+        make_order(lines=[half, half.model_copy(update={"line_id": "2"})])
+
+
+def test_check_amounts_accepts_lines_that_total_exactly_max_amount() -> None:
+    half = make_line("1", quantity=MAX_QUANTITY, unit_price=Money.of("50000", "CNY"))
+    check_amounts([half, half])
+
+
+def test_check_amounts_raises_amount_out_of_range_for_a_changed_line() -> None:
+    line = make_line(quantity=MAX_QUANTITY, unit_price=Money.of("100000", "CNY"))
+    grown = line.model_copy(update={"tax_rate": Decimal("0.5")})  # no validation
+    with pytest.raises(AmountOutOfRange, match="gross amount of line 1"):
+        check_amounts([grown])
+
+
+def test_an_amount_of_a_line_changed_past_the_limit_raises_amount_out_of_range() -> None:
+    line = make_line(quantity=MAX_QUANTITY, unit_price=Money.of("100000", "CNY"))
+    grown = line.model_copy(update={"unit_price": Money.of("100001", "CNY")})  # no validation
+    with pytest.raises(AmountOutOfRange, match="net amount of line 1"):
+        _ = grown.net_amount
+
+
+def test_total_quantity_is_exact_under_a_low_precision_context() -> None:
+    order = make_order(
+        lines=[
+            make_line("1", quantity=Decimal("123456.5")),
+            make_line("2", quantity=Decimal("0.000001")),
+        ]
+    )
+    with decimal.localcontext(prec=3):
+        assert order.total_quantity() == Decimal("123456.500001")

@@ -22,7 +22,8 @@ The invariants (checked whenever a ledger is built or moved):
 | paid | invoiced |
 
 where *open* = ordered − cancelled and *tolerance* is the line's explicit over-delivery
-tolerance (0 by default). No field is ever negative.
+tolerance (0 by default). No field is ever negative. The arithmetic is exact and ignores the
+caller's decimal context.
 
 Examples:
     >>> from decimal import Decimal
@@ -36,12 +37,20 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Final
 
-from ordercore._base import EXACT, Entity, Quantity, decimal_field
-from ordercore.errors import LedgerViolation
+from ordercore._base import (
+    ARITHMETIC,
+    EXACT,
+    MAX_QUANTITY,
+    ROUNDING,
+    Entity,
+    Quantity,
+    decimal_field,
+)
+from ordercore.errors import AmountOutOfRange, LedgerViolation
 from ordercore.status import Progress
 
 if TYPE_CHECKING:
@@ -59,6 +68,13 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+_PLACES: Final = 6
+_MICRO: Final = Decimal("1E-6")
+_LOWEST: Final = -MAX_QUANTITY
+_add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
+_multiply = ARITHMETIC.multiply
 
 Tolerance = Annotated[Decimal, decimal_field(ge=0, le=Decimal("0.5")), EXACT]
 """A fraction between 0 and 0.5 (50 %) by which a quantity may exceed the open quantity."""
@@ -164,11 +180,17 @@ class LineLedger(Entity):
 
         Raises:
             LedgerViolation: If the result breaks an invariant; the ledger is unchanged.
+            AmountOutOfRange: If `delta` is beyond `MAX_QUANTITY` either way or has more
+                than 6 decimal places (no quantity can hold it).
         """
         if type(delta) is not Decimal or not delta.is_finite():
             raise TypeError(f"a ledger movement must be a finite Decimal, got {delta!r}")
+        if not _LOWEST <= delta <= MAX_QUANTITY or ROUNDING.quantize(delta, _MICRO) != delta:
+            raise AmountOutOfRange(
+                f"move {field.value} of line {line_id} by {delta}", delta, MAX_QUANTITY, _PLACES
+            )
         values = self.__dict__.copy()
-        values[field.value] = values[field.value] + delta
+        values[field.value] = _add(values[field.value], delta)
         candidate = LineLedger.model_construct(**values)
         check_movement(
             candidate, field.value, ordered=ordered, tolerance=tolerance, line_id=line_id
@@ -177,7 +199,21 @@ class LineLedger(Entity):
 
     def open_quantity(self, ordered: Decimal) -> Decimal:
         """The quantity still owed: ordered minus cancelled."""
-        return ordered - self.cancelled
+        return _subtract(ordered, self.cancelled)
+
+
+def _ceiling(ordered: Decimal, cancelled: Decimal, tolerance: Decimal) -> Decimal:
+    """Open quantity × (1 + tolerance), exactly: the cap of allocation and the like."""
+    try:
+        open_qty = _subtract(ordered, cancelled)
+        return _multiply(open_qty, _add(_ONE, tolerance)) if tolerance else open_qty
+    except DecimalException:  # operands no line holds: far more digits than a quantity has
+        raise AmountOutOfRange(
+            f"compute the open quantity of {ordered} less {cancelled} with tolerance {tolerance}",
+            ordered,
+            MAX_QUANTITY,
+            _PLACES,
+        ) from None
 
 
 def check_ledger(
@@ -196,7 +232,7 @@ def check_ledger(
     cancelled = values["cancelled"]
     if cancelled > ordered:
         raise LedgerViolation(line_id, "cancelled", cancelled, ordered, "ordered")
-    ceiling = (ordered - cancelled) * (1 + tolerance) if tolerance else ordered - cancelled
+    ceiling = _ceiling(ordered, cancelled, tolerance)
     for name in _CAPPED_BY_OPEN:
         value = values[name]
         if value > ceiling:
@@ -240,7 +276,7 @@ def check_movement(
     if value < 0:
         raise LedgerViolation(line_id, field, value, _ZERO, "zero")
     cancelled = values["cancelled"]
-    open_qty = ordered - cancelled
+    ceiling = _ceiling(ordered, cancelled, tolerance)
     if field == "cancelled":
         if cancelled > ordered:
             raise LedgerViolation(line_id, "cancelled", cancelled, ordered, "ordered")
@@ -250,10 +286,9 @@ def check_movement(
             limit = values[limit_name]
             if value > limit:
                 raise LedgerViolation(line_id, field, value, limit, limit_name)
-        elif value > (ceiling := open_qty * (1 + tolerance) if tolerance else open_qty):
+        elif value > ceiling:
             name = "open quantity" if not tolerance else f"open quantity + {tolerance:%}"
             raise LedgerViolation(line_id, field, value, ceiling, name)
-    ceiling = open_qty * (1 + tolerance) if tolerance else open_qty
     for dependent in _DEPENDENTS[field]:
         dependent_value = values[dependent]
         limit = ceiling if field == "cancelled" else value

@@ -31,15 +31,16 @@ from decimal import (
     ROUND_HALF_UP,
     ROUND_UP,
     Decimal,
+    DecimalException,
 )
 from typing import TYPE_CHECKING, Annotated, Final
 
 import attrs
 from pydantic import AfterValidator
 
-from ordercore._base import EXACT, MAX_AMOUNT, Entity, decimal_field
+from ordercore._base import ARITHMETIC, EXACT, MAX_AMOUNT, ROUNDING, Entity, decimal_field
 from ordercore._iso4217 import CURRENCIES
-from ordercore.errors import CurrencyMismatch, UnknownCurrency
+from ordercore.errors import AmountOutOfRange, CurrencyMismatch, UnknownCurrency
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -147,7 +148,16 @@ class RoundingPolicy:
 DEFAULT_ROUNDING: Final = RoundingPolicy()
 """Half-even to the currency's minor units."""
 
-_Amount = Annotated[Decimal, decimal_field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=8), EXACT]
+_PLACES: Final = 8
+_LOWEST: Final = -MAX_AMOUNT
+_EIGHT_PLACES: Final = Decimal("1E-8")
+_add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
+_multiply = ARITHMETIC.multiply
+
+_Amount = Annotated[
+    Decimal, decimal_field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=_PLACES), EXACT
+]
 
 
 class Money(Entity):
@@ -155,11 +165,14 @@ class Money(Entity):
 
     The amount keeps the precision it was given (a unit price may have four decimals);
     [`rounded`][ordercore.money.Money.rounded] brings it to the currency's minor units.
-    Arithmetic refuses to mix currencies and never goes through a float. In JSON the amount
-    is a string, so a round trip is exact.
+    Arithmetic refuses to mix currencies and never goes through a float. It is exact and
+    ignores the caller's decimal context (precision, rounding, traps); a result that would
+    leave the limits of `amount` raises `AmountOutOfRange` rather than being rounded. In
+    JSON the amount is a string, so a round trip is exact.
 
     Attributes:
-        amount: The amount, a finite `Decimal` of at most 8 decimal places.
+        amount: The amount, a finite `Decimal` of at most 8 decimal places, at most
+            `MAX_AMOUNT` either way; a negative zero is kept as zero (``-0.00`` as ``0.00``).
         currency: The ISO 4217 code.
     """
 
@@ -192,18 +205,24 @@ class Money(Entity):
 
         Raises:
             CurrencyMismatch: If any amount is in another currency.
+            AmountOutOfRange: If the sum is beyond `MAX_AMOUNT` either way.
         """
         result = Decimal(0)
-        for money in amounts:
-            if money.currency != currency:
-                raise CurrencyMismatch(currency, money.currency, "add")
-            result += money.amount
-        return cls.model_construct(amount=result, currency=_check_currency(currency))
+        try:
+            for money in amounts:
+                if money.currency != currency:
+                    raise CurrencyMismatch(currency, money.currency, "add")
+                result = _add(result, money.amount)
+        except DecimalException:
+            result = _NOT_A_NUMBER
+        if _fits(result):
+            return _money(result, _check_currency(currency))
+        raise AmountOutOfRange(f"total {currency} amounts", result, MAX_AMOUNT, _PLACES)
 
     def rounded(self, policy: RoundingPolicy = DEFAULT_ROUNDING) -> Money:
         """Return the amount rounded by the policy (half-even to minor units by default)."""
-        amount = self.amount.quantize(policy.quantum(self.currency), rounding=policy.mode)
-        return Money.model_construct(amount=amount, currency=self.currency)
+        amount = self.amount.quantize(policy.quantum(self.currency), policy.mode, ROUNDING)
+        return _money(amount, self.currency)
 
     def is_zero(self) -> bool:
         """Whether the amount is exactly zero."""
@@ -218,23 +237,47 @@ class Money(Entity):
 
     def __add__(self, other: Money) -> Money:
         other = self._same(other, "add")
-        return Money.model_construct(amount=self.amount + other.amount, currency=self.currency)
+        try:
+            amount = _add(self.amount, other.amount)
+        except DecimalException:
+            amount = _NOT_A_NUMBER
+        if _fits(amount):
+            return _money(amount, self.currency)
+        raise AmountOutOfRange(f"add {other} to {self}", amount, MAX_AMOUNT, _PLACES)
 
     def __sub__(self, other: Money) -> Money:
         other = self._same(other, "subtract")
-        return Money.model_construct(amount=self.amount - other.amount, currency=self.currency)
+        try:
+            amount = _subtract(self.amount, other.amount)
+        except DecimalException:
+            amount = _NOT_A_NUMBER
+        if _fits(amount):
+            return _money(amount, self.currency)
+        raise AmountOutOfRange(f"subtract {other} from {self}", amount, MAX_AMOUNT, _PLACES)
 
     def __mul__(self, factor: Decimal | int) -> Money:
-        if type(factor) not in (Decimal, int):
+        if type(factor) is int:
+            number = Decimal(factor)  # exact, however large
+        elif type(factor) is Decimal and isinstance(factor, Decimal):
+            number = factor
+        else:
             raise TypeError(
                 f"money can be multiplied by a Decimal or an int only, not {type(factor).__name__}"
             )
-        return Money.model_construct(amount=self.amount * factor, currency=self.currency)
+        try:
+            # Checked first: a quiet NaN or an infinity would pass through without a signal.
+            amount = _multiply(self.amount, number) if number.is_finite() else _NOT_A_NUMBER
+        except DecimalException:  # more digits than any amount has, or past the exponents
+            amount = _NOT_A_NUMBER
+        if _fits(amount) and ROUNDING.quantize(amount, _EIGHT_PLACES) == amount:
+            return _money(amount, self.currency)
+        attempted = number if amount is _NOT_A_NUMBER else amount
+        raise AmountOutOfRange(f"multiply {self} by {factor}", attempted, MAX_AMOUNT, _PLACES)
 
     __rmul__ = __mul__
 
     def __neg__(self) -> Money:
-        return Money.model_construct(amount=-self.amount, currency=self.currency)
+        return _money(self.amount.copy_negate(), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         return self.amount < self._same(other, "compare").amount
@@ -253,6 +296,19 @@ class Money(Entity):
 
     def __repr__(self) -> str:
         return f"Money(amount={self.amount!r}, currency={self.currency!r})"
+
+
+_NOT_A_NUMBER: Final = Decimal("NaN")  # stands for a result the context could not hold
+
+
+def _fits(amount: Decimal) -> bool:
+    # `is_finite` first: ordering a NaN would consult the caller's context.
+    return amount.is_finite() and _LOWEST <= amount <= MAX_AMOUNT
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    """Money of an amount known to fit; a zero loses its sign (``(-5) * 0`` is ``-0``)."""
+    return Money.model_construct(amount=amount or amount.copy_abs(), currency=currency)
 
 
 def _json_string(text: str) -> str:

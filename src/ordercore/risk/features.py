@@ -30,13 +30,15 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from ordercore._base import ARITHMETIC
 from ordercore._duplicates import DEFAULT_DUPLICATE_WINDOW, duplicate_key, duplicate_kind
 from ordercore.money import minor_units
+from ordercore.orders import line_net, line_tax
 from ordercore.risk._exact import CAP, floor_ratio
 from ordercore.risk.context import RiskContext
 from ordercore.status import Channel
@@ -87,7 +89,7 @@ _NO_EXTRA: Final[Mapping[str, int | None]] = MappingProxyType({})
 _MANUAL: Final = frozenset({Channel.PHONE, Channel.FAX})
 _BP: Final = 10000
 _ROBUST_Z_NUM: Final = 6745  # 0.6745 = the normal quantile that makes the MAD estimate sigma
-_HALF_EVEN: Final = ROUND_HALF_EVEN
+_add = ARITHMETIC.add
 _ZERO: Final = Decimal(0)
 _new_tuple: Final = tuple.__new__
 
@@ -223,12 +225,10 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
     for line in order.lines:
         quantity = line.quantity
         rate = line.discount_rate
-        open_quantity = quantity - line.ledger.cancelled
-        net = (open_quantity * line.unit_price.amount * (1 - rate)).quantize(
-            quantum, rounding=_HALF_EVEN
-        )
-        net_total += net
-        gross_total += net + (net * line.tax_rate).quantize(quantum, rounding=_HALF_EVEN)
+        open_quantity = line.open_quantity
+        net = line_net(open_quantity, line.unit_price.amount, rate, quantum)
+        net_total = _add(net_total, net)
+        gross_total = _add(gross_total, _add(net, line_tax(net, line.tax_rate, quantum)))
         if max_discount is not None and rate > max_discount:
             over_discount += 1
         if not schedule_known:

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from ordercore._base import ARITHMETIC
 from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.money import minor_units
+from ordercore.orders import line_net as _line_net
+from ordercore.orders import line_tax, raw_net
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+_add = ARITHMETIC.add
+_multiply = ARITHMETIC.multiply
 _FIXED_SPAN: Final = 1096  # days either side of as_of over which a fixed offset is checked
 _QUANTA: dict[str, tuple[Decimal, Decimal]] = {}
 _SKU: Final = attrgetter("sku")
@@ -77,14 +82,8 @@ def _quanta(currency: str) -> tuple[Decimal, Decimal]:
 
 
 def line_net(line: OrderLine, step: Decimal) -> Decimal:
-    """A line's rounded net amount, exactly as `OrderLine.net_amount` computes it."""
-    ledger = line.ledger
-    quantity = line.quantity - ledger.cancelled if ledger.cancelled else line.quantity
-    discount = line.discount_rate
-    raw = quantity * line.unit_price.amount
-    if discount:
-        raw *= _ONE - discount
-    return raw.quantize(step, rounding=ROUND_HALF_EVEN)
+    """A line's rounded net amount: `ordercore.orders.line_net`, as `OrderLine.net_amount`."""
+    return _line_net(line.open_quantity, line.unit_price.amount, line.discount_rate, step)
 
 
 def order_gross(order: Order) -> Decimal:
@@ -92,10 +91,10 @@ def order_gross(order: Order) -> Decimal:
     step = quantum(order.currency)
     total = _ZERO
     for line in order.lines:
-        net = line_net(line, step)
-        total += net
+        net = _line_net(line.open_quantity, line.unit_price.amount, line.discount_rate, step)
+        total = _add(total, net)
         if line.tax_rate:
-            total += (net * line.tax_rate).quantize(step, rounding=ROUND_HALF_EVEN)
+            total = _add(total, line_tax(net, line.tax_rate, step))
     return total
 
 
@@ -104,13 +103,10 @@ def raw_amounts(order: Order) -> tuple[tuple[Decimal, ...], Decimal]:
     nets = []
     gross = _ZERO
     for line in order.lines:
-        ledger = line.ledger
-        quantity = line.quantity - ledger.cancelled if ledger.cancelled else line.quantity
-        raw = quantity * line.unit_price.amount
-        if line.discount_rate:
-            raw *= _ONE - line.discount_rate
+        raw = raw_net(line.open_quantity, line.unit_price.amount, line.discount_rate)
         nets.append(raw)
-        gross += raw + raw * line.tax_rate if line.tax_rate else raw
+        tax = line.tax_rate
+        gross = _add(gross, _add(raw, _multiply(raw, tax)) if tax else raw)
     return tuple(nets), gross
 
 
@@ -122,7 +118,7 @@ def gross_upper_bound(order: Order, raw_gross: Decimal | None = None) -> Decimal
     """
     if raw_gross is None:
         raw_gross = raw_amounts(order)[1]
-    return raw_gross + 2 * len(order.lines) * quantum(order.currency)
+    return _add(raw_gross, _multiply(2 * len(order.lines), quantum(order.currency)))
 
 
 class OrderFacts:
