@@ -97,6 +97,9 @@ EventIdFactory = Callable[[str, int, str, int], str]
 """Makes an event id from (order id, order version, event type, index within the command)."""
 
 _CANONICAL_STATES: Final = frozenset(s.value for s in OrderStatus)
+# Status -> its value as a plain str, by dictionary lookup (the enum's `.value` property costs
+# more than the rest of a status check on the hot path).
+_STATE: Final = {s: s.value for s in OrderStatus}
 _TYPE: Final = {row.event: row.event.model_fields["type"].default for row in ROWS.values()}
 _TYPE[SubStatusChanged] = "sub_status_changed"
 _TYPE[OrderCreated] = "order_created"
@@ -179,7 +182,7 @@ def _movement(
 def _status(_: Order, __: Command, state: str, row: Transition, emit: _Emitter) -> list[OrderEvent]:
     if row.dest is None:  # archive: the only status command that keeps the status
         return [emit(row.event, {"archived": "false"}, {"archived": "true"})]
-    return [emit(row.event, {"status": state}, {"status": row.dest.value})]
+    return [emit(row.event, {"status": state}, {"status": _STATE[row.dest]})]
 
 
 def _approve(
@@ -188,7 +191,7 @@ def _approve(
     assert isinstance(command, Approve)  # noqa: S101 - routed by name
     assert row.dest is not None  # noqa: S101 - approve changes the status
     payload = {"review_version": command.verdict.order_version}
-    return [emit(OrderApproved, {"status": state}, {"status": row.dest.value}, payload)]
+    return [emit(OrderApproved, {"status": state}, {"status": _STATE[row.dest]}, payload)]
 
 
 def _amend(
@@ -350,7 +353,7 @@ def _derive(
     """Fire derived transitions until none applies (each status at most once: no cycles)."""
     events: list[OrderEvent] = []
     for _ in spec.states:
-        state = order.sub_status or order.status.value
+        state = order.sub_status or _STATE[order.status]
         for trigger, dest, guards in spec.derived(state):
             if all(guard(order, command, context) is None for guard in guards):
                 event = emit(ROWS[trigger].event, {"status": state}, {"status": dest})
@@ -445,7 +448,7 @@ def apply(
     """
     at = _check_apply(order, command, at, actor, policy, spec, ids)
     name = command.trigger if type(command) is HostTrigger else command.name
-    state = order.sub_status or order.status.value
+    state = order.sub_status or _STATE[order.status]
     row = spec.table.get(state)
     if order.archived or row is None or name not in row or name in DERIVED:
         raise _refuse(order, name, state, spec)
@@ -474,7 +477,7 @@ def apply(
     new = order
     for event in events:
         new = evolve(new, event)
-    if spec.derived(new.sub_status or new.status.value):
+    if spec.derived(new.sub_status or _STATE[new.status]):
         derived_context = GuardContext(at, actor, policy, before=order)
         new, derived = _derive(new, command, derived_context, spec, emit)
         events.extend(derived)

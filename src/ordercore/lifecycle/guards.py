@@ -13,7 +13,8 @@ known lines, holds, the ledger, the review, the closing gate.
 Examples:
     >>> from decimal import Decimal
     >>> from ordercore.testing.factories import make_order
-    >>>     >>> from ordercore.lifecycle.commands import Allocate
+    >>> from ordercore.events import Actor
+    >>> from ordercore.lifecycle.commands import Allocate
     >>> context = GuardContext(make_order().received_at, Actor.user("ana"), LifecyclePolicy())
     >>> known_line(make_order(), Allocate(line_id="9", quantity=Decimal(1)), context)
     "order has no line '9'; lines: 1, 2"
@@ -31,7 +32,6 @@ from pydantic import ValidationError
 
 from ordercore.aftersales import CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
-from ordercore.events import Actor
 from ordercore.ledger import check_ledger
 from ordercore.lifecycle.commands import (
     AmendOrder,

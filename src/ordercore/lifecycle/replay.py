@@ -39,7 +39,8 @@ from ordercore.aftersales import (
     CaseKind,
     Feedback,
 )
-from ordercore.errors import TrailError
+from ordercore._base import ARITHMETIC, MAX_QUANTITY
+from ordercore.errors import LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
@@ -58,12 +59,12 @@ from ordercore.events import (
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
 from ordercore.lifecycle.table import TABLE
+from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from ordercore.orders import Order, OrderLine
-    from ordercore.status import OrderStatus
 
 __all__ = ["STATUS_AFTER", "evolve", "replay"]
 
@@ -79,16 +80,23 @@ _MOVED: Final[dict[type[OrderEvent], LedgerField]] = {
 }
 _SAME_VERSION: Final = frozenset(row.event for row in TABLE if row.derived)
 _Changes = dict[str, Any]
+_add = ARITHMETIC.add
+_STATE: Final = {s: s.value for s in OrderStatus}
 
 
 def _move(line: OrderLine, field: LedgerField, delta: Decimal) -> OrderLine:
-    # LineLedger.moved, without pydantic's model_construct overhead on the hot path.
+    # LineLedger.moved, without pydantic's model_construct overhead on the hot path: the
+    # delta was validated (command or event), the sum is exact, and every invariant a
+    # change of this field can break is checked, the Quantity bound included.
     values = line.ledger.__dict__.copy()
-    values[field.value] += delta
+    name: str = field  # a StrEnum member is its own value: no enum property lookup
+    value = values[name] = _add(values[name], delta)
+    if value > MAX_QUANTITY:
+        raise LedgerViolation(line.line_id, name, value, MAX_QUANTITY, "the largest quantity")
     ledger = construct(LineLedger, values)
     check_movement(
         ledger,
-        field.value,
+        name,
         ordered=line.quantity,
         tolerance=line.over_delivery_tolerance,
         line_id=line.line_id,
@@ -283,7 +291,7 @@ def _check_follows(order: Order, event: OrderEvent) -> None:
     if event.at < last:
         raise refuse(f"it happened at {event.at.isoformat()}, before {last.isoformat()}")
     expected = event.before.get("status")
-    state = order.sub_status or order.status.value
+    state = order.sub_status or _STATE[order.status]
     if expected is not None and expected != state:
         raise refuse(f"it starts from status {expected} but the order is {state}")
     if order.archived:
