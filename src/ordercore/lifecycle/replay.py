@@ -33,13 +33,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from ordercore._base import ARITHMETIC, MAX_QUANTITY
 from ordercore.aftersales import (
     FINAL_CASE_STATUSES,
     CaseAction,
     CaseKind,
     Feedback,
 )
-from ordercore._base import ARITHMETIC, MAX_QUANTITY
 from ordercore.errors import LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
