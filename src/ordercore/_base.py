@@ -342,6 +342,8 @@ def _fixed(value: datetime) -> datetime:
 
 
 def _timestamp(value: datetime) -> datetime:
+    if value.tzinfo is UTC and not value.fold and type(value) is datetime:
+        return value  # the common case, without a second call (this runs on every entity)
     try:
         return _fixed(value)
     except _Refused as refused:

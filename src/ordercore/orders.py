@@ -74,7 +74,7 @@ from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.status import Channel, OrderStatus, Progress
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Sequence
 
 __all__ = [
     "MAX_LINES",
@@ -211,7 +211,7 @@ def _ordered_gross(line: OrderLine) -> Decimal:
     return _add(net, line_tax(net, line.tax_rate, quantum))
 
 
-def check_amounts(lines: Iterable[OrderLine]) -> None:
+def check_amounts(lines: Sequence[OrderLine]) -> None:
     """Check that the lines' amounts, and their sum, fit in money.
 
     At the ordered quantities (the largest a line's amounts can be), neither a line's gross
@@ -233,13 +233,13 @@ def check_amounts(lines: Iterable[OrderLine]) -> None:
         ...
         ordercore.errors.AmountOutOfRange: cannot total the gross amounts of 2 lines: 200000000000000.00 is beyond the limit of 100000000000000 either way; nothing is rounded to fit
     """
-    lines = tuple(lines)
     # Every quantity × price is below 10 ** (sum of the adjusted exponents + 2): when even
     # that bound is far from the limit, the exact amounts need not be computed.
     top = -2
     for line in lines:
         digits = line.quantity.adjusted() + line.unit_price.amount.adjusted()
-        top = max(digits, top)
+        if digits > top:  # noqa: PLR1730 - max() would cost a call per line of every order
+            top = digits
     if len(lines) * (10 ** (top + 2) + 1) <= _SAFE_PRODUCT:
         return
     total = _ZERO
