@@ -146,6 +146,7 @@ def main() -> None:  # noqa: C901 - one linear script of measurements
         "movement ordercore/(c)",
         "ordercore ledger movement (allocate; 2 events)",
         "(c) transition: bare trigger",
+        bar=2.0,
     )
 
 

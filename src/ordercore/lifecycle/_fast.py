@@ -28,7 +28,11 @@ def replace(model: _M, changes: dict[str, Any]) -> _M:
     values.update(changes)
     copy: _M = _new(type(model))
     _set(copy, "__dict__", values)
-    _set(copy, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    fields_set = model.__pydantic_fields_set__
+    if not changes.keys() <= fields_set:
+        fields_set = fields_set | changes.keys()
+    # Frozen models never change their fields set, so copies may share it.
+    _set(copy, "__pydantic_fields_set__", fields_set)
     _set(copy, "__pydantic_extra__", None)
     _set(copy, "__pydantic_private__", None)
     return copy

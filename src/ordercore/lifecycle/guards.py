@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from pydantic import ValidationError
 
@@ -117,16 +117,16 @@ class LifecyclePolicy:
             )
 
 
-@dataclass(frozen=True, slots=True)
-class GuardContext:
-    """What a guard may look at besides the order and the command.
+class GuardContext(NamedTuple):
+    """What a guard may look at besides the order and the command (an immutable tuple).
 
     Attributes:
         at: When the command happens (normalised, timezone-aware).
         actor: Who issues it.
         policy: The lifecycle policy.
-        before: For the conditions of derived transitions: the order as it was before
-            the command (the order a command guard sees is that same order).
+        before: The order as it was before the command: for a command's guards, the order
+            they see; for the conditions of derived transitions, the order before the
+            command that led to them.
     """
 
     at: datetime

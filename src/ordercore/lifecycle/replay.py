@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 
     from ordercore.orders import Order, OrderLine
 
-__all__ = ["STATUS_AFTER", "evolve", "replay"]
+__all__ = ["STATUS_AFTER", "evolve", "fold", "replay"]
 
 _ZERO: Final = Decimal(0)
 
@@ -121,9 +121,13 @@ def _status(_: Order, event: OrderEvent) -> _Changes:
 
 def _movement(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, _LineMovement)  # noqa: S101 - dispatched by type
-    field = _MOVED[type(event)]
-    lines = _with_line(order, event, event.line_id, lambda line: _move(line, field, event.quantity))
-    return {"lines": lines}
+    line_id = event.line_id
+    lines = list(order.lines)
+    for index, line in enumerate(lines):
+        if line.line_id == line_id:
+            lines[index] = _move(line, _MOVED[type(event)], event.quantity)
+            return {"lines": tuple(lines)}
+    raise TrailError(event.event_id, order.order_id, f"it names unknown line {line_id!r}")
 
 
 def _amended(order: Order, event: OrderEvent) -> _Changes:
@@ -310,6 +314,20 @@ def evolve(order: Order, event: OrderEvent) -> Order:
         LedgerViolation: If a movement breaks a ledger invariant (a corrupt trail).
     """
     _check_follows(order, event)
+    return fold(order, event)
+
+
+def fold(order: Order, event: OrderEvent) -> Order:
+    """Apply one event without checking that it follows the order (see `evolve`).
+
+    `apply` folds the events it has just decided for this very order and version with it;
+    everything read from outside (a stored trail) goes through `evolve`, which checks first.
+    The ledger invariants are checked either way.
+
+    Raises:
+        TrailError: If the event is of a kind that cannot follow an existing order.
+        LedgerViolation: If a movement breaks a ledger invariant.
+    """
     step = _EVOLVE.get(type(event))
     if step is None:
         raise TrailError(
