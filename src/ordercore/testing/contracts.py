@@ -184,6 +184,50 @@ class OrderRepositoryContract(ABC):
             repo.save(held, expected_version=submitted.version, events=replayed)
         assert repo.get("SO-1") == submitted, "a refused save() changed the stored order"
 
+    def test_a_save_that_moves_the_version_without_events_changes_nothing(self) -> None:
+        repo = self.make_repository()
+        order = make_order("SO-1")
+        repo.add(order)
+        submitted, _ = _advance(order)
+        with pytest.raises(ValueError, match="version"):
+            repo.save(submitted, expected_version=order.version, events=())
+        assert repo.get("SO-1") == order, "a version move without events was stored"
+        assert repo.events("SO-1") == [], "a refused save() appended events"
+
+    def test_a_save_with_events_at_the_old_version_changes_nothing(self) -> None:
+        repo = self.make_repository()
+        order = make_order("SO-1")
+        repo.add(order)
+        submitted, events = _advance(order)
+        stale = [e.model_copy(update={"order_version": order.version}) for e in events]
+        with pytest.raises(ValueError, match="version"):
+            repo.save(submitted, expected_version=order.version, events=stale)
+        assert repo.get("SO-1") == order, "events at the old version were accepted"
+
+    def test_an_event_id_is_unique_across_orders(self) -> None:
+        repo = self.make_repository()
+        first, second = make_order("SO-1"), make_order("SO-2")
+        repo.add(first)
+        repo.add(second)
+        submitted, events = _advance(first)
+        repo.save(submitted, expected_version=first.version, events=events)
+        other, other_events = _advance(second)
+        clashing = [e.model_copy(update={"event_id": events[0].event_id}) for e in other_events]
+        with pytest.raises(ValueError, match="already stored"):
+            repo.save(other, expected_version=second.version, events=clashing)
+        assert repo.get("SO-2") == second, "an event id of another order was stored again"
+
+    def test_events_read_back_cannot_be_edited(self) -> None:
+        repo = self.make_repository()
+        order = make_order("SO-1")
+        repo.add(order)
+        submitted, events = _advance(order)
+        repo.save(submitted, expected_version=order.version, events=events)
+        stored = repo.events("SO-1")[0]
+        with pytest.raises(TypeError):
+            stored.after["status"] = "closed"
+        assert repo.events("SO-1") == events, "an event read back could be changed in store"
+
     # -- events --------------------------------------------------------------------------
 
     def test_events_are_returned_in_append_order(self) -> None:
