@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from datetime import datetime, timedelta
 from decimal import Decimal, Inexact, InvalidOperation, Overflow, Rounded, localcontext
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _lifecycle_support import AT, CLERK, Trail
 from _support import make_order
@@ -306,3 +310,39 @@ def test_the_ship_event_reads_before_and_after_from_the_shipped_field() -> None:
     (shipped,) = [e for e in trail.events if e.type == "quantity_shipped"]
     assert shipped.before == {"lines.1.shipped": "0"}
     assert shipped.after == {"lines.1.shipped": "3"}
+
+
+_ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=5),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.datetimes(),
+    st.datetimes(timezones=st.timezones()),
+    st.lists(st.integers(), max_size=2),
+    st.just(Submit()),
+    st.just(make_order()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    order=st.one_of(st.just(make_order()), _ANYTHING),
+    command=st.one_of(st.just(Submit()), _ANYTHING),
+    at=st.one_of(st.just(AT), _ANYTHING),
+    actor=st.one_of(st.just(CLERK), _ANYTHING),
+)
+def test_apply_raises_only_typed_errors_for_any_arguments(
+    order: Any, command: Any, at: Any, actor: Any
+) -> None:
+    with contextlib.suppress(OrderCoreError):  # anything else fails the test
+        apply(order, command, at=at, actor=actor)
+
+
+@settings(max_examples=200, deadline=None)
+@given(trail=st.one_of(_ANYTHING, st.lists(st.one_of(_ANYTHING, st.sampled_from(_trail())))))
+def test_replay_raises_only_typed_errors_for_any_trail(trail: Any) -> None:
+    with contextlib.suppress(OrderCoreError):  # anything else fails the test
+        replay(trail)

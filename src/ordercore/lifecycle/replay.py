@@ -40,7 +40,7 @@ from ordercore.aftersales import (
     CaseKind,
     Feedback,
 )
-from ordercore.errors import LedgerViolation, TrailError
+from ordercore.errors import InvalidArgument, LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
@@ -59,12 +59,13 @@ from ordercore.events import (
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
 from ordercore.lifecycle.table import TABLE
+from ordercore.orders import Order
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from ordercore.orders import Order, OrderLine
+    from ordercore.orders import OrderLine
 
 __all__ = ["STATUS_AFTER", "evolve", "fold", "replay"]
 
@@ -310,9 +311,12 @@ def evolve(order: Order, event: OrderEvent) -> Order:
     and a time no earlier than the order's last change.
 
     Raises:
+        InvalidArgument: If `order` is not an `Order`.
         TrailError: If the event does not belong to this order or cannot follow it.
         LedgerViolation: If a movement breaks a ledger invariant (a corrupt trail).
     """
+    if not isinstance(order, Order):
+        raise InvalidArgument("evolve", "order", f"must be an Order, got {type(order).__name__}")
     _check_follows(order, event)
     return fold(order, event)
 
@@ -343,11 +347,17 @@ def replay(events: Iterable[OrderEvent]) -> Order:
     """Rebuild an order from its whole trail, starting with its `OrderCreated`.
 
     Raises:
+        InvalidArgument: If `events` is not an iterable.
         TrailError: If the trail is empty, does not start with `OrderCreated`, repeats an
             event id, or has an event that cannot follow (see `evolve`).
         LedgerViolation: If a movement breaks a ledger invariant.
     """
-    iterator = iter(events)
+    try:
+        iterator = iter(events)
+    except TypeError:
+        raise InvalidArgument(
+            "replay", "events", f"must be an iterable of events, got {type(events).__name__}"
+        ) from None
     first = next(iterator, None)
     if not isinstance(first, OrderCreated):
         found = "nothing" if first is None else type(first).__name__
