@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-
 from datetime import datetime, timedelta
 from decimal import Decimal, Inexact, InvalidOperation, Overflow, Rounded, localcontext
 from typing import Any, cast
