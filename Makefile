@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material for MkDocs prints a notice about MkDocs 2 on every build; the project pins mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint typecheck pytest docs install bench clean
+.PHONY: demo test test-slow lint typecheck pytest docs install bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The long runs (10,000 lifecycle walks and the like); `make test` leaves them out.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site

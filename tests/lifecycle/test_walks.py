@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -195,3 +196,21 @@ def test_public_command_sequences_and_drive_reach_fulfilment_and_closing() -> No
     assert statuses == set(OrderStatus)
     # Host triggers are drawn only among many commands; the stateful walk covers them.
     assert types == set(event_types()) - {"sub_status_changed"}
+
+
+@pytest.mark.slow
+def test_ten_thousand_public_walks_keep_every_order_valid_and_replayable() -> None:
+    statuses: set[OrderStatus] = {OrderStatus.DRAFT}
+
+    @settings(max_examples=10_000, deadline=None, database=None)
+    @given(command_sequences(min_size=20, max_size=100), st.booleans())
+    def walk(sequence: list[Command | Step | Literal["approve"]], host: bool) -> None:
+        order, trail = create(make_order(), at=AT, actor=CLERK)
+        order, events = drive(order, sequence, at=AT, actor=CLERK, spec=HOST if host else CANONICAL)
+        trail.extend(events)
+        statuses.add(order.status)
+        assert Order.model_validate_json(order.model_dump_json()) == order
+        assert replay([parse_event(e.model_dump_json()) for e in trail]) == order
+
+    walk()
+    assert statuses == set(OrderStatus)
