@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from _lifecycle_support import AT, CLERK, Trail
 from _support import make_order
 from ordercore import InvalidArgument, InvalidCommand, Order, OrderStatus, TrailError
-from ordercore.errors import GuardRejected, OrderCoreError
+from ordercore.errors import ConfigurationError, GuardRejected, OrderCoreError
 from ordercore.events import parse_event
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.lifecycle import (
@@ -23,6 +23,7 @@ from ordercore.lifecycle import (
     Cancel,
     Close,
     Expire,
+    HostTrigger,
     Invoice,
     PlaceHold,
     RecordFeedback,
@@ -34,6 +35,7 @@ from ordercore.lifecycle import (
     create,
     replay,
 )
+from ordercore.lifecycle.extend import extend
 from ordercore.memory import InMemoryOrderRepository
 from ordercore.orders import OrderLine
 
@@ -345,3 +347,27 @@ def test_apply_raises_only_typed_errors_for_any_arguments(
 def test_replay_raises_only_typed_errors_for_any_trail(trail: Any) -> None:
     with contextlib.suppress(OrderCoreError):  # anything else fails the test
         replay(trail)
+
+
+@pytest.mark.parametrize("trigger", ["ship", "approve", "close"])
+def test_a_host_trigger_named_like_a_canonical_command_is_refused(trigger: str) -> None:
+    trail = Trail().to_approved()
+    with pytest.raises(InvalidArgument, match="canonical command"):
+        trail.do(HostTrigger(trigger=trigger))
+
+
+def test_a_host_guard_refusing_with_a_non_text_value_still_gives_a_typed_refusal() -> None:
+    def odd(_order: Order, _command: Any, _context: Any) -> Any:
+        return 42  # a host guard that breaks the Guard contract
+
+    spec = extend(guards={"submit": [odd]}, name="odd")
+    with pytest.raises(GuardRejected, match="42"):
+        apply(make_order(), Submit(), at=AT, actor=CLERK, spec=spec)
+
+
+@pytest.mark.parametrize("bad", ["", "credit\x00check", " padded", "x" * 65])
+def test_host_sub_state_and_trigger_names_must_be_ids(bad: str) -> None:
+    with pytest.raises(ConfigurationError, match="must be an id"):
+        extend(sub_states={bad: OrderStatus.UNDER_REVIEW}, name="bad")
+    with pytest.raises(ConfigurationError, match="must be an id"):
+        extend(triggers=[(bad, "under_review", "under_review")], name="bad")

@@ -474,6 +474,12 @@ def apply(
     """
     at = _check_apply(order, command, at, actor, policy, spec, ids)
     name = command.trigger if type(command) is HostTrigger else command.name
+    if type(command) is HostTrigger and name in ROWS and name not in DERIVED:
+        raise InvalidArgument(
+            "apply",
+            "command",
+            f"HostTrigger({name!r}) names a canonical command; send {name} itself",
+        )
     state = order.sub_status or _STATE[order.status]
     row = spec.table.get(state)
     if order.archived or row is None or name not in row or name in DERIVED:
@@ -491,7 +497,7 @@ def apply(
         refusal = guard(order, command, context)
         if refusal is not None:
             raise GuardRejected(
-                name, getattr(guard, "__name__", "guard"), [refusal], order.order_id
+                name, getattr(guard, "__name__", "guard"), [str(refusal)], order.order_id
             )
     emit = _Emitter(order, command, at, actor, order.version + 1, ids)
     decide = _DECIDERS.get(name)

@@ -21,10 +21,12 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from pydantic import TypeAdapter, ValidationError
 from transitions import Machine
 
+from ordercore._base import Id
 from ordercore.errors import ConfigurationError
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.soundness import assert_sound
@@ -37,6 +39,21 @@ if TYPE_CHECKING:
     from ordercore.lifecycle.guards import Guard
 
 __all__ = ["extend"]
+
+
+_NAME: Final = TypeAdapter(Id)
+
+
+def _check_name(kind: str, value: object, component: str) -> None:
+    # Sub-state and trigger names are written into orders and events: they must be ids.
+    try:
+        _NAME.validate_python(value, strict=True)
+    except ValidationError:
+        raise ConfigurationError(
+            f"{kind} name {value!r} must be an id (1-64 characters, no control or "
+            "invisible characters, no surrounding space)",
+            component=component,
+        ) from None
 
 
 def extend(  # noqa: C901, PLR0912 - one linear validation of the host's declaration
@@ -69,6 +86,7 @@ def extend(  # noqa: C901, PLR0912 - one linear validation of the host's declara
     """
     subs = dict(sub_states or {})
     for sub, parent in subs.items():
+        _check_name("sub-state", sub, name)
         if sub in base.table:
             raise ConfigurationError(f"sub-state {sub!r} exists already", component=name)
         if not isinstance(parent, OrderStatus):
@@ -104,6 +122,7 @@ def extend(  # noqa: C901, PLR0912 - one linear validation of the host's declara
             transitions.append(transition(trigger, sub, dest, own))
     known = {t for row in base.table.values() for t in row} | set(DERIVED)
     for trigger, source, dest in triggers:
+        _check_name("host trigger", trigger, name)
         if trigger in known:
             raise ConfigurationError(
                 f"host trigger {trigger!r} clashes with a canonical command", component=name
