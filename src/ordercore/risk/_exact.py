@@ -1,15 +1,31 @@
-"""Exact integer arithmetic on decimals shared by feature extraction (private)."""
+"""Exact integer arithmetic on decimals shared by feature extraction (private).
+
+Nothing here reads the caller's decimal context: sums and products go through the fixed
+contexts of `ordercore._base`, so a feature is the same number under any precision,
+rounding or traps the caller has set.
+"""
 
 from __future__ import annotations
 
-import decimal
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Final
+
+from ordercore._base import ARITHMETIC, ROUNDING
 
 CAP: Final = 10**9
 """Every feature is clamped to ``[-CAP, CAP]`` (a ratio against a zero limit is ``CAP``)."""
 
+ONE: Final = Decimal(1)
+"""The `floor_ratio` scale of a plain ratio."""
+
+BASIS_POINTS: Final = Decimal(10000)
+"""The `floor_ratio` scale of a ratio in basis points."""
+
 _HALF: Final = Decimal("0.5")
+_CAP_DIGITS: Final = 10  # digits of CAP
+_multiply = ARITHMETIC.multiply
+_divmod = ARITHMETIC.divmod
+_remainder = ARITHMETIC.remainder
 
 
 def clamp(value: int) -> int:
@@ -19,16 +35,26 @@ def clamp(value: int) -> int:
     return max(value, -CAP)
 
 
-def floor_ratio(numerator: Decimal, denominator: Decimal, scale: int) -> int:
-    """``floor(numerator * scale / denominator)`` exactly (integer arithmetic, no rounding)."""
+def floor_ratio(numerator: Decimal, denominator: Decimal, scale: Decimal) -> int:
+    """``floor(numerator * scale / denominator)`` exactly, clamped to ``[-CAP, CAP]``.
+
+    `scale` is a `Decimal` (``Decimal(10000)`` for basis points) so that no conversion is
+    made per call.
+
+    Examples:
+        >>> floor_ratio(Decimal(1), Decimal(3), BASIS_POINTS), floor_ratio(Decimal(-1), Decimal(3), ONE)
+        (3333, -1)
+        >>> floor_ratio(Decimal("1E+999999"), Decimal("3E+999998"), ONE)
+        3
+    """
     if not denominator:
         return 0 if not numerator else (CAP if numerator > 0 else -CAP)
-    top = numerator * scale
     try:
-        # Decimal divmod is exact (it raises rather than round when the quotient is too long);
-        # its quotient truncates toward zero, so step down once for a negative inexact one.
-        quotient, remainder = divmod(top, denominator)
-    except decimal.InvalidOperation:
+        top = _multiply(numerator, scale)
+        # The quotient of `divmod` is exact (it raises rather than round when it is too
+        # long) and truncates toward zero, so step down once for a negative inexact one.
+        quotient, remainder = _divmod(top, denominator)
+    except DecimalException:
         return _floor_ratio_exact(numerator, denominator, scale)
     result = int(quotient)
     if remainder and (top < 0) != (denominator < 0):
@@ -38,19 +64,96 @@ def floor_ratio(numerator: Decimal, denominator: Decimal, scale: int) -> int:
     return max(result, -CAP)
 
 
-def _floor_ratio_exact(numerator: Decimal, denominator: Decimal, scale: int) -> int:
-    n_num, n_den = numerator.as_integer_ratio()
-    d_num, d_den = denominator.as_integer_ratio()
-    top, bottom = n_num * d_den * scale, n_den * d_num
+def _coefficient(value: Decimal) -> tuple[int, int]:
+    """The signed integer coefficient and the exponent of a finite decimal.
+
+    Through a `Decimal` of exponent 0 rather than a digit string: `int` of a string refuses
+    more than 4300 digits.
+    """
+    sign, digits, exponent = value.as_tuple()
+    return int(Decimal((sign, digits, 0))), int(exponent)
+
+
+def _floor_ratio_exact(numerator: Decimal, denominator: Decimal, scale: Decimal) -> int:
+    """`floor_ratio` for operands of more digits than `ARITHMETIC` holds.
+
+    A quotient far beyond `CAP` or far below one is told from the exponents alone; only a
+    quotient between is computed, from the integer coefficients, so no integer grows much
+    beyond the operands' digits (an exponent of a billion never becomes a billion-digit
+    integer).
+    """
+    if not numerator or not scale:
+        return 0
+    negative = (numerator < 0) ^ (scale < 0) ^ (denominator < 0)
+    # |numerator × scale| is in [10 ** (n + s), 10 ** (n + s + 2)) and |denominator| in
+    # [10 ** d, 10 ** (d + 1)), so the quotient is between 10 ** (gap - 1) and 10 ** (gap + 2)
+    gap = numerator.adjusted() + scale.adjusted() - denominator.adjusted()
+    if gap > _CAP_DIGITS - 1:  # the quotient is above 10 ** 9 = CAP
+        return -CAP if negative else CAP
+    if gap < -2:  # noqa: PLR2004 - the quotient is below 1/10: it floors to 0 or -1
+        return -1 if negative else 0
+    top, top_exponent = _coefficient(numerator)
+    factor, factor_exponent = _coefficient(scale)
+    bottom, bottom_exponent = _coefficient(denominator)
+    top *= factor
+    # bounded by the digits now that the gap is small
+    shift = top_exponent + factor_exponent - bottom_exponent
+    if shift >= 0:
+        top *= 10**shift
+    else:
+        power: int = 10**-shift  # shift < 0: an int, which typeshed cannot tell
+        bottom *= power
     if bottom < 0:
         top, bottom = -top, -bottom
     return clamp(top // bottom)
 
 
+def is_multiple(quantity: Decimal, pack: Decimal) -> bool:
+    """Whether `quantity` is a whole multiple of `pack` (a positive, finite decimal), exactly.
+
+    Within the entity limits the remainder fits `ARITHMETIC`; a pack size of far more digits
+    than any real one (`Product.pack_multiple` has no bound on its places) is decided from
+    the coefficients and exponents, without building numbers larger than the operands.
+
+    Examples:
+        >>> is_multiple(Decimal("2.5"), Decimal("0.5")), is_multiple(Decimal(30), Decimal(25))
+        (True, False)
+        >>> is_multiple(Decimal(10), Decimal("1E-100"))
+        True
+    """
+    try:
+        return not _remainder(quantity, pack)
+    except DecimalException:
+        pass
+    if not quantity:
+        return True
+    q_coefficient, q_exponent = _coefficient(quantity)
+    p_coefficient, p_exponent = _coefficient(pack)
+    shift = q_exponent - p_exponent
+    if shift < 0:
+        if quantity.adjusted() < pack.adjusted():  # pack > quantity > 0
+            return False
+        power: int = 10**-shift  # shift < 0: an int, which typeshed cannot tell
+        return q_coefficient % (p_coefficient * power) == 0
+    # The powers of 2 and 5 in the pack's coefficient are below 4 per digit: beyond that
+    # many, more factors of ten change nothing.
+    power = 10 ** min(shift, 4 * len(pack.as_tuple().digits))
+    return q_coefficient * power % p_coefficient == 0
+
+
 def median(values: list[Decimal]) -> Decimal:
-    """The median of some exact decimals (exact: halving adds at most one digit)."""
+    """The median of some decimals, in the fixed `ROUNDING` context.
+
+    Exact whenever the two middle values span at most 59 digits together (any realistic
+    order value); beyond that the mean of the two is rounded half-even to 60 significant
+    digits, the same in any caller context.
+
+    Examples:
+        >>> median([Decimal(3), Decimal(1), Decimal(2), Decimal("2.5")])
+        Decimal('2.25')
+    """
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) * _HALF
+    return ROUNDING.multiply(ROUNDING.add(ordered[middle - 1], ordered[middle]), _HALF)

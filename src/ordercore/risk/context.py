@@ -6,7 +6,8 @@ order of a customer (credit position, history median and spread, known addresses
 orders), what is the same for every order of a day (calendar spans, capacity sums), and
 normalised addresses, so that scoring many orders against one snapshot costs little per
 order. Everything it remembers is derived from the frozen snapshot, so a context reused
-across orders gives exactly the results of a fresh one.
+across orders gives exactly the results of a fresh one; its sums are made in the fixed
+decimal contexts of `ordercore._base`, never the caller's.
 
 Examples:
     >>> from datetime import date, datetime, timezone
@@ -25,9 +26,10 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ordercore._base import ARITHMETIC, ROUNDING
 from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.context import BusinessCalendar, CustomerProfile, ReviewContext
-from ordercore.risk._exact import floor_ratio, median
+from ordercore.risk._exact import BASIS_POINTS, floor_ratio, median
 
 if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
@@ -37,8 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["RiskContext"]
 
 _MEMO_LIMIT: Final = 100_000  # remembered dates, spans and addresses; cleared when full
-_BP: Final = 10000
 _NOTHING: Final[tuple[frozenset[object], frozenset[str]]] = (frozenset(), frozenset())
+_ZERO: Final = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,8 @@ def _history(profile: CustomerProfile) -> _History | None:
     if not values:
         return None
     middle = median(values)
-    mad = median([abs(v - middle) for v in values])
+    # ROUNDING, as `median`: exact unless the values need more than 60 digits
+    mad = median([ROUNDING.subtract(v, middle).copy_abs() for v in values])
     return _History(len(values), middle, mad, max(values))
 
 
@@ -96,7 +99,7 @@ def _customer(profile: CustomerProfile | None, recent: tuple[DuplicateKey, ...])
     overdue_bp = exposure_amount = None
     if limit is not None:
         if overdue is not None and overdue.currency == limit.currency:
-            overdue_bp = floor_ratio(overdue.amount, limit.amount, _BP)
+            overdue_bp = floor_ratio(overdue.amount, limit.amount, BASIS_POINTS)
         if exposure is not None and exposure.currency == limit.currency:
             exposure_amount = exposure.amount
     overdue_days = profile.overdue_days
@@ -161,11 +164,11 @@ class RiskContext:
         object.__setattr__(self, "_holidays", tuple(sorted(calendar.holidays)))
         object.__setattr__(self, "_working", tuple(sorted(calendar.working_days)))
         days: tuple[date, ...] = ()
-        sums: list[Decimal] = [Decimal(0)]
+        sums: list[Decimal] = [_ZERO]
         if self.review.capacity is not None:
             days = tuple(sorted(self.review.capacity.free))
             for day in days:
-                sums.append(sums[-1] + self.review.capacity.free[day])
+                sums.append(ARITHMETIC.add(sums[-1], self.review.capacity.free[day]))
         object.__setattr__(self, "_capacity_days", days)
         object.__setattr__(self, "_capacity_sums", tuple(sums))
 
@@ -287,4 +290,6 @@ class RiskContext:
         """Free capacity summed over the days ``start..end`` (both included)."""
         low = bisect.bisect_left(self._capacity_days, start)
         high = bisect.bisect_right(self._capacity_days, end)
-        return self._capacity_sums[high] - self._capacity_sums[low] if high > low else Decimal(0)
+        if high <= low:
+            return _ZERO
+        return ARITHMETIC.subtract(self._capacity_sums[high], self._capacity_sums[low])

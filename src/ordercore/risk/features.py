@@ -2,7 +2,11 @@
 
 Every feature is an integer or `None` (unknown). Money ratios are basis points rounded down
 (``12000`` = 120 %), the robust z-score is kept in hundredths, days are whole days; all of it
-is computed with exact `Decimal`/integer arithmetic. Because the features are integers, the
+is computed with exact `Decimal`/integer arithmetic in fixed decimal contexts, never the
+caller's, so a feature is the same number under any precision, rounding or traps the caller
+has set. (The one exception to exactness: the median of the customer's past order values and
+its distance to this order are rounded half-even to 60 significant digits when those values
+need more, see `ordercore.risk._exact.median`.) Because the features are integers, the
 batch path (a data frame of the same columns) compares exactly the same numbers against the
 same integer thresholds, on any backend, and gets exactly the same points.
 
@@ -30,16 +34,17 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from functools import lru_cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from ordercore._base import ARITHMETIC
+from ordercore._base import ARITHMETIC, MAX_QUANTITY, ROUNDING
 from ordercore._duplicates import DEFAULT_DUPLICATE_WINDOW, duplicate_key, duplicate_kind
+from ordercore.errors import AmountOutOfRange
 from ordercore.money import minor_units
 from ordercore.orders import line_net, line_tax
-from ordercore.risk._exact import CAP, floor_ratio
+from ordercore.risk._exact import BASIS_POINTS, CAP, floor_ratio, is_multiple
 from ordercore.risk.context import RiskContext
 from ordercore.status import Channel
 
@@ -87,9 +92,11 @@ FEATURES: Final = (
 
 _NO_EXTRA: Final[Mapping[str, int | None]] = MappingProxyType({})
 _MANUAL: Final = frozenset({Channel.PHONE, Channel.FAX})
-_BP: Final = 10000
-_ROBUST_Z_NUM: Final = 6745  # 0.6745 = the normal quantile that makes the MAD estimate sigma
+# x 0.6745 (the normal quantile that makes the MAD estimate sigma) x 100 (hundredths)
+_ROBUST_Z_SCALE: Final = Decimal("67.45")
 _add = ARITHMETIC.add
+_multiply = ARITHMETIC.multiply
+_remainder = ARITHMETIC.remainder
 _ZERO: Final = Decimal(0)
 _new_tuple: Final = tuple.__new__
 
@@ -178,7 +185,7 @@ class OrderFeatures(NamedTuple):
 
 @lru_cache(maxsize=64)
 def _quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-minor_units(currency))
+    return Decimal(1).scaleb(-minor_units(currency), ROUNDING)
 
 
 def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on purpose
@@ -241,10 +248,24 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
         if limit is not None and quantity > limit:
             over_max += 1
         pack = product.pack_multiple
-        if pack is not None and quantity % pack:
-            off_pack += 1
-        if product.capacity_per_unit:
-            needed += open_quantity * product.capacity_per_unit
+        if pack is not None:
+            try:
+                off = bool(_remainder(quantity, pack))
+            except DecimalException:  # a pack size of absurdly many digits
+                off = not is_multiple(quantity, pack)
+            if off:
+                off_pack += 1
+        per_unit = product.capacity_per_unit
+        if per_unit:
+            try:
+                needed = _add(needed, _multiply(open_quantity, per_unit))
+            except DecimalException:  # only a line built without validation gets here
+                raise AmountOutOfRange(
+                    f"multiply the open quantity of line {line.line_id} by {per_unit}",
+                    open_quantity,
+                    MAX_QUANTITY,
+                    6,
+                ) from None
         requested = line.requested_delivery_at or default_requested
         if requested is None:
             continue
@@ -272,23 +293,29 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
             load = None
             if review.capacity is not None:
                 free = risk.free_capacity(risk.local_date(as_of), risk.local_date(latest))
-                load = floor_ratio(needed, free, _BP)
+                load = floor_ratio(needed, free, BASIS_POINTS)
             shortfall = shortfall or 0
             shortfall = CAP if shortfall > CAP else max(shortfall, -CAP)
 
     # credit: different currencies cannot be added without a rate; the host converts first
     exposure_bp: int | None = None
-    if customer.exposure is not None and currency == customer.limit_currency:
-        exposure_bp = floor_ratio(customer.exposure + gross_total, customer.limit, _BP)  # type: ignore[arg-type]
+    credit_limit = customer.limit
+    if (
+        customer.exposure is not None
+        and credit_limit is not None
+        and currency == customer.limit_currency
+    ):
+        exposure_bp = floor_ratio(_add(customer.exposure, gross_total), credit_limit, BASIS_POINTS)
 
     # value against the customer's history: the robust z-score, or the cold-start ratio
     z: int | None = None
     ratio: int | None = None
     history = customer.history
     if history is not None and (customer.currency is None or customer.currency == currency):
-        ratio = floor_ratio(net_total, history.largest, _BP)
+        ratio = floor_ratio(net_total, history.largest, BASIS_POINTS)
         if history.count >= MIN_HISTORY and history.mad != 0:
-            z = floor_ratio((net_total - history.median) * _ROBUST_Z_NUM, history.mad * 100, 1)
+            distance = ROUNDING.subtract(net_total, history.median)
+            z = floor_ratio(distance, history.mad, _ROBUST_Z_SCALE)
 
     channel = order.channel
     if channel in _MANUAL:

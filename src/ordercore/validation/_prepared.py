@@ -12,19 +12,24 @@ computes a `Prepared` twice (each is a pure function of the context).
 Per order, one pass over the lines (`OrderFacts`) serves every built-in line rule;
 `order_facts` keeps the facts of the last order asked about in the context's `Prepared`, so
 the rules of one review share them.
+
+Every sum, product and remainder here goes through the fixed `ARITHMETIC` context, never the
+caller's decimal context: a review gives the same verdict under any precision, rounding or
+traps the caller has set.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import Decimal
+from decimal import Context, Decimal, DecimalException, getcontext, setcontext
 from operator import attrgetter
 from typing import TYPE_CHECKING, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
-from ordercore._base import ARITHMETIC
+from ordercore._base import ARITHMETIC, MAX_AMOUNT, MAX_QUANTITY, ROUNDING
 from ordercore._duplicates import DuplicateKey, duplicate_key
+from ordercore.errors import AmountOutOfRange
 from ordercore.money import minor_units
 from ordercore.orders import line_net as _line_net
 from ordercore.orders import line_tax, raw_net
@@ -38,10 +43,14 @@ if TYPE_CHECKING:
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
 _multiply = ARITHMETIC.multiply
+_remainder = ARITHMETIC.remainder
+_SCAN: Final = ARITHMETIC.copy()  # the decimal context of the `OrderFacts` loop
 _FIXED_SPAN: Final = 1096  # days either side of as_of over which a fixed offset is checked
 _QUANTA: dict[str, tuple[Decimal, Decimal]] = {}
 _SKU: Final = attrgetter("sku")
+_PLACES: Final = {6: Decimal("1E-6"), 8: Decimal("1E-8")}
 
 _BySkus = dict[tuple[str, frozenset[str]], list[DuplicateKey]]
 _ByPo = dict[tuple[str, str], list[DuplicateKey]]
@@ -76,9 +85,86 @@ def _quanta(currency: str) -> tuple[Decimal, Decimal]:
     """The minor unit of a currency and half of it (cached)."""
     found = _QUANTA.get(currency)
     if found is None:
-        step = _ONE.scaleb(-minor_units(currency))
-        found = _QUANTA[currency] = (step, step / 2)
+        step = _ONE.scaleb(-minor_units(currency), ROUNDING)
+        found = _QUANTA[currency] = (step, ARITHMETIC.divide(step, 2))
     return found
+
+
+def is_multiple(quantity: Decimal, pack: Decimal) -> bool:
+    """Whether `quantity` is a whole multiple of `pack` (a positive, finite decimal), exactly.
+
+    Within the entity limits the remainder fits `ARITHMETIC`; a pack size of far more digits
+    than any real one (`Product.pack_multiple` has no bound on its places) is decided from
+    the coefficients and exponents, without building numbers larger than the operands. Risk
+    has the same test in `ordercore.risk._exact` (the wings do not import each other).
+
+    Examples:
+        >>> is_multiple(Decimal("2.5"), Decimal("0.5")), is_multiple(Decimal(30), Decimal(25))
+        (True, False)
+        >>> is_multiple(Decimal(10), Decimal("1E-100"))
+        True
+    """
+    try:
+        return not _remainder(quantity, pack)
+    except DecimalException:
+        pass
+    if not quantity:
+        return True
+    q_sign, q_digits, q_exponent = quantity.as_tuple()
+    p_sign, p_digits, p_exponent = pack.as_tuple()
+    # Through a Decimal of exponent 0: `int` of a digit string refuses more than 4300 digits.
+    q_coefficient = int(Decimal((q_sign, q_digits, 0)))
+    p_coefficient = int(Decimal((p_sign, p_digits, 0)))
+    shift = int(q_exponent) - int(p_exponent)  # both finite: integer exponents
+    if shift < 0:
+        if quantity.adjusted() < pack.adjusted():  # pack > quantity > 0
+            return False
+        power: int = 10**-shift  # shift < 0: an int, which typeshed cannot tell
+        return q_coefficient % (p_coefficient * power) == 0
+    # The powers of 2 and 5 in the pack's coefficient are below 4 per digit: beyond that
+    # many, more factors of ten change nothing.
+    power = 10 ** min(shift, 4 * len(p_digits))
+    return q_coefficient * power % p_coefficient == 0
+
+
+def exact_product(left: Decimal, right: Decimal) -> Decimal:
+    """``left × right`` exactly, even when the operands have more digits than `ARITHMETIC`.
+
+    Examples:
+        >>> exact_product(Decimal("0." + "3" * 70), Decimal(3)) == Decimal("0." + "9" * 70)
+        True
+    """
+    try:
+        return _multiply(left, right)
+    except DecimalException:
+        digits = len(left.as_tuple().digits) + len(right.as_tuple().digits)
+        return Context(prec=digits, Emax=ARITHMETIC.Emax, Emin=ARITHMETIC.Emin).multiply(
+            left, right
+        )
+
+
+def _out_of_range(line: OrderLine, per_unit: Decimal) -> AmountOutOfRange:
+    """The error for a line whose numbers leave the entity limits (built without validation).
+
+    Within the limits every product and sum of `OrderFacts` fits `ARITHMETIC` exactly, so
+    one of the operands is outside them; the first such is named.
+    """
+    what = f"review line {line.line_id}"
+    for value, limit, places in (
+        (line.quantity, MAX_QUANTITY, 6),
+        (line.ledger.cancelled, MAX_QUANTITY, 6),
+        (line.unit_price.amount, MAX_AMOUNT, 8),
+        (line.discount_rate, _ONE, 6),
+        (line.tax_rate, _ONE, 6),
+        (per_unit, MAX_QUANTITY, 6),
+    ):
+        if (
+            not value.is_finite()
+            or value.copy_abs() > limit
+            or ROUNDING.quantize(value, _PLACES[places]) != value
+        ):
+            return AmountOutOfRange(what, value, limit, places)
+    return AmountOutOfRange(what, line.quantity, MAX_QUANTITY, 6)  # pragma: no cover
 
 
 def line_net(line: OrderLine, step: Decimal) -> Decimal:
@@ -180,51 +266,71 @@ class OrderFacts:
         order_lead = -1
         dated: list[tuple[int, datetime, int]] = []
         anything_open = False
-        for index, line in enumerate(lines):
-            quantity = line.quantity
-            price = line.unit_price.amount
-            cancelled = line.ledger.cancelled
-            open_quantity = quantity - cancelled if cancelled else quantity
-            raw = open_quantity * price
-            discount = line.discount_rate
-            if discount:
-                raw *= _ONE - discount
-                max_discount = max(max_discount, discount)
-            if raw <= half:
-                tiny.append(index)
-            tax = line.tax_rate
-            gross += raw + raw * tax if tax else raw
-            if quantity <= zero:
-                failures.setdefault("not_positive", []).append(index)
-            elif open_quantity > zero:
-                anything_open = True
-            sku = line.sku
-            terms = table.get(sku)
-            if terms is None:
-                terms = terms_of(sku)
-            listed, known, sellable, uom, moq, pack, most, per_unit, lead = terms
-            if check_prices and (listed is None or listed != price):
-                failures.setdefault("price", []).append(index)
-            if not known:
-                failures.setdefault("unknown", []).append(index)
-                continue
-            if not sellable:
-                failures.setdefault("not_sellable", []).append(index)
-            if uom != line.uom:
-                failures.setdefault("uom", []).append(index)
-            if moq is not None and quantity < moq:
-                failures.setdefault("below_moq", []).append(index)
-            if pack is not None and quantity % pack:
-                failures.setdefault("not_pack", []).append(index)
-            if most is not None and quantity > most:
-                failures.setdefault("above_max", []).append(index)
-            if per_unit:
-                capacity += open_quantity * per_unit
-            requested = line.requested_delivery_at
-            if requested is not None:
-                dated.append((index, requested, lead))
-            elif lead > order_lead:
-                order_lead = lead
+        # The loop's operators compute in a copy of `ARITHMETIC`, made the thread's decimal
+        # context for the loop only: operators are about half the cost of context method
+        # calls, and `localcontext` would copy a context per order.
+        caller = getcontext()
+        setcontext(_SCAN)
+        try:
+            for index, line in enumerate(lines):
+                quantity = line.quantity
+                price = line.unit_price.amount
+                cancelled = line.ledger.cancelled
+                discount = line.discount_rate
+                tax = line.tax_rate
+                try:
+                    open_quantity = quantity - cancelled if cancelled else quantity
+                    raw = open_quantity * price
+                    if discount:
+                        raw *= _ONE - discount
+                    gross += raw + raw * tax if tax else raw
+                except DecimalException:
+                    raise _out_of_range(line, _ZERO) from None
+                if discount > max_discount:  # noqa: PLR1730 - max() would cost a call per line
+                    max_discount = discount
+                if raw <= half:
+                    tiny.append(index)
+                if quantity <= zero:
+                    failures.setdefault("not_positive", []).append(index)
+                elif open_quantity > zero:
+                    anything_open = True
+                sku = line.sku
+                terms = table.get(sku)
+                if terms is None:
+                    terms = terms_of(sku)
+                listed, known, sellable, uom, moq, pack, most, per_unit, lead = terms
+                if check_prices and (listed is None or listed != price):
+                    failures.setdefault("price", []).append(index)
+                if not known:
+                    failures.setdefault("unknown", []).append(index)
+                    continue
+                if not sellable:
+                    failures.setdefault("not_sellable", []).append(index)
+                if uom != line.uom:
+                    failures.setdefault("uom", []).append(index)
+                if moq is not None and quantity < moq:
+                    failures.setdefault("below_moq", []).append(index)
+                if pack is not None:
+                    try:
+                        off_pack = bool(quantity % pack)
+                    except DecimalException:  # a pack size of absurdly many digits
+                        off_pack = not is_multiple(quantity, pack)
+                    if off_pack:
+                        failures.setdefault("not_pack", []).append(index)
+                if most is not None and quantity > most:
+                    failures.setdefault("above_max", []).append(index)
+                if per_unit:
+                    try:
+                        capacity += open_quantity * per_unit
+                    except DecimalException:
+                        raise _out_of_range(line, per_unit) from None
+                requested = line.requested_delivery_at
+                if requested is not None:
+                    dated.append((index, requested, lead))
+                elif lead > order_lead:
+                    order_lead = lead
+        finally:
+            setcontext(caller)
         self.step = step
         self.failures = failures
         self.nothing_open = not anything_open and "not_positive" not in failures
@@ -416,10 +522,10 @@ class Prepared:
             days = sorted(capacity.free)
             sums = [_ZERO]
             for day in days:
-                sums.append(sums[-1] + capacity.free[day])
+                sums.append(_add(sums[-1], capacity.free[day]))
             table = self._capacity = (days, sums)
         days, sums = table
-        return sums[bisect_right(days, end)] - sums[bisect_left(days, start)]
+        return _subtract(sums[bisect_right(days, end)], sums[bisect_left(days, start)])
 
     def free_until(self, capacity: CapacityView, end: date) -> Decimal:
         """Free capacity from the review day to `end`, both included (memoised by day)."""

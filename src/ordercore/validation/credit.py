@@ -4,7 +4,8 @@ The credit check is **exposure + this order > limit → failure** (strictly grea
 ERPNext's `check_credit_limit`): an order that brings the exposure exactly to the limit
 passes. *Exposure* is `CustomerProfile.open_exposure` as the host computed it (open orders,
 deliveries, invoices and receivables, as SAP and ERPNext count it) and must not already
-include the order under review; *this order* is its gross total (with tax) by default.
+include the order under review; *this order* is its gross total (with tax) by default. The
+sum is exact, whatever decimal context the caller has set.
 
 Customer profiles come from `ReviewContext.customers`; a customer without a profile is
 reported once, by [`customer_known`][ordercore.validation.credit.customer_known], and the
@@ -35,6 +36,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+from ordercore._base import ARITHMETIC
 from ordercore.validation._prepared import line_net, order_facts, order_gross, quantum
 from ordercore.validation.codes import make_issue
 from ordercore.validation.issues import IssueSeverity
@@ -57,6 +59,7 @@ _BLOCKED: Final = "customer_not_blocked"
 _LIMIT: Final = "credit_limit_respected"
 _OVERDUE: Final = "overdue_within_limit"
 _ZERO: Final = Decimal(0)
+_add = ARITHMETIC.add
 
 
 def customer_known() -> Rule:
@@ -110,7 +113,10 @@ def _amount(order: Order, *, include_tax: bool) -> Decimal:
     if include_tax:
         return order_gross(order)
     step = quantum(order.currency)
-    return sum((line_net(line, step) for line in order.lines), _ZERO)
+    total = _ZERO
+    for line in order.lines:
+        total = _add(total, line_net(line, step))
+    return total
 
 
 def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = False) -> Rule:
@@ -151,7 +157,7 @@ def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = Fa
             exposure is not None
             and limit.currency == currency
             and exposure.currency == currency
-            and exposure.amount + order_facts(order, context).gross_bound <= limit.amount
+            and _add(exposure.amount, order_facts(order, context).gross_bound) <= limit.amount
             and include_tax
         ):
             return []  # far enough below the limit that the exact total cannot matter
@@ -175,7 +181,7 @@ def credit_limit_respected(*, include_tax: bool = True, require_limit: bool = Fa
                     )
                 ]
         issues: list[Issue] = []
-        owed = amount if exposure is None else exposure.amount + amount
+        owed = amount if exposure is None else _add(exposure.amount, amount)
         if owed > limit.amount:
             issues.append(
                 make_issue(

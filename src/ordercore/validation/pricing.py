@@ -3,6 +3,9 @@
 Prices are compared as unit prices before discount: a line passes when
 ``|unit price − list price| ≤ list price × tolerance`` (so a deviation of exactly the
 tolerance passes). Discounts are checked separately against the largest discount allowed.
+Every comparison is exact, whatever decimal context the caller has set; the deviation and
+the tolerance in messages are percentages rounded half-even to two decimals, in one step
+from the exact value.
 
 Examples:
     >>> from datetime import UTC, datetime
@@ -24,10 +27,12 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
-from ordercore.validation._prepared import line_net, order_facts, order_gross
+from ordercore._base import ARITHMETIC, ROUNDING
+from ordercore.validation._prepared import exact_product, line_net, order_facts, order_gross
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule, missing_piece
 
@@ -49,11 +54,29 @@ _TOTALS: Final = "totals_consistent"
 _CURRENCY: Final = "currency_matches_customer"
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
-_CENT: Final = Decimal("0.01")
+_BASIS_POINT: Final = Decimal("0.0001")
+_subtract = ARITHMETIC.subtract
 
 
 def _percent(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(_CENT)}%"
+    """A fraction as a percentage with two decimals, rounded half-even once.
+
+    Examples:
+        >>> _percent(Decimal("0.05")), _percent(Decimal("0.000050000000000000000000000000001"))
+        ('5.00%', '0.01%')
+    """
+    rounded = fraction.quantize(_BASIS_POINT, ROUND_HALF_EVEN, ROUNDING)
+    return f"{rounded.scaleb(2, ROUNDING)}%"
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal:
+    """``part / whole`` rounded half-even to four decimals, from the exact quotient.
+
+    Examples:
+        >>> _ratio(Decimal("0.05"), Decimal("0.85")), _ratio(Decimal(1), Decimal(8))
+        (Decimal('0.0588'), Decimal('0.1250'))
+    """
+    return Decimal(round(Fraction(part) / Fraction(whole) * 10000)).scaleb(-4, ROUNDING)
 
 
 def price_matches_list(*, tolerance: Decimal | None = None) -> Rule:
@@ -108,8 +131,8 @@ def price_matches_list(*, tolerance: Decimal | None = None) -> Rule:
             list_amount = listed.amount
             if price == list_amount:
                 continue
-            gap = abs(price - list_amount)
-            if gap > list_amount * allowed:
+            gap = _subtract(price, list_amount).copy_abs()
+            if gap > exact_product(list_amount, allowed):
                 issues.append(
                     make_issue(
                         "price.off_list",
@@ -119,7 +142,7 @@ def price_matches_list(*, tolerance: Decimal | None = None) -> Rule:
                         expected=listed,
                         line_id=line.line_id,
                         sku=line.sku,
-                        deviation=_percent(gap / list_amount),
+                        deviation=_percent(_ratio(gap, list_amount)),
                         tolerance=_percent(allowed),
                     )
                 )
@@ -213,7 +236,10 @@ def totals_consistent(*, tolerance: Decimal = _ZERO) -> Rule:
         stated = context.stated_totals.get(order.order_id)
         if stated is not None:
             total = order_gross(order)
-            if stated.currency != order.currency or abs(stated.amount - total) > tolerance:
+            if (
+                stated.currency != order.currency
+                or _subtract(stated.amount, total).copy_abs() > tolerance
+            ):
                 issues.append(
                     make_issue(
                         "totals.stated_mismatch",
