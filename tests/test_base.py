@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import decimal
 import json
 import re
 import sys
 import unicodedata
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _support import make_line, make_order
-from ordercore import Order
+from ordercore import LineLedger, Money, Order, OrderLine, PackagingRequirements
 from ordercore._base import (
     Entity,
     ExactDecimal,
@@ -26,6 +27,8 @@ from ordercore._base import (
     normalise_timestamp,
 )
 from ordercore.aftersales import AfterSalesCase, CaseKind, CaseStatus, Feedback
+from ordercore.context import CapacityView, CustomerProfile, PriceList, Product, ReviewContext
+from ordercore.events import LineQuantity
 from ordercore.holds import Hold, HoldAction, HoldReason
 
 if TYPE_CHECKING:
@@ -383,7 +386,7 @@ class _Amounts(Entity):
             lambda: _Amounts.model_validate_json('{"value": "-0.000"}'), "0.000", id="json"
         ),
         pytest.param(
-            lambda: _Amounts.model_validate_json('{"value": " -0E-2"}'), "0.00", id="json-exp"
+            lambda: _Amounts.model_validate_json('{"value": "-0E-8"}'), "0E-8", id="json-exp"
         ),
     ],
 )
@@ -400,3 +403,207 @@ def test_a_negative_zero_is_written_as_zero_in_json() -> None:
 
 def test_a_negative_decimal_string_is_still_read_as_negative() -> None:
     assert _Amounts.model_validate_json('{"value": "-0.01"}').value == Decimal("-0.01")
+
+
+# ------------------------------------------------------------------- JSON decimal syntax
+
+_STRANGE = [
+    pytest.param("1_000", id="underscore"),
+    pytest.param("_1", id="leading underscore"),
+    pytest.param(" 1", id="leading space"),
+    pytest.param("1 ", id="trailing space"),
+    pytest.param(" 1 ", id="spaces"),
+    pytest.param("\u00a01", id="no-break space"),
+    pytest.param("1\n", id="newline"),
+    pytest.param("\u0661", id="Arabic-Indic digit"),
+    pytest.param("\u0661\u0662.\u0665", id="Arabic-Indic number"),
+    pytest.param("\uff11", id="full-width digit"),
+    pytest.param("+1", id="plus sign"),
+    pytest.param("--1", id="two minus signs"),
+    pytest.param("- 1", id="spaced minus"),
+    pytest.param("1e3", id="lower-case exponent"),
+    pytest.param("1E3", id="unsigned exponent"),
+    pytest.param("10E+2", id="two digits before an exponent"),
+    pytest.param("0.5e1", id="fraction with exponent"),
+    pytest.param("1E-3", id="exponent of a value written plainly"),
+    pytest.param("1E+02", id="zero-padded exponent"),
+    pytest.param(".5", id="no integer digit"),
+    pytest.param("5.", id="no fraction digit"),
+    pytest.param("1,000", id="thousands separator"),
+    pytest.param("1.000,50", id="decimal comma"),
+    pytest.param("1.2.3", id="two points"),
+    pytest.param("0x10", id="hexadecimal"),
+    pytest.param("Infinity", id="infinity"),
+    pytest.param("NaN", id="nan"),
+    pytest.param("", id="empty"),
+    pytest.param("-", id="minus alone"),
+]
+
+
+def _money_json(amount: str) -> str:
+    return json.dumps({"amount": amount, "currency": "CNY"})
+
+
+def _line_json(quantity: str) -> str:
+    return json.dumps({**make_line().model_dump(mode="json"), "quantity": quantity})
+
+
+def _error(build: Callable[[], object]) -> tuple[tuple[int | str, ...], str, str]:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        build()
+    (error,) = caught.value.errors()
+    return error["loc"], error["type"], error["msg"]
+
+
+@pytest.mark.parametrize("text", _STRANGE)
+def test_a_money_amount_in_a_strange_decimal_syntax_is_refused_from_json(text: str) -> None:
+    loc, kind, message = _error(lambda: Money.model_validate_json(_money_json(text)))
+    assert (loc, kind) == (("amount",), "decimal_syntax")
+    assert message.startswith('Input should be a plain decimal string such as "12.50"')
+
+
+@pytest.mark.parametrize("text", _STRANGE)
+def test_a_quantity_in_a_strange_decimal_syntax_is_refused_from_json(text: str) -> None:
+    loc, kind, _ = _error(lambda: OrderLine.model_validate_json(_line_json(text)))
+    assert (loc, kind) == (("quantity",), "decimal_syntax")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("12.50", "12.50", id="fraction"),
+        pytest.param("-3", "-3", id="negative integer"),
+        pytest.param("007.10", "7.10", id="leading zeros"),
+        pytest.param("-0.00", "0.00", id="negative zero"),
+        pytest.param("1E-8", "1E-8", id="as ordercore writes 0.00000001"),
+        pytest.param("-1.5E-7", "-1.5E-7", id="as ordercore writes -0.00000015"),
+        pytest.param("0E-8", "0E-8", id="as ordercore writes 0.00000000"),
+        pytest.param("-0E-8", "0E-8", id="negative zero as ordercore writes it"),
+        pytest.param("1E+2", "1E+2", id="as ordercore writes Decimal('1E+2')"),
+        pytest.param("1e-8", "1E-8", id="as ordercore writes 0.00000001 with capitals=0"),
+    ],
+)
+def test_a_plain_or_self_written_decimal_string_is_read_exactly(text: str, expected: str) -> None:
+    assert str(Money.model_validate_json(_money_json(text)).amount) == expected
+
+
+@pytest.mark.parametrize("text", ["100", "1E+2", "2.5"])
+def test_a_quantity_string_is_read_exactly(text: str) -> None:
+    assert str(OrderLine.model_validate_json(_line_json(text)).quantity) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["1E+31", "1" + "0" * 31, "9.9E-31", "0." + "0" * 30 + "1", "0E-31", "1E+999999999"]
+)
+def test_a_json_decimal_beyond_the_magnitude_bounds_is_refused(text: str) -> None:
+    loc, kind, message = _error(lambda: _Amounts.model_validate_json(json.dumps({"value": text})))
+    assert (loc, kind) == (("value",), "decimal_range")
+    assert "at least 1E-30 and below 1E+31" in message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("1E+31"), Decimal("-1E+999999999"), Decimal("9.9E-31"), Decimal("0E-31"), 10**31],
+)
+def test_a_python_decimal_beyond_the_magnitude_bounds_is_refused(value: Decimal | int) -> None:
+    loc, kind, _ = _error(lambda: _Amounts(value=value))  # type: ignore[arg-type]
+    assert (loc, kind) == (("value",), "decimal_range")
+
+
+@pytest.mark.parametrize(
+    "text", ["9" * 31, "9.999E+30", "1E-30", "0." + "0" * 29 + "1", "0E-30", "-" + "9" * 31]
+)
+def test_a_json_decimal_at_the_magnitude_bounds_is_accepted(text: str) -> None:
+    assert _Amounts.model_validate_json(json.dumps({"value": text})).value == Decimal(text)
+
+
+_BOUNDED = st.decimals(allow_nan=False, allow_infinity=False).filter(
+    lambda d: -30 <= d.adjusted() <= 30
+)
+
+
+@given(value=_BOUNDED)
+def test_every_accepted_decimal_comes_back_from_its_json_exactly(value: Decimal) -> None:
+    held = _Amounts(value=value)
+    back = _Amounts.model_validate_json(held.model_dump_json())
+    assert repr(back.value) == repr(held.value)
+
+
+def _extreme_entities() -> list[Entity]:
+    """Entities holding the decimals `model_dump_json` writes in scientific notation."""
+    tiny, zero, hundred = Decimal("1E-8"), Decimal("0E-8"), Decimal("1E+2")
+    line = make_line(
+        quantity=hundred,
+        unit_price=Money(amount=tiny, currency="CNY"),
+        discount_rate=Decimal("0.000001"),
+        tax_rate=Decimal("1E-6"),
+        over_delivery_tolerance=Decimal("1E-30"),
+        ledger=LineLedger(cancelled=Decimal("0.000001")),
+    )
+    order = make_order(
+        lines=[line],
+        packaging=PackagingRequirements(max_package_weight_kg=Decimal("1E-30")),
+    )
+    profile = CustomerProfile(
+        customer_id="C-1",
+        credit_limit=Money(amount=tiny, currency="CNY"),
+        open_exposure=Money(amount=zero, currency="CNY"),
+        past_order_values=(Decimal("1E-30"), Decimal("9.999E+30"), Decimal("0E-30"), hundred),
+    )
+    product = Product(
+        sku="BOLT-M8",
+        uom="pcs",
+        moq=hundred,
+        pack_multiple=Decimal("1E-30"),
+        capacity_per_unit=Decimal("1E-6"),
+    )
+    prices = PriceList(
+        currency="CNY",
+        prices={"BOLT-M8": Money(amount=tiny, currency="CNY")},
+        tolerance=Decimal("1E-30"),
+        max_discount_rate=Decimal("0E-30"),
+    )
+    capacity = CapacityView(free={date(2026, 3, 2): hundred})
+    context = ReviewContext(
+        as_of=datetime(2026, 3, 2, tzinfo=UTC),
+        customers={"C-1": profile},
+        products={"BOLT-M8": product},
+        price_list=prices,
+        capacity=capacity,
+        recent_orders=(order,),
+        stated_totals={"SO-1": Money(amount=Decimal("-1.5E-7"), currency="CNY")},
+    )
+    return [
+        Money(amount=tiny, currency="CNY"),
+        Money(amount=zero, currency="CNY"),
+        line,
+        LineLedger(cancelled=hundred),
+        LineQuantity(line_id="1", quantity=hundred),
+        order,
+        profile,
+        product,
+        prices,
+        capacity,
+        context,
+    ]
+
+
+@pytest.mark.parametrize("entity", _extreme_entities(), ids=lambda e: type(e).__name__)
+def test_an_entity_with_decimals_written_in_scientific_notation_equals_its_json_round_trip(
+    entity: Entity,
+) -> None:
+    assert type(entity).model_validate_json(entity.model_dump_json()) == entity
+
+
+@pytest.mark.parametrize("entity", _extreme_entities(), ids=lambda e: type(e).__name__)
+def test_an_entity_written_under_a_context_with_lower_case_exponents_is_read_back(
+    entity: Entity,
+) -> None:
+    with decimal.localcontext(capitals=0):
+        written = entity.model_dump_json()
+    assert type(entity).model_validate_json(written) == entity
+
+
+def test_the_extreme_entities_really_are_written_in_scientific_notation() -> None:
+    written = "".join(entity.model_dump_json() for entity in _extreme_entities())
+    assert all(form in written for form in ('"1E-8"', '"0E-8"', '"1E+2"', '"1E-30"'))

@@ -11,6 +11,7 @@ wide enough to hold every product of a quantity and a price exactly.
 from __future__ import annotations
 
 import decimal
+import re
 from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Annotated, Any, Final
@@ -95,6 +96,29 @@ class Entity(BaseModel):
     tuple or a list, and a nested entity takes the entity or a mapping of its fields. From
     JSON, decimals are strings or integers (a JSON number with a fraction is a float in most
     producers and is refused), datetimes are ISO 8601 strings with an offset.
+
+    A JSON decimal string is a plain decimal: ASCII digits, an optional leading ``-`` and an
+    optional fraction with digits on both sides of the ``.`` (``"12.50"``, ``"-3"``,
+    ``"007"``). Everything else is refused: spaces, ``+``, ``_``, thousands separators,
+    other scripts' digits (``"١"``), ``".5"``, ``"5."`` and exponents (``"1e3"``), with one
+    exception: the scientific notation `model_dump_json` itself writes for a value Python
+    does not write plainly (``"1E-8"``, ``"0E-8"``, ``"1E+2"``), accepted only in exactly
+    that spelling (or with ``e``, as Python writes it under a decimal context with
+    ``capitals=0``). Every decimal, from Python or JSON, must also lie between ``1E-30`` and
+    ``1E+31`` in magnitude (a zero at most 30 decimal places), so no exponent such as
+    ``"1E+999999999"`` reaches later arithmetic, and every entity equals its JSON round
+    trip.
+
+    Examples:
+        >>> from ordercore import Money
+        >>> Money.model_validate_json('{"amount": "12.50", "currency": "CNY"}').amount
+        Decimal('12.50')
+        >>> Money.model_validate_json('{"amount": "1_000", "currency": "CNY"}')
+        Traceback (most recent call last):
+        ...
+        pydantic_core._pydantic_core.ValidationError: 1 validation error for Money
+        amount
+          Input should be a plain decimal string such as "12.50" or "-3"...
     """
 
     model_config = ConfigDict(
@@ -229,18 +253,50 @@ allowed.
 """
 
 
+_PLAIN: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_SCIENTIFIC: Final = re.compile(r"-?[0-9](?:\.[0-9]+)?[Ee][+-][0-9]+")  # as str(Decimal) writes it
+_LARGEST_ADJUSTED: Final = 30  # |x| < 1E+31
+_SMALLEST_ADJUSTED: Final = -30  # |x| >= 1E-30
+_SHORT: Final = 31  # a plain decimal of at most 31 characters is within those bounds
+_DIGITS: Final = "0123456789"
+_SYNTAX: Final = (
+    'Input should be a plain decimal string such as "12.50" or "-3": ASCII digits, an '
+    'optional leading "-" and an optional fraction after a "." (no spaces, "+", "_", '
+    "separators, other scripts' digits or exponents, except the scientific notation ordercore "
+    'writes itself, such as "1E-8")'
+)
+_RANGE: Final = (
+    "Input should be a decimal of at least 1E-30 and below 1E+31 in magnitude, or a zero of "
+    "at most 30 decimal places, not {value}: no order data needs more, and such exponents "
+    "only burden later arithmetic"
+)
+
+
+def _in_range(value: Decimal) -> Decimal:
+    if _SMALLEST_ADJUSTED <= value.adjusted() <= _LARGEST_ADJUSTED:
+        return value
+    raise PydanticCustomError("decimal_range", _RANGE, {"value": ROUNDING.to_sci_string(value)})
+
+
 def _exact_decimal(value: object, info: ValidationInfo) -> object:
     kind = type(value)
     if kind is Decimal:
+        if not _SMALLEST_ADJUSTED <= value.adjusted() <= _LARGEST_ADJUSTED:  # type: ignore[attr-defined]
+            _in_range(value)  # type: ignore[arg-type]  # raises (NaN and infinity have 0)
         # Negative zero becomes zero, keeping its exponent: "-0.00" never shows or compares
         # as a different key than "0.00".
         return value if value or not value.is_signed() else value.copy_abs()  # type: ignore[attr-defined]
     if kind is int:
-        return Decimal(value)  # type: ignore[arg-type]
+        return _in_range(Decimal(value))  # type: ignore[arg-type]
     if kind is str and info.mode == "json":
-        if "-" in value and _is_zero(value):  # type: ignore[operator]
-            return value.replace("-", "", 1)  # type: ignore[attr-defined]
-        return value
+        # The common forms ("0", "12.50") inline and without a regex: this runs for every
+        # decimal of every JSON entity. `_json_decimal` decides the others.
+        text: str = value  # type: ignore[assignment]
+        if len(text) <= _SHORT:
+            rest = text.strip(_DIGITS)
+            if (not rest and text) or (rest == "." and text[0] != "." and text[-1] != "."):
+                return text  # pydantic's core parses it
+        return _json_decimal(text)
     if info.mode == "json":
         raise PydanticCustomError(
             "exact_decimal",
@@ -256,17 +312,28 @@ def _exact_decimal(value: object, info: ValidationInfo) -> object:
     )
 
 
-def _is_zero(text: object) -> bool:
-    try:
-        # The constructor is exact in any context; an invalid string is left to pydantic.
-        return Decimal(text).is_zero()  # type: ignore[arg-type]
-    except decimal.InvalidOperation:
-        return False
+def _json_decimal(text: str) -> str | Decimal:
+    """A JSON decimal string checked for the syntax `Entity` documents (the rarer forms)."""
+    if _PLAIN.fullmatch(text):
+        if len(text) > _SHORT:
+            _in_range(Decimal(text))
+        if text[0] == "-" and not text.strip("-0."):  # a negative zero loses its sign
+            return text[1:]
+        return text  # pydantic's core parses it
+    if _SCIENTIFIC.fullmatch(text):
+        # The constructor is exact in any context; only the spelling `str` gives is accepted
+        # (with a lower-case "e" as it writes under a caller's context with capitals=0).
+        value = Decimal(text)
+        if ROUNDING.to_sci_string(value) == text.replace("e", "E", 1):
+            _in_range(value)
+            return value.copy_abs() if not value and value.is_signed() else value
+    raise PydanticCustomError("decimal_syntax", _SYNTAX)
 
 
 EXACT: Final = BeforeValidator(_exact_decimal)
 """The validator behind `ExactDecimal`: refuses floats, bools and (from Python) strings,
-and turns a negative zero into zero."""
+JSON strings that are not plain decimals (see `Entity`) and decimals beyond ``1E-30`` to
+``1E+31`` in magnitude, and turns a negative zero into zero."""
 
 
 def decimal_field(**constraints: Any) -> Any:
@@ -281,6 +348,14 @@ def decimal_field(**constraints: Any) -> Any:
 ExactDecimal = Annotated[Decimal, decimal_field(), EXACT]
 """A `Decimal` that refuses floats, bools and (from Python) strings, and every NaN or
 infinity; a negative zero becomes zero (``Decimal("-0.00")`` is kept as ``Decimal("0.00")``).
+
+From JSON it takes an integer or a plain decimal string (``"12.50"``, ``"-3"``): ASCII digits,
+an optional leading ``-``, an optional fraction with digits on both sides of the point.
+Refused: ``"1_000"``, ``" 1 "``, ``"+1"``, ``"١"``, ``".5"``, ``"1e3"`` and every other
+exponent but the scientific notation `model_dump_json` writes itself (``"1E-8"``,
+``"1E+2"``, or ``"1e-8"`` under a decimal context with ``capitals=0``), so every value read
+back equals the value written. Any value, from Python or JSON, is at least ``1E-30`` and
+below ``1E+31`` in magnitude (a zero has at most 30 decimal places).
 """
 
 Quantity = Annotated[Decimal, decimal_field(ge=0, le=MAX_QUANTITY, decimal_places=6), EXACT]

@@ -89,7 +89,8 @@ def test_the_value_z_score_of_a_history_beyond_28_digits_is_exact() -> None:
 def test_a_history_beyond_60_digits_gives_the_same_features_in_any_caller_context(
     caller: Caller,
 ) -> None:
-    context = _history_context(("1E+70", "1", "3", "0.00000001", "7E+69", "2"))
+    # the two middle values span 61 digits: their mean is rounded to 60
+    context = _history_context(("1E-30", "1E-30", "1E-30", "1E+30", "1E+30", "1E+30"))
     order = make_order()
     got = under(caller, lambda: features_of(order, context, as_of=context.as_of))
     assert got == under(None, lambda: features_of(order, context, as_of=context.as_of))
