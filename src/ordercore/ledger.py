@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from decimal import Decimal, DecimalException
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Final
 
 from ordercore._base import (
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "LIMITS",
     "Dimension",
     "LedgerField",
     "LineLedger",
@@ -130,6 +132,10 @@ _LIMITS: Final[dict[LedgerField, LedgerField | None]] = {
     LedgerField.PAID: LedgerField.INVOICED,
 }
 
+
+LIMITS: Final = MappingProxyType(_LIMITS)
+"""Each capped ledger field -> the field it may not exceed (`None`: the open quantity with
+its tolerance); `cancelled` is capped by the ordered quantity."""
 
 _CAPPED_BY_OPEN: Final = tuple(f.value for f, limit in _LIMITS.items() if limit is None)
 _CAPPED_BY_FIELD: Final = tuple(

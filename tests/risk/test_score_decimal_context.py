@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _decimal_context_support import CALLERS, Caller, cases, large_cases, under
-from ordercore.risk._exact import BASIS_POINTS, CAP, ONE, floor_ratio, is_multiple, median
+from ordercore._exact import is_multiple
+from ordercore.risk._exact import BASIS_POINTS, CAP, ONE, floor_ratio, median
 from ordercore.risk.context import RiskContext
 from ordercore.risk.features import features_of
 from ordercore.risk.score import assess

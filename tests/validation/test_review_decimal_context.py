@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 
 from _decimal_context_support import CALLERS, Caller, cases, large_cases, under
+from ordercore._exact import is_multiple
 from ordercore.testing.factories import make_order
 from ordercore.validation import review, review_many
-from ordercore.validation._prepared import exact_product, is_multiple, order_facts
+from ordercore.validation._prepared import exact_product, order_facts
 
 if TYPE_CHECKING:
     from ordercore import Order

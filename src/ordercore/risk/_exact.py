@@ -25,7 +25,6 @@ _HALF: Final = Decimal("0.5")
 _CAP_DIGITS: Final = 10  # digits of CAP
 _multiply = ARITHMETIC.multiply
 _divmod = ARITHMETIC.divmod
-_remainder = ARITHMETIC.remainder
 
 
 def clamp(value: int) -> int:
@@ -106,39 +105,6 @@ def _floor_ratio_exact(numerator: Decimal, denominator: Decimal, scale: Decimal)
     if bottom < 0:
         top, bottom = -top, -bottom
     return clamp(top // bottom)
-
-
-def is_multiple(quantity: Decimal, pack: Decimal) -> bool:
-    """Whether `quantity` is a whole multiple of `pack` (a positive, finite decimal), exactly.
-
-    Within the entity limits the remainder fits `ARITHMETIC`; a pack size of far more digits
-    than any real one (`Product.pack_multiple` has no bound on its places) is decided from
-    the coefficients and exponents, without building numbers larger than the operands.
-
-    Examples:
-        >>> is_multiple(Decimal("2.5"), Decimal("0.5")), is_multiple(Decimal(30), Decimal(25))
-        (True, False)
-        >>> is_multiple(Decimal(10), Decimal("1E-100"))
-        True
-    """
-    try:
-        return not _remainder(quantity, pack)
-    except DecimalException:
-        pass
-    if not quantity:
-        return True
-    q_coefficient, q_exponent = _coefficient(quantity)
-    p_coefficient, p_exponent = _coefficient(pack)
-    shift = q_exponent - p_exponent
-    if shift < 0:
-        if quantity.adjusted() < pack.adjusted():  # pack > quantity > 0
-            return False
-        power: int = 10**-shift  # shift < 0: an int, which typeshed cannot tell
-        return q_coefficient % (p_coefficient * power) == 0
-    # The powers of 2 and 5 in the pack's coefficient are below 4 per digit: beyond that
-    # many, more factors of ten change nothing.
-    power = 10 ** min(shift, 4 * len(pack.as_tuple().digits))
-    return q_coefficient * power % p_coefficient == 0
 
 
 def median(values: list[Decimal]) -> Decimal:

@@ -41,10 +41,11 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from ordercore._base import ARITHMETIC, MAX_QUANTITY, ROUNDING
 from ordercore._duplicates import DEFAULT_DUPLICATE_WINDOW, duplicate_key, duplicate_kind
+from ordercore._exact import is_multiple
 from ordercore.errors import AmountOutOfRange
 from ordercore.money import minor_units
 from ordercore.orders import line_net, line_tax
-from ordercore.risk._exact import BASIS_POINTS, CAP, floor_ratio, is_multiple
+from ordercore.risk._exact import BASIS_POINTS, CAP, floor_ratio
 from ordercore.risk.context import RiskContext
 from ordercore.status import Channel
 

@@ -30,7 +30,7 @@ import attrs
 from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
 from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
-from ordercore.ledger import LedgerField
+from ordercore.ledger import LIMITS, LedgerField
 from ordercore.lifecycle import (
     CANONICAL,
     DEFAULT_POLICY,
@@ -66,18 +66,6 @@ APPROVE: Final = "approve"
 
 _N = CommandName
 _ZERO: Final = Decimal(0)
-# field -> the field that bounds it (None: the open quantity)
-_BOUND: Final[dict[LedgerField, LedgerField | None]] = {
-    LedgerField.ALLOCATED: None,
-    LedgerField.PLANNED: None,
-    LedgerField.PROCURED: None,
-    LedgerField.PRODUCED: None,
-    LedgerField.INVOICED: None,
-    LedgerField.PACKED: LedgerField.ALLOCATED,
-    LedgerField.SHIPPED: LedgerField.PACKED,
-    LedgerField.DELIVERED: LedgerField.SHIPPED,
-    LedgerField.PAID: LedgerField.INVOICED,
-}
 _FORWARD: Final = (_N.ALLOCATE, _N.PACK, _N.SHIP, _N.DELIVER)
 _BILL: Final = (_N.INVOICE, _N.RECORD_PAYMENT)
 _ENDINGS: Final = frozenset({_N.CANCEL, _N.REJECT, _N.EXPIRE})
@@ -118,7 +106,7 @@ def _room(line: OrderLine, field: LedgerField) -> Decimal:
     ledger = line.ledger
     if field is LedgerField.CANCELLED:
         return line.outstanding_quantity
-    bound = _BOUND.get(field)
+    bound = LIMITS.get(field)
     limit = line.open_quantity if bound is None else ledger.get(bound)
     if field is LedgerField.INVOICED:
         limit = ledger.delivered - ledger.returned + ledger.exchanged
