@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from _lifecycle_support import AT, CLERK, Trail
 from _support import make_order
 from ordercore import InvalidArgument, InvalidCommand, Order, OrderStatus, TrailError
-from ordercore.errors import ConfigurationError, GuardRejected, OrderCoreError
+from ordercore.errors import ConfigurationError, GuardRejected, LedgerViolation, OrderCoreError
 from ordercore.events import parse_event
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.lifecycle import (
+    Allocate,
     AmendOrder,
     Cancel,
     Close,
@@ -371,3 +372,18 @@ def test_host_sub_state_and_trigger_names_must_be_ids(bad: str) -> None:
         extend(sub_states={bad: OrderStatus.UNDER_REVIEW}, name="bad")
     with pytest.raises(ConfigurationError, match="must be an id"):
         extend(triggers=[(bad, "under_review", "under_review")], name="bad")
+
+
+def test_a_movement_past_the_largest_quantity_is_refused_even_within_tolerance() -> None:
+    line = (
+        make_order()
+        .lines[0]
+        .model_copy(
+            update={"quantity": Decimal(1_000_000_000), "over_delivery_tolerance": Decimal("0.5")}
+        )
+    )
+    trail = Trail(make_order().model_copy(update={"lines": (line,)})).to_approved()
+    trail.do(Allocate(line_id="1", quantity=Decimal(1_000_000_000)))
+    with pytest.raises(LedgerViolation, match="the largest quantity"):
+        trail.do(Allocate(line_id="1", quantity=Decimal(400_000_000)))
+    assert Order.model_validate_json(trail.order.model_dump_json()) == trail.order
