@@ -235,25 +235,22 @@ class Money(Entity):
             raise CurrencyMismatch(self.currency, other.currency, operation)
         return other
 
-    def __add__(self, other: Money) -> Money:
-        other = self._same(other, "add")
+    def _combine(self, other: Money, operation: str, text: str) -> Money:
+        other = self._same(other, operation)
+        compute = _add if operation == "add" else _subtract
         try:
-            amount = _add(self.amount, other.amount)
+            amount = compute(self.amount, other.amount)
         except DecimalException:
             amount = _NOT_A_NUMBER
         if _fits(amount):
             return _money(amount, self.currency)
-        raise AmountOutOfRange(f"add {other} to {self}", amount, MAX_AMOUNT, _PLACES)
+        raise AmountOutOfRange(text.format(a=self, b=other), amount, MAX_AMOUNT, _PLACES)
+
+    def __add__(self, other: Money) -> Money:
+        return self._combine(other, "add", "add {b} to {a}")
 
     def __sub__(self, other: Money) -> Money:
-        other = self._same(other, "subtract")
-        try:
-            amount = _subtract(self.amount, other.amount)
-        except DecimalException:
-            amount = _NOT_A_NUMBER
-        if _fits(amount):
-            return _money(amount, self.currency)
-        raise AmountOutOfRange(f"subtract {other} from {self}", amount, MAX_AMOUNT, _PLACES)
+        return self._combine(other, "subtract", "subtract {b} from {a}")
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if type(factor) is int:

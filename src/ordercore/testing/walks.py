@@ -121,28 +121,31 @@ def _quantity(room: Decimal, amount: int) -> Decimal:
     return min(room, Decimal(amount % 5 + 1))
 
 
-def _forward(order: Order, step: Step) -> Command | None:  # noqa: C901, PLR0911 - one per stage
+def _first_move(order: Order, names: tuple[str, ...], amount: int) -> Command | None:
+    """The first of `names` that some line has room for, on the first such line."""
+    for name in names:
+        row = MOVEMENTS[name]
+        assert row.moves is not None  # noqa: S101 - a movement row names its field
+        for line in order.lines:
+            room = _room(line, row.moves)
+            if room > 0:
+                return row.command_class(line_id=line.line_id, quantity=_quantity(room, amount))  # type: ignore[misc]
+    return None
+
+
+def _forward(order: Order, step: Step) -> Command | None:  # noqa: PLR0911 - one per stage
     status = order.status
     blocking = order.active_holds
     if blocking and status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
         return ReleaseHold(hold_id=blocking[0].hold_id, reason="walk")
     if status in (OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT):
-        for name in _FORWARD:
-            field = MOVEMENTS[name].moves
-            assert field is not None  # noqa: S101 - a movement row names its field
-            for line in order.lines:
-                room = _room(line, field)
-                if room > 0:
-                    quantity = _quantity(room, step.amount)
-                    return MOVEMENTS[name].command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+        move = _first_move(order, _FORWARD, step.amount)
+        if move is not None:
+            return move
     if status is OrderStatus.FULFILLED:
-        for name in _BILL:
-            field = MOVEMENTS[name].moves
-            assert field is not None  # noqa: S101 - a movement row names its field
-            for line in order.lines:
-                room = _room(line, field)
-                if room > 0:
-                    return MOVEMENTS[name].command_class(line_id=line.line_id, quantity=room)  # type: ignore[misc]
+        move = _first_move(order, _BILL, 0)
+        if move is not None:
+            return move
         for case in order.open_cases:
             actions = CaseMachines.actions(case.kind, case.status)
             return _advance(case.case_id, actions[0])
