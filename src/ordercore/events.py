@@ -71,6 +71,7 @@ __all__ = [
     "OrderFulfilled",
     "OrderRejected",
     "OrderSubmitted",
+    "Party",
     "PaymentRecorded",
     "ProductionPlanned",
     "QuantityAllocated",
@@ -176,6 +177,19 @@ class Actor(Entity):
         return f"{self.kind.value}:{self.id}"
 
 
+class Party(StrEnum):
+    """Who asked for a cancellation: the customer, or the seller (ordercore's user).
+
+    The KPIs read it: a customer's cancellation leaves the order (or the cancelled part of
+    a line) out of OTIF and fill rates, a seller's counts as a failure.
+    """
+
+    CUSTOMER = "customer"
+    """The customer withdrew the order or asked to cut the line."""
+    SELLER = "seller"
+    """The seller cancelled (out of stock, cannot make it, refused to deliver)."""
+
+
 class OrderEvent(Entity):
     """The fields every event has.
 
@@ -238,9 +252,15 @@ class OrderRejected(OrderEvent):
 
 
 class OrderCancelled(OrderEvent):
-    """Cancelled as a whole (nothing had shipped)."""
+    """Cancelled as a whole (nothing had shipped or been paid).
+
+    Attributes:
+        requested_by: Who asked. `None` only in trails written before the field existed
+            (they parse unchanged; the KPI frames carry it as a null ``cancelled_by``).
+    """
 
     type: Literal["order_cancelled"] = "order_cancelled"
+    requested_by: Party | None = None
 
 
 class OrderExpired(OrderEvent):
@@ -339,9 +359,14 @@ class PaymentRecorded(_LineMovement):
 
 
 class LineShortClosed(_LineMovement):
-    """Part of a line cancelled (short-closed): no longer owed."""
+    """Part of a line cancelled (short-closed): no longer owed.
+
+    Attributes:
+        requested_by: Who asked (`None` only in trails written before the field existed).
+    """
 
     type: Literal["line_short_closed"] = "line_short_closed"
+    requested_by: Party | None = None
 
 
 class LineQuantity(Entity):

@@ -179,6 +179,9 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("ActorKind", "user"): ("User", "用户"),
     ("ActorKind", "system"): ("System", "系统"),
     ("ActorKind", "integration"): ("Integration", "外部系统"),
+    # Party values (who asked for a cancellation)
+    ("Party", "customer"): ("Customer", "客户"),
+    ("Party", "seller"): ("Seller", "卖方"),
     # KPI result statuses, ordercore.kpi
     ("KpiStatus", "ok"): ("OK", "正常"),
     ("KpiStatus", "no_data"): ("No data", "无数据"),

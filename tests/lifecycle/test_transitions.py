@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from ordercore import (
     LedgerViolation,
     OrderStatus,
 )
-from ordercore.events import Actor
+from ordercore.events import Actor, Party, parse_event
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
     Allocate,
@@ -245,27 +246,61 @@ def test_risk_score_out_of_range_is_refused() -> None:
 
 def test_cancel_before_shipping_cancels() -> None:
     trail = Trail().to_approved()
-    trail.do(Cancel(reason="customer"))
+    trail.do(Cancel(requested_by=Party.CUSTOMER, reason="customer"))
     assert trail.order.status is OrderStatus.CANCELLED
+
+
+def test_cancel_records_who_asked_in_its_event() -> None:
+    trail = Trail().to_approved()
+    events = trail.do(Cancel(requested_by="seller", reason="cannot make it"))  # type: ignore[arg-type]
+    assert [(e.type, getattr(e, "requested_by", None)) for e in events] == [
+        ("order_cancelled", Party.SELLER)
+    ]
+    assert parse_event(events[0].model_dump_json()) == events[0]
+
+
+def test_cancel_and_short_close_need_to_say_who_asked() -> None:
+    with pytest.raises(InvalidCommand, match=r"Cancel command: requested_by: Field required"):
+        Cancel()  # type: ignore[call-arg]
+    with pytest.raises(InvalidCommand, match=r"ShortClose command: requested_by: Input should be"):
+        ShortClose(line_id="1", quantity=Decimal(1), requested_by="supplier")  # type: ignore[arg-type]
+
+
+def test_short_close_records_who_asked_in_its_event() -> None:
+    trail = Trail().to_approved()
+    events = trail.do(ShortClose(line_id="1", quantity=Decimal(3), requested_by=Party.CUSTOMER))
+    assert [(e.type, getattr(e, "requested_by", None)) for e in events] == [
+        ("line_short_closed", Party.CUSTOMER)
+    ]
+
+
+def test_cancellations_stored_before_the_origin_was_recorded_still_parse() -> None:
+    trail = Trail().to_approved()
+    event = trail.do(Cancel(requested_by=Party.CUSTOMER))[0]
+    stored = json.loads(event.model_dump_json())
+    del stored["requested_by"]
+    old = parse_event(json.dumps(stored))
+    assert getattr(old, "requested_by", "missing") is None
+    assert old.model_copy(update={"requested_by": Party.CUSTOMER}) == event
 
 
 def test_cancel_after_shipping_is_refused() -> None:
     trail = Trail().to_approved().ship_line("1", 2)
     with pytest.raises(GuardRejected, match="short-close"):
-        trail.do(Cancel())
+        trail.do(Cancel(requested_by=Party.SELLER))
 
 
 def test_short_close_of_the_undelivered_rest_fulfils_the_order() -> None:
     trail = Trail().to_approved().deliver_line("1", 10).deliver_line("2", 6)
-    trail.do(ShortClose(line_id="2", quantity=Decimal(4)))
+    trail.do(ShortClose(line_id="2", quantity=Decimal(4), requested_by=Party.CUSTOMER))
     assert trail.order.status is OrderStatus.FULFILLED
 
 
 def test_short_close_of_everything_is_refused() -> None:
     trail = Trail().to_approved()
-    trail.do(ShortClose(line_id="1", quantity=Decimal(10)))
+    trail.do(ShortClose(line_id="1", quantity=Decimal(10), requested_by=Party.SELLER))
     with pytest.raises(GuardRejected, match="cancel the order instead"):
-        trail.do(ShortClose(line_id="2", quantity=Decimal(10)))
+        trail.do(ShortClose(line_id="2", quantity=Decimal(10), requested_by=Party.SELLER))
 
 
 def test_expire_before_the_limit_is_refused() -> None:

@@ -6,6 +6,7 @@ amendments, after-sales cases, events and host extension.
 
 from __future__ import annotations
 
+from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.apply import DEFAULT_POLICY, allowed_commands, apply, create
@@ -75,6 +76,7 @@ __all__ = [
     "OpenCase",
     "OrderMachine",
     "Pack",
+    "Party",
     "PlaceHold",
     "PlanProduction",
     "Procure",

@@ -187,6 +187,19 @@ class _Emitter:
 _Decider = Callable[[Order, Command, str, Transition, _Emitter], list[OrderEvent]]
 
 
+def _carried(row: Transition) -> tuple[str, ...]:
+    """The fields a row's event takes from its command by name (``requested_by``, say)."""
+    if row.command_class is None:
+        return ()
+    base = set(OrderEvent.model_fields) | {"line_id", "quantity"}
+    fields = row.command_class.model_fields
+    return tuple(f for f in row.event.model_fields if f not in base and f in fields)
+
+
+# Event fields copied from the command, by command name (most rows copy nothing).
+_CARRY: Final = {name: _carried(row) for name, row in ROWS.items()}
+
+
 def _movement(
     order: Order, command: Command, _: str, row: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -197,13 +210,18 @@ def _movement(
     # The ledger invariants are checked when `apply` folds the event in, before it returns.
     key = f"lines.{command.line_id}.{field}"
     payload = {"line_id": command.line_id, "quantity": command.quantity}
+    for carried in _CARRY[row.command]:
+        payload[carried] = getattr(command, carried)
     return [emit(row.event, {key: str(value)}, {key: str(value + command.quantity)}, payload)]
 
 
-def _status(_: Order, __: Command, state: str, row: Transition, emit: _Emitter) -> list[OrderEvent]:
+def _status(
+    _: Order, command: Command, state: str, row: Transition, emit: _Emitter
+) -> list[OrderEvent]:
     if row.dest is None:  # archive: the only status command that keeps the status
         return [emit(row.event, {"archived": "false"}, {"archived": "true"})]
-    return [emit(row.event, {"status": state}, {"status": _STATE[row.dest]})]
+    payload = {carried: getattr(command, carried) for carried in _CARRY[row.command]}
+    return [emit(row.event, {"status": state}, {"status": _STATE[row.dest]}, payload)]
 
 
 def _approve(

@@ -53,6 +53,7 @@ from ordercore._base import (
 )
 from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
 from ordercore.errors import InvalidCommand
+from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.orders import MAX_LINES, OrderLine
 
@@ -293,9 +294,15 @@ class Reject(Command):
 
 
 class Cancel(Command):
-    """Cancel the whole order; refused once anything has shipped or been paid."""
+    """Cancel the whole order; refused once anything has shipped or been paid.
+
+    Attributes:
+        requested_by: Who asked: the customer or the seller (a `Party` or its value). The
+            KPIs need it: a customer's cancellation is left out of OTIF, a seller's fails it.
+    """
 
     name: ClassVar[str] = CommandName.CANCEL
+    requested_by: Annotated[Party, Field(strict=False)]
 
 
 class Expire(Command):
@@ -384,9 +391,15 @@ class RecordPayment(Movement):
 
 
 class ShortClose(Movement):
-    """Cancel part of a line that will not be delivered (line-level cancellation)."""
+    """Cancel part of a line that will not be delivered (line-level cancellation).
+
+    Attributes:
+        requested_by: Who asked: the customer (the quantity is no longer owed) or the seller
+            (it is owed and will not come, which fill rates and OTIF count as a shortfall).
+    """
 
     name: ClassVar[str] = CommandName.SHORT_CLOSE
+    requested_by: Annotated[Party, Field(strict=False)]
 
 
 def _distinct_lines(

@@ -31,7 +31,7 @@ import attrs
 
 from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
 from ordercore.context import CapacityView
-from ordercore.events import Actor, OrderEvent
+from ordercore.events import Actor, OrderEvent, Party
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
     DEFAULT_POLICY,
@@ -182,7 +182,7 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
         return
     d.do(StartReview())
     if rng.random() < 0.03:
-        d.do(Cancel(reason="customer withdrew the order"))
+        d.do(Cancel(requested_by=Party.CUSTOMER, reason="customer withdrew the order"))
         return
     verdict = reviewer(d.order, context.model_copy(update={"as_of": d.at}))
     if not d.wait(rng.uniform(0.2, 6)):
@@ -210,7 +210,14 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
             return
         if short:
             cut = max(Decimal(1), (qty / 5).quantize(Decimal(1)))
-            d.do(ShortClose(line_id=line.line_id, quantity=cut, reason="out of stock"))
+            d.do(
+                ShortClose(
+                    line_id=line.line_id,
+                    quantity=cut,
+                    requested_by=Party.SELLER,
+                    reason="out of stock",
+                )
+            )
             qty -= cut
         d.do(Allocate(line_id=line.line_id, quantity=qty))
         d.do(Pack(line_id=line.line_id, quantity=qty))

@@ -26,7 +26,7 @@ from ordercore.context import (
     Product,
     ReviewContext,
 )
-from ordercore.events import Actor
+from ordercore.events import Actor, Party
 from ordercore.money import Money
 from ordercore.orders import Address, Contact, CustomerRef, Order, OrderLine, SalesOwner
 from ordercore.status import Channel, OrderStatus
@@ -274,7 +274,7 @@ def order_with_trail_in_status(  # noqa: C901, PLR0911, PLR0912 - one linear sto
     if target is OrderStatus.SUBMITTED:
         return current, events
     if target is OrderStatus.CANCELLED:
-        do(Cancel(reason="customer withdrew"))
+        do(Cancel(requested_by=Party.CUSTOMER, reason="customer withdrew"))
         return current, events
     do(StartReview())
     if target is OrderStatus.UNDER_REVIEW:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Final, Literal
 from hypothesis import strategies as st
 
 from ordercore.aftersales import CaseAction, CaseKind
+from ordercore.events import Party
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
     AdvanceCase,
@@ -36,6 +37,7 @@ from ordercore.lifecycle import (
     RecordRiskAssessment,
     Reject,
     ReleaseHold,
+    ShortClose,
     StartReview,
     Submit,
     WaiveFeedback,
@@ -200,7 +202,8 @@ def commands(
         StartReview(),
         APPROVE,
         Reject(reason="refused in a generated sequence"),
-        Cancel(),
+        Cancel(requested_by=Party.CUSTOMER),
+        Cancel(requested_by=Party.SELLER),
         Expire(),
         Close(),
         Archive(),
@@ -212,9 +215,15 @@ def commands(
         st.sampled_from(fixed),
         st.builds(
             lambda cls, line_id, q: cls(line_id=line_id, quantity=q),
-            st.sampled_from(_MOVES),
+            st.sampled_from(tuple(m for m in _MOVES if m is not ShortClose)),
             line,
             quantity,
+        ),
+        st.builds(
+            lambda line_id, q, party: ShortClose(line_id=line_id, quantity=q, requested_by=party),
+            line,
+            quantity,
+            st.sampled_from(Party),
         ),
         st.builds(lambda line_id, q: AmendOrder(quantities=((line_id, q),)), line, quantity),
         st.builds(

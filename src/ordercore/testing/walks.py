@@ -37,16 +37,19 @@ from ordercore.lifecycle import (
     AdvanceCase,
     AmendOrder,
     Approve,
+    Cancel,
     Command,
     CommandName,
     HostTrigger,
     LifecyclePolicy,
     LifecycleSpec,
     OpenCase,
+    Party,
     PlaceHold,
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
+    ShortClose,
     WaiveFeedback,
     allowed_commands,
     apply,
@@ -170,7 +173,13 @@ def _movement(order: Order, name: str, step: Step) -> Command:
     assert row.moves is not None  # noqa: S101 - a movement row names its field
     line = order.lines[step.line % len(order.lines)]
     quantity = _quantity(_room(line, row.moves), step.amount)
+    if row.command_class is ShortClose:
+        return ShortClose(line_id=line.line_id, quantity=quantity, requested_by=_party(step))
     return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+
+
+def _party(step: Step) -> Party:
+    return Party.CUSTOMER if step.amount % 2 else Party.SELLER
 
 
 def _amend(order: Order, step: Step) -> Command:
@@ -238,6 +247,8 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return _advance(case.case_id, actions[step.amount % len(actions)])
     if name == _N.RECORD_FEEDBACK:
         return RecordFeedback(score=step.amount % 5 + 1)
+    if name == _N.CANCEL:
+        return Cancel(requested_by=_party(step), reason="walk")
     if name in ROWS:
         command_class = ROWS[name].command_class
         assert command_class is not None  # noqa: S101 - callers never get derived triggers
