@@ -30,7 +30,7 @@ from ordercore.kpi.monitor import (
 )
 from ordercore.kpi.otif import otif
 from ordercore.kpi.policies import OtifPolicy
-from ordercore.kpi.report import MonthlyReport, monthly_report, staff_ranking
+from ordercore.kpi.report import MonthlyReport, line_report, monthly_report, staff_ranking
 from ordercore.kpi.result import Interval, KpiResult, KpiStatus
 from ordercore.kpi.satisfaction import survey_score
 from ordercore.kpi.speed import cycle_time, stage_durations
@@ -58,6 +58,7 @@ __all__ = [
     "fill_rate",
     "frame_problems",
     "generate",
+    "line_report",
     "lines_frame",
     "map_columns",
     "monthly_report",

@@ -1,18 +1,32 @@
 """The monthly assessment: one row per month (and per staff, channel or customer).
 
-Orders are assigned to months by `period_by` (``received_at`` by default) in the declared time
-zone. Every measure uses the definitions of its KPI module, evaluated at `as_of`:
+[`monthly_report`][ordercore.kpi.report.monthly_report] reads the orders frame at order grain;
+[`line_report`][ordercore.kpi.report.line_report] reads the lines frame at line grain. Rows are
+assigned to months by `period_by` (``received_at`` by default) in the declared time zone, and
+everything stands as of `as_of`: orders received after it, surveys sent after it and errors
+found after it do not count yet. Each figure is the one its KPI function gives for the same
+month and group with the same `as_of`, `tz` and policy (a test holds them equal):
 
-| column | definition |
-|---|---|
-| ``orders`` | orders in the month |
-| ``delivered``, ``censored`` | delivered by `as_of` (not cancelled) / still open |
-| ``cycle_mean_h``, ``cycle_p50_h``, ``cycle_p90_h`` | gross cycle time of delivered orders, hours (linear quantiles) |
-| ``counted`` | orders counted for OTIF (see `ordercore.kpi.otif` for the exclusions) |
-| ``on_time``, ``in_full``, ``otif``, ``perfect`` | counts among ``counted`` |
-| ``*_rate`` | count / ``counted`` (null when nothing is counted, never 0) |
-| ``csat_responses``, ``csat_top2``, ``csat_rate`` | CSAT answers of surveys sent in the month |
-| ``status`` | ``ok``, ``insufficient_sample`` (counted < `min_sample`) or ``no_data`` |
+| column | definition | the same as |
+|---|---|---|
+| ``orders`` | orders received in the month by `as_of` | |
+| ``delivered``, ``censored`` | delivered by `as_of` (not cancelled) / still open | `cycle_time`'s sample and ``censored`` |
+| ``cycle_mean_h``, ``cycle_p50_h``, ``cycle_p90_h`` | gross cycle time of delivered orders, hours (linear quantiles) | `cycle_time` |
+| ``counted`` | orders counted for OTIF (see `ordercore.kpi.otif` for the exclusions) | `otif`'s denominator |
+| ``on_time``, ``in_full``, ``otif``, ``perfect`` | counts among ``counted`` | `otif`, `perfect_order` |
+| ``*_rate`` | count / ``counted`` (null when nothing is counted, never 0) | |
+| ``csat_responses``, ``csat_top2``, ``csat_rate`` | CSAT answers of surveys sent in the month | `survey_score(..., "csat")` |
+| ``status`` | ``ok``, ``insufficient_sample`` (counted < `min_sample`) or ``no_data`` | |
+
+Every month from the first to the last one with data is a row, in every group: a month with
+no orders, or with orders none of which can be judged yet, has ``status`` ``no_data`` and null
+rates. Counts are integers. The line report has ``lines``, ``counted``, ``on_time``,
+``in_full``, ``otif`` and their rates over counted lines (line OTIF), and ``units_owed``,
+``units_filled`` and ``unit_fill_rate`` (the unit fill rate of `fill_rate`).
+
+The views ([`to_markdown`][ordercore.kpi.report.MonthlyReport.to_markdown], the HTML table of
+notebooks, [`plot`][ordercore.kpi.report.MonthlyReport.plot]) show a figure resting on fewer
+than `min_sample` observations in parentheses, and leave it out of the trend lines.
 
 [`staff_ranking`][ordercore.kpi.report.staff_ranking] ranks staff on a rate shrunk toward the
 team rate, ``(k + m·p_team) / (n + m)``, and flags small samples, so that one lucky order does
@@ -21,24 +35,88 @@ not top the table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
 
 import attrs
 import narwhals.stable.v2 as nw
 
-from ordercore.kpi import _backend, _common
+from ordercore.errors import ConfigurationError
+from ordercore.kpi import _backend, _common, _report_view
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.policies import CalendarLike, OtifPolicy
+from ordercore.kpi.result import MIN_SAMPLE
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
-__all__ = ["MonthlyReport", "monthly_report", "staff_ranking"]
+__all__ = ["MonthlyReport", "line_report", "monthly_report", "staff_ranking"]
+
+Grain = Literal["order", "line"]
+
+_RATES: dict[str, dict[str, tuple[str, str]]] = {
+    "order": {
+        "on_time_rate": ("on_time", "counted"),
+        "in_full_rate": ("in_full", "counted"),
+        "otif_rate": ("otif", "counted"),
+        "perfect_rate": ("perfect", "counted"),
+        "csat_rate": ("csat_top2", "csat_responses"),
+    },
+    "line": {
+        "on_time_rate": ("on_time", "counted"),
+        "in_full_rate": ("in_full", "counted"),
+        "otif_rate": ("otif", "counted"),
+        "unit_fill_rate": ("units_filled", "units_owed"),
+    },
+}
+"""The rates of each report grain: rate column -> (numerator column, denominator column)."""
+
+_SAMPLES: dict[str, dict[str, str]] = {
+    "order": {
+        **{rate: den for rate, (_, den) in _RATES["order"].items()},
+        "cycle_mean_h": "delivered",
+        "cycle_p50_h": "delivered",
+        "cycle_p90_h": "delivered",
+    },
+    "line": {rate: den for rate, (_, den) in _RATES["line"].items()},
+}
+_DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "order": (
+        "orders",
+        "cycle_p50_h",
+        "cycle_p90_h",
+        "on_time_rate",
+        "otif_rate",
+        "perfect_rate",
+        "csat_rate",
+        "status",
+    ),
+    "line": ("lines", "counted", "on_time_rate", "otif_rate", "unit_fill_rate", "status"),
+}
+_DEFAULT_PLOT: dict[str, tuple[str, ...]] = {
+    "order": ("on_time_rate", "otif_rate", "perfect_rate", "csat_rate"),
+    "line": ("on_time_rate", "otif_rate", "unit_fill_rate"),
+}
 
 _M = _backend.MONTH_SUFFIX
-_RATES = ("on_time", "in_full", "otif", "perfect")
+_ORDER_COUNTS = (
+    "orders",
+    "delivered",
+    "censored",
+    "counted",
+    "on_time",
+    "in_full",
+    "otif",
+    "perfect",
+)
+_HOURS = ("cycle_mean_h", "cycle_p50_h", "cycle_p90_h")
+_CSAT = ("csat_responses", "csat_top2")
+_LINE_COUNTS = ("lines", "counted", "on_time", "in_full", "otif")
+_UNITS = ("units_owed", "units_filled")
+_YEARS_BACK, _YEARS_AHEAD = 50, 10
+"""Empty months are filled in from this many years before `as_of` to this many after."""
 
 
 @attrs.frozen
@@ -51,6 +129,8 @@ class MonthlyReport:
         policy: The OTIF policy used.
         as_of: The moment the figures stand for.
         tz: The time zone of the months.
+        min_sample: Below this many observations a figure is flagged as a small sample.
+        grain: ``order`` (from `monthly_report`) or ``line`` (from `line_report`).
     """
 
     frame: Any
@@ -58,6 +138,13 @@ class MonthlyReport:
     policy: OtifPolicy
     as_of: dt.datetime
     tz: str
+    min_sample: int = MIN_SAMPLE
+    grain: Grain = "order"
+
+    @property
+    def rates(self) -> dict[str, tuple[str, str]]:
+        """The report's rate columns: rate -> (numerator column, denominator column)."""
+        return dict(_RATES[self.grain])
 
     def rows(self) -> list[dict[str, Any]]:
         """The report as a list of dicts (small: one per period and group); NaN reads as None."""
@@ -67,93 +154,226 @@ class MonthlyReport:
         ]
 
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: the report's rows as a table."""
-        from ordercore import _html  # noqa: PLC0415 - only notebooks call this
-
+        """Rich display in notebooks: every row, rates as percentages, small samples marked."""
         rows = self.rows()
-        headers = list(rows[0]) if rows else ["period"]
+        headers = list(rows[0]) if rows else ["period", *self.by]
         caption = f"Monthly report as of {self.as_of:%Y-%m-%d %H:%M} ({self.tz})"
-        cells = [
-            [
-                f"{value:.4g}" if isinstance(value, float) else ("–" if value is None else value)
-                for value in (row.get(h) for h in headers)
-            ]
-            for row in rows
-        ]
-        return _html.table(headers, cells, caption=caption)
-
-    def to_markdown(self, columns: Sequence[str] | None = None) -> str:
-        """A Markdown table of the report (rates as percentages, hours to one decimal)."""
-        rows = self.rows()
-        cols = list(
-            columns
-            or [
-                "period",
-                *self.by,
-                "orders",
-                "cycle_p50_h",
-                "cycle_p90_h",
-                "on_time_rate",
-                "otif_rate",
-                "perfect_rate",
-                "csat_rate",
-                "status",
-            ]
+        return _report_view.html(
+            rows, headers, _SAMPLES[self.grain], self.min_sample, caption=caption
         )
 
-        def fmt(name: str, value: object) -> str:
-            if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
-                return "–"
-            if name.endswith("_rate") and isinstance(value, float):
-                return f"{100 * value:.1f} %"
-            if isinstance(value, float):
-                return f"{value:.1f}"
-            return str(value)
+    def to_markdown(self, columns: Sequence[str] | None = None) -> str:
+        """A Markdown table of the report (rates as percentages, hours to one decimal).
 
-        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-        lines.extend("| " + " | ".join(fmt(c, r.get(c)) for c in cols) + " |" for r in rows)
-        return "\n".join(lines) + "\n"
+        A figure resting on fewer than `min_sample` observations is shown in parentheses,
+        explained below the table; "–" means there was nothing to count.
+
+        Args:
+            columns: The columns to show (``period`` and the `by` columns, then the main
+                figures, by default).
+
+        Raises:
+            ConfigurationError: If a column is not in the report.
+        """
+        rows = self.rows()
+        if columns is None:
+            present = set(rows[0]) if rows else set()
+            defaults = [c for c in _DEFAULT_COLUMNS[self.grain] if not rows or c in present]
+            cols = ["period", *self.by, *defaults]
+        else:
+            cols = list(columns)
+            _known(rows, cols, "MonthlyReport.to_markdown")
+        return _report_view.markdown(rows, cols, _SAMPLES[self.grain], self.min_sample)
 
     def plot(
-        self, measures: Sequence[str] = ("on_time_rate", "otif_rate", "perfect_rate", "csat_rate")
+        self,
+        measures: Sequence[str] | None = None,
+        *,
+        overall: bool = False,
     ) -> Any:
         """A matplotlib figure of the rates by month (needs the ``plot`` extra).
 
+        Every month of the report is on the axis. A rate resting on fewer than `min_sample`
+        observations (or on none) is left out of its line, which shows a gap there, and the
+        figure says which points were left out. A report grouped `by` columns draws one
+        panel per measure with one line per group; with ``overall=True`` it draws the overall
+        rate instead, Σ numerator / Σ denominator over the groups (not a mean of group rates).
+
+        Args:
+            measures: Rate columns (the report's main rates by default; see `rates`).
+            overall: For a grouped report, draw the overall rate rather than one line per group.
+
         Raises:
+            ConfigurationError: If a measure is not a rate of the report.
             ImportError: If matplotlib is not installed (``pip install ordercore[plot]``).
         """
-        try:
-            import matplotlib.figure  # noqa: PLC0415 - optional extra
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError("plot() needs matplotlib: pip install 'ordercore[plot]'") from error
-        rows = sorted(self.rows(), key=lambda r: r["period"])
-        known = set(rows[0]) if rows else set()
-        unknown = [m for m in measures if rows and m not in known]
+        wanted = list(measures or _DEFAULT_PLOT[self.grain])
+        rows = self.rows()
+        present = set(rows[0]) if rows else set(self.rates)
+        rates = {m: self.rates[m] for m in self.rates if m in present}
+        unknown = [m for m in wanted if m not in rates]
         if unknown:
-            from ordercore.errors import ConfigurationError  # noqa: PLC0415
-
-            rates = ", ".join(sorted(c for c in known if c.endswith("_rate")))
             raise ConfigurationError(
-                f"no column {', '.join(map(repr, unknown))} in the report; rates: {rates}",
+                f"no column {', '.join(map(repr, unknown))} in the report; "
+                f"rates: {', '.join(sorted(rates))}",
                 component="MonthlyReport.plot",
             )
-        figure = matplotlib.figure.Figure(figsize=(8, 4))
-        axes = figure.subplots()
-        periods = sorted({r["period"] for r in rows})
-        for measure in measures:
-            by_period: dict[str, list[float]] = {}
-            for r in rows:
-                if r.get(measure) is not None:
-                    by_period.setdefault(r["period"], []).append(float(r[measure]))
-            ys = [
-                sum(by_period[p]) / len(by_period[p]) if p in by_period else float("nan")
-                for p in periods
+        title = f"Monthly KPIs (as of {self.as_of:%Y-%m-%d}, {self.tz})"
+        return _report_view.plot(
+            rows,
+            {m: rates[m] for m in wanted},
+            by=() if overall else self.by,
+            min_sample=self.min_sample,
+            title=title,
+        )
+
+
+def _known(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], component: str) -> None:
+    unknown = [c for c in columns if rows and c not in rows[0]]
+    if unknown:
+        raise ConfigurationError(
+            f"no column {', '.join(map(repr, unknown))} in the report; "
+            f"columns: {', '.join(rows[0])}",
+            component=component,
+        )
+
+
+def _policy(policy: OtifPolicy | str, grain: Grain, component: str) -> OtifPolicy:
+    if isinstance(policy, str):
+        policy = OtifPolicy.preset(policy)
+    if not isinstance(policy, OtifPolicy):
+        raise ConfigurationError(
+            f"policy must be an OtifPolicy or a preset name, got {policy!r}", component=component
+        )
+    if grain == "order" and policy.grain != "order":
+        raise ConfigurationError(
+            f"policy {policy.name!r} is {policy.grain}-grain, but the monthly report reads the "
+            "orders frame at order grain; use line_report(lines, ...) for line OTIF, or an "
+            "order-grain policy such as 'scor_commit'",
+            component=component,
+        )
+    if grain == "line" and policy.grain != "line":
+        raise ConfigurationError(
+            f"policy {policy.name!r} is {policy.grain}-grain, but the line report counts lines; "
+            "use a line-grain policy such as 'line_commit' (unit fill is always in the report; "
+            "for unit- or value-weighted OTIF call otif(lines, policy))",
+            component=component,
+        )
+    return policy
+
+
+def _settings(by: Sequence[str], min_sample: int, component: str) -> tuple[str, ...]:
+    if isinstance(by, str) or not all(isinstance(c, str) for c in by):
+        raise ConfigurationError(
+            f"by must be a list of column names, got {by!r}", component=component
+        )
+    if len(set(by)) != len(by):
+        raise ConfigurationError(f"by names a column twice: {list(by)}", component=component)
+    if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
+        raise ConfigurationError(
+            f"min_sample must be a whole number >= 1, got {min_sample!r}", component=component
+        )
+    return tuple(by)
+
+
+def _calendar(as_of: dt.datetime, tz: str) -> list[int]:
+    _common.as_of_values(as_of, tz)  # checks both
+    year = as_of.astimezone(ZoneInfo(tz)).year
+    return [
+        y * 100 + m
+        for y in range(year - _YEARS_BACK, year + _YEARS_AHEAD + 1)
+        for m in range(1, 13)
+    ]
+
+
+def _complete(
+    parts: Sequence[nw.LazyFrame[Any]],
+    keys: Sequence[str],
+    columns: Mapping[str, Literal["count", "sum", "stat"]],
+    *,
+    like: object,
+    as_of: dt.datetime,
+    tz: str,
+) -> nw.LazyFrame[Any]:
+    """Stack aggregated `parts` and every empty month of every group, then sum per key.
+
+    Each key appears at most once in each part, so a statistic (a mean or a quantile) is
+    the one non-null value of its key; counts and sums add up. Stacking and grouping again,
+    rather than joining on the keys, treats a null group (orders without an owner) alike on
+    every backend, and stays lazy: the months come from a small calendar table joined with
+    the data's first and last month.
+    """
+    pk, by = keys[0], list(keys[1:])
+    schema = parts[0].collect_schema()
+    kinds = {"count": nw.Int64, "sum": nw.Float64, "stat": nw.Float64}
+
+    def aligned(part: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        have = part.collect_schema()
+        return part.select(
+            *[nw.col(k).cast(schema[k]) for k in keys],
+            *[
+                (nw.col(c) if c in have else nw.lit(None if kind == "stat" else 0))
+                .cast(kinds[kind])
+                .alias(c)
+                for c, kind in columns.items()
+            ],
+        )
+
+    stacked = [aligned(p) for p in parts]
+    keyed = nw.concat([p.select(*keys) for p in stacked])
+    bounds = keyed.select(nw.col(pk).min().alias("_lo"), nw.col(pk).max().alias("_hi"))
+    months = _backend.small_table(like, {"_m": _calendar(as_of, tz)})
+    span = (
+        months.join(bounds, how="cross")
+        .filter((nw.col("_m") >= nw.col("_lo")) & (nw.col("_m") <= nw.col("_hi")))
+        .select(nw.col("_m").cast(schema[pk]).alias(pk))
+    )
+    grid = span.join(keyed.select(*by).unique(), how="cross") if by else span
+    stacked.append(aligned(grid))
+    summed = (
+        nw.concat(stacked)
+        .group_by(*keys)
+        .agg(
+            *[nw.col(c).max() if kind == "stat" else nw.col(c).sum() for c, kind in columns.items()]
+        )
+    )
+    # DuckDB sums integers into 128-bit decimals: counts come back as Int64
+    return summed.with_columns(*[nw.col(c).cast(kinds[kind]) for c, kind in columns.items()])
+
+
+def _finish(
+    out: nw.LazyFrame[Any],
+    keys: Sequence[str],
+    order: Sequence[str],
+    rates: Mapping[str, tuple[str, str]],
+    min_sample: int,
+) -> nw.LazyFrame[Any]:
+    """Add period, rates and status; counts as Int64; columns in `order`, rows by key."""
+    pk, by = keys[0], list(keys[1:])
+    month = nw.col(pk).cast(nw.Int64)
+    names = out.collect_schema().names()
+    out = out.with_columns(
+        period=nw.concat_str(
+            [
+                (month // 100).cast(nw.String),
+                nw.lit("-"),
+                (month % 100).cast(nw.String).str.zfill(2),
             ]
-            axes.plot(periods, ys, marker="o", label=measure)
-        axes.set_ylabel("share")
-        axes.set_title(f"Monthly KPIs (as of {self.as_of:%Y-%m-%d}, {self.tz})")
-        axes.legend()
-        return figure
+        ),
+        **{
+            rate: nw.when(nw.col(den) > 0).then(nw.col(num) / nw.col(den))
+            for rate, (num, den) in rates.items()
+            if num in names
+        },
+        status=nw.when(nw.col("counted") == 0)
+        .then(nw.lit("no_data"))
+        .when(nw.col("counted") < min_sample)
+        .then(nw.lit("insufficient_sample"))
+        .otherwise(nw.lit("ok")),
+    )
+    present = out.collect_schema().names()
+    first = ["period", *by]
+    return out.select(*first, *[c for c in order if c in present], "status").sort(first)
 
 
 def monthly_report(
@@ -167,20 +387,41 @@ def monthly_report(
     policy: OtifPolicy | str = "scor_commit",
     calendar: CalendarLike | None = None,
     period_by: str = "received_at",
-    min_sample: int = 30,
+    min_sample: int = MIN_SAMPLE,
 ) -> MonthlyReport:
     """Compute the monthly report, grouped by month and the `by` columns.
+
+    Args:
+        orders: The orders frame.
+        as_of: The moment the report stands for: orders received, surveys sent and errors
+            found after it are left out.
+        surveys: The surveys frame, for the CSAT columns (grouped by ``sent_at``).
+        errors: The errors frame, for the perfect order rate.
+        by: Grouping columns of the orders (and, with surveys, of the surveys) frame.
+        tz: The time zone of the months and of local dates.
+        policy: An order-grain `OtifPolicy` or preset name.
+        calendar: Business calendar, needed when ``policy.business_days``.
+        period_by: The orders' timestamp column that assigns them to months.
+        min_sample: Below this many counted orders the status is ``insufficient_sample``.
+
+    Raises:
+        ConfigurationError: For a line-, unit- or value-grain policy (use `line_report` or
+            `otif` on the lines frame), a `by` that is not a list of names, or a
+            `min_sample` below 1.
+        FrameSchemaError: If a frame lacks a column the report needs.
 
     Examples:
         >>> from ordercore.kpi.synthetic import generate
         >>> data = generate(2000, seed=1, months=2)
         >>> report = monthly_report(data.orders, surveys=data.surveys, errors=data.errors,
         ...                         as_of=data.as_of, tz="Asia/Shanghai")
-        >>> [r["period"] for r in report.rows()]
-        ['2026-01', '2026-02', '2026-03']
+        >>> [(r["period"], r["status"]) for r in report.rows()]
+        [('2026-01', 'ok'), ('2026-02', 'ok'), ('2026-03', 'no_data')]
     """
-    if isinstance(policy, str):
-        policy = OtifPolicy.preset(policy)
+    component = "monthly_report"
+    policy = _policy(policy, "order", component)
+    by = _settings(by, min_sample, component)
+    now, _ = _common.as_of_values(as_of, tz)
     keys = [period_by + _M, *by]
     ref = "promised_at" if policy.reference == "promised" else "requested_at"
     lf = _common.load(
@@ -192,9 +433,10 @@ def monthly_report(
         local=[ref, "delivered_at"],
         stamps=OUTCOME_STAMPS,
     )
+    # an order received after as_of does not exist yet at as_of
+    lf = lf.filter(nw.col("received_at") <= now)
     lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=orders, calendar=calendar)
     lf = add_perfect(_join_errors(lf, _error_flags(errors, orders, tz, as_of), orders))
-    now, _ = _common.as_of_values(as_of, tz)
     # `_cancelled` (cancelled by as_of) comes from add_outcomes
     delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
     lf = lf.with_columns(_done=delivered.fill_null(value=False) & ~nw.col("_cancelled"))
@@ -203,105 +445,176 @@ def monthly_report(
         _open=_backend.flag(~nw.col("_cancelled") & ~delivered),
         _done=nw.col("_done").cast(nw.Int64),
     )
-    out = _backend.aggregate(
-        lf,
-        keys,
-        {
-            "orders": nw.len(),
-            "delivered": nw.col("_done").sum(),
-            "censored": nw.col("_open").sum(),
-            "cycle_mean_h": nw.col("_h").mean(),
-            "cycle_p50_h": _backend.Quantile("_h", 0.5),
-            "cycle_p90_h": _backend.Quantile("_h", 0.9),
-            "counted": nw.col("_base").sum(),
-            "on_time": nw.col("_on_time").sum(),
-            "in_full": nw.col("_in_full").sum(),
-            "otif": nw.col("_otif").sum(),
-            "perfect": nw.col("_perfect").sum(),
-        },
-    )
-    if surveys is not None:
-        sv = _common.load(
-            surveys,
-            "surveys",
-            tz=tz,
-            needed=["score", *by],
-            period_by="sent_at",
-            stamps=["sent_at"],
+    parts = [
+        _backend.aggregate(
+            lf,
+            keys,
+            {
+                "orders": nw.len(),
+                "delivered": nw.col("_done").sum(),
+                "censored": nw.col("_open").sum(),
+                "cycle_mean_h": nw.col("_h").mean(),
+                "cycle_p50_h": _backend.Quantile("_h", 0.5),
+                "cycle_p90_h": _backend.Quantile("_h", 0.9),
+                "counted": nw.col("_base").sum(),
+                "on_time": nw.col("_on_time").sum(),
+                "in_full": nw.col("_in_full").sum(),
+                "otif": nw.col("_otif").sum(),
+                "perfect": nw.col("_perfect").sum(),
+            },
         )
-        sv = sv.filter(nw.col("kind") == "csat").with_columns(
-            _r=_backend.flag(
-                ~nw.col("score").is_null() & (nw.col("score") >= 1) & (nw.col("score") <= 5)  # noqa: PLR2004 - the CSAT scale
-            ),
-            _t=_backend.flag((nw.col("score") >= 4) & (nw.col("score") <= 5)),  # noqa: PLR2004
-        )
-        sv_keys = ["sent_at" + _M, *by]
-        agg = sv.group_by(sv_keys).agg(
-            nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2")
-        )
-        agg = agg.rename({"sent_at" + _M: period_by + _M})
-        out = out.join(agg, on=keys, how="full", suffix="_sv")
-        out = out.with_columns(
-            nw.col(period_by + _M).fill_null(nw.col(period_by + _M + "_sv")),
-            *[nw.col(k).fill_null(nw.col(k + "_sv")) for k in by],
-        ).drop([period_by + _M + "_sv", *[k + "_sv" for k in by]])
-        out = out.with_columns(
-            *[
-                nw.col(c).fill_null(0)
-                for c in (
-                    "orders",
-                    "delivered",
-                    "censored",
-                    "counted",
-                    *_RATES,
-                    "csat_responses",
-                    "csat_top2",
-                )
-            ]
-        )
-        out = out.with_columns(
-            csat_rate=nw.when(nw.col("csat_responses") > 0).then(
-                nw.col("csat_top2") / nw.col("csat_responses")
-            )
-        )
-    month = nw.col(period_by + _M).cast(nw.Int64)
-    out = out.with_columns(
-        period=nw.concat_str(
-            [
-                (month // 100).cast(nw.String),
-                nw.lit("-"),
-                (month % 100).cast(nw.String).str.zfill(2),
-            ]
-        ),
-        **{
-            f"{r}_rate": nw.when(nw.col("counted") > 0).then(nw.col(r) / nw.col("counted"))
-            for r in _RATES
-        },
-        status=nw.when(nw.col("counted") == 0)
-        .then(nw.lit("no_data"))
-        .when(nw.col("counted") < min_sample)
-        .then(nw.lit("insufficient_sample"))
-        .otherwise(nw.lit("ok")),
-    ).drop(period_by + _M)
-    counts = [
-        c
-        for c in (
-            "orders",
-            "delivered",
-            "censored",
-            "counted",
-            *_RATES,
-            "csat_responses",
-            "csat_top2",
-        )
-        if c in out.collect_schema()
     ]
-    out = out.with_columns(*[nw.col(c).cast(nw.Int64) for c in counts])
-    first = ["period", *by]
-    out = out.select(*first, *[c for c in out.collect_schema().names() if c not in first]).sort(
-        first
+    columns: dict[str, Literal["count", "sum", "stat"]] = {
+        **dict.fromkeys(_ORDER_COUNTS, "count"),
+        **dict.fromkeys(_HOURS, "stat"),
+    }
+    if surveys is not None:
+        parts.append(_csat(surveys, by, tz=tz, now=now).rename({"sent_at" + _M: keys[0]}))
+        columns.update(dict.fromkeys(_CSAT, "count"))
+    out = _complete(parts, keys, columns, like=orders, as_of=as_of, tz=tz)
+    order = [
+        *_ORDER_COUNTS[:3],
+        *_HOURS,
+        *_ORDER_COUNTS[3:],
+        *(_CSAT if surveys is not None else ()),
+        *_RATES["order"],
+    ]
+    out = _finish(out, keys, order, _RATES["order"], min_sample)
+    return MonthlyReport(
+        _backend.to_caller(out, orders), by, policy, as_of, tz, min_sample, "order"
     )
-    return MonthlyReport(_backend.to_caller(out, orders), tuple(by), policy, as_of, tz)
+
+
+def _csat(surveys: object, by: Sequence[str], *, tz: str, now: float) -> nw.LazyFrame[Any]:
+    """CSAT responses and top-2-box answers per month of ``sent_at`` and group (as `survey_score`)."""
+    sv = _common.load(
+        surveys, "surveys", tz=tz, needed=["score", *by], period_by="sent_at", stamps=["sent_at"]
+    )
+    sv = sv.filter((nw.col("kind") == "csat") & (nw.col("sent_at") <= now))
+    answered = ~nw.col("score").is_null()
+    if sv.collect_schema()["score"].is_float():
+        # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
+        answered = answered & ~nw.col("score").is_nan()
+    in_scale = answered & (nw.col("score") >= 1) & (nw.col("score") <= 5)  # noqa: PLR2004 - the CSAT scale
+    sv = sv.with_columns(
+        _r=_backend.flag(in_scale),
+        _t=_backend.flag(in_scale & (nw.col("score") >= 4)),  # noqa: PLR2004 - top-2-box
+    )
+    return sv.group_by("sent_at" + _M, *by).agg(
+        nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2")
+    )
+
+
+def line_report(
+    lines: object,
+    *,
+    as_of: dt.datetime,
+    orders: object | None = None,
+    by: Sequence[str] = (),
+    tz: str = "UTC",
+    policy: OtifPolicy | str = "line_commit",
+    calendar: CalendarLike | None = None,
+    period_by: str = "received_at",
+    min_sample: int = MIN_SAMPLE,
+) -> MonthlyReport:
+    """The line-grain monthly report: line OTIF and unit fill by month and group.
+
+    Reads the lines frame (which needs ``received_at``, the reference date of the policy,
+    ``delivered_at``, ``qty_delivered`` and ``qty_shipped``). Lines of orders received after
+    `as_of` are left out. ``counted``, ``on_time``, ``in_full`` and ``otif`` count lines as
+    `otif` with the same line-grain policy does; ``units_owed`` and ``units_filled`` are the
+    unit fill rate's Σ owed and Σ min(shipped, owed) over lines with something owed that are
+    due (a line still open before its deadline is OTIF's ``not_yet_due`` and is not judged
+    unfilled), as in `fill_rate`.
+
+    Args:
+        lines: The lines frame.
+        as_of: The moment the report stands for.
+        orders: The orders frame, to group by order columns the lines frame lacks (such as
+            ``owner_id`` or ``channel``), looked up by ``order_id``.
+        by: Grouping columns, of the lines frame or else of `orders`.
+        tz: The time zone of the months and of local dates.
+        policy: A line-grain `OtifPolicy` or preset name (``line_commit`` by default).
+        calendar: Business calendar, needed when ``policy.business_days``.
+        period_by: The lines' timestamp column that assigns them to months.
+        min_sample: Below this many counted lines the status is ``insufficient_sample``.
+
+    Raises:
+        ConfigurationError: For a policy that is not line-grain, a `by` that is not a list
+            of names, or a `min_sample` below 1.
+        FrameSchemaError: If a frame lacks a column the report needs.
+
+    Examples:
+        >>> from ordercore.kpi.synthetic import generate
+        >>> data = generate(2000, seed=1, months=2)
+        >>> report = line_report(data.lines, orders=data.orders, by=["channel"],
+        ...                      as_of=data.as_of, tz="Asia/Shanghai")
+        >>> row = report.rows()[0]
+        >>> row["period"], row["channel"], row["lines"] >= row["counted"]
+        ('2026-01', 'api', True)
+    """
+    component = "line_report"
+    policy = _policy(policy, "line", component)
+    by = _settings(by, min_sample, component)
+    now, _ = _common.as_of_values(as_of, tz)
+    keys = [period_by + _M, *by]
+    ref = "promised_at" if policy.reference == "promised" else "requested_at"
+    names = set(_backend.lazy(lines).collect_schema().names())
+    from_orders = [c for c in by if c not in names] if orders is not None else []
+    lf = _common.load(
+        lines,
+        "lines",
+        tz=tz,
+        needed=[
+            "received_at",
+            ref,
+            "delivered_at",
+            "qty_delivered",
+            "qty_shipped",
+            *[c for c in by if c not in from_orders],
+        ],
+        period_by=period_by,
+        local=[ref, "delivered_at"],
+        stamps=OUTCOME_STAMPS,
+    )
+    if from_orders:
+        attributes = _common.load(orders, "orders", tz=tz, needed=from_orders, stamps=[])
+        lf = lf.join(attributes.select("order_id", *from_orders), on="order_id", how="left")
+    lf = lf.filter(nw.col("received_at") <= now)
+    lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=lines, calendar=calendar)
+    cancelled = (
+        nw.col("qty_cancelled").fill_null(0.0) if _common.has(lf, "qty_cancelled") else nw.lit(0.0)
+    )
+    owed = nw.col("qty_ordered") - cancelled
+    shipped = nw.col("qty_shipped").fill_null(0.0)
+    # a line not yet due (open, its deadline not passed) cannot be judged unfilled yet
+    filling = (owed > 0) & (nw.col("_x_not_yet_due") == 0)
+    lf = lf.with_columns(
+        _owed=nw.when(filling).then(owed).otherwise(nw.lit(0.0)),
+        _got=nw.when(filling).then(nw.min_horizontal(shipped, owed)).otherwise(nw.lit(0.0)),
+    )
+    parts = [
+        _backend.aggregate(
+            lf,
+            keys,
+            {
+                "lines": nw.len(),
+                "counted": nw.col("_base").sum(),
+                "on_time": nw.col("_on_time").sum(),
+                "in_full": nw.col("_in_full").sum(),
+                "otif": nw.col("_otif").sum(),
+                "units_owed": nw.col("_owed").sum(),
+                "units_filled": nw.col("_got").sum(),
+            },
+        )
+    ]
+    columns: dict[str, Literal["count", "sum", "stat"]] = {
+        **dict.fromkeys(_LINE_COUNTS, "count"),
+        **dict.fromkeys(_UNITS, "sum"),
+    }
+    out = _complete(parts, keys, columns, like=lines, as_of=as_of, tz=tz)
+    out = _finish(out, keys, [*_LINE_COUNTS, *_UNITS, *_RATES["line"]], _RATES["line"], min_sample)
+    return MonthlyReport(_backend.to_caller(out, lines), by, policy, as_of, tz, min_sample, "line")
 
 
 def staff_ranking(
@@ -310,44 +623,68 @@ def staff_ranking(
     *,
     staff_column: str = "owner_id",
     prior_strength: float = 30.0,
-    min_sample: int = 30,
+    min_sample: int | None = None,
 ) -> Any:
     """Rank staff on a rate shrunk toward the team rate, flagging small samples.
 
     Needs a report grouped by `staff_column`. Over all its periods, for each staff member with
-    ``k`` successes out of ``n`` counted orders and the team rate ``p`` = Σk / Σn, the score is
-    ``(k + m·p) / (n + m)`` with ``m = prior_strength``. Returned in the caller's library with
-    ``staff``, ``n``, ``raw_rate``, ``shrunk_rate``, ``low_sample`` and ``rank`` (1 = best).
-    """
-    if staff_column not in report.by:
-        from ordercore.errors import ConfigurationError  # noqa: PLC0415
+    ``k`` successes (the `measure` count) out of ``n`` (its denominator: counted orders or
+    lines, or CSAT responses for ``csat_top2``) and the team rate ``p`` = Σk / Σn, the score
+    is ``(k + m·p) / (n + m)`` with ``m = prior_strength``. Rows without a staff member (a
+    null `staff_column`) are left out of the ranking and of the team rate. With nothing
+    counted at all there is no team rate: ``shrunk_rate`` and ``rank`` are null.
 
+    Returned in the caller's library with ``staff``, ``n``, ``raw_rate`` (null when ``n`` is
+    0), ``shrunk_rate``, ``low_sample`` (``n`` < `min_sample`, the report's by default) and
+    ``rank`` (1 = best).
+
+    Raises:
+        ConfigurationError: If the report is not grouped by `staff_column`, `measure` is not
+            one of its counts, or `prior_strength` is not positive.
+    """
+    component = "staff_ranking"
+    if staff_column not in report.by:
         raise ConfigurationError(
-            f"the report is not grouped by {staff_column!r} (by={report.by})",
-            component="staff_ranking",
+            f"the report is not grouped by {staff_column!r} (by={report.by})", component=component
         )
+    counts = dict(report.rates.values())
+    rows = report.rows()
+    known = {num: den for num, den in counts.items() if not rows or num in rows[0]}
+    if measure not in known:
+        raise ConfigurationError(
+            f"cannot rank on {measure!r}; the report's counts: {', '.join(sorted(known))}",
+            component=component,
+        )
+    if not isinstance(prior_strength, int | float) or not prior_strength > 0:
+        raise ConfigurationError(
+            f"prior_strength must be a positive number, got {prior_strength!r}",
+            component=component,
+        )
+    threshold = report.min_sample if min_sample is None else min_sample
+    den = known[measure]
     totals: dict[str, list[float]] = {}
-    for row in report.rows():
-        k, n = float(row[measure] or 0), float(row["counted"] or 0)
+    for row in rows:
+        if row[staff_column] is None:
+            continue
         acc = totals.setdefault(str(row[staff_column]), [0.0, 0.0])
-        acc[0] += k
-        acc[1] += n
+        acc[0] += row[measure] or 0
+        acc[1] += row[den] or 0
     team_k = sum(v[0] for v in totals.values())
     team_n = sum(v[1] for v in totals.values())
-    team = team_k / team_n if team_n else 0.0
+    team = team_k / team_n if team_n else None
     scored = sorted(
         (
-            (s, k, n, (k + prior_strength * team) / (n + prior_strength))
+            (s, k, n, None if team is None else (k + prior_strength * team) / (n + prior_strength))
             for s, (k, n) in totals.items()
         ),
-        key=lambda t: (-t[3], t[0]),
+        key=lambda t: (t[3] is None, -(t[3] or 0.0), t[0]),
     )
     table: dict[str, list[Any]] = {
         "staff": [s for s, *_ in scored],
-        "n": [int(n) for _, _, n, _ in scored],
+        "n": [round(n) if den != "units_owed" else n for _, _, n, _ in scored],
         "raw_rate": [k / n if n else None for _, k, n, _ in scored],
         "shrunk_rate": [v for *_, v in scored],
-        "low_sample": [n < min_sample for _, _, n, _ in scored],
-        "rank": list(range(1, len(scored) + 1)),
+        "low_sample": [n < threshold for _, _, n, _ in scored],
+        "rank": [i if v is not None else None for i, (*_, v) in enumerate(scored, 1)],
     }
     return _backend.to_caller(_backend.small_table(report.frame, table), report.frame)
