@@ -35,26 +35,26 @@ not top the table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import narwhals.stable.v2 as nw
 
 from ordercore.errors import ConfigurationError
-from ordercore.kpi import _backend, _common, _report_view
+from ordercore.kpi import _backend, _common, _report_frame, _report_view
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
-from ordercore.kpi.policies import CalendarLike, OtifPolicy
 from ordercore.kpi.result import MIN_SAMPLE
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping, Sequence
 
+    from ordercore.kpi.policies import CalendarLike, OtifPolicy
+
 __all__ = ["MonthlyReport", "line_report", "monthly_report", "staff_ranking"]
 
-Grain = Literal["order", "line"]
+Grain = _report_frame.Grain
 
 _RATES: dict[str, dict[str, tuple[str, str]]] = {
     "order": {
@@ -115,8 +115,6 @@ _HOURS = ("cycle_mean_h", "cycle_p50_h", "cycle_p90_h")
 _CSAT = ("csat_responses", "csat_top2")
 _LINE_COUNTS = ("lines", "counted", "on_time", "in_full", "otif")
 _UNITS = ("units_owed", "units_filled")
-_YEARS_BACK, _YEARS_AHEAD = 50, 10
-"""Empty months are filled in from this many years before `as_of` to this many after."""
 
 
 @attrs.frozen
@@ -238,144 +236,6 @@ def _known(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], component:
         )
 
 
-def _policy(policy: OtifPolicy | str, grain: Grain, component: str) -> OtifPolicy:
-    if isinstance(policy, str):
-        policy = OtifPolicy.preset(policy)
-    if not isinstance(policy, OtifPolicy):
-        raise ConfigurationError(
-            f"policy must be an OtifPolicy or a preset name, got {policy!r}", component=component
-        )
-    if grain == "order" and policy.grain != "order":
-        raise ConfigurationError(
-            f"policy {policy.name!r} is {policy.grain}-grain, but the monthly report reads the "
-            "orders frame at order grain; use line_report(lines, ...) for line OTIF, or an "
-            "order-grain policy such as 'scor_commit'",
-            component=component,
-        )
-    if grain == "line" and policy.grain != "line":
-        raise ConfigurationError(
-            f"policy {policy.name!r} is {policy.grain}-grain, but the line report counts lines; "
-            "use a line-grain policy such as 'line_commit' (unit fill is always in the report; "
-            "for unit- or value-weighted OTIF call otif(lines, policy))",
-            component=component,
-        )
-    return policy
-
-
-def _settings(by: Sequence[str], min_sample: int, component: str) -> tuple[str, ...]:
-    if isinstance(by, str) or not all(isinstance(c, str) for c in by):
-        raise ConfigurationError(
-            f"by must be a list of column names, got {by!r}", component=component
-        )
-    if len(set(by)) != len(by):
-        raise ConfigurationError(f"by names a column twice: {list(by)}", component=component)
-    if isinstance(min_sample, bool) or not isinstance(min_sample, int) or min_sample < 1:
-        raise ConfigurationError(
-            f"min_sample must be a whole number >= 1, got {min_sample!r}", component=component
-        )
-    return tuple(by)
-
-
-def _calendar(as_of: dt.datetime, tz: str) -> list[int]:
-    _common.as_of_values(as_of, tz)  # checks both
-    year = as_of.astimezone(ZoneInfo(tz)).year
-    return [
-        y * 100 + m
-        for y in range(year - _YEARS_BACK, year + _YEARS_AHEAD + 1)
-        for m in range(1, 13)
-    ]
-
-
-def _complete(
-    parts: Sequence[nw.LazyFrame[Any]],
-    keys: Sequence[str],
-    columns: Mapping[str, Literal["count", "sum", "stat"]],
-    *,
-    like: object,
-    as_of: dt.datetime,
-    tz: str,
-) -> nw.LazyFrame[Any]:
-    """Stack aggregated `parts` and every empty month of every group, then sum per key.
-
-    Each key appears at most once in each part, so a statistic (a mean or a quantile) is
-    the one non-null value of its key; counts and sums add up. Stacking and grouping again,
-    rather than joining on the keys, treats a null group (orders without an owner) alike on
-    every backend, and stays lazy: the months come from a small calendar table joined with
-    the data's first and last month.
-    """
-    pk, by = keys[0], list(keys[1:])
-    schema = parts[0].collect_schema()
-    kinds = {"count": nw.Int64, "sum": nw.Float64, "stat": nw.Float64}
-
-    def aligned(part: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        have = part.collect_schema()
-        return part.select(
-            *[nw.col(k).cast(schema[k]) for k in keys],
-            *[
-                (nw.col(c) if c in have else nw.lit(None if kind == "stat" else 0))
-                .cast(kinds[kind])
-                .alias(c)
-                for c, kind in columns.items()
-            ],
-        )
-
-    stacked = [aligned(p) for p in parts]
-    keyed = nw.concat([p.select(*keys) for p in stacked])
-    bounds = keyed.select(nw.col(pk).min().alias("_lo"), nw.col(pk).max().alias("_hi"))
-    months = _backend.small_table(like, {"_m": _calendar(as_of, tz)})
-    span = (
-        months.join(bounds, how="cross")
-        .filter((nw.col("_m") >= nw.col("_lo")) & (nw.col("_m") <= nw.col("_hi")))
-        .select(nw.col("_m").cast(schema[pk]).alias(pk))
-    )
-    grid = span.join(keyed.select(*by).unique(), how="cross") if by else span
-    stacked.append(aligned(grid))
-    summed = (
-        nw.concat(stacked)
-        .group_by(*keys)
-        .agg(
-            *[nw.col(c).max() if kind == "stat" else nw.col(c).sum() for c, kind in columns.items()]
-        )
-    )
-    # DuckDB sums integers into 128-bit decimals: counts come back as Int64
-    return summed.with_columns(*[nw.col(c).cast(kinds[kind]) for c, kind in columns.items()])
-
-
-def _finish(
-    out: nw.LazyFrame[Any],
-    keys: Sequence[str],
-    order: Sequence[str],
-    rates: Mapping[str, tuple[str, str]],
-    min_sample: int,
-) -> nw.LazyFrame[Any]:
-    """Add period, rates and status; counts as Int64; columns in `order`, rows by key."""
-    pk, by = keys[0], list(keys[1:])
-    month = nw.col(pk).cast(nw.Int64)
-    names = out.collect_schema().names()
-    out = out.with_columns(
-        period=nw.concat_str(
-            [
-                (month // 100).cast(nw.String),
-                nw.lit("-"),
-                (month % 100).cast(nw.String).str.zfill(2),
-            ]
-        ),
-        **{
-            rate: nw.when(nw.col(den) > 0).then(nw.col(num) / nw.col(den))
-            for rate, (num, den) in rates.items()
-            if num in names
-        },
-        status=nw.when(nw.col("counted") == 0)
-        .then(nw.lit("no_data"))
-        .when(nw.col("counted") < min_sample)
-        .then(nw.lit("insufficient_sample"))
-        .otherwise(nw.lit("ok")),
-    )
-    present = out.collect_schema().names()
-    first = ["period", *by]
-    return out.select(*first, *[c for c in order if c in present], "status").sort(first)
-
-
 def monthly_report(
     orders: object,
     *,
@@ -419,8 +279,8 @@ def monthly_report(
         [('2026-01', 'ok'), ('2026-02', 'ok'), ('2026-03', 'no_data')]
     """
     component = "monthly_report"
-    policy = _policy(policy, "order", component)
-    by = _settings(by, min_sample, component)
+    policy = _report_frame.policy(policy, "order", component)
+    by = _report_frame.settings(by, min_sample, component)
     now, _ = _common.as_of_values(as_of, tz)
     keys = [period_by + _M, *by]
     ref = "promised_at" if policy.reference == "promised" else "requested_at"
@@ -464,14 +324,16 @@ def monthly_report(
             },
         )
     ]
-    columns: dict[str, Literal["count", "sum", "stat"]] = {
+    columns: dict[str, _report_frame.Kind] = {
         **dict.fromkeys(_ORDER_COUNTS, "count"),
         **dict.fromkeys(_HOURS, "stat"),
     }
     if surveys is not None:
-        parts.append(_csat(surveys, by, tz=tz, now=now).rename({"sent_at" + _M: keys[0]}))
+        parts.append(
+            _report_frame.csat(surveys, by, tz=tz, now=now).rename({"sent_at" + _M: keys[0]})
+        )
         columns.update(dict.fromkeys(_CSAT, "count"))
-    out = _complete(parts, keys, columns, like=orders, as_of=as_of, tz=tz)
+    out = _report_frame.complete(parts, keys, columns, like=orders, as_of=as_of, tz=tz)
     order = [
         *_ORDER_COUNTS[:3],
         *_HOURS,
@@ -479,29 +341,9 @@ def monthly_report(
         *(_CSAT if surveys is not None else ()),
         *_RATES["order"],
     ]
-    out = _finish(out, keys, order, _RATES["order"], min_sample)
+    out = _report_frame.finish(out, keys, order, _RATES["order"], min_sample)
     return MonthlyReport(
         _backend.to_caller(out, orders), by, policy, as_of, tz, min_sample, "order"
-    )
-
-
-def _csat(surveys: object, by: Sequence[str], *, tz: str, now: float) -> nw.LazyFrame[Any]:
-    """CSAT responses and top-2-box answers per month of ``sent_at`` and group (as `survey_score`)."""
-    sv = _common.load(
-        surveys, "surveys", tz=tz, needed=["score", *by], period_by="sent_at", stamps=["sent_at"]
-    )
-    sv = sv.filter((nw.col("kind") == "csat") & (nw.col("sent_at") <= now))
-    answered = ~nw.col("score").is_null()
-    if sv.collect_schema()["score"].is_float():
-        # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
-        answered = answered & ~nw.col("score").is_nan()
-    in_scale = answered & (nw.col("score") >= 1) & (nw.col("score") <= 5)  # noqa: PLR2004 - the CSAT scale
-    sv = sv.with_columns(
-        _r=_backend.flag(in_scale),
-        _t=_backend.flag(in_scale & (nw.col("score") >= 4)),  # noqa: PLR2004 - top-2-box
-    )
-    return sv.group_by("sent_at" + _M, *by).agg(
-        nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2")
     )
 
 
@@ -554,8 +396,8 @@ def line_report(
         ('2026-01', 'api', True)
     """
     component = "line_report"
-    policy = _policy(policy, "line", component)
-    by = _settings(by, min_sample, component)
+    policy = _report_frame.policy(policy, "line", component)
+    by = _report_frame.settings(by, min_sample, component)
     now, _ = _common.as_of_values(as_of, tz)
     keys = [period_by + _M, *by]
     ref = "promised_at" if policy.reference == "promised" else "requested_at"
@@ -608,12 +450,14 @@ def line_report(
             },
         )
     ]
-    columns: dict[str, Literal["count", "sum", "stat"]] = {
+    columns: dict[str, _report_frame.Kind] = {
         **dict.fromkeys(_LINE_COUNTS, "count"),
         **dict.fromkeys(_UNITS, "sum"),
     }
-    out = _complete(parts, keys, columns, like=lines, as_of=as_of, tz=tz)
-    out = _finish(out, keys, [*_LINE_COUNTS, *_UNITS, *_RATES["line"]], _RATES["line"], min_sample)
+    out = _report_frame.complete(parts, keys, columns, like=lines, as_of=as_of, tz=tz)
+    out = _report_frame.finish(
+        out, keys, [*_LINE_COUNTS, *_UNITS, *_RATES["line"]], _RATES["line"], min_sample
+    )
     return MonthlyReport(_backend.to_caller(out, lines), by, policy, as_of, tz, min_sample, "line")
 
 
