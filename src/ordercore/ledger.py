@@ -211,7 +211,7 @@ class LineLedger(Entity):
 def _ceiling(ordered: Decimal, cancelled: Decimal, tolerance: Decimal) -> Decimal:
     """Open quantity × (1 + tolerance), exactly: the cap of allocation and the like."""
     try:
-        open_qty = _subtract(ordered, cancelled)
+        open_qty = _subtract(ordered, cancelled) if cancelled else ordered
         return _multiply(open_qty, _add(_ONE, tolerance)) if tolerance else open_qty
     except DecimalException:  # operands no line holds: far more digits than a quantity has
         raise AmountOutOfRange(

@@ -125,6 +125,18 @@ def test_results_do_not_depend_on_the_callers_decimal_context() -> None:
         assert walk() == expected
 
 
+def test_movement_summaries_are_exact_under_a_three_digit_context() -> None:
+    from ordercore.testing.factories import make_line  # noqa: PLC0415
+
+    order = make_order(lines=[make_line("1", quantity=Decimal("123456.789"))])
+    trail = Trail(order).to_approved()
+    with localcontext() as context:
+        context.prec = 3
+        events = trail.do(Allocate(line_id="1", quantity=Decimal("1000.001")))
+    assert events[0].after == {"lines.1.allocated": "1000.001"}
+    assert trail.order.lines[0].ledger.allocated == Decimal("1000.001")
+
+
 def test_an_amendment_is_refused_for_whatever_the_order_model_refuses() -> None:
     trail = Trail().to_approved()
     early = trail.order.lines[0].model_copy(

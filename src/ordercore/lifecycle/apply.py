@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import TypeAdapter, ValidationError
 
-from ordercore._base import ShortText, Text, normalise_timestamp
+from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
 from ordercore.aftersales import AfterSalesCase
 from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
 from ordercore.events import (
@@ -63,7 +63,7 @@ from ordercore.events import (
     SubStatusChanged,
 )
 from ordercore.holds import DEFAULT_BLOCKS, Hold
-from ordercore.lifecycle._fast import construct, replace
+from ordercore.lifecycle._fast import construct, replace, update_fresh
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
 from ordercore.lifecycle.commands import (
     AdvanceCase,
@@ -79,9 +79,9 @@ from ordercore.lifecycle.commands import (
     RecordRiskAssessment,
     ReleaseHold,
 )
-from ordercore.lifecycle.guards import GuardContext, LifecyclePolicy, amended_order
+from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy, amended_order
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
-from ordercore.lifecycle.replay import fold
+from ordercore.lifecycle.replay import changes_of, fold
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.orders import Order
 from ordercore.status import OrderStatus
@@ -106,6 +106,11 @@ _TYPE[SubStatusChanged] = "sub_status_changed"
 _TYPE[OrderCreated] = "order_created"
 
 
+_add = ARITHMETIC.add
+# GuardContext is a NamedTuple: built from its four values without the keyword machinery.
+_context = tuple.__new__
+
+
 def _default_id(order_id: str, version: int, event_type: str, index: int) -> str:
     return f"{order_id}:{version}:{index}:{event_type}"
 
@@ -115,6 +120,13 @@ _REASON: Final = TypeAdapter(Text)
 _CORRELATION: Final = TypeAdapter(ShortText | None)
 _NO_SUMMARY: Final = FrozenMap()
 _CREATED_AFTER: Final = {s: FrozenMap({"status": s.value}) for s in OrderStatus}
+# The summaries of status changes, shared by every event (they are read-only).
+_STATUS_SUMMARY: Final = {s.value: FrozenMap({"status": s.value}) for s in OrderStatus}
+
+
+def _status_summary(state: str) -> Mapping[str, str]:
+    summary = _STATUS_SUMMARY.get(state)
+    return {"status": state} if summary is None else summary
 
 
 def _event_id(ids: EventIdFactory, order_id: str, version: int, event_type: str, index: int) -> str:
@@ -130,7 +142,7 @@ def _event_id(ids: EventIdFactory, order_id: str, version: int, event_type: str,
 class _Emitter:
     """Builds the events of one command: shared metadata, one version, numbered ids."""
 
-    __slots__ = ("at", "base", "count", "ids", "order_id", "version")
+    __slots__ = ("actor", "at", "correlation_id", "count", "ids", "order_id", "reason", "version")
 
     def __init__(  # noqa: PLR0917 - built once per command, positionally
         self, order: Order, command: Command, at: datetime, actor: Actor, version: int, ids: Any
@@ -138,22 +150,11 @@ class _Emitter:
         self.order_id = order.order_id
         self.version = version
         self.at = at
+        self.actor = actor
+        self.reason = command.reason
+        self.correlation_id = command.correlation_id
         self.ids = ids
         self.count = 0
-        self.base: dict[str, Any] = {
-            "order_id": order.order_id,
-            "order_version": version,
-            "at": at,
-            "actor": actor,
-            "reason": command.reason,
-            "correlation_id": command.correlation_id,
-        }
-
-    @property
-    def actor(self) -> Actor:
-        """Who issued the command."""
-        actor: Actor = self.base["actor"]
-        return actor
 
     def __call__(
         self,
@@ -168,16 +169,22 @@ class _Emitter:
         # So the event is assembled without a second validation; the lifecycle's property
         # tests check that every event `apply` returns equals its JSON round trip.
         event_type = _TYPE[cls]
-        values = self.base.copy()
         if self.ids is _default_id:  # an Id, two numbers and a type name: always valid
-            values["event_id"] = f"{self.order_id}:{self.version}:{self.count}:{event_type}"
+            event_id = f"{self.order_id}:{self.version}:{self.count}:{event_type}"
         else:
-            values["event_id"] = _event_id(
-                self.ids, self.order_id, self.version, event_type, self.count
-            )
-        values["type"] = event_type
-        values["before"] = FrozenMap(before)
-        values["after"] = FrozenMap(after)
+            event_id = _event_id(self.ids, self.order_id, self.version, event_type, self.count)
+        values = {
+            "event_id": event_id,
+            "order_id": self.order_id,
+            "order_version": self.version,
+            "type": event_type,
+            "at": self.at,
+            "actor": self.actor,
+            "reason": self.reason,
+            "correlation_id": self.correlation_id,
+            "before": before if type(before) is FrozenMap else FrozenMap(before),
+            "after": after if type(after) is FrozenMap else FrozenMap(after),
+        }
         if payload:
             values.update(payload)
         self.count += 1
@@ -212,7 +219,9 @@ def _movement(
     payload = {"line_id": command.line_id, "quantity": command.quantity}
     for carried in _CARRY[row.command]:
         payload[carried] = getattr(command, carried)
-    return [emit(row.event, {key: str(value)}, {key: str(value + command.quantity)}, payload)]
+    # Exact whatever the caller's decimal context (the fold checks the same sum's limits).
+    after = str(_add(value, command.quantity))
+    return [emit(row.event, {key: str(value)}, {key: after}, payload)]
 
 
 def _status(
@@ -221,7 +230,7 @@ def _status(
     if row.dest is None:  # archive: the only status command that keeps the status
         return [emit(row.event, {"archived": "false"}, {"archived": "true"})]
     payload = {carried: getattr(command, carried) for carried in _CARRY[row.command]}
-    return [emit(row.event, {"status": state}, {"status": _STATE[row.dest]}, payload)]
+    return [emit(row.event, _status_summary(state), _STATUS_SUMMARY[row.dest], payload)]
 
 
 def _approve(
@@ -230,7 +239,7 @@ def _approve(
     assert isinstance(command, Approve)  # noqa: S101 - routed by name
     assert row.dest is not None  # noqa: S101 - approve changes the status
     payload = {"review_version": command.verdict.order_version}
-    return [emit(OrderApproved, {"status": state}, {"status": _STATE[row.dest]}, payload)]
+    return [emit(OrderApproved, _status_summary(state), _STATUS_SUMMARY[row.dest], payload)]
 
 
 def _amend(
@@ -386,25 +395,36 @@ def _host_trigger(
     return [emit(SubStatusChanged, {"state": state}, {"state": str(dest)}, payload)]
 
 
-def _derive(
-    order: Order, command: Command, context: GuardContext, spec: LifecycleSpec, emit: _Emitter
-) -> tuple[Order, list[OrderEvent]]:
-    """Fire derived transitions until none applies (each status at most once: no cycles)."""
+def _derive(  # noqa: PLR0917 - apply's state, passed on positionally
+    order: Order,
+    command: Command,
+    context: GuardContext,
+    spec: LifecycleSpec,
+    emit: _Emitter,
+    state: str,
+    candidates: tuple[tuple[str, str, tuple[Guard, ...]], ...],
+) -> list[OrderEvent]:
+    """Fire derived transitions until none applies (each status at most once: no cycles).
+
+    `order` is the copy this call made from the command's own events, not yet returned to
+    anyone: each derived change is folded into it rather than into one more copy.
+    """
     events: list[OrderEvent] = []
     for _ in spec.states:
-        state = order.sub_status or _STATE[order.status]
-        for trigger, dest, guards in spec.derived(state):
+        for trigger, dest, guards in candidates:
             for guard in guards:
                 if guard(order, command, context) is not None:
                     break
             else:
-                event = emit(ROWS[trigger].event, {"status": state}, {"status": dest})
-                order = fold(order, event)
+                event = emit(ROWS[trigger].event, _status_summary(state), _status_summary(dest))
+                update_fresh(order, changes_of(order, event))
                 events.append(event)
+                state = dest
+                candidates = spec.derived(dest)
                 break
         else:
-            return order, events
-    return order, events
+            break
+    return events
 
 
 def _refuse(order: Order, name: str, state: str, spec: LifecycleSpec) -> InvalidTransition:
@@ -490,7 +510,18 @@ def apply(
             before the order's last change.
         LedgerViolation: A movement would break a ledger invariant.
     """
-    at = _check_apply(order, command, at, actor, policy, spec, ids)
+    if not (  # the common call, checked in one expression; anything else in full below
+        type(at) is datetime
+        and at.tzinfo is UTC
+        and not at.fold
+        and type(order) is Order
+        and type(actor) is Actor
+        and isinstance(command, Command)
+        and type(policy) is LifecyclePolicy
+        and type(spec) is LifecycleSpec
+        and ids is _default_id
+    ):
+        at = _check_apply(order, command, at, actor, policy, spec, ids)
     name = command.trigger if type(command) is HostTrigger else command.name
     if type(command) is HostTrigger and name in ROWS and name not in DERIVED:
         raise InvalidArgument(
@@ -510,7 +541,7 @@ def apply(
             [f"at {at.isoformat()} is before the order's last change ({last.isoformat()})"],
             order.order_id,
         )
-    context = GuardContext(at, actor, policy, order)
+    context = _context(GuardContext, (at, actor, policy, order))
     for guard in spec.guards_for(state, name):
         refusal = guard(order, command, context)
         if refusal is not None:
@@ -527,9 +558,24 @@ def apply(
     new = order
     for event in events:
         new = fold(new, event)
-    if spec.derived(new.sub_status or _STATE[new.status]):
-        new, derived = _derive(new, command, context, spec, emit)
-        events.extend(derived)
+    return _then_derived(order, new, events, command, context, spec, emit)
+
+
+def _then_derived(  # noqa: PLR0917 - the end of apply, positionally
+    order: Order,
+    new: Order,
+    events: list[OrderEvent],
+    command: Command,
+    context: GuardContext,
+    spec: LifecycleSpec,
+    emit: _Emitter,
+) -> tuple[Order, list[OrderEvent]]:
+    """Fire the derived transitions out of the command's result, if the table has any."""
+    if new is not order:  # every command emits an event, so `new` is this call's own copy
+        state = new.sub_status or _STATE[new.status]
+        candidates = spec.derived(state)
+        if candidates:
+            events.extend(_derive(new, command, context, spec, emit, state, candidates))
     return new, events
 
 

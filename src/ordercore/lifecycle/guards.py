@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 
 from pydantic import ValidationError
 
+from ordercore._base import ARITHMETIC
 from ordercore.aftersales import CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
 from ordercore.ledger import check_ledger
@@ -79,6 +80,11 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+# Exact whatever the caller's decimal context: every guard decides on the same sums.
+_add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
+_multiply = ARITHMETIC.multiply
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +192,7 @@ def settled(order: Order) -> tuple[str, ...]:
     problems = []
     for line in order.lines:
         ledger = line.ledger
-        billable = ledger.delivered - ledger.returned + ledger.exchanged
+        billable = _add(_subtract(ledger.delivered, ledger.returned), ledger.exchanged)
         if ledger.invoiced < billable:
             problems.append(f"line {line.line_id} invoiced {ledger.invoiced} of {billable}")
         if ledger.paid < ledger.invoiced:
@@ -323,7 +329,7 @@ def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | 
     assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
     line = order.line(command.line_id)
     ledger = line.ledger
-    if ledger.shipped + command.quantity > ledger.allocated:
+    if _add(ledger.shipped, command.quantity) > ledger.allocated:
         return (
             f"line {line.line_id}: shipping {command.quantity} needs allocation; "
             f"allocated {ledger.allocated}, shipped {ledger.shipped}"
@@ -334,13 +340,10 @@ def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | 
 def leaves_something_open(order: Order, command: Command, _: GuardContext) -> str | None:
     """A short-close may not cancel everything still owed; cancel the order instead."""
     assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
-    remaining = sum(
-        (
-            line.open_quantity - (command.quantity if line.line_id == command.line_id else _ZERO)
-            for line in order.lines
-        ),
-        _ZERO,
-    )
+    remaining = _ZERO
+    for line in order.lines:
+        cut = command.quantity if line.line_id == command.line_id else _ZERO
+        remaining = _add(remaining, _subtract(line.open_quantity, cut))
     if remaining <= 0:
         return "this would cancel everything on the order; cancel the order instead"
     return None
@@ -417,7 +420,7 @@ def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None
         return f"a {command.kind.value} case needs a quantity greater than zero"
     ledger = line.ledger
     if command.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
-        free = ledger.delivered - ledger.return_requested
+        free = _subtract(ledger.delivered, ledger.return_requested)
         if command.quantity > free:
             return f"line {line.line_id}: only {free} delivered and not yet asked back"
     elif command.quantity > ledger.delivered:
@@ -456,7 +459,8 @@ def amendment_worsened(order: Order, command: Command, context: GuardContext) ->
     if not isinstance(command, AmendOrder) or before is None:
         return "not an amendment"
     policy = context.policy
-    if order.total.amount > before.total.amount * (1 + policy.amount_increase_tolerance):
+    ceiling = _multiply(before.total.amount, _add(_ONE, policy.amount_increase_tolerance))
+    if order.total.amount > ceiling:
         return None
     old_date = _earliest_date(before)
     new_date = _earliest_date(order)

@@ -332,6 +332,16 @@ def fold(order: Order, event: OrderEvent) -> Order:
         TrailError: If the event is of a kind that cannot follow an existing order.
         LedgerViolation: If a movement breaks a ledger invariant.
     """
+    return replace(order, changes_of(order, event))
+
+
+def changes_of(order: Order, event: OrderEvent) -> dict[str, Any]:
+    """The field changes one event makes to the order (`fold` copies the order with them).
+
+    Raises:
+        TrailError: If the event is of a kind that cannot follow an existing order.
+        LedgerViolation: If a movement breaks a ledger invariant.
+    """
     step = _EVOLVE.get(type(event))
     if step is None:
         raise TrailError(
@@ -340,7 +350,7 @@ def fold(order: Order, event: OrderEvent) -> Order:
     changes = step(order, event)
     changes["version"] = event.order_version
     changes["updated_at"] = event.at
-    return replace(order, changes)
+    return changes
 
 
 def replay(events: Iterable[OrderEvent]) -> Order:
