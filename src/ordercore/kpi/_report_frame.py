@@ -112,12 +112,12 @@ def complete(
             ],
         )
 
+    stacked = nw.concat([aligned(p) for p in parts])
     if isinstance(nw.from_native(like), nw.DataFrame):
-        # the caller gets an eager frame anyway: compute the small aggregates once, rather
-        # than once for each of the three places below that read them
-        parts = [p.collect().lazy() for p in parts]
-    stacked = [aligned(p) for p in parts]
-    keyed = nw.concat([p.select(*keys) for p in stacked])
+        # the caller gets an eager frame anyway: compute the small aggregates once, in one
+        # query, rather than once for each of the three places below that read them
+        stacked = stacked.collect().lazy()
+    keyed = stacked.select(*keys)
     bounds = keyed.select(nw.col(pk).min().alias("_lo"), nw.col(pk).max().alias("_hi"))
     months = _backend.small_table(like, {"_m": calendar_months(as_of, tz)})
     span = (
@@ -126,9 +126,8 @@ def complete(
         .select(nw.col("_m").cast(schema[pk]).alias(pk))
     )
     grid = span.join(keyed.select(*by).unique(), how="cross") if by else span
-    stacked.append(aligned(grid))
     summed = (
-        nw.concat(stacked)
+        nw.concat([stacked, aligned(grid)])
         .group_by(*keys)
         .agg(
             *[nw.col(c).max() if kind == "stat" else nw.col(c).sum() for c, kind in columns.items()]
@@ -178,7 +177,8 @@ def csat(surveys: object, by: Sequence[str], *, tz: str, now: float) -> nw.LazyF
     sv = _common.load(
         surveys, "surveys", tz=tz, needed=["score", *by], period_by="sent_at", stamps=["sent_at"]
     )
-    sv = sv.filter((nw.col("kind") == "csat") & (nw.col("sent_at") <= now))
+    # two filters: the one on `kind` reaches below the time zone conversion on lazy backends
+    sv = sv.filter(nw.col("kind") == "csat").filter(nw.col("sent_at") <= now)
     answered = ~nw.col("score").is_null()
     if sv.collect_schema()["score"].is_float():
         # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
