@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import polars as pl
 import pytest
@@ -89,6 +90,27 @@ def test_the_line_report_on_polars_agrees_with_pandas() -> None:
     assert isinstance(mine.frame, pl.DataFrame)
     for a, b in zip(mine.rows(), theirs.rows(), strict=True):
         assert a.keys() == b.keys()
+        for key in a:
+            if isinstance(a[key], float):
+                assert a[key] == pytest.approx(b[key], rel=1e-12)
+            else:
+                assert a[key] == b[key], key
+
+
+def test_the_line_report_on_duckdb_agrees_with_pandas() -> None:
+    polars_data = generate(1500, seed=3, months=2, backend="polars")
+    connection = duckdb.connect()
+    lines = connection.from_arrow(polars_data.lines.to_arrow())
+    orders = connection.from_arrow(polars_data.orders.to_arrow())
+    mine = line_report(lines, orders=orders, by=["owner_id"], as_of=polars_data.as_of).rows()
+    theirs = line_report(
+        polars_data.lines.to_pandas(),
+        orders=polars_data.orders.to_pandas(),
+        by=["owner_id"],
+        as_of=polars_data.as_of,
+    ).rows()
+    assert len(mine) == len(theirs)
+    for a, b in zip(mine, theirs, strict=True):
         for key in a:
             if isinstance(a[key], float):
                 assert a[key] == pytest.approx(b[key], rel=1e-12)
