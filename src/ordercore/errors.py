@@ -13,10 +13,11 @@ by pydantic while the entity is built and surfaces as `pydantic.ValidationError`
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from decimal import Decimal
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ConfigurationError",
     "CorruptRecord",
     "CurrencyMismatch",
+    "FrameProblem",
     "FrameSchemaError",
     "GuardRejected",
     "InvalidArgument",
@@ -280,14 +282,50 @@ class UnsoundMachine(ConfigurationError):
         super().__init__("lifecycle specification is not sound: " + "; ".join(self.problems))
 
 
+@dataclasses.dataclass(frozen=True)
+class FrameProblem:
+    """One problem of a data frame: the column, what is wrong, how many rows, and some of them.
+
+    Attributes:
+        message: The sentence shown in the error (``"cancelled_by: 2 value(s) outside
+            customer, seller, e.g. order_id=SO-3 (cancelled_by='Customer')"``).
+        column: The column concerned (the key columns, comma-separated, for duplicate keys),
+            or `None` for a problem of the frame as a whole.
+        problem: What is wrong, in a few words (``"value outside customer, seller"``).
+        count: How many rows (or keys) have the problem, when it is about rows.
+        examples: A few of those rows: their key columns and the offending value.
+    """
+
+    message: str
+    column: str | None = None
+    problem: str = ""
+    count: int | None = None
+    examples: tuple[Mapping[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class FrameSchemaError(OrderCoreError, ValueError):
-    """A data frame does not match the canonical schema; lists every problem at once."""
+    """A data frame does not match the canonical schema; lists every problem at once.
+
+    Attributes:
+        frame: The canonical frame (``orders``, ``lines``, ...).
+        problems: One message per problem.
+        details: The same problems as [`FrameProblem`][ordercore.errors.FrameProblem] values
+            (column, problem, count, example rows).
+        columns: The columns named by the problems, in order.
+    """
 
     code: ClassVar[str] = "frame_schema_error"
 
-    def __init__(self, frame: str, problems: Sequence[str]) -> None:
+    def __init__(self, frame: str, problems: Sequence[str | FrameProblem]) -> None:
         self.frame = frame
-        self.problems = tuple(problems)
+        self.details = tuple(
+            p if isinstance(p, FrameProblem) else FrameProblem(p, problem=p) for p in problems
+        )
+        self.problems = tuple(p.message for p in self.details)
+        self.columns = tuple(dict.fromkeys(p.column for p in self.details if p.column))
         listing = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{frame} frame has {len(self.problems)} problem(s):\n{listing}")
 

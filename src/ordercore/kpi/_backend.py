@@ -19,6 +19,7 @@ collected). Dask is refused on purpose (see `backend_of`), as is anything else.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -211,7 +212,7 @@ def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[
         else:
             parts.append(quoted)
         if column in locals_:
-            local = f"timezone('{tz}', {quoted})"
+            local = f"timezone({_sql_literal(tz, 'VARCHAR')}, {quoted})"
             month = '"' + column + MONTH_SUFFIX + '"'
             day = '"' + column + DAY_SUFFIX + '"'
             parts.append(f"year({local}) * 100 + month({local}) AS {month}")
@@ -264,25 +265,112 @@ def small_table(like: Any, columns: Mapping[str, Sequence[Any]]) -> nw.LazyFrame
 
 def _duckdb_values(rel: Any, data: Mapping[str, Sequence[Any]]) -> Any:
     # A relation does not expose its connection, but `query` runs SQL on it, so the lookup
-    # table lives in the same connection and can be joined.
+    # table lives in the same connection and can be joined. Relations take no bound
+    # parameters, so every value is written as a literal cast to its column's SQL type.
     names = list(data)
     if not names or not data[names[0]]:
         raise ConfigurationError("a lookup table needs at least one row", component="kpi")
+    types = {n: _sql_type(n, data[n]) for n in names}
     rows_sql = ", ".join(
-        "(" + ", ".join(_sql_literal(data[n][i]) for n in names) + ")"
+        "(" + ", ".join(_sql_literal(data[n][i], types[n]) for n in names) + ")"
         for i in range(len(data[names[0]]))
     )
-    cols = ", ".join('"' + n + '"' for n in names)
+    cols = ", ".join(_sql_name(n) for n in names)
     sql = f"SELECT * FROM (VALUES {rows_sql}) AS t({cols})"  # noqa: S608 - every literal goes through _sql_literal
     return rel.query("_ordercore_like", sql)
 
 
-def _sql_literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_INT64: Final = 2**63
+
+
+def _sql_type(name: str, values: Sequence[Any]) -> str | None:
+    """The SQL type of a lookup column from its Python values (None: every value is null)."""
+    import datetime as dt  # noqa: PLC0415
+
+    present = [v for v in values if v is not None]
+    kinds = {type(v) for v in present}
+    aware = {v.tzinfo is not None for v in present if isinstance(v, dt.datetime)}
+    fits = all(-_INT64 <= v < _INT64 for v in present if type(v) is int)
+    candidates = (
+        (not kinds, None),
+        (kinds == {bool}, "BOOLEAN"),
+        (kinds <= {int} and fits, "BIGINT"),
+        (kinds <= {int, float} and fits, "DOUBLE"),
+        (kinds <= {str}, "VARCHAR"),
+        (kinds <= {dt.datetime} and aware == {True}, "TIMESTAMPTZ"),
+        (kinds <= {dt.datetime} and aware == {False}, "TIMESTAMP"),
+        (kinds <= {dt.date}, "DATE"),
+    )
+    for applies, sql_type in candidates:
+        if applies:
+            return sql_type
+    found = ", ".join(sorted(k.__name__ for k in kinds))
+    raise ConfigurationError(
+        f"lookup column {name!r} mixes or holds values DuckDB cannot take as one type: {found}",
+        component="kpi",
+    )
+
+
+def _sql_literal(value: Any, sql_type: str | None) -> str:
+    """A typed SQL literal: never a Python repr (None is NULL, NaN and infinity are DOUBLE)."""
+    if value is None or sql_type is None:
+        return f"CAST(NULL AS {sql_type})" if sql_type else "NULL"
+    if sql_type == "BOOLEAN":
+        text = "TRUE" if value else "FALSE"
+    elif sql_type == "BIGINT":
+        text = str(int(value))
+    elif sql_type == "DOUBLE":
+        number = float(value)
+        if math.isnan(number):
+            text = "'NaN'"
+        elif math.isinf(number):
+            text = "'Infinity'" if number > 0 else "'-Infinity'"
+        else:
+            text = repr(number)
+    elif sql_type == "VARCHAR":
+        text = "'" + str(value).replace("'", "''") + "'"
+    else:  # dates and timestamps: ISO text
+        text = "'" + value.isoformat() + "'"
+    return f"CAST({text} AS {sql_type})"
+
+
+def count_unmatched(
+    lf: nw.LazyFrame[Any], key: str, others: nw.LazyFrame[Any], *, like: object
+) -> int:
+    """How many rows of `lf` have a `key` that no row of `others` has (null keys included).
+
+    On pandas, the distinct keys of `lf` (the smaller side: errors, surveys) are looked up
+    once in an Arrow hash table and every key of `others` is probed against them, rather
+    than building a table of `others`' keys; lazy backends run an anti-join.
+    """
+    if backend_of(like) != "pandas":
+        unmatched = lf.select(key).join(others.select(key), on=key, how="anti")
+        return int(rows(unmatched.select(nw.len().alias("n")))[0]["n"] or 0)
+    import numpy as np  # noqa: PLC0415 - pandas brings it
+    import pyarrow as pa  # noqa: PLC0415 - a core dependency, imported only on this path
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    def keys(frame: nw.LazyFrame[Any]) -> Any:
+        values = pa.array(frame.select(key).collect().to_native()[key], from_pandas=True)
+        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+    mine, theirs = keys(lf), keys(others)
+    encoded = pc.dictionary_encode(mine)
+    distinct = encoded.dictionary
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    present = encoded.indices.is_valid().to_numpy(zero_copy_only=False)
+    hit = np.zeros(len(distinct), dtype=bool)
+    try:
+        found = pc.index_in(theirs, value_set=distinct.cast(theirs.type))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        found = pa.nulls(0, pa.int32())  # keys of another type: nothing matches
+    hit[found.drop_null().to_numpy(zero_copy_only=False)] = True
+    counts = np.bincount(codes[present].astype("int64"), minlength=len(distinct))
+    return int(counts[~hit].sum()) + int((~present).sum())
 
 
 def mark(
@@ -307,7 +395,7 @@ def _mark_pandas(
     import numpy as np  # noqa: PLC0415 - pandas brings it
     import pandas as pd  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415 - a core dependency, imported only on this path
-    import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
 
     frame = lf.collect().to_native()
     table = flags.collect().to_native()

@@ -10,10 +10,20 @@ when all four components hold:
 * *documentation accurate* (RL.2.3): no ``documentation`` or ``pricing`` error;
 * *perfect condition* (RL.2.4): no ``damaged`` error.
 
-An order is perfect only if all its lines are, which at order grain is the same thing: its last
-delivery is on time and everything owed arrived. The four component rates come in `details`.
-The **multiplicative variant** (APQC: product of the four rates) is a separate KPI,
-``perfect_order_multiplicative``; it equals the count only if failures are independent.
+Documentation and condition can only be judged once something was delivered: their rates in
+`details` are over the counted orders delivered by `as_of` (``details["delivered"]``), while in
+full and on time are over every counted order. The headline counts **past-due orders not yet
+delivered** like OTIF does: they are counted and are not perfect (they failed on time), whatever
+their documents and condition turn out to be. An order is perfect only if all its lines are,
+which at order grain is the same thing: its last delivery is on time and everything owed
+arrived. The **multiplicative variant** (APQC: product of the four rates, each over its own
+denominator) is a separate KPI, ``perfect_order_multiplicative``; it equals the count only if
+failures are independent, and has no value until a counted order has been delivered.
+
+Errors count once found: an error found after `as_of` is not seen, an error without
+``found_at`` is taken as found (its time was not recorded). Errors about orders the orders
+frame does not have are not scored; they are counted as ``exclusions["unknown_order"]`` (error
+rows). Both the perfect order rate and order accuracy read errors this way.
 
 **Order accuracy** = orders delivered by `as_of` with no error of any type / orders delivered;
 errors are broken down by type and attributed to staff (the error's ``staff_id``, else the
@@ -24,19 +34,22 @@ order's ``owner_id``). **Backorder rate** = orders with a backordered line / ord
 from __future__ import annotations
 
 import math
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 
 from ordercore.kpi import _backend, _common
-from ordercore.kpi.otif import EXCLUSION_REASONS, OUTCOME_STAMPS, add_outcomes
+from ordercore.kpi.fill import order_outcomes
+from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes, outcome_defaults
 from ordercore.kpi.policies import CalendarLike, OtifPolicy
 from ordercore.kpi.result import KpiResult, KpiStatus, proportion
+from ordercore.kpi.schema import ErrorType
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping
+
+    from ordercore.kpi.check import Duplicates
 
 __all__ = [
     "ErrorType",
@@ -49,25 +62,6 @@ __all__ = [
 ]
 
 
-class ErrorType(StrEnum):
-    """The order-error taxonomy (and the perfect-order component each one breaks)."""
-
-    WRONG_ITEM = "wrong_item"
-    """A different product was sent (breaks in full)."""
-    WRONG_QUANTITY = "wrong_quantity"
-    """The quantity sent differs from the order (breaks in full)."""
-    MISSING_ITEM = "missing_item"
-    """A line was left out (breaks in full)."""
-    WRONG_ADDRESS = "wrong_address"
-    """Delivered to the wrong place or entity (breaks on time to commit)."""
-    DOCUMENTATION = "documentation"
-    """Packing slip, bill of lading or invoice wrong or late (breaks documentation)."""
-    PRICING = "pricing"
-    """Price or discount on the invoice wrong (breaks documentation)."""
-    DAMAGED = "damaged"
-    """Arrived damaged or not to specification (breaks perfect condition)."""
-
-
 _COMPONENT = {
     "_e_full": (ErrorType.WRONG_ITEM, ErrorType.WRONG_QUANTITY, ErrorType.MISSING_ITEM),
     "_e_place": (ErrorType.WRONG_ADDRESS,),
@@ -76,25 +70,44 @@ _COMPONENT = {
 }
 
 
-def _error_flags(
-    errors: object | None, like: object, tz: str, as_of: dt.datetime | None
-) -> nw.LazyFrame[Any] | None:
-    if errors is None:
-        return None
-    lf = _common.load(errors, "errors", tz=tz, stamps=["found_at"])
+def _found(
+    errors: object, *, tz: str, as_of: dt.datetime | None, duplicates: Duplicates, kpi: str
+) -> nw.LazyFrame[Any]:
+    """The error rows found by `as_of` (a null ``found_at`` counts as found), checked."""
+    lf = _common.load(errors, "errors", tz=tz, stamps=["found_at"], duplicates=duplicates, kpi=kpi)
+    lf = lf.filter(nw.col("_ok"))
     if as_of is not None and _common.has(lf, "found_at"):
         now, _ = _common.as_of_values(as_of, tz)
         lf = lf.filter(nw.col("found_at").is_null() | (nw.col("found_at") <= now))
+    return lf
+
+
+def _flags(found: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Per order id, 0/1 flags of the errors found: any, and one per component."""
     flags = {
         name: _backend.flag(nw.col("error_type").is_in([t.value for t in types]))
         for name, types in _COMPONENT.items()
     }
-    del like
     return (
-        lf.with_columns(_e_any=nw.lit(1), **flags)
+        found.with_columns(_e_any=nw.lit(1), **flags)
         .group_by("order_id")
         .agg(*[nw.col(c).max() for c in ["_e_any", *_COMPONENT]])
     )
+
+
+def _error_flags(
+    errors: object | None,
+    like: object,
+    tz: str,
+    as_of: dt.datetime | None,
+    *,
+    duplicates: Duplicates = "refuse",
+) -> nw.LazyFrame[Any] | None:
+    """Per order id, 0/1 flags of the errors found by `as_of`: any, and one per component."""
+    del like
+    if errors is None:
+        return None
+    return _flags(_found(errors, tz=tz, as_of=as_of, duplicates=duplicates, kpi="perfect_order"))
 
 
 def _join_errors(
@@ -109,15 +122,19 @@ def _join_errors(
 def add_perfect(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """Add the 0/1 component columns and ``_perfect`` to a frame with outcomes and error flags.
 
-    The error flags are booleans (see `_join_errors`); the components are combined as
-    booleans and only the summed columns become Int64.
+    Documentation and condition are judged on counted orders delivered by `as_of` only
+    (``_j_delivered``); a counted order not yet delivered (past due) is not perfect. The
+    error flags are booleans (see `_join_errors`); the components are combined as booleans
+    and only the summed columns become Int64.
     """
     base = nw.col("_base") == 1
+    delivered = base & nw.col("_delivered")
     components = {
         "_c_full": (nw.col("_in_full") == 1) & ~nw.col("_e_full"),
         "_c_time": (nw.col("_on_time") == 1) & ~nw.col("_e_place"),
-        "_c_doc": base & ~nw.col("_e_doc"),
-        "_c_cond": base & ~nw.col("_e_cond"),
+        "_c_doc": delivered & ~nw.col("_e_doc"),
+        "_c_cond": delivered & ~nw.col("_e_cond"),
+        "_j_delivered": delivered,
     }
     return lf.with_columns(**components).with_columns(
         *[nw.col(c).cast(nw.Int64) for c in components],
@@ -140,8 +157,17 @@ def perfect_order(
     where: Mapping[str, object] | None = None,
     min_sample: int = 30,
     multiplicative: bool = False,
+    lines: object | None = None,
+    duplicates: Duplicates = "refuse",
 ) -> KpiResult:
     """Perfect order rate, counted the SCOR way, with its four component rates in details.
+
+    Takes the arguments of `ordercore.kpi.otif.otif` (the same policy decides which orders
+    are counted), and the errors frame.
+
+    Raises:
+        FrameSchemaError: A frame lacks a column, or has null or unknown codes or repeated
+            keys (see the KPI pages, "What the KPIs refuse").
 
     Examples:
         >>> import pandas as pd
@@ -152,50 +178,77 @@ def perfect_order(
         ...     "qty_ordered": 1.0, "qty_delivered": 1.0})
         >>> errors = pd.DataFrame({"error_id": ["e1"], "order_id": ["b"], "error_type": ["pricing"]})
         >>> r = perfect_order(orders, errors, as_of=t(9))
-        >>> r.value, r.details["documentation"]
-        (0.5, 0.5)
+        >>> r.value, r.details["documentation"], r.details["delivered"]
+        (0.5, 0.5, 2)
     """
+    name = "perfect_order_multiplicative" if multiplicative else "perfect_order"
     if isinstance(policy, str):
         policy = OtifPolicy.preset(policy)
-    ref = "promised_at" if policy.reference == "promised" else "requested_at"
+    own = [] if policy.every_line else [policy.reference_column, "delivered_at"]
     lf = _common.load(
         orders,
         "orders",
         tz=tz,
-        needed=[ref, "delivered_at"],
+        needed=own,
         period_by=period_by if period else None,
         period=period,
         where=where,
-        local=[ref, "delivered_at"],
+        local=own,
         stamps=OUTCOME_STAMPS,
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi=name,
     )
-    lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=orders, calendar=calendar)
-    lf = add_perfect(_join_errors(lf, _error_flags(errors, orders, tz, as_of), orders))
-    reasons = [f"_x_{r}" for r in EXCLUSION_REASONS]
-    t = _common.sums(lf, ["_base", "_perfect", "_c_full", "_c_time", "_c_doc", "_c_cond", *reasons])
-    base = t["_base"]
+    lf = add_outcomes(
+        lf,
+        policy,
+        as_of=as_of,
+        tz=tz,
+        like=orders,
+        calendar=calendar,
+        lines=lines,
+        duplicates=duplicates,
+    )
+    found = (
+        None
+        if errors is None
+        else _found(errors, tz=tz, as_of=as_of, duplicates=duplicates, kpi=name)
+    )
+    lf = add_perfect(_join_errors(lf, None if found is None else _flags(found), orders))
+    reasons = _common.reasons(lf)
+    components = ["_c_full", "_c_time", "_c_doc", "_c_cond", "_j_delivered"]
+    t = _common.sums(lf, ["_base", "_perfect", *components, *reasons])
+    base, delivered = t["_base"], t["_j_delivered"]
     rates = {
         "in_full": t["_c_full"] / base if base else None,
         "on_time": t["_c_time"] / base if base else None,
-        "documentation": t["_c_doc"] / base if base else None,
-        "condition": t["_c_cond"] / base if base else None,
+        "documentation": t["_c_doc"] / delivered if delivered else None,
+        "condition": t["_c_cond"] / delivered if delivered else None,
     }
+    excluded = _common.exclusions(t, reasons)
+    excluded["unknown_order"] = (
+        0
+        if found is None
+        else _backend.count_unmatched(found, "order_id", _backend.lazy(orders), like=errors)
+    )
     fields: dict[str, Any] = {
-        "exclusions": {r[3:]: int(t[r]) for r in reasons},
+        "exclusions": excluded,
         "policy": policy,
         "period": period,
         "group": dict(where or {}),
-        "details": rates,
+        "details": {
+            **rates,
+            "delivered": int(delivered),
+            **_common.defaults_note(outcome_defaults(lf, policy)),
+        },
     }
     if not multiplicative:
-        return proportion("perfect_order", t["_perfect"], base, min_sample=min_sample, **fields)
-    if not base:
-        return KpiResult(
-            "perfect_order_multiplicative", None, None, 0.0, KpiStatus.NO_DATA, **fields
-        )
+        return proportion(name, t["_perfect"], base, min_sample=min_sample, **fields)
+    if any(v is None for v in rates.values()):
+        return KpiResult(name, None, None, base, KpiStatus.NO_DATA, **fields)
     value = math.prod(v for v in rates.values() if v is not None)
     status = KpiStatus.OK if base >= min_sample else KpiStatus.INSUFFICIENT_SAMPLE
-    return KpiResult("perfect_order_multiplicative", value, None, base, status, **fields)
+    return KpiResult(name, value, None, base, status, **fields)
 
 
 def perfect_order_multiplicative(
@@ -203,7 +256,8 @@ def perfect_order_multiplicative(
 ) -> KpiResult:
     """The APQC variant: product of the four component rates (no interval; not a count).
 
-    Takes the same arguments as `perfect_order`.
+    Takes the same arguments as `perfect_order`; documentation and condition are rates over
+    delivered orders, so the product has no value (``no_data``) until one is delivered.
     """
     return perfect_order(orders, errors, multiplicative=True, **kwargs)
 
@@ -218,8 +272,13 @@ def order_accuracy(
     period_by: str = "received_at",
     where: Mapping[str, object] | None = None,
     min_sample: int = 30,
+    duplicates: Duplicates = "refuse",
 ) -> KpiResult:
     """Error-free delivered orders / delivered orders; details count orders per error type.
+
+    Orders received after `as_of` and errors found after it are not seen (as in
+    `perfect_order`); exclusions count the orders not delivered by `as_of`, those that
+    cannot be judged, and the error rows about unknown orders.
 
     Examples:
         >>> import pandas as pd
@@ -230,8 +289,8 @@ def order_accuracy(
         >>> errors = pd.DataFrame({"error_id": ["1", "2"], "order_id": ["b", "b"],
         ...     "error_type": ["damaged", "pricing"]})
         >>> r = order_accuracy(orders, errors, as_of=t(5))
-        >>> r.value, r.denominator, r.details["damaged"]
-        (0.5, 2.0, 1)
+        >>> r.value, r.denominator, r.details["damaged"], r.exclusions["not_delivered"]
+        (0.5, 2.0, 1, 1)
     """
     lf = _common.load(
         orders,
@@ -241,12 +300,17 @@ def order_accuracy(
         period_by=period_by if period else None,
         period=period,
         where=where,
+        stamps=["received_at", "delivered_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="order_accuracy",
     )
     now, _ = _common.as_of_values(as_of, tz)
-    lf = lf.with_columns(
-        _d=_backend.flag(~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now))
+    delivered = (~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)).fill_null(
+        value=False
     )
-    err = _common.load(errors, "errors", tz=tz)
+    lf = _common.exclusive(lf, [("not_delivered", ~delivered)], ok="_d", within="_ok")
+    err = _found(errors, tz=tz, as_of=as_of, duplicates=duplicates, kpi="order_accuracy")
     per_type = (
         err.with_columns(
             _e_any=nw.lit(1),
@@ -255,14 +319,19 @@ def order_accuracy(
         .group_by("order_id")
         .agg(nw.col("_e_any").max(), *[nw.col(f"_t_{t.value}").max() for t in ErrorType])
     )
-    joined = lf.filter(nw.col("_d") == 1).join(per_type, on="order_id", how="left")
     names = ["_e_any", *[f"_t_{t.value}" for t in ErrorType]]
-    joined = joined.with_columns(
-        *[nw.col(c).fill_null(0).cast(nw.Int64) for c in names], _ok=nw.lit(1)
+    reasons = _common.reasons(lf)
+    joined = lf.join(per_type, on="order_id", how="left").with_columns(
+        *[_backend.flag(nw.col("_d") & (nw.col(c) == 1)).alias(c) for c in names],
+        _n=_backend.flag(nw.col("_d")),
     )
-    t = _common.sums(joined, ["_ok", *names])
+    t = _common.sums(joined, ["_n", *names, *reasons])
     details = {e.value: int(t[f"_t_{e.value}"]) for e in ErrorType}
-    n = t["_ok"]
+    excluded = _common.exclusions(t, reasons)
+    excluded["unknown_order"] = _backend.count_unmatched(
+        err, "order_id", _backend.lazy(orders), like=errors
+    )
+    n = t["_n"]
     return proportion(
         "order_accuracy",
         n - t["_e_any"],
@@ -271,24 +340,28 @@ def order_accuracy(
         details=details,
         period=period,
         group=dict(where or {}),
-        exclusions={
-            "not_delivered": int(
-                _common.sums(lf.with_columns(_nd=1 - nw.col("_d")), ["_nd"])["_nd"]
-            )
-        },
+        exclusions=excluded,
     )
 
 
-def errors_by_staff(orders: object, errors: object, *, tz: str = "UTC") -> Any:
+def errors_by_staff(
+    orders: object,
+    errors: object,
+    *,
+    tz: str = "UTC",
+    as_of: dt.datetime | None = None,
+    duplicates: Duplicates = "refuse",
+) -> Any:
     """Errors attributed to staff, as a frame in the caller's library.
 
     Columns: ``staff_id``, ``errors`` (rows), ``orders_with_errors``. Attribution: the error's
-    ``staff_id``, else the order's ``owner_id``, else ``"(unattributed)"``.
+    ``staff_id``, else the order's ``owner_id``, else ``"(unattributed)"``. With `as_of`,
+    errors found after it are not counted.
     """
-    err = _common.load(errors, "errors", tz=tz)
-    owners = _common.load(orders, "orders", tz=tz, needed=["owner_id"]).select(
-        "order_id", "owner_id"
-    )
+    err = _found(errors, tz=tz, as_of=as_of, duplicates=duplicates, kpi="errors_by_staff")
+    owners = _common.load(
+        orders, "orders", tz=tz, needed=["owner_id"], stamps=[], duplicates=duplicates
+    ).select("order_id", "owner_id")
     joined = err.join(owners, on="order_id", how="left")
     staff = nw.col("staff_id") if _common.has(err, "staff_id") else nw.lit(None, dtype=nw.String)
     joined = joined.with_columns(
@@ -300,42 +373,126 @@ def errors_by_staff(orders: object, errors: object, *, tz: str = "UTC") -> Any:
     return _backend.to_caller(out.rename({"_staff": "staff_id"}).sort("staff_id"), errors)
 
 
-def backorder_rate(lines: object, *, min_sample: int = 30) -> KpiResult:
-    """Orders with at least one backordered line / orders in the lines frame."""
-    lf = _common.load(lines, "lines", tz="UTC", needed=["qty_backordered"])
-    per_order = (
-        lf.with_columns(_b=_backend.flag(nw.col("qty_backordered") > 0))
-        .group_by("order_id")
-        .agg(nw.col("_b").max())
+def backorder_rate(
+    lines: object,
+    *,
+    as_of: dt.datetime | None = None,
+    tz: str = "UTC",
+    period: str | None = None,
+    period_by: str = "received_at",
+    where: Mapping[str, object] | None = None,
+    min_sample: int = 30,
+    duplicates: Duplicates = "refuse",
+) -> KpiResult:
+    """Orders with at least one backordered line / orders in the lines frame.
+
+    With `as_of`, orders received after it are left out (the lines need ``received_at``).
+    An order with a line whose ``qty_backordered`` cannot be read is excluded
+    (``invalid_quantity``), as are the orders of lines that cannot be judged.
+    """
+    lf = _common.load(
+        lines,
+        "lines",
+        tz=tz,
+        needed=["qty_backordered", *(["received_at"] if as_of else [])],
+        period_by=period_by if period else None,
+        period=period,
+        where=where,
+        stamps=["received_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="backorder_rate",
     )
-    t = _common.sums(per_order.with_columns(_n=nw.lit(1)), ["_b", "_n"])
-    return proportion("backorder_rate", t["_b"], t["_n"], min_sample=min_sample)
+    lf = _common.exclusive(
+        lf,
+        [("invalid_quantity", ~_common.valid_number(lf, "qty_backordered"))],
+        ok="_line_ok",
+        within="_ok",
+    )
+    lf = lf.with_columns(_b=nw.col("_line_ok") & (nw.col("qty_backordered") > 0))
+    per_order = order_outcomes(lf, ok="_line_ok", yes="_b", no=None)
+    t = _common.sums(per_order, ["_o_yes", "_o_counted", *_common.reasons(per_order)])
+    return proportion(
+        "backorder_rate",
+        t["_o_yes"],
+        t["_o_counted"],
+        min_sample=min_sample,
+        exclusions=_common.exclusions(t, _common.reasons(per_order)),
+        period=period,
+        group=dict(where or {}),
+    )
 
 
-def return_rate(lines: object, *, min_sample: int = 30) -> KpiResult:
-    """Returned units / delivered units; details give the returned units per cause."""
-    lf = _common.load(lines, "lines", tz="UTC", needed=["qty_returned", "qty_delivered"])
-    totals = _common.sums(lf, ["qty_returned", "qty_delivered"])
+def return_rate(
+    lines: object,
+    *,
+    as_of: dt.datetime | None = None,
+    tz: str = "UTC",
+    period: str | None = None,
+    period_by: str = "received_at",
+    where: Mapping[str, object] | None = None,
+    min_sample: int = 30,
+    duplicates: Duplicates = "refuse",
+) -> KpiResult:
+    """Returned units / delivered units; details give the returned units per cause.
+
+    Lines whose returned or delivered quantity cannot be read, or that returned more than
+    was delivered, are excluded (``invalid_quantity``). With `as_of`, lines of orders received
+    after it and lines delivered after it (``not_yet_delivered``) are left out: the lines
+    need ``received_at`` and ``delivered_at``. Quantities are read as the frame states them.
+    """
+    needed = ["qty_returned", "qty_delivered", *(["received_at", "delivered_at"] if as_of else [])]
+    lf = _common.load(
+        lines,
+        "lines",
+        tz=tz,
+        needed=needed,
+        period_by=period_by if period else None,
+        period=period,
+        where=where,
+        stamps=["received_at", "delivered_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="return_rate",
+    )
+    returned, delivered = nw.col("qty_returned"), nw.col("qty_delivered")
+    usable = (
+        _common.valid_number(lf, "qty_returned")
+        & _common.valid_number(lf, "qty_delivered")
+        & (returned <= delivered).fill_null(value=False)
+    )
+    reasons: list[tuple[str, nw.Expr]] = [("invalid_quantity", ~usable)]
+    if as_of is not None:
+        now, _ = _common.as_of_values(as_of, tz)
+        later = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") > now)
+        reasons.append(("not_yet_delivered", later))
+        # something delivered at no recorded time cannot be placed before or after as_of
+        unplaced = nw.col("delivered_at").is_null() & (delivered > 0)
+        reasons.append(("missing_delivered_at", unplaced))
+    lf = _common.exclusive(lf, reasons, ok="_counted", within="_ok")
+    lf = lf.with_columns(
+        _ret=nw.when(nw.col("_counted")).then(returned).otherwise(0.0),
+        _del=nw.when(nw.col("_counted")).then(delivered).otherwise(0.0),
+    )
+    names = _common.reasons(lf)
+    totals = _common.sums(lf, ["_ret", "_del", *names])
     details: dict[str, object] = {}
     if _common.has(lf, "return_cause"):
         for row in _backend.rows(
-            lf.filter(nw.col("qty_returned") > 0)
+            lf.filter(nw.col("_counted") & (nw.col("_ret") > 0))
             .with_columns(nw.col("return_cause").fill_null("unknown"))
             .group_by("return_cause")
-            .agg(nw.col("qty_returned").sum())
+            .agg(nw.col("_ret").sum())
         ):
-            details[str(row["return_cause"])] = float(row["qty_returned"])
-    den = totals["qty_delivered"]
+            details[str(row["return_cause"])] = float(row["_ret"])
+    fields: dict[str, Any] = {
+        "exclusions": _common.exclusions(totals, names),
+        "period": period,
+        "group": dict(where or {}),
+        "details": dict(sorted(details.items())),
+    }
+    den, num = totals["_del"], totals["_ret"]
     if den <= 0:
-        return KpiResult(
-            "return_rate", None, totals["qty_returned"], den, KpiStatus.NO_DATA, details=details
-        )
+        return KpiResult("return_rate", None, num, den, KpiStatus.NO_DATA, **fields)
     status = KpiStatus.OK if den >= min_sample else KpiStatus.INSUFFICIENT_SAMPLE
-    return KpiResult(
-        "return_rate",
-        totals["qty_returned"] / den,
-        totals["qty_returned"],
-        den,
-        status,
-        details=dict(sorted(details.items())),
-    )
+    return KpiResult("return_rate", num / den, num, den, status, **fields)

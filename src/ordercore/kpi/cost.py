@@ -26,7 +26,10 @@ from ordercore.kpi import _common
 from ordercore.kpi.result import KpiResult, KpiStatus
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Mapping
+
+    from ordercore.kpi.check import Duplicates
 
 __all__ = ["cost_per_order"]
 
@@ -38,8 +41,15 @@ def cost_per_order(
     period: str | None = None,
     tz: str = "UTC",
     where: Mapping[str, object] | None = None,
+    as_of: dt.datetime | None = None,
+    duplicates: Duplicates = "refuse",
 ) -> KpiResult:
-    """Processing cost / orders received, over a month (or all data when `period` is None)."""
+    """Processing cost / orders received, over a month (or all data when `period` is None).
+
+    With `as_of`, postings incurred and orders received after it are left out. Postings
+    whose amount cannot be read (null, NaN, infinite or negative) are excluded; exclusions
+    are keyed by frame (``costs_invalid_amount``, ``orders_not_yet_received``, ...).
+    """
     c = _common.load(
         costs,
         "costs",
@@ -47,7 +57,15 @@ def cost_per_order(
         period_by="incurred_at" if period else None,
         period=period,
         where=where,
+        stamps=["incurred_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="cost_per_order",
     )
+    c = _common.exclusive(
+        c, [("invalid_amount", ~_common.valid_number(c, "amount"))], ok="_kept", within="_ok"
+    )
+    c = c.with_columns(_amount=nw.when(nw.col("_kept")).then(nw.col("amount")).otherwise(0.0))
     o = _common.load(
         orders,
         "orders",
@@ -55,10 +73,25 @@ def cost_per_order(
         period_by="received_at" if period else None,
         period=period,
         where=where,
+        stamps=["received_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="cost_per_order",
     )
-    amount = _common.sums(c, ["amount"])["amount"]
-    n = _common.sums(o.with_columns(_n=nw.lit(1)), ["_n"])["_n"]
-    fields = {"period": period, "group": dict(where or {}), "unit": "amount"}
+    cost_reasons, order_reasons = _common.reasons(c), _common.reasons(o)
+    ct = _common.sums(c, ["_amount", *cost_reasons])
+    ot = _common.sums(o, ["_ok", *order_reasons])
+    amount, n = ct["_amount"], ot["_ok"]
+    excluded = {
+        **{f"costs_{k}": v for k, v in _common.exclusions(ct, cost_reasons).items()},
+        **{f"orders_{k}": v for k, v in _common.exclusions(ot, order_reasons).items()},
+    }
+    fields = {
+        "period": period,
+        "group": dict(where or {}),
+        "unit": "amount",
+        "exclusions": excluded,
+    }
     if not n:
         return KpiResult("cost_per_order", None, amount, 0.0, KpiStatus.NO_DATA, **fields)  # type: ignore[arg-type]
     return KpiResult("cost_per_order", amount / n, amount, n, KpiStatus.OK, **fields)  # type: ignore[arg-type]

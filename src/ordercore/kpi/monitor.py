@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Sequence
 
+    from ordercore.kpi.check import Duplicates
+
 __all__ = [
     "DeliveryWithoutProof",
     "HoldTooLong",
@@ -112,16 +114,22 @@ _FINAL_STATUSES = ("closed", "cancelled", "rejected", "expired")
 def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
     if isinstance(rule, PastDueNotShipped):
         age = (nw.lit(now) - nw.col(rule.reference)) / 3600.0
+        # what happened after as_of has not happened yet at as_of
         shipped = (
-            nw.col("shipped_at").is_null() if _common.has(lf, "shipped_at") else nw.lit(value=True)
+            (nw.col("shipped_at").is_null() | (nw.col("shipped_at") > now))
+            if _common.has(lf, "shipped_at")
+            else nw.lit(value=True)
         )
         alive = (
-            nw.col("cancelled_at").is_null()
+            (nw.col("cancelled_at").is_null() | (nw.col("cancelled_at") > now))
             if _common.has(lf, "cancelled_at")
             else nw.lit(value=True)
         )
         if _common.has(lf, "status"):  # a closed, rejected or expired order is not due any more
-            alive = alive & ~nw.col("status").is_in(list(_FINAL_STATUSES))
+            final = nw.col("status").is_in(list(_FINAL_STATUSES))
+            if _common.has(lf, "status_since"):
+                final = final & ~(nw.col("status_since") > now).fill_null(value=False)
+            alive = alive & ~final.fill_null(value=False)
         hit = shipped & alive & (age > rule.grace_hours)
         critical = age >= rule.critical_hours
     elif isinstance(rule, StuckInStatus):
@@ -151,10 +159,25 @@ def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
     )
 
 
-def alerts(frame: object, rules: Sequence[Rule], *, as_of: dt.datetime, tz: str = "UTC") -> Any:
+def alerts(
+    frame: object,
+    rules: Sequence[Rule],
+    *,
+    as_of: dt.datetime,
+    tz: str = "UTC",
+    duplicates: Duplicates = "refuse",
+) -> Any:
     """Evaluate `rules` on an orders frame (or a deliveries frame for `DeliveryWithoutProof`).
 
+    `as_of` bounds everything: orders received (deliveries made) after it raise nothing, and
+    a shipment, cancellation or final status after it has not happened yet. Rows whose
+    timestamps cannot be judged (missing ``received_at``, reversed moments) raise nothing.
+
     Returns the alerts sorted by rule and order id, in the caller's library.
+
+    Raises:
+        FrameSchemaError: A column a rule reads is missing or mistyped, ids or codes are null
+            or unknown, or keys repeat (unless `duplicates` is ``"exclude"``).
     """
     kind = (
         "deliveries"
@@ -171,12 +194,25 @@ def alerts(frame: object, rules: Sequence[Rule], *, as_of: dt.datetime, tz: str 
             needed.append("hold_since")
         else:
             needed.append("has_proof")
-    lf = _common.load(frame, kind, tz=tz, needed=needed)
-    now, _ = _common.as_of_values(as_of, tz)
-    parts = [_one(lf, now, rule) for rule in rules]
-    if not parts:
+    if not rules:
         from ordercore.errors import ConfigurationError  # noqa: PLC0415
 
         raise ConfigurationError("alerts() needs at least one rule", component="monitor")
+    read = ["received_at", "delivered_at", "shipped_at", "cancelled_at", *needed]
+    lf = _common.load(
+        frame,
+        kind,
+        tz=tz,
+        needed=needed,
+        stamps=read,
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="alerts",
+    )
+    # rows not received (or delivered) by as_of, or whose timestamps cannot be judged, raise
+    # no alert
+    lf = lf.filter(nw.col("_ok"))
+    now, _ = _common.as_of_values(as_of, tz)
+    parts = [_one(lf, now, rule) for rule in rules]
     out = nw.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
     return _backend.to_caller(out.sort("rule", "order_id"), frame)

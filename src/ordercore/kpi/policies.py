@@ -3,7 +3,8 @@
 An [`OtifPolicy`][ordercore.kpi.policies.OtifPolicy] makes every choice explicit: the
 reference date (requested or promised), early and late tolerance in calendar or business
 days, whether dates or exact instants are compared, the grain (order, line, unit, value), the
-in-full tolerance and the treatment of cancellations. Named presets echo in every result.
+in-full tolerance, the treatment of cancellations and, at order grain, whether each line is
+judged against its own promised date. Named presets echo in every result.
 
 Examples:
     >>> OtifPolicy.preset("walmart_like").late_days
@@ -106,6 +107,10 @@ class OtifPolicy:
         in_full_tolerance: Fraction short of the owed quantity still counted in full.
         over_delivery_ok: Whether delivering more than owed still counts in full.
         customer_cancel_after_commit: ``exclude`` such orders or count them as ``fail``.
+        every_line: Order grain only: judge each order from its lines (the lines frame, passed
+            to the KPI as ``lines=``), each line against its own reference date and last
+            delivery; the order is on time when every line it still owes is, and in full
+            when every such line is (lines fully cancelled by the customer are left out).
         name: The preset name, echoed in results.
     """
 
@@ -118,6 +123,7 @@ class OtifPolicy:
     in_full_tolerance: float = 0.0
     over_delivery_ok: bool = True
     customer_cancel_after_commit: Literal["exclude", "fail"] = "exclude"
+    every_line: bool = False
     name: str = "custom"
 
     def __attrs_post_init__(self) -> None:
@@ -130,6 +136,10 @@ class OtifPolicy:
             problems.append(f"in_full_tolerance must be in [0, 1), got {self.in_full_tolerance}")
         if self.business_days and self.compare != "date":
             problems.append("business_days needs compare='date'")
+        if self.every_line and self.grain != "order":
+            problems.append(
+                f"every_line judges orders from their lines: needs grain='order', got {self.grain!r}"
+            )
         if problems:
             raise ConfigurationError("; ".join(problems), component="OtifPolicy")
 
@@ -146,6 +156,11 @@ class OtifPolicy:
             raise ConfigurationError(
                 f"no OTIF preset {name!r}; known: {', '.join(PRESETS)}", component="OtifPolicy"
             ) from None
+
+    @property
+    def reference_column(self) -> str:
+        """The column judged against: ``promised_at`` or ``requested_at``."""
+        return "promised_at" if self.reference == "promised" else "requested_at"
 
     def evolve(self, **changes: object) -> OtifPolicy:
         """A copy with some fields changed (named ``custom`` unless a name is given)."""
@@ -168,8 +183,10 @@ PRESETS: dict[str, OtifPolicy] = {
     ),
     "line_commit": OtifPolicy(grain="line", name="line_commit"),
     "unit_commit": OtifPolicy(grain="unit", name="unit_commit"),
+    "every_line_commit": OtifPolicy(every_line=True, name="every_line_commit"),
 }
 """Named policies. ``scor_commit``: promised date, on or before the local day, order grain,
 exact in full (SCOR RL.2.1/RL.2.2). ``walmart_like``: requested date ±1 day, 95 % in full.
 ``strict_request``: exactly the requested day, no over-delivery. ``line_commit`` and
-``unit_commit``: ``scor_commit`` at line and unit grain."""
+``unit_commit``: ``scor_commit`` at line and unit grain. ``every_line_commit``: ``scor_commit`` at
+order grain with every line judged against its own promised date (needs ``lines=``)."""

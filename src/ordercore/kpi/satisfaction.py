@@ -6,8 +6,12 @@
   Var = 100²·[p(1−p) + d(1−d) + 2pd]/n.
 * **CES** = mean of the 1–7 answers; details also give the share of 5–7 (Wilson).
 
-Surveys with a null (or NaN) score were sent but not answered: they count in the response rate only.
-Scores outside the kind's scale are excluded as ``out_of_scale``.
+Surveys with a null (or NaN) score were sent but not answered: they count in the response rate
+only. Scores outside the kind's scale are excluded as ``out_of_scale``. Surveys that cannot be
+judged are left out and counted first: ``duplicate_key`` (under ``duplicates="exclude"``),
+``missing_sent_at``, ``not_yet_sent`` (sent after `as_of`), ``reversed_timestamps`` (answered
+before sent) and, given the orders frame, ``unknown_order``. A ``kind`` outside ``csat``,
+``nps``, ``ces`` or a channel outside the documented ones is refused.
 
 Examples:
     >>> import pandas as pd
@@ -26,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import narwhals.stable.v2 as nw
 
+from ordercore.errors import InvalidArgument
 from ordercore.kpi import _backend, _common
 from ordercore.kpi.result import (
     Interval,
@@ -37,7 +42,10 @@ from ordercore.kpi.result import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Mapping
+
+    from ordercore.kpi.check import Duplicates
 
 __all__ = ["SCALES", "survey_score"]
 
@@ -49,30 +57,68 @@ def survey_score(
     surveys: object,
     kind: Literal["csat", "nps", "ces"],
     *,
+    as_of: dt.datetime | None = None,
     tz: str = "UTC",
     period: str | None = None,
     where: Mapping[str, object] | None = None,
     min_sample: int = 30,
+    orders: object | None = None,
+    duplicates: Duplicates = "refuse",
 ) -> KpiResult:
-    """CSAT, NPS or CES over the surveys of one kind (bucketed by ``sent_at``)."""
+    """CSAT, NPS or CES over the surveys of one kind (bucketed by ``sent_at``).
+
+    Args:
+        surveys: The surveys frame.
+        kind: ``csat``, ``nps`` or ``ces``.
+        as_of: The moment the data stands for: surveys sent after it are left out
+            (``not_yet_sent``), and an answer that came after it (``responded_at``) is not
+            yet an answer.
+        tz: Time zone of period bucketing.
+        period: Restrict to one month ``"YYYY-MM"`` of ``sent_at`` in `tz`.
+        where: Equality filters on survey columns, e.g. ``{"channel": "web"}``.
+        min_sample: Below this many answers the status is ``insufficient_sample``.
+        orders: The orders frame: surveys about orders it does not have (or about no order)
+            are left out as ``unknown_order``.
+        duplicates: ``"refuse"`` repeated ``survey_id`` keys or ``"exclude"`` them.
+    """
+    if kind not in SCALES:
+        raise InvalidArgument(
+            "survey_score", "kind", f"must be one of {', '.join(SCALES)}, got {kind!r}"
+        )
     lo, hi = SCALES[kind]
     lf = _common.load(
         surveys,
         "surveys",
         tz=tz,
-        needed=["score"],
+        needed=["score", *(["order_id"] if orders is not None else [])],
         period_by="sent_at" if period else None,
         period=period,
         where=where,
+        stamps=["sent_at", "responded_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="survey_score",
     )
     lf = lf.filter(nw.col("kind") == kind)
+    if orders is not None:
+        known = (
+            _common.load(orders, "orders", tz=tz, stamps=[], kpi="survey_score")
+            .select("order_id")
+            .with_columns(_known=nw.lit(1))
+        )
+        lf = _backend.mark(lf, known, "order_id", ["_known"], surveys)
+        lf = _common.exclusive(lf, [("unknown_order", ~nw.col("_known"))], ok="_ok", within="_ok")
     answered = ~nw.col("score").is_null()
     if lf.collect_schema()["score"].is_float():
         # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
         answered = answered & ~nw.col("score").is_nan()
+    if as_of is not None and _common.has(lf, "responded_at"):
+        now, _ = _common.as_of_values(as_of, tz)
+        answered = answered & ~(nw.col("responded_at") > now).fill_null(value=False)
+    answered = nw.col("_ok") & answered.fill_null(value=False)
     in_scale = answered & (nw.col("score") >= lo) & (nw.col("score") <= hi)
     lf = lf.with_columns(
-        _sent=nw.lit(1),
+        _sent=_backend.flag(nw.col("_ok")),
         _n=_backend.flag(in_scale),
         _bad=_backend.flag(answered & ~in_scale),
         _s=nw.when(in_scale).then(nw.col("score")),
@@ -82,7 +128,8 @@ def survey_score(
         _det=_backend.flag(nw.col("_s") <= 6),  # noqa: PLR2004
         _easy=_backend.flag(nw.col("_s") >= 5),  # noqa: PLR2004
     )
-    t = _common.sums(lf, ["_sent", "_n", "_bad", "_top", "_pro", "_det", "_easy", "_s"])
+    reasons = _common.reasons(lf)
+    t = _common.sums(lf, ["_sent", "_n", "_bad", "_top", "_pro", "_det", "_easy", "_s", *reasons])
     n, sent = t["_n"], t["_sent"]
     details: dict[str, Any] = {
         "responses": int(n),
@@ -90,7 +137,11 @@ def survey_score(
         "response_rate": (n / sent) if sent else None,
     }
     fields: dict[str, Any] = {
-        "exclusions": {"out_of_scale": int(t["_bad"]), "no_response": int(sent - n - t["_bad"])},
+        "exclusions": {
+            **_common.exclusions(t, reasons),
+            "out_of_scale": int(t["_bad"]),
+            "no_response": int(sent - n - t["_bad"]),
+        },
         "period": period,
         "group": dict(where or {}),
         "details": details,

@@ -1,8 +1,15 @@
 """The canonical frames ordercore.kpi reads: names, types, optional columns.
 
-Seven frames, one row per grain. Timestamps are timezone-aware (any zone; they are compared
+Eight frames, one row per grain. Timestamps are timezone-aware (any zone; they are compared
 as instants and bucketed into periods in the time zone you declare). Quantities are floats
 in one unit of measure per line (convert upstream). Strings are ids or codes.
+
+Each column says what the KPIs accept in it: ids and codes marked ``not_null`` may not be
+null, codes with ``values`` must be one of them (``cancelled_by`` is ``customer`` or
+``seller``, a channel one of `ordercore.Channel`), and a column ``required_with`` another must
+be present, and set, wherever that one is (``cancelled_by`` wherever ``cancelled_at`` is).
+A frame that breaks these rules is refused; rows whose numbers or timestamps cannot be judged
+are left out and counted (see [`check_frame`][ordercore.kpi.check.check_frame]).
 
 | frame | grain | key |
 |---|---|---|
@@ -13,6 +20,7 @@ in one unit of measure per line (convert upstream). Strings are ids or codes.
 | surveys | one survey sent (score null = no response) | survey_id |
 | errors | one accuracy error found on an order | error_id |
 | costs | one processing-cost posting | cost_id |
+| cases | one after-sales case (return, exchange, repair, complaint) | order_id, case_id |
 
 Examples:
     >>> spec = FRAMES["orders"]
@@ -20,18 +28,47 @@ Examples:
     ['order_id', 'customer_id', 'channel', 'received_at']
     >>> spec.column("promised_at").kind
     'datetime'
+    >>> spec.column("cancelled_by").values
+    ('customer', 'seller')
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final, Literal
 
 import attrs
 
-__all__ = ["FRAMES", "Column", "ColumnKind", "FrameSpec"]
+from ordercore.aftersales import CaseKind, CaseStatus, ReturnCondition, RootCause
+from ordercore.events import ActorKind
+from ordercore.status import Channel
+
+__all__ = ["CANCELLED_BY", "FRAMES", "Column", "ColumnKind", "ErrorType", "FrameSpec"]
 
 ColumnKind = Literal["string", "datetime", "float", "int", "bool"]
 """The kind of a column: ``string``, ``datetime`` (timezone-aware), ``float``, ``int`` or ``bool``."""
+
+CANCELLED_BY: Final = ("customer", "seller")
+"""Who can cancel: the customer (nothing is owed any more) or the seller (owed, not filled)."""
+
+
+class ErrorType(StrEnum):
+    """The order-error taxonomy (and the perfect-order component each one breaks)."""
+
+    WRONG_ITEM = "wrong_item"
+    """A different product was sent (breaks in full)."""
+    WRONG_QUANTITY = "wrong_quantity"
+    """The quantity sent differs from the order (breaks in full)."""
+    MISSING_ITEM = "missing_item"
+    """A line was left out (breaks in full)."""
+    WRONG_ADDRESS = "wrong_address"
+    """Delivered to the wrong place or entity (breaks on time to commit)."""
+    DOCUMENTATION = "documentation"
+    """Packing slip, bill of lading or invoice wrong or late (breaks documentation)."""
+    PRICING = "pricing"
+    """Price or discount on the invoice wrong (breaks documentation)."""
+    DAMAGED = "damaged"
+    """Arrived damaged or not to specification (breaks perfect condition)."""
 
 
 @attrs.frozen
@@ -43,7 +80,12 @@ class Column:
         kind: Its kind; ``float`` accepts any numeric column.
         required: Whether every KPI on this frame needs it.
         description: What it holds.
-        non_negative: Whether negative values are refused by the frame check.
+        non_negative: Whether negative values are a problem (numbers).
+        not_null: Whether nulls are a problem: ids and codes are refused, numbers and
+            timestamps make the row one that cannot be judged.
+        values: The documented codes (empty: any text).
+        required_with: Another column; wherever it is set, this one must be too, and a
+            KPI reading both needs this one whenever the other is present.
     """
 
     name: str
@@ -51,6 +93,9 @@ class Column:
     required: bool
     description: str
     non_negative: bool = False
+    not_null: bool = False
+    values: tuple[str, ...] = ()
+    required_with: str | None = None
 
 
 @attrs.frozen
@@ -63,6 +108,8 @@ class FrameSpec:
         key: Columns that identify a row (duplicates are refused).
         columns: Every known column.
         ordering: Pairs ``(earlier, later)`` of timestamp columns that must not be reversed.
+        arrival: The timestamp at which a row comes into existence (rows after `as_of` are
+            not yet known), or `None`.
     """
 
     name: str
@@ -70,6 +117,7 @@ class FrameSpec:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     ordering: tuple[tuple[str, str], ...] = ()
+    arrival: str | None = None
 
     def column(self, name: str) -> Column:
         """Return the column called `name` (KeyError listing the known ones otherwise)."""
@@ -85,8 +133,32 @@ class FrameSpec:
         return tuple(c.name for c in self.columns)
 
 
-def _c(name: str, kind: ColumnKind, description: str, *, required: bool = False) -> Column:
-    return Column(name, kind, required, description, non_negative=kind in ("float", "int"))
+def _c(
+    name: str,
+    kind: ColumnKind,
+    description: str,
+    *,
+    required: bool = False,
+    not_null: bool | None = None,
+    values: tuple[str, ...] = (),
+    required_with: str | None = None,
+) -> Column:
+    """A column; required ids, codes and timestamps and every quantity are not null by default."""
+    if not_null is None:
+        not_null = required or kind == "float"
+    return Column(
+        name,
+        kind,
+        required,
+        description,
+        non_negative=kind in ("float", "int"),
+        not_null=not_null,
+        values=values,
+        required_with=required_with,
+    )
+
+
+_CHANNELS = tuple(c.value for c in Channel)
 
 
 _ORDERS = FrameSpec(
@@ -96,7 +168,13 @@ _ORDERS = FrameSpec(
     (
         _c("order_id", "string", "The order number.", required=True),
         _c("customer_id", "string", "The customer.", required=True),
-        _c("channel", "string", "How it came in: phone, fax, web, edi, email, api.", required=True),
+        _c(
+            "channel",
+            "string",
+            "How it came in: phone, fax, web, edi, email, api.",
+            required=True,
+            values=_CHANNELS,
+        ),
         _c("received_at", "datetime", "When the order was received.", required=True),
         _c("owner_id", "string", "The staff member responsible (KPIs attribute to it)."),
         _c("status", "string", "The primary status (an `OrderStatus` value)."),
@@ -107,12 +185,24 @@ _ORDERS = FrameSpec(
         _c("shipped_at", "datetime", "When the last shipment left."),
         _c("delivered_at", "datetime", "When the last delivery arrived (even if partial)."),
         _c("cancelled_at", "datetime", "When the whole order was cancelled."),
-        _c("cancelled_by", "string", "Who cancelled it: ``customer`` or ``seller``."),
+        _c(
+            "cancelled_by",
+            "string",
+            "Who cancelled it: ``customer`` or ``seller`` (set wherever ``cancelled_at`` is).",
+            values=CANCELLED_BY,
+            required_with="cancelled_at",
+        ),
         _c("hold_hours", "float", "Hours spent on hold in total (for net cycle time)."),
         _c("hold_since", "datetime", "Start of the oldest hold still active."),
         _c("qty_ordered", "float", "Units ordered over all lines."),
         _c("qty_cancelled", "float", "Units the customer cancelled (no longer owed)."),
-        _c("qty_delivered", "float", "Units delivered so far."),
+        _c(
+            "qty_delivered",
+            "float",
+            "Units delivered so far (set wherever ``delivered_at`` is).",
+            not_null=False,
+            required_with="delivered_at",
+        ),
         _c("value", "float", "Net order value in one currency."),
     ),
     (
@@ -121,6 +211,7 @@ _ORDERS = FrameSpec(
         ("received_at", "delivered_at"),
         ("shipped_at", "delivered_at"),
     ),
+    "received_at",
 )
 
 _LINES = FrameSpec(
@@ -141,7 +232,13 @@ _LINES = FrameSpec(
         ),
         _c("qty_shipped_first", "float", "Units shipped in the first shipment (first-time fill)."),
         _c("qty_shipped", "float", "Units shipped."),
-        _c("qty_delivered", "float", "Units delivered."),
+        _c(
+            "qty_delivered",
+            "float",
+            "Units delivered (set wherever ``delivered_at`` is).",
+            not_null=False,
+            required_with="delivered_at",
+        ),
         _c("qty_returned", "float", "Units returned."),
         _c(
             "return_cause",
@@ -151,9 +248,26 @@ _LINES = FrameSpec(
         _c("value", "float", "Net line value (for value-weighted OTIF)."),
         _c("requested_at", "datetime", "Requested delivery date of the line."),
         _c("promised_at", "datetime", "Committed delivery date of the line."),
+        _c("shipped_at", "datetime", "When the last shipment of the line left."),
         _c("delivered_at", "datetime", "When the last delivery of the line arrived."),
         _c("received_at", "datetime", "When the order was received (for period bucketing)."),
+        _c("approved_at", "datetime", "When the order was approved: the moment of commitment."),
+        _c("cancelled_at", "datetime", "When the whole line was cancelled."),
+        _c(
+            "cancelled_by",
+            "string",
+            "Who cancelled the line: ``customer`` or ``seller`` (set wherever ``cancelled_at`` is).",
+            values=CANCELLED_BY,
+            required_with="cancelled_at",
+        ),
     ),
+    (
+        ("received_at", "approved_at"),
+        ("received_at", "shipped_at"),
+        ("received_at", "delivered_at"),
+        ("shipped_at", "delivered_at"),
+    ),
+    "received_at",
 )
 
 _EVENTS = FrameSpec(
@@ -169,14 +283,21 @@ _EVENTS = FrameSpec(
             required=True,
         ),
         _c("at", "datetime", "When it happened.", required=True),
-        _c("event_id", "string", "Unique event id."),
+        _c("event_id", "string", "Unique event id.", not_null=True),
         _c("version", "int", "The order version after the event."),
         _c("status_before", "string", "Primary status before."),
         _c("status_after", "string", "Primary status after."),
         _c("actor", "string", "Who did it (user, system or integration id)."),
-        _c("actor_kind", "string", "``user``, ``system`` or ``integration``."),
+        _c(
+            "actor_kind",
+            "string",
+            "``user``, ``system`` or ``integration``.",
+            values=tuple(k.value for k in ActorKind),
+        ),
         _c("reason", "string", "Why, when given."),
     ),
+    (),
+    "at",
 )
 
 _DELIVERIES = FrameSpec(
@@ -191,9 +312,14 @@ _DELIVERIES = FrameSpec(
         _c("shipped_at", "datetime", "When it left."),
         _c("qty", "float", "Units delivered."),
         _c("qty_damaged", "float", "Units that arrived damaged."),
-        _c("has_proof", "bool", "Whether a proof of delivery (signature, photo) is on file."),
+        _c(
+            "has_proof",
+            "bool",
+            "Whether a proof of delivery (signature, photo) is on file (null: none on file).",
+        ),
     ),
     (("shipped_at", "delivered_at"),),
+    "delivered_at",
 )
 
 _SURVEYS = FrameSpec(
@@ -202,18 +328,30 @@ _SURVEYS = FrameSpec(
     ("survey_id",),
     (
         _c("survey_id", "string", "Unique survey id.", required=True),
-        _c("kind", "string", "``csat`` (1–5), ``nps`` (0–10) or ``ces`` (1–7).", required=True),
+        _c(
+            "kind",
+            "string",
+            "``csat`` (1–5), ``nps`` (0–10) or ``ces`` (1–7).",
+            required=True,
+            values=("csat", "nps", "ces"),
+        ),
         _c(
             "sent_at", "datetime", "When it was sent (surveys are bucketed by this).", required=True
         ),
-        _c("score", "float", "The answer; null when there was no response."),
+        _c(
+            "score",
+            "float",
+            "The answer; null (or NaN) when there was no response.",
+            not_null=False,
+        ),
         _c("order_id", "string", "The order it is about."),
         _c("owner_id", "string", "The staff member responsible."),
-        _c("channel", "string", "The order channel."),
+        _c("channel", "string", "The order channel.", values=_CHANNELS),
         _c("customer_id", "string", "The customer."),
         _c("responded_at", "datetime", "When the answer came."),
     ),
     (("sent_at", "responded_at"),),
+    "sent_at",
 )
 
 _ERRORS = FrameSpec(
@@ -226,13 +364,20 @@ _ERRORS = FrameSpec(
         _c(
             "error_type",
             "string",
-            "An `ErrorType` value (other codes count as accuracy errors only).",
+            "An `ErrorType` value (map other codes onto one of them first).",
             required=True,
+            values=tuple(t.value for t in ErrorType),
         ),
         _c("line_id", "string", "The line, when known."),
         _c("staff_id", "string", "Who made the error (falls back to the order owner)."),
-        _c("found_at", "datetime", "When it was found."),
+        _c(
+            "found_at",
+            "datetime",
+            "When it was found (null: found at a time not recorded, counted as known).",
+        ),
     ),
+    (),
+    "found_at",
 )
 
 _COSTS = FrameSpec(
@@ -250,11 +395,62 @@ _COSTS = FrameSpec(
         _c("amount", "float", "Amount in one currency.", required=True),
         _c("cost_center", "string", "Where it was booked."),
         _c("owner_id", "string", "The staff member, for per-staff cost."),
-        _c("channel", "string", "The channel, for per-channel cost."),
+        _c("channel", "string", "The channel, for per-channel cost.", values=_CHANNELS),
     ),
+    (),
+    "incurred_at",
+)
+
+
+def _codes(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+_CASES = FrameSpec(
+    "cases",
+    "one after-sales case",
+    ("order_id", "case_id"),
+    (
+        _c("order_id", "string", "The order.", required=True),
+        _c("case_id", "string", "The case, unique within the order.", required=True),
+        _c(
+            "kind",
+            "string",
+            "``return``, ``exchange``, ``repair`` or ``complaint``.",
+            required=True,
+            values=_codes(CaseKind),
+        ),
+        _c("opened_at", "datetime", "When the case was opened.", required=True),
+        _c("line_id", "string", "The line, when the case is about one."),
+        _c("sku", "string", "The product of that line."),
+        _c(
+            "status", "string", "The case status (a `CaseStatus` value).", values=_codes(CaseStatus)
+        ),
+        _c("quantity", "float", "Units concerned (null when not about units).", not_null=False),
+        _c(
+            "condition",
+            "string",
+            "The condition goods came back in (a `ReturnCondition` value).",
+            values=_codes(ReturnCondition),
+        ),
+        _c(
+            "root_cause",
+            "string",
+            "Why it happened (a `RootCause` value).",
+            values=_codes(RootCause),
+        ),
+        _c("root_cause_at", "datetime", "When the root cause was first recorded."),
+        _c("closed_at", "datetime", "When the case was closed."),
+        _c("customer_id", "string", "The customer."),
+        _c("owner_id", "string", "The staff member responsible for the order."),
+        _c("channel", "string", "The order channel.", values=_CHANNELS),
+    ),
+    (("opened_at", "closed_at"), ("opened_at", "root_cause_at")),
+    "opened_at",
 )
 
 FRAMES: Final[dict[str, FrameSpec]] = {
-    spec.name: spec for spec in (_ORDERS, _LINES, _EVENTS, _DELIVERIES, _SURVEYS, _ERRORS, _COSTS)
+    spec.name: spec
+    for spec in (_ORDERS, _LINES, _EVENTS, _DELIVERIES, _SURVEYS, _ERRORS, _COSTS, _CASES)
 }
 """Every canonical frame by name."""

@@ -5,7 +5,11 @@
 p90 (linear interpolation), and the share delivered within the committed cycle time
 (``promised_at − received_at``). Open orders (received by `as_of`, neither delivered nor
 cancelled) are **censored**: counted, with their age at `as_of` (p50 and max), never dropped.
-Cancelled orders are excluded and counted.
+Cancelled orders are excluded and counted. Orders that cannot be judged are excluded and
+counted first (``duplicate_key`` under ``duplicates="exclude"``, ``missing_received_at``,
+``not_yet_received``: received after `as_of`, ``reversed_timestamps``: delivered before
+received), and for net cycle time ``invalid_hold_hours`` (null, NaN, negative, or more hold
+than cycle).
 
 **Stage durations** come from the events frame: for each order, the first event of the start
 type to the first event of the end type; orders missing either are counted as open.
@@ -23,6 +27,8 @@ from ordercore.kpi.result import KpiResult, KpiStatus, proportion
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping
+
+    from ordercore.kpi.check import Duplicates
 
 __all__ = ["DEFAULT_STAGES", "cycle_time", "stage_durations"]
 
@@ -70,6 +76,7 @@ def cycle_time(
     period_by: str = "received_at",
     where: Mapping[str, object] | None = None,
     min_sample: int = 30,
+    duplicates: Duplicates = "refuse",
 ) -> KpiResult:
     """Order completion time in hours (mean as the value; p50/p90 and censoring in details).
 
@@ -86,6 +93,7 @@ def cycle_time(
         >>> cycle_time(orders, as_of=t(4), net=True).value
         30.0
     """
+    stamps = ["received_at", "delivered_at", "cancelled_at", "promised_at"]
     lf = _common.load(
         orders,
         "orders",
@@ -94,40 +102,49 @@ def cycle_time(
         period_by=period_by if period else None,
         period=period,
         where=where,
+        stamps=stamps,
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="cycle_time",
     )
     now, _ = _common.as_of_values(as_of, tz)
-    lf = lf.filter(nw.col("received_at") <= now)
     cancelled = (
-        ~nw.col("cancelled_at").is_null() & (nw.col("cancelled_at") <= now)
+        (~nw.col("cancelled_at").is_null() & (nw.col("cancelled_at") <= now)).fill_null(value=False)
         if _common.has(lf, "cancelled_at")
         else nw.lit(value=False)
     )
-    done = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-    hours = _backend.hours("delivered_at", "received_at")
+    done = (~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)).fill_null(
+        value=False
+    )
+    gross = _backend.hours("delivered_at", "received_at")
+    hours = gross
+    reasons: list[tuple[str, nw.Expr]] = []
     if net:
-        hours = hours - nw.col("hold_hours").fill_null(0.0)
+        hold = nw.col("hold_hours")
+        hours = gross - hold
+        # hold time is part of the cycle: more hold than cycle is a record that cannot be judged
+        usable = _common.valid_number(lf, "hold_hours") & (hold <= gross).fill_null(value=False)
+        reasons.append(("invalid_hold_hours", done & ~cancelled & ~usable))
+    reasons.append(("cancelled", cancelled))
+    lf = _common.exclusive(lf, reasons, ok="_kept", within="_ok")
+    kept = nw.col("_kept")
     commit = (
-        _backend.flag(nw.col("delivered_at") <= nw.col("promised_at"))
+        (nw.col("delivered_at") <= nw.col("promised_at")).fill_null(value=False)
         if _common.has(lf, "promised_at")
-        else nw.lit(0)
+        else nw.lit(value=False)
+    )
+    has_commit = (
+        ~nw.col("promised_at").is_null() if _common.has(lf, "promised_at") else nw.lit(value=False)
     )
     lf = lf.with_columns(
-        _done=_backend.flag(done & ~cancelled),
-        _open=_backend.flag(~done & ~cancelled),
-        _cancel=_backend.flag(cancelled),
-        _commit=_backend.flag(~nw.col("promised_at").is_null())
-        if _common.has(lf, "promised_at")
-        else nw.lit(0),
-        _age=(nw.lit(now) - nw.col("received_at")) / 3600.0,
+        _done=_backend.flag(kept & done),
+        _open=_backend.flag(kept & ~done),
+        _within=_backend.flag(kept & done & has_commit & commit),
+        _cd=_backend.flag(kept & done & has_commit),
+        _h=nw.when(kept & done).then(hours),
+        _age=nw.when(kept & ~done).then((nw.lit(now) - nw.col("received_at")) / 3600.0),
     )
-    lf = lf.with_columns(
-        _h=nw.when(nw.col("_done") == 1).then(hours),
-        _within=nw.col("_done") * commit * nw.col("_commit"),
-    )
-    lf = lf.with_columns(
-        _age=nw.when(nw.col("_open") == 1).then(nw.col("_age")),
-        _cd=nw.col("_done") * nw.col("_commit"),
-    )
+    names = _common.reasons(lf)
     row = _backend.rows(
         _backend.aggregate(
             lf,
@@ -137,9 +154,9 @@ def cycle_time(
                 "censored": nw.col("_open").sum(),
                 "age_p50": _backend.Quantile("_age", 0.5),
                 "age_max": nw.col("_age").max(),
-                "cancelled": nw.col("_cancel").sum(),
                 "within": nw.col("_within").sum(),
                 "with_commit": nw.col("_cd").sum(),
+                **{n: _backend.flag(nw.col(n)).sum() for n in names},
             },
         )
     )[0]
@@ -160,7 +177,7 @@ def cycle_time(
         "cycle_time_net" if net else "cycle_time_gross",
         row,
         min_sample,
-        exclusions={"cancelled": int(row["cancelled"] or 0)},
+        exclusions={n[len(_common.X) :]: int(row[n] or 0) for n in names},
         details=details,
         period=period,
         group=dict(where or {}),
@@ -175,8 +192,13 @@ def stage_durations(
     as_of: dt.datetime,
     tz: str = "UTC",
     min_sample: int = 30,
+    duplicates: Duplicates = "refuse",
 ) -> dict[str, KpiResult]:
     """Hours from the first start event to the first end event of each order, per stage.
+
+    Events after `as_of` are not seen. Each stage's exclusions count the event rows that
+    cannot be judged (``duplicate_key``, ``missing_at``, ``not_yet_happened``) and the orders
+    whose first end event precedes their first start event (``reversed_timestamps``).
 
     Examples:
         >>> import pandas as pd
@@ -190,9 +212,12 @@ def stage_durations(
         (3.0, 1)
     """
     stages = dict(DEFAULT_STAGES if stages is None else stages)
-    lf = _common.load(events, "events", tz=tz)
-    now, _ = _common.as_of_values(as_of, tz)
-    lf = lf.filter(nw.col("at") <= now)
+    lf = _common.load(
+        events, "events", tz=tz, as_of=as_of, duplicates=duplicates, kpi="stage_durations"
+    )
+    event_reasons = _common.reasons(lf)
+    skipped = _common.sums(lf, event_reasons)
+    lf = lf.filter(nw.col("_ok"))
     types = sorted({t for pair in stages.values() for t in pair})
     marks = lf.with_columns(
         **{
@@ -208,15 +233,13 @@ def stage_durations(
         frame = per_order.with_columns(
             _h=nw.when(nw.col(e) >= nw.col(s)).then(_backend.hours(e, s)),
             _open=_backend.flag(~nw.col(s).is_null() & nw.col(e).is_null()),
+            _rev=_backend.flag(nw.col(e) < nw.col(s)),
         )
         row = _backend.rows(
             _backend.aggregate(
                 frame,
                 [],
-                {
-                    **_HOURS,
-                    "censored": nw.col("_open").sum(),
-                },
+                {**_HOURS, "censored": nw.col("_open").sum(), "reversed": nw.col("_rev").sum()},
             )
         )[0]
         out[name] = _summary(
@@ -224,6 +247,10 @@ def stage_durations(
             row,
             min_sample,
             details={"censored": int(row["censored"] or 0)},
+            exclusions={
+                **_common.exclusions(skipped, event_reasons),
+                "reversed_timestamps": int(row["reversed"] or 0),
+            },
             policy={"start": start, "end": end},
         )
     return out
