@@ -172,3 +172,14 @@ def test_plotting_a_column_that_is_not_a_rate_is_refused() -> None:
 def test_bad_report_settings_are_refused(settings: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         monthly_report(_orders({1: (1, 0)}), as_of=AS_OF, **settings)
+
+
+@pytest.mark.parametrize("period_by", ["promised_at", "delivered_at"])
+def test_months_by_another_timestamp_agree_on_pandas_and_polars(period_by: str) -> None:
+    pandas_data = generate(600, seed=6, months=2)
+    polars_data = generate(600, seed=6, months=2, backend="polars")
+    a = monthly_report(pandas_data.orders, as_of=pandas_data.as_of, period_by=period_by)
+    b = monthly_report(polars_data.orders, as_of=pandas_data.as_of, period_by=period_by)
+    assert [(r["period"], r["orders"], r["otif"]) for r in a.rows()] == [
+        (r["period"], r["orders"], r["otif"]) for r in b.rows()
+    ]

@@ -261,7 +261,8 @@ def monthly_report(
         tz: The time zone of the months and of local dates.
         policy: An order-grain `OtifPolicy` or preset name.
         calendar: Business calendar, needed when ``policy.business_days``.
-        period_by: The orders' timestamp column that assigns them to months.
+        period_by: The orders' timestamp column that assigns them to months; orders where it
+            is null (not yet delivered, for ``delivered_at``) form a row with a null period.
         min_sample: Below this many counted orders the status is ``insufficient_sample``.
 
     Raises:
@@ -290,7 +291,7 @@ def monthly_report(
         tz=tz,
         needed=[ref, "delivered_at", *by],
         period_by=period_by,
-        local=[ref, "delivered_at"],
+        local=[c for c in (ref, "delivered_at") if c != period_by],
         stamps=OUTCOME_STAMPS,
     )
     # an order received after as_of does not exist yet at as_of
@@ -416,7 +417,7 @@ def line_report(
             *[c for c in by if c not in from_orders],
         ],
         period_by=period_by,
-        local=[ref, "delivered_at"],
+        local=[c for c in (ref, "delivered_at") if c != period_by],
         stamps=OUTCOME_STAMPS,
     )
     if from_orders:
