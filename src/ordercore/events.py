@@ -25,6 +25,7 @@ Examples:
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Actor",
     "ActorKind",
+    "AllocationReleased",
     "CaseAdvanced",
     "CaseOpened",
     "Event",
@@ -310,6 +312,16 @@ class QuantityAllocated(_LineMovement):
     type: Literal["quantity_allocated"] = "quantity_allocated"
 
 
+class AllocationReleased(_LineMovement):
+    """Allocated quantity released (de-allocated) by `ReleaseAllocation`; `quantity` is how much.
+
+    A short-close or an amendment that leaves less open than is allocated releases the
+    excess within its own event (`LineShortClosed.released`, `LineQuantity.released`).
+    """
+
+    type: Literal["allocation_released"] = "allocation_released"
+
+
 class ProductionPlanned(_LineMovement):
     """Quantity put into a production plan."""
 
@@ -363,17 +375,28 @@ class LineShortClosed(_LineMovement):
 
     Attributes:
         requested_by: Who asked (`None` only in trails written before the field existed).
+        released: Allocation released with it, because less is now open than was allocated
+            (folded in before the cut; zero when the allocation still fits).
     """
 
     type: Literal["line_short_closed"] = "line_short_closed"
     requested_by: Party | None = None
+    released: Quantity = Decimal(0)
 
 
 class LineQuantity(Entity):
-    """A new ordered quantity for one line (part of an amendment)."""
+    """A new ordered quantity for one line (part of an amendment).
+
+    Attributes:
+        line_id: The line.
+        quantity: Its new ordered quantity.
+        released: Allocation released with the change, because the new quantity is below
+            what was allocated (folded in before the change; zero when it still fits).
+    """
 
     line_id: Id
     quantity: Quantity
+    released: Quantity = Decimal(0)
 
 
 class OrderAmended(OrderEvent):
@@ -464,6 +487,7 @@ Event = Annotated[
     | OrderFulfilled
     | ReviewReopened
     | QuantityAllocated
+    | AllocationReleased
     | ProductionPlanned
     | MaterialProcured
     | QuantityProduced

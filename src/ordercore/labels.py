@@ -98,6 +98,7 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CommandName", "expire"): ("Expire", "过期"),
     ("CommandName", "amend"): ("Amend", "变更订单"),
     ("CommandName", "allocate"): ("Allocate", "分配产能/库存"),
+    ("CommandName", "release_allocation"): ("Release allocation", "释放分配"),
     ("CommandName", "plan_production"): ("Plan production", "排产"),
     ("CommandName", "procure"): ("Procure material", "物料采购"),
     ("CommandName", "produce"): ("Record production", "生产报工"),

@@ -67,6 +67,7 @@ __all__ = [
     "check_movement",
     "combine_progress",
     "line_progress",
+    "open_ceiling",
 ]
 
 _ZERO: Final = Decimal(0)
@@ -220,6 +221,21 @@ def _ceiling(ordered: Decimal, cancelled: Decimal, tolerance: Decimal) -> Decima
             MAX_QUANTITY,
             _PLACES,
         ) from None
+
+
+def open_ceiling(ordered: Decimal, cancelled: Decimal, tolerance: Decimal = _ZERO) -> Decimal:
+    """The most a line may allocate, plan, procure, produce or invoice: open × (1 + tolerance).
+
+    Exact whatever the caller's decimal context.
+
+    Examples:
+        >>> open_ceiling(Decimal(10), Decimal(4), Decimal("0.05"))
+        Decimal('6.30')
+
+    Raises:
+        AmountOutOfRange: For operands no line can hold.
+    """
+    return _ceiling(ordered, cancelled, tolerance)
 
 
 def check_ledger(

@@ -25,6 +25,7 @@ from ordercore.lifecycle import (
     CANONICAL,
     Cancel,
     Command,
+    CommandName,
     Expire,
     HostTrigger,
     Reject,
@@ -124,6 +125,13 @@ class LifecycleWalk(RuleBasedStateMachine):
             self._apply(Cancel(requested_by=Party.SELLER, reason="walk ends early"))
         else:
             self._apply(which(reason="walk ends early"))
+
+    @rule(step=steps())
+    def release_and_allocate_again(self, step: Step) -> None:
+        # A supplier failure: allocate, release with a reason, allocate again.
+        for name in (CommandName.ALLOCATE, CommandName.RELEASE_ALLOCATION, CommandName.ALLOCATE):
+            if name in allowed_commands(self.order, self.spec):
+                self._apply(command_for(self.order, name, step))
 
     @rule()
     def forward_again(self) -> None:

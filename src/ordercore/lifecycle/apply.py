@@ -78,16 +78,24 @@ from ordercore.lifecycle.commands import (
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
+    ShortClose,
 )
-from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy, amended_order
+from ordercore.lifecycle.guards import (
+    Guard,
+    GuardContext,
+    LifecyclePolicy,
+    amended_order,
+    excess_allocation,
+)
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.replay import changes_of, fold
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
-from ordercore.orders import Order
+from ordercore.orders import Order, OrderLine
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from decimal import Decimal
 
 __all__ = ["DEFAULT_POLICY", "EventIdFactory", "allowed_commands", "apply", "create"]
 
@@ -107,6 +115,7 @@ _TYPE[OrderCreated] = "order_created"
 
 
 _add = ARITHMETIC.add
+_subtract = ARITHMETIC.subtract
 # GuardContext is a NamedTuple: built from its four values without the keyword machinery.
 _context = tuple.__new__
 
@@ -220,8 +229,37 @@ def _movement(
     for carried in _CARRY[row.command]:
         payload[carried] = getattr(command, carried)
     # Exact whatever the caller's decimal context (the fold checks the same sum's limits).
-    after = str(_add(value, command.quantity))
-    return [emit(row.event, {key: str(value)}, {key: after}, payload)]
+    moved = _subtract(value, command.quantity) if row.lowers else _add(value, command.quantity)
+    return [emit(row.event, {key: str(value)}, {key: str(moved)}, payload)]
+
+
+def _released(
+    line: OrderLine, quantity: Decimal, before: dict[str, str], after: dict[str, str]
+) -> None:
+    """Add an allocation released with a change to the change's summaries."""
+    key = f"lines.{line.line_id}.allocated"
+    before[key] = str(line.ledger.allocated)
+    after[key] = str(_subtract(line.ledger.allocated, quantity))
+
+
+def _short_close(
+    order: Order, command: Command, _: str, row: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, ShortClose)  # noqa: S101 - routed by name
+    line = order.line(command.line_id)
+    cancelled = _add(line.ledger.cancelled, command.quantity)
+    key = f"lines.{line.line_id}.cancelled"
+    before, after = {key: str(line.ledger.cancelled)}, {key: str(cancelled)}
+    excess = excess_allocation(line, line.quantity, cancelled)
+    if excess:
+        _released(line, excess, before, after)
+    payload = {
+        "line_id": line.line_id,
+        "quantity": command.quantity,
+        "requested_by": command.requested_by,
+        "released": excess,
+    }
+    return [emit(row.event, before, after, payload)]
 
 
 def _status(
@@ -247,7 +285,15 @@ def _amend(
 ) -> list[OrderEvent]:
     assert isinstance(command, AmendOrder)  # noqa: S101 - routed by name
     quantities = tuple(
-        LineQuantity(line_id=line_id, quantity=quantity) for line_id, quantity in command.quantities
+        LineQuantity(
+            line_id=line_id,
+            quantity=quantity,
+            # allocation above a lowered quantity is released with the change
+            released=excess_allocation(
+                order.line(line_id), quantity, order.line(line_id).ledger.cancelled
+            ),
+        )
+        for line_id, quantity in command.quantities
     )
     before = {
         f"lines.{q.line_id}.quantity": str(order.line(q.line_id).quantity) for q in quantities
@@ -265,6 +311,9 @@ def _amend(
         "new_lines": command.new_lines,
         "requested_delivery_at": command.requested_delivery_at,
     }
+    for change in quantities:
+        if change.released:
+            _released(order.line(change.line_id), change.released, before, after)
     return [emit(OrderAmended, before, after, payload)]
 
 
@@ -372,6 +421,7 @@ def _feedback(
 _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.APPROVE: _approve,
     CommandName.AMEND: _amend,
+    CommandName.SHORT_CLOSE: _short_close,
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,

@@ -82,6 +82,7 @@ __all__ = [
     "RecordPayment",
     "RecordRiskAssessment",
     "Reject",
+    "ReleaseAllocation",
     "ReleaseHold",
     "ReviewVerdict",
     "Ship",
@@ -114,6 +115,8 @@ class CommandName(StrEnum):
     """Change quantities, lines or the date on the unfulfilled part."""
     ALLOCATE = "allocate"
     """Allocate stock or capacity to a line."""
+    RELEASE_ALLOCATION = "release_allocation"
+    """Release (de-allocate) unpacked allocated quantity of a line, with a reason."""
     PLAN_PRODUCTION = "plan_production"
     """Put line quantity into a production plan."""
     PROCURE = "procure"
@@ -340,6 +343,16 @@ class Allocate(Movement):
     """Allocate stock or capacity to a line (policy stage 2)."""
 
     name: ClassVar[str] = CommandName.ALLOCATE
+
+
+class ReleaseAllocation(Movement):
+    """Release allocated quantity of a line that is not packed (a reason is required).
+
+    Stock or capacity goes back to the host's pool; allocate again when it is there. A
+    short-close or an amendment below the allocation releases the excess by itself.
+    """
+
+    name: ClassVar[str] = CommandName.RELEASE_ALLOCATION
 
 
 class PlanProduction(Movement):

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 from ordercore._base import ARITHMETIC
 from ordercore.aftersales import CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
-from ordercore.ledger import check_ledger
+from ordercore.ledger import LineLedger, check_ledger, open_ceiling
 from ordercore.lifecycle.commands import (
     AmendOrder,
     Approve,
@@ -210,8 +210,8 @@ def _earliest_date(order: Order) -> datetime | None:
 def amended_order(order: Order, command: AmendOrder) -> Order:
     """The order as the amendment would leave it, built with the entities' own validators.
 
-    Changed lines are rebuilt through `OrderLine` (so the ledger is checked against the new
-    quantity) and the whole order through `Order` (line count, currencies, dates against
+    Changed lines are rebuilt through `OrderLine` (so the ledger, less any allocation above
+    the new quantity, is checked against it) and the whole order through `Order` (line count, currencies, dates against
     receipt, unique ids): whatever the model refuses, the amendment refuses.
 
     Raises:
@@ -224,7 +224,9 @@ def amended_order(order: Order, command: AmendOrder) -> Order:
         if quantity is None:
             lines.append(line)
         else:
-            lines.append({**line.__dict__, "quantity": quantity})
+            # Allocation above the new quantity is released before the change.
+            excess = excess_allocation(line, quantity, line.ledger.cancelled)
+            lines.append({**line.__dict__, "quantity": quantity, "ledger": released(line, excess)})
     if quantities:
         known = ", ".join(line.line_id for line in order.lines)
         raise ValueError(f"unknown lines {sorted(quantities)}; lines: {known}")
@@ -324,6 +326,38 @@ def known_line(order: Order, command: Command, _: GuardContext) -> str | None:
     return None
 
 
+def excess_allocation(line: OrderLine, ordered: Decimal, cancelled: Decimal) -> Decimal:
+    """How much allocation a line would hold above its open ceiling with these quantities.
+
+    A short-close or an amendment that leaves less open than is allocated releases this much
+    first (`AllocationReleased`), so allocated stock never blocks cutting a line.
+    """
+    ceiling = open_ceiling(ordered, cancelled, line.over_delivery_tolerance)
+    allocated = line.ledger.allocated
+    return _subtract(allocated, ceiling) if allocated > ceiling else _ZERO
+
+
+def released(line: OrderLine, quantity: Decimal) -> LineLedger:
+    """The line's ledger after releasing `quantity` of its allocation (unchecked)."""
+    if not quantity:
+        return line.ledger
+    return line.ledger.model_copy(update={"allocated": _subtract(line.ledger.allocated, quantity)})
+
+
+def allocation_unpacked(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A release may free only allocation that is not packed (unpacked goods go back)."""
+    assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
+    line = order.line(command.line_id)
+    ledger = line.ledger
+    free = _subtract(ledger.allocated, ledger.packed)
+    if command.quantity > free:
+        return (
+            f"line {line.line_id}: only {free} of the allocation is not packed "
+            f"(allocated {ledger.allocated}, packed {ledger.packed})"
+        )
+    return None
+
+
 def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | None:
     """Shipping needs the quantity allocated first."""
     assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
@@ -352,7 +386,11 @@ def leaves_something_open(order: Order, command: Command, _: GuardContext) -> st
 def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
     order: Order, command: Command, _: GuardContext
 ) -> str | None:
-    """An amendment changes something, only the unfulfilled part, into a valid order."""
+    """An amendment changes something, only the unfulfilled part, into a valid order.
+
+    A quantity may go below what is allocated (the excess is released) but not below what
+    is packed, planned, procured, produced, shipped or invoiced.
+    """
     assert isinstance(command, AmendOrder)  # noqa: S101 - routed by the table
     if not (command.quantities or command.new_lines or command.requested_delivery_at):
         return "the amendment changes nothing"
@@ -361,9 +399,11 @@ def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
         if line is None:
             known = ", ".join(line.line_id for line in order.lines)
             return f"order has no line {line_id!r}; lines: {known}"
+        # Allocation above the new open quantity is released first, so it never blocks.
+        excess = excess_allocation(line, quantity, line.ledger.cancelled)
         try:
             check_ledger(
-                line.ledger,
+                released(line, excess),
                 ordered=quantity,
                 tolerance=line.over_delivery_tolerance,
                 line_id=line_id,

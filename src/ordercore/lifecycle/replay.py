@@ -48,6 +48,8 @@ from ordercore.events import (
     FeedbackWaived,
     HoldPlaced,
     HoldReleased,
+    LineQuantity,
+    LineShortClosed,
     OrderAmended,
     OrderArchived,
     OrderCreated,
@@ -59,7 +61,7 @@ from ordercore.events import (
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
 from ordercore.lifecycle.table import TABLE
-from ordercore.orders import Order
+from ordercore.orders import Order, OrderLine
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ STATUS_AFTER: Final[dict[type[OrderEvent], OrderStatus]] = {
 _MOVED: Final[dict[type[OrderEvent], LedgerField]] = {
     row.event: row.moves for row in TABLE if row.moves is not None
 }
+_LOWERED: Final = frozenset(row.event for row in TABLE if row.lowers)
 _SAME_VERSION: Final = frozenset(row.event for row in TABLE if row.derived)
 _Changes = dict[str, Any]
 _add = ARITHMETIC.add
@@ -126,17 +129,19 @@ def _movement(order: Order, event: OrderEvent) -> _Changes:
     lines = list(order.lines)
     for index, line in enumerate(lines):
         if line.line_id == line_id:
-            lines[index] = _move(line, _MOVED[type(event)], event.quantity)
+            kind = type(event)
+            delta = -event.quantity if kind in _LOWERED else event.quantity
+            lines[index] = _move(line, _MOVED[kind], delta)
             return {"lines": tuple(lines)}
     raise TrailError(event.event_id, order.order_id, f"it names unknown line {line_id!r}")
 
 
 def _amended(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, OrderAmended)  # noqa: S101 - dispatched by type
-    quantities = {change.line_id: change.quantity for change in event.quantities}
+    changes_by_line = {change.line_id: change for change in event.quantities}
     lines = tuple(
-        replace(line, {"quantity": quantities[line.line_id]})
-        if line.line_id in quantities
+        _amended_line(line, changes_by_line[line.line_id])
+        if line.line_id in changes_by_line
         else line
         for line in order.lines
     )
@@ -147,6 +152,23 @@ def _amended(order: Order, event: OrderEvent) -> _Changes:
     if event.requested_delivery_at is not None:
         changes["requested_delivery_at"] = event.requested_delivery_at
     return changes
+
+
+def _amended_line(line: OrderLine, change: LineQuantity) -> OrderLine:
+    if change.released:  # allocation released with the change, before it
+        line = _move(line, LedgerField.ALLOCATED, -change.released)
+    return replace(line, {"quantity": change.quantity})
+
+
+def _short_closed(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, LineShortClosed)  # noqa: S101 - dispatched by type
+
+    def cut(line: OrderLine) -> OrderLine:
+        if event.released:  # allocation released with the cut, before it
+            line = _move(line, LedgerField.ALLOCATED, -event.released)
+        return _move(line, LedgerField.CANCELLED, event.quantity)
+
+    return {"lines": _with_line(order, event, event.line_id, cut)}
 
 
 def _hold_placed(order: Order, event: OrderEvent) -> _Changes:
@@ -260,6 +282,7 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     **dict.fromkeys(STATUS_AFTER, _status),
     **dict.fromkeys(_MOVED, _movement),
     OrderAmended: _amended,
+    LineShortClosed: _short_closed,
     HoldPlaced: _hold_placed,
     HoldReleased: _hold_released,
     CaseOpened: _case_opened,

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Final
 
 from ordercore.events import (
+    AllocationReleased,
     CaseAdvanced,
     CaseOpened,
     FeedbackRecorded,
@@ -89,6 +90,7 @@ class Transition:
         command_class: The command's class; `None` for a derived trigger.
         moves: For a ledger movement, the field it moves.
         derived: Fired by the lifecycle itself when its guards pass, never by a caller.
+        lowers: The movement lowers its field (a release) instead of raising it.
     """
 
     command: str
@@ -99,6 +101,7 @@ class Transition:
     command_class: type[c.Command] | None = None
     moves: LedgerField | None = None
     derived: bool = False
+    lowers: bool = False
 
     def __post_init__(self) -> None:
         # Names are plain strings, as the machine, error messages and events carry them.
@@ -122,8 +125,10 @@ def _movement(
     event: type[OrderEvent],
     guards: tuple[g.Guard, ...] = _MOVE,
     sources: tuple[S, ...] = _FULFILLING,
+    *,
+    lowers: bool = False,
 ) -> Transition:
-    return Transition(cls.name, sources, None, guards, event, cls, field)
+    return Transition(cls.name, sources, None, guards, event, cls, field, lowers=lowers)
 
 
 TABLE: Final[tuple[Transition, ...]] = (
@@ -172,6 +177,13 @@ TABLE: Final[tuple[Transition, ...]] = (
     ),
     # 2-4 processing, tracking, delivery: ledger movements (the status follows the ledger)
     _movement(c.Allocate, LedgerField.ALLOCATED, QuantityAllocated),
+    _movement(
+        c.ReleaseAllocation,
+        LedgerField.ALLOCATED,
+        AllocationReleased,
+        (g.known_line, g.reason_given, g.allocation_unpacked),
+        lowers=True,
+    ),
     _movement(c.PlanProduction, LedgerField.PLANNED, ProductionPlanned),
     _movement(c.Procure, LedgerField.PROCURED, MaterialProcured),
     _movement(c.Produce, LedgerField.PRODUCED, QuantityProduced),

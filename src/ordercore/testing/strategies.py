@@ -214,7 +214,8 @@ def commands(
     return st.one_of(
         st.sampled_from(fixed),
         st.builds(
-            lambda cls, line_id, q: cls(line_id=line_id, quantity=q),
+            # a reason on every movement, for the ones that need one (a release)
+            lambda cls, line_id, q: cls(line_id=line_id, quantity=q, reason="generated"),
             st.sampled_from(tuple(m for m in _MOVES if m is not ShortClose)),
             line,
             quantity,

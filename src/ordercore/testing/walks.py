@@ -105,8 +105,10 @@ class _Verdict:
     failure_reasons: tuple[str, ...] = ()
 
 
-def _room(line: OrderLine, field: LedgerField) -> Decimal:
+def _room(line: OrderLine, field: LedgerField, *, lowers: bool = False) -> Decimal:
     ledger = line.ledger
+    if lowers:  # a release: what is allocated and not packed
+        return max(ledger.get(field) - ledger.packed, _ZERO)
     if field is LedgerField.CANCELLED:
         return line.outstanding_quantity
     bound = LIMITS.get(field)
@@ -172,6 +174,10 @@ def _movement(order: Order, name: str, step: Step) -> Command:
     row = MOVEMENTS[name]
     assert row.moves is not None  # noqa: S101 - a movement row names its field
     line = order.lines[step.line % len(order.lines)]
+    if row.lowers:  # a release: the first line with allocation to free, if any
+        line = next((x for x in order.lines if _room(x, row.moves, lowers=True) > 0), line)
+        quantity = _quantity(_room(line, row.moves, lowers=True), step.amount)
+        return row.command_class(line_id=line.line_id, quantity=quantity, reason="walk")  # type: ignore[misc]
     quantity = _quantity(_room(line, row.moves), step.amount)
     if row.command_class is ShortClose:
         return ShortClose(line_id=line.line_id, quantity=quantity, requested_by=_party(step))
