@@ -56,10 +56,15 @@ def _errors(order_ids: list[str], types: list[str]) -> pd.DataFrame:
     )
 
 
+def _done(day: int) -> dict[str, object]:
+    """An order delivered in full on `day` (complete, as cycle time and OTIF read it)."""
+    return {"delivered_at": at(day), "qty_delivered": 10.0}
+
+
 def test_cycle_time_reports_open_orders_as_censored_with_their_age(
     constructor: Constructor,
 ) -> None:
-    frame = constructor(orders({"delivered_at": at(3)}, {"delivered_at": at(5)}, {}))
+    frame = constructor(orders(_done(3), _done(5), {}))
     result = cycle_time(frame, as_of=AS_OF)
     assert result.value == 72.0
     assert result.denominator == 2.0
@@ -68,15 +73,13 @@ def test_cycle_time_reports_open_orders_as_censored_with_their_age(
 
 
 def test_cycle_time_quantiles_interpolate_linearly(constructor: Constructor) -> None:
-    frame = constructor(
-        orders({"delivered_at": at(2)}, {"delivered_at": at(3)}, {"delivered_at": at(5)})
-    )
+    frame = constructor(orders(_done(2), _done(3), _done(5)))
     result = cycle_time(frame, as_of=AS_OF)
     assert (result.details["p50"], result.details["p90"]) == (48.0, 86.4)
 
 
 def test_net_cycle_time_subtracts_hold_hours(constructor: Constructor) -> None:
-    frame = constructor(orders({"delivered_at": at(3), "hold_hours": 6.0}))
+    frame = constructor(orders({**_done(3), "hold_hours": 6.0}))
     assert cycle_time(frame, as_of=AS_OF, net=True).value == 42.0
 
 
@@ -88,7 +91,7 @@ def test_cycle_time_excludes_cancelled_orders_and_counts_them(constructor: Const
 
 
 def test_share_within_committed_cycle_time(constructor: Constructor) -> None:
-    frame = constructor(orders({"delivered_at": at(5)}, {"delivered_at": at(6)}))
+    frame = constructor(orders(_done(5), _done(6)))
     assert cycle_time(frame, as_of=AS_OF).details["within_commit"] == 0.5
 
 

@@ -10,7 +10,7 @@ month and group with the same `as_of`, `tz` and policy (a test holds them equal)
 | column | definition | the same as |
 |---|---|---|
 | ``orders`` | orders received in the month by `as_of` | |
-| ``delivered``, ``censored`` | delivered by `as_of` (not cancelled) / still open | `cycle_time`'s sample and ``censored`` |
+| ``delivered``, ``censored`` | complete by `as_of` (everything owed delivered; not cancelled) / still open | `cycle_time`'s sample and ``censored`` |
 | ``cycle_mean_h``, ``cycle_p50_h``, ``cycle_p90_h`` | gross cycle time of delivered orders, hours (linear quantiles) | `cycle_time` |
 | ``counted`` | orders counted for OTIF (see `ordercore.kpi.otif` for the exclusions) | `otif`'s denominator |
 | ``on_time``, ``in_full``, ``otif``, ``perfect`` | counts among ``counted`` | `otif`, `perfect_order` |
@@ -45,6 +45,7 @@ from ordercore.kpi import _backend, _common, _report_frame, _report_view
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.result import MIN_SAMPLE
+from ordercore.kpi.speed import _completed
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -299,11 +300,11 @@ def monthly_report(
     lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=orders, calendar=calendar)
     lf = add_perfect(_join_errors(lf, _error_flags(errors, orders, tz, as_of), orders))
     # `_cancelled` (cancelled by as_of) comes from add_outcomes
-    delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-    lf = lf.with_columns(_done=delivered.fill_null(value=False) & ~nw.col("_cancelled"))
+    done = _completed(lf, now)  # complete as `cycle_time` and OTIF have it
+    lf = lf.with_columns(_done=done & ~nw.col("_cancelled"))
     lf = lf.with_columns(
         _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at")),
-        _open=_backend.flag(~nw.col("_cancelled") & ~delivered),
+        _open=_backend.flag(~nw.col("_cancelled") & ~done),
         _done=nw.col("_done").cast(nw.Int64),
     )
     parts = [

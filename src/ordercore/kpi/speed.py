@@ -1,9 +1,11 @@
 """Processing speed: order completion (cycle) time and stage durations, in hours.
 
-**Cycle time** (SCOR RS.1.1) of an order delivered by `as_of` = ``delivered_at − received_at``
-(*gross*); *net* subtracts ``hold_hours`` (dwell on hold). Reported: mean (the value), p50 and
-p90 (linear interpolation), and the share delivered within the committed cycle time
-(``promised_at − received_at``). Open orders (received by `as_of`, neither delivered nor
+**Cycle time** (SCOR RS.1.1) of an order complete by `as_of` = ``delivered_at − received_at``
+(*gross*); *net* subtracts ``hold_hours`` (dwell on hold). Complete is what OTIF calls complete:
+delivered by `as_of` and, when the frame has the quantities, everything owed delivered
+(``qty_delivered ≥ qty_ordered − qty_cancelled``), so that a partly delivered order is still
+open. Reported: mean (the value), p50 and p90 (linear interpolation), and the share delivered
+within the committed cycle time (``promised_at − received_at``). Open orders (received by `as_of`, neither delivered nor
 cancelled) are **censored**: counted, with their age at `as_of` (p50 and max), never dropped.
 Cancelled orders are excluded and counted. Orders that cannot be judged are excluded and
 counted first (``duplicate_key`` under ``duplicates="exclude"``, ``missing_received_at``,
@@ -66,6 +68,20 @@ def _summary(name: str, row: Mapping[str, Any], min_sample: int, **fields: Any) 
     )
 
 
+def _completed(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
+    """Whether each order is complete at `now` (epoch seconds): OTIF's definition, exactly.
+
+    Delivered by `now` and, when the frame has the quantities, everything owed delivered
+    (``qty_delivered ≥ qty_ordered − qty_cancelled``): a partly delivered order is complete
+    neither here nor for OTIF, even with a ``delivered_at``. Null reads as not complete.
+    """
+    done = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
+    if _common.has(lf, "qty_ordered") and _common.has(lf, "qty_delivered"):
+        cancelled = nw.col("qty_cancelled") if _common.has(lf, "qty_cancelled") else nw.lit(0.0)
+        done = done & (nw.col("qty_delivered") >= nw.col("qty_ordered") - cancelled)
+    return done.fill_null(value=False)
+
+
 def cycle_time(
     orders: object,
     *,
@@ -113,9 +129,7 @@ def cycle_time(
         if _common.has(lf, "cancelled_at")
         else nw.lit(value=False)
     )
-    done = (~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)).fill_null(
-        value=False
-    )
+    done = _completed(lf, now)
     gross = _backend.hours("delivered_at", "received_at")
     hours = gross
     reasons: list[tuple[str, nw.Expr]] = []
