@@ -207,3 +207,151 @@ def test_wilson_interval_accompanies_the_value(constructor: Constructor) -> None
     assert result.interval is not None
     assert result.interval.method == "wilson"
     assert result.status is KpiStatus.INSUFFICIENT_SAMPLE
+
+
+# -- every line by its own promised date (TPC-H style: the dates live on the lines)
+
+
+def _tpch_orders(*ids: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "order_id": list(ids),
+            "customer_id": "C-1",
+            "channel": "edi",
+            "received_at": pd.Series([at(1)] * len(ids), dtype="datetime64[us, UTC]"),
+        }
+    )
+
+
+def _tpch_lines(rows: list[tuple[str, dt.datetime, dt.datetime | None, float]]) -> pd.DataFrame:
+    """One line per (order, promised, delivered, delivered quantity); 10 units ordered each."""
+    return pd.DataFrame(
+        {
+            "order_id": [r[0] for r in rows],
+            "line_id": [str(i) for i in range(len(rows))],
+            "qty_ordered": 10.0,
+            "qty_delivered": [r[3] for r in rows],
+            "promised_at": pd.Series([r[1] for r in rows], dtype="datetime64[us, UTC]"),
+            "delivered_at": pd.Series([r[2] for r in rows], dtype="datetime64[us, UTC]"),
+        }
+    )
+
+
+def test_every_line_judges_each_line_against_its_own_promised_date(
+    constructor: Constructor,
+) -> None:
+    # the second line arrives after the first line's date, but by its own
+    lines = _tpch_lines([("A", at(5), at(5), 10.0), ("A", at(8), at(7), 10.0)])
+    result = otif(
+        constructor(_tpch_orders("A")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert (result.numerator, result.denominator) == (1.0, 1.0)
+
+
+def test_every_line_fails_an_order_with_one_line_late_or_short(constructor: Constructor) -> None:
+    lines = _tpch_lines(
+        [
+            ("A", at(5), at(6), 10.0),
+            ("A", at(8), at(7), 10.0),
+            ("B", at(5), at(5), 10.0),
+            ("B", at(5), at(5), 4.0),
+            ("C", at(5), at(5), 10.0),
+        ]
+    )
+    result = otif(
+        constructor(_tpch_orders("A", "B", "C")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert (result.numerator, result.denominator) == (1.0, 3.0)
+    assert (result.details["on_time_count"], result.details["in_full_count"]) == (1.0, 2.0)
+
+
+def test_every_line_waits_for_a_line_not_yet_due_and_excludes_orders_without_lines(
+    constructor: Constructor,
+) -> None:
+    lines = _tpch_lines([("A", at(5), at(5), 10.0), ("A", at(25), None, 0.0)])
+    result = otif(
+        constructor(_tpch_orders("A", "B")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert result.denominator == 0.0
+    assert (result.exclusions["not_yet_due"], result.exclusions["no_lines"]) == (1, 1)
+
+
+def test_every_line_counts_an_open_order_as_late_once_one_line_is_past_due(
+    constructor: Constructor,
+) -> None:
+    lines = _tpch_lines([("A", at(10), None, 0.0), ("A", at(25), None, 0.0)])
+    result = otif(
+        constructor(_tpch_orders("A")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert (result.numerator, result.denominator) == (0.0, 1.0)
+
+
+def test_every_line_excludes_an_order_with_a_line_that_cannot_be_judged(
+    constructor: Constructor,
+) -> None:
+    lines = _tpch_lines([("A", at(5), at(5), 10.0), ("A", at(5), at(5), float("nan"))])
+    result = otif(
+        constructor(_tpch_orders("A")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert result.denominator == 0.0
+    assert result.exclusions["line_invalid_quantity"] == 1
+
+
+def test_every_line_leaves_out_lines_the_customer_cancelled_and_fails_seller_cancellations(
+    constructor: Constructor,
+) -> None:
+    lines = _tpch_lines(
+        [
+            ("A", at(5), at(5), 10.0),
+            ("A", at(5), None, 0.0),
+            ("B", at(5), at(5), 10.0),
+            ("B", at(25), None, 0.0),
+        ]
+    ).assign(
+        approved_at=pd.Series([at(1, 13)] * 4, dtype="datetime64[us, UTC]"),
+        cancelled_at=pd.to_datetime(pd.Series([None, at(3), None, at(3)]), utc=True).dt.as_unit(
+            "us"
+        ),
+        cancelled_by=pd.Series([None, "customer", None, "seller"], dtype="str"),
+    )
+    result = otif(
+        constructor(_tpch_orders("A", "B")),
+        "every_line_commit",
+        as_of=AS_OF,
+        lines=constructor(lines),
+    )
+    assert (result.numerator, result.denominator) == (1.0, 2.0)
+
+
+def test_every_line_needs_the_lines_frame(constructor: Constructor) -> None:
+    with pytest.raises(ConfigurationError, match="pass lines="):
+        otif(constructor(_tpch_orders("A")), "every_line_commit", as_of=AS_OF)
+
+
+def test_a_lines_frame_is_refused_for_a_policy_that_does_not_read_it(
+    constructor: Constructor,
+) -> None:
+    frame = orders({"delivered_at": at(4), "qty_delivered": 10.0})
+    lines = _tpch_lines([("SO-0", at(5), at(5), 10.0)])
+    with pytest.raises(ConfigurationError, match="every_line=True"):
+        _otif(constructor, frame, as_of=AS_OF, lines=constructor(lines))
+
+
+def test_every_line_is_an_order_grain_policy() -> None:
+    with pytest.raises(ConfigurationError, match="needs grain='order'"):
+        OtifPolicy(grain="line", every_line=True)

@@ -20,6 +20,7 @@ import pytest
 from ordercore.context import BusinessCalendar
 from ordercore.kpi import (
     KpiResult,
+    MonthlyReport,
     OtifPolicy,
     PastDueNotShipped,
     StuckInStatus,
@@ -44,6 +45,8 @@ from ordercore.kpi import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+
+    from ordercore.kpi.monitor import Rule
 
 pytestmark = pytest.mark.spark
 
@@ -211,33 +214,50 @@ def test_every_kpi_on_spark_agrees_with_pandas(books: dict[str, dict[str, Any]])
         _same_result(expected, got)
 
 
-def test_frame_results_stay_spark_dataframes_and_run_no_spark_job(
+def _jobs(spark: Any, group: str, work: Callable[[], object]) -> tuple[object, int]:
+    """Run `work` under a job group; return its result and how many Spark jobs it ran."""
+    context = spark.sparkContext
+    context.setJobGroup(group, "count the jobs")
+    try:
+        result = work()
+        return result, len(context.statusTracker().getJobIdsForGroup(group))
+    finally:
+        context.setLocalProperty("spark.jobGroup.id", None)
+
+
+def test_frame_results_stay_spark_dataframes_and_run_only_the_frame_checks(
     books: dict[str, dict[str, Any]], spark: Any
 ) -> None:
     from pyspark.sql import DataFrame  # noqa: PLC0415
 
+    from ordercore.kpi.check import refuse  # noqa: PLC0415
+
     d = books["pyspark"]
-    context = spark.sparkContext
-    context.setJobGroup("ordercore-lazy", "nothing may run before the caller asks")
-    try:
-        report = monthly_report(d["orders"], errors=d["errors"], as_of=AS_OF, by=["owner_id"])
-        raised = alerts(
-            d["orders"], [PastDueNotShipped(), StuckInStatus("approved", 48)], as_of=AS_OF
-        )
-        by_staff = errors_by_staff(d["orders"], d["errors"])
-        jobs = context.statusTracker().getJobIdsForGroup("ordercore-lazy")
-    finally:
-        context.setLocalProperty("spark.jobGroup.id", None)
-    assert jobs == []
+    rules: list[Rule] = [PastDueNotShipped(), StuckInStatus("approved", 48)]
+    # the checks a refusal needs: one aggregation per frame read (orders, errors)
+    _, checks = _jobs(
+        spark,
+        "ordercore-checks",
+        lambda: (refuse(d["orders"], "orders"), refuse(d["errors"], "errors")),
+    )
+    _, order_checks = _jobs(spark, "ordercore-order-checks", lambda: refuse(d["orders"], "orders"))
+    report, report_jobs = _jobs(
+        spark,
+        "ordercore-report",
+        lambda: monthly_report(d["orders"], errors=d["errors"], as_of=AS_OF, by=["owner_id"]),
+    )
+    raised, alert_jobs = _jobs(
+        spark, "ordercore-alerts", lambda: alerts(d["orders"], rules, as_of=AS_OF)
+    )
+    by_staff, staff_jobs = _jobs(
+        spark, "ordercore-staff", lambda: errors_by_staff(d["orders"], d["errors"])
+    )
+    assert checks > 0
+    assert (report_jobs, alert_jobs, staff_jobs) == (checks, order_checks, checks)
+    assert isinstance(report, MonthlyReport)
     for frame in (report.frame, raised, by_staff):
         assert isinstance(frame, DataFrame)
-    assert _rows(raised) == _rows(
-        alerts(
-            books["pandas"]["orders"],
-            [PastDueNotShipped(), StuckInStatus("approved", 48)],
-            as_of=AS_OF,
-        )
-    )
+    assert _rows(raised) == _rows(alerts(books["pandas"]["orders"], rules, as_of=AS_OF))
     ranking = staff_ranking(report)
     assert isinstance(ranking, DataFrame)
     pandas_report = monthly_report(

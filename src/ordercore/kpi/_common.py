@@ -225,6 +225,13 @@ def reasons(lf: nw.LazyFrame[Any]) -> list[str]:
     return [c for c in lf.collect_schema().names() if c.startswith(X)]
 
 
+def is_set(lf: nw.LazyFrame[Any], column: str) -> nw.Expr:
+    """A boolean or 0/1 column as a non-null boolean expression."""
+    if lf.collect_schema()[column] == nw.Boolean:
+        return nw.col(column).fill_null(value=False)
+    return (nw.col(column) == 1).fill_null(value=False)
+
+
 def valid_number(lf: nw.LazyFrame[Any], column: str) -> nw.Expr:
     """Whether `column` holds a usable quantity: not null, not NaN, finite and not negative."""
     col = nw.col(column)

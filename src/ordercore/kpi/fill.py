@@ -69,7 +69,7 @@ def order_outcomes(
         _c=_backend.flag(nw.col(ok)),
         _y=_backend.flag(nw.col(ok) & nw.col(yes)) if yes else nw.lit(0),
         _no=_backend.flag(nw.col(ok) & nw.col(no)) if no else nw.lit(0),
-        **{names[r]: _backend.flag(nw.col(r) == 1) for r in reasons},
+        **{names[r]: _backend.flag(_common.is_set(lf, r)) for r in reasons},
     )
     per = lines.group_by("order_id").agg(
         *[nw.col(c).max() for c in ["_c", "_y", "_no", *names.values()]]

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 
-from ordercore.errors import ConfigurationError, FrameSchemaError
+from ordercore.errors import ConfigurationError, FrameProblem, FrameSchemaError
 from ordercore.kpi import _backend, _common
 from ordercore.kpi.policies import CalendarLike, OtifPolicy, business_day_ordinals
 from ordercore.kpi.result import KpiResult, proportion
@@ -117,7 +117,13 @@ def outcome_defaults(lf: nw.LazyFrame[Any], policy: OtifPolicy) -> dict[str, str
 def _require(lf: nw.LazyFrame[Any], frame: str, columns: list[str], why: str) -> None:
     missing = [c for c in columns if not _common.has(lf, c)]
     if missing:
-        raise FrameSchemaError(frame, [f"missing column {c!r} ({why})" for c in missing])
+        raise FrameSchemaError(
+            frame,
+            [
+                FrameProblem(f"missing column {c!r} ({why})", column=c, problem="missing column")
+                for c in missing
+            ],
+        )
 
 
 def _facts(
@@ -233,21 +239,24 @@ def _line_facts(
     lf = add_outcomes(lf, line_policy, as_of=as_of, tz=tz, like=lines, calendar=calendar)
     data = [r for r in _common.reasons(lf) if r[len(_common.X) :] not in EXCLUSION_REASONS]
     data += [_common.X + r for r in _DATA_REASONS]
-    ignored = (
-        nw.col("_x_cancelled_before_commit")
-        | nw.col("_x_cancelled_after_commit")
-        | nw.col("_x_nothing_owed")
-    ) == 1
-    owing = ~ignored & ~nw.any_horizontal(*[nw.col(r) == 1 for r in data], ignore_nulls=True)
-    lf = lf.with_columns(_owing=owing).with_columns(
-        _l_owing=nw.col("_owing").cast(nw.Int64),
-        _l_open=_backend.flag(nw.col("_owing") & (nw.col("_base") == 1) & ~nw.col("_complete")),
-        _l_no_ref=_backend.flag(nw.col("_owing") & (nw.col("_x_no_reference_date") == 1)),
-        _l_incomplete=_backend.flag(nw.col("_owing") & ~nw.col("_complete")),
-        _l_out=_backend.flag(nw.col("_owing") & nw.col("_complete") & ~nw.col("_in_window")),
-        _l_over=_backend.flag(nw.col("_owing") & ~nw.col("_ok_qty")),
-        _l_delivered=_backend.flag(nw.col("_owing") & nw.col("_delivered")),
-        **{f"_l{r}": _backend.flag(nw.col(r) == 1) for r in data},
+
+    def on(name: str) -> nw.Expr:
+        return _common.is_set(lf, name)
+
+    ignored = on("_x_cancelled_before_commit") | on("_x_cancelled_after_commit")
+    ignored = ignored | on("_x_nothing_owed")
+    owing = ~ignored & ~nw.any_horizontal(*[on(r) for r in data], ignore_nulls=True)
+    lf = lf.with_columns(_owing=owing)
+    owes = nw.col("_owing")
+    lf = lf.with_columns(
+        _l_owing=_backend.flag(owes),
+        _l_open=_backend.flag(owes & on("_base") & ~on("_complete")),
+        _l_no_ref=_backend.flag(owes & on("_x_no_reference_date")),
+        _l_incomplete=_backend.flag(owes & ~on("_complete")),
+        _l_out=_backend.flag(owes & on("_complete") & ~on("_in_window")),
+        _l_over=_backend.flag(owes & ~on("_ok_qty")),
+        _l_delivered=_backend.flag(owes & on("_delivered")),
+        **{f"_l{r}": _backend.flag(on(r)) for r in data},
     )
     names = ["_l_owing", "_l_open", "_l_no_ref", "_l_incomplete", "_l_out", "_l_over"]
     names += ["_l_delivered", *[f"_l{r}" for r in data]]
