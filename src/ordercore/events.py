@@ -241,10 +241,17 @@ class ReviewStarted(OrderEvent):
 
 
 class OrderApproved(OrderEvent):
-    """Review passed; `review_version` is the order version the review result was for."""
+    """Review passed; `review_version` is the order version the review result was for.
+
+    Attributes:
+        review_version: The order version the review result was for.
+        overridden: The failure reasons of a review approved anyway (`Approve(override=True)`;
+            the event's actor and reason say who and why); empty for a passing review.
+    """
 
     type: Literal["order_approved"] = "order_approved"
     review_version: Annotated[int, Field(ge=0)]
+    overridden: tuple[Text, ...] = ()
 
 
 class OrderRejected(OrderEvent):

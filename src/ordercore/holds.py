@@ -103,6 +103,7 @@ class Hold(Entity):
         placed_by: Who placed it, as ``"kind:id"`` (``"system:risk-engine"``).
         released_at: When it was released; `None` while active.
         released_by: Who released it.
+        release_reason: Why it was released (the `ReleaseHold` reason).
     """
 
     hold_id: Id
@@ -114,6 +115,7 @@ class Hold(Entity):
     placed_by: ShortText
     released_at: Timestamp | None = None
     released_by: ShortText | None = None
+    release_reason: Text = ""
 
     @property
     def active(self) -> bool:

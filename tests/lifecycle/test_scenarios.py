@@ -49,7 +49,7 @@ def test_hold_then_release_lets_shipping_resume() -> None:
     trail.do(PlaceHold(hold_id="Q", hold_reason=HoldReason.QUALITY, line_ids=("1",)))
     with pytest.raises(GuardRejected):
         trail.ship_line("1", 2)
-    trail.do(ReleaseHold(hold_id="Q"))
+    trail.do(ReleaseHold(hold_id="Q", reason="checked"))
     trail.do(Pack(line_id="1", quantity=Decimal(2)))
     trail.do(Ship(line_id="1", quantity=Decimal(2)))
     assert trail.order.line("1").ledger.shipped == 4

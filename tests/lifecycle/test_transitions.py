@@ -222,11 +222,19 @@ def test_releasing_an_unknown_hold_lists_the_active_ones() -> None:
         trail.do(ReleaseHold(hold_id="Z"))
 
 
-def test_a_released_hold_records_who_and_when() -> None:
+def test_a_released_hold_records_who_when_and_why() -> None:
     trail = Trail()
     trail.do(PlaceHold(hold_id="A", hold_reason=HoldReason.CREDIT))
-    trail.do(ReleaseHold(hold_id="A"))
-    assert trail.order.holds[0].released_by == "user:li.wei"
+    trail.do(ReleaseHold(hold_id="A", reason="paid in advance"))
+    hold = trail.order.holds[0]
+    assert (hold.released_by, hold.release_reason) == ("user:li.wei", "paid in advance")
+
+
+def test_releasing_a_hold_needs_a_reason() -> None:
+    trail = Trail()
+    trail.do(PlaceHold(hold_id="A", hold_reason=HoldReason.CREDIT))
+    with pytest.raises(GuardRejected, match="release_hold needs a reason"):
+        trail.do(ReleaseHold(hold_id="A"))
 
 
 def test_risk_assessment_adds_to_the_trail_changing_only_the_version() -> None:

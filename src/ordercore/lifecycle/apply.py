@@ -276,7 +276,9 @@ def _approve(
 ) -> list[OrderEvent]:
     assert isinstance(command, Approve)  # noqa: S101 - routed by name
     assert row.dest is not None  # noqa: S101 - approve changes the status
-    payload = {"review_version": command.verdict.order_version}
+    verdict = command.verdict
+    overridden = () if verdict.passed else tuple(str(r) for r in verdict.failure_reasons)
+    payload = {"review_version": verdict.order_version, "overridden": overridden}
     return [emit(OrderApproved, _status_summary(state), _STATUS_SUMMARY[row.dest], payload)]
 
 

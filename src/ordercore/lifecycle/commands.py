@@ -284,10 +284,13 @@ class Approve(Command):
     Attributes:
         verdict: The review result (any `ReviewVerdict`; `ordercore.validation.review`
             returns one). It is not rebuilt from JSON: a verdict comes from a review.
+        override: Approve although the review failed (a credit override, say): needs a
+            reason and the policy's authority; the event records what was overridden.
     """
 
     name: ClassVar[str] = CommandName.APPROVE
     verdict: _Verdict
+    override: bool = False
 
 
 class Reject(Command):
@@ -475,7 +478,7 @@ class PlaceHold(Command):
 
 
 class ReleaseHold(Command):
-    """Release an active hold."""
+    """Release an active hold: a reason is required, and the policy's authority decides who may."""
 
     name: ClassVar[str] = CommandName.RELEASE_HOLD
     hold_id: Id

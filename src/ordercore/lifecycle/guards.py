@@ -34,6 +34,13 @@ from ordercore._base import ARITHMETIC
 from ordercore.aftersales import CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
 from ordercore.ledger import LineLedger, check_ledger, open_ceiling
+from ordercore.lifecycle.authority import (
+    RELEASE_HOLD,
+    REVIEW_OVERRIDE,
+    Authority,
+    AuthorityRequest,
+    allow_any,
+)
 from ordercore.lifecycle.commands import (
     AmendOrder,
     Approve,
@@ -98,6 +105,8 @@ class LifecyclePolicy:
             unchanged total never does.
         date_tightening_tolerance: An amendment moving the earliest requested delivery date
             earlier by more than this (0: any tightening) sends it back to review.
+        authority: Decides who may release a hold or override a failed review (see
+            `ordercore.lifecycle.authority`); the default allows anyone and records why.
 
     Raises:
         ConfigurationError: For a negative or mistyped value.
@@ -106,8 +115,13 @@ class LifecyclePolicy:
     review_expiry: timedelta = timedelta(days=30)
     amount_increase_tolerance: Decimal = field(default_factory=Decimal)
     date_tightening_tolerance: timedelta = timedelta(0)
+    authority: Authority = allow_any
 
     def __post_init__(self) -> None:
+        if not callable(self.authority):
+            raise ConfigurationError(
+                f"authority must be callable, got {self.authority!r}", component="LifecyclePolicy"
+            )
         for name in ("review_expiry", "date_tightening_tolerance"):
             value = getattr(self, name)
             if type(value) is not timedelta or value < timedelta(0):
@@ -241,13 +255,16 @@ def amended_order(order: Order, command: AmendOrder) -> Order:
 # ---------------------------------------------------------------- guards
 
 
-def review_passed(order: Order, command: Command, _: GuardContext) -> str | None:
+def review_passed(  # noqa: PLR0911 - one early return per refusal reads best
+    order: Order, command: Command, context: GuardContext
+) -> str | None:
     """Approval needs a passing review of this order's current content.
 
     The verdict's `order_version` must be at least the order's `content_version` (the last
     change to amount, quantities, dates or lines) and not ahead of the order. Holds, starting
     review and recorded risk assessments move the version but not the content, so a review
-    made before them still approves.
+    made before them still approves. A failed review approves only with `override=True`, a
+    reason, and the policy's authority allowing it.
     """
     if not isinstance(command, Approve):
         return "approval needs a review result"
@@ -266,7 +283,12 @@ def review_passed(order: Order, command: Command, _: GuardContext) -> str | None
         )
     if not verdict.passed:
         reasons = ", ".join(str(r) for r in verdict.failure_reasons) or "no reason given"
-        return f"the review did not pass: {reasons}"
+        if not command.override:
+            return f"the review did not pass: {reasons}"
+        if not command.reason.strip():
+            return f"overriding a failed review ({reasons}) needs a reason"
+        subjects = tuple(str(r) for r in verdict.failure_reasons)
+        return _ask(context, REVIEW_OVERRIDE, order, subjects, command.reason)
     return None
 
 
@@ -446,6 +468,23 @@ def active_hold(order: Order, command: Command, _: GuardContext) -> str | None:
             return None if hold.active else f"hold {command.hold_id} is already released"
     active = ", ".join(h.hold_id for h in order.active_holds) or "none"
     return f"no hold {command.hold_id!r}; active holds: {active}"
+
+
+def release_authorised(order: Order, command: Command, context: GuardContext) -> str | None:
+    """The policy's authority must allow the actor to release this hold (its reason code)."""
+    assert isinstance(command, ReleaseHold)  # noqa: S101 - routed by the table
+    hold = next(h for h in order.holds if h.hold_id == command.hold_id)  # active_hold ran
+    return _ask(context, RELEASE_HOLD, order, (hold.reason.value,), command.reason)
+
+
+def _ask(
+    context: GuardContext, action: str, order: Order, subjects: tuple[str, ...], reason: str
+) -> str | None:
+    request = AuthorityRequest(action, context.actor, order, subjects, reason)
+    refusal: object = context.policy.authority(request)  # a host's callable: anything
+    if refusal is not None and not isinstance(refusal, str):
+        return f"the authority refused with {refusal!r}"
+    return refusal if isinstance(refusal, str) else None
 
 
 def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None:

@@ -182,7 +182,11 @@ def _hold_released(order: Order, event: OrderEvent) -> _Changes:
     assert isinstance(event, HoldReleased)  # noqa: S101 - dispatched by type
     if not any(hold.hold_id == event.hold_id and hold.active for hold in order.holds):
         raise TrailError(event.event_id, order.order_id, f"no active hold {event.hold_id}")
-    released = {"released_at": event.at, "released_by": str(event.actor)}
+    released = {
+        "released_at": event.at,
+        "released_by": str(event.actor),
+        "release_reason": event.reason,
+    }
     holds = tuple(
         replace(hold, released) if hold.hold_id == event.hold_id else hold for hold in order.holds
     )

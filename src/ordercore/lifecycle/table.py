@@ -227,7 +227,14 @@ TABLE: Final[tuple[Transition, ...]] = (
     ),
     # holds and risk, in every open status
     Transition(N.PLACE_HOLD, _OPEN, None, (g.new_hold,), HoldPlaced, c.PlaceHold),
-    Transition(N.RELEASE_HOLD, _OPEN, None, (g.active_hold,), HoldReleased, c.ReleaseHold),
+    Transition(
+        N.RELEASE_HOLD,
+        _OPEN,
+        None,
+        (g.active_hold, g.reason_given, g.release_authorised),
+        HoldReleased,
+        c.ReleaseHold,
+    ),
     Transition(N.RECORD_RISK_ASSESSMENT, _OPEN, None, (), RiskAssessed, c.RecordRiskAssessment),
     # after-sales and 5 closing
     Transition(N.OPEN_CASE, _AFTER_SALES, None, (g.case_can_open,), CaseOpened, c.OpenCase),
