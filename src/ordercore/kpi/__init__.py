@@ -17,7 +17,14 @@ from ordercore.kpi.accuracy import (
     return_rate,
 )
 from ordercore.kpi.check import check_frame, frame_problems, map_columns
-from ordercore.kpi.convert import events_frame, lines_frame, orders_frame
+from ordercore.kpi.convert import (
+    cases_frame,
+    events_frame,
+    lifecycle_frames,
+    lines_frame,
+    orders_frame,
+    surveys_frame,
+)
 from ordercore.kpi.cost import cost_per_order
 from ordercore.kpi.fill import fill_rate
 from ordercore.kpi.monitor import (
@@ -50,6 +57,7 @@ __all__ = [
     "StuckInStatus",
     "alerts",
     "backorder_rate",
+    "cases_frame",
     "check_frame",
     "cost_per_order",
     "cycle_time",
@@ -58,6 +66,7 @@ __all__ = [
     "fill_rate",
     "frame_problems",
     "generate",
+    "lifecycle_frames",
     "line_report",
     "lines_frame",
     "map_columns",
@@ -71,4 +80,5 @@ __all__ = [
     "staff_ranking",
     "stage_durations",
     "survey_score",
+    "surveys_frame",
 ]

@@ -16,7 +16,7 @@ Examples:
     >>> len(book.orders), book.orders == synthetic_book(orders=30, seed=3).orders
     (30, True)
     >>> sorted(book.frames())
-    ['events', 'lines', 'orders', 'surveys']
+    ['cases', 'events', 'lines', 'orders', 'surveys']
 """
 
 # ruff: noqa: PLR2004, S311 - the story's shares are its parameters; the RNG simulates, it guards nothing
@@ -117,20 +117,14 @@ class SyntheticBook:
     seed: int
 
     def frames(self) -> dict[str, Any]:
-        """The canonical KPI frames (pandas): orders, lines, events and surveys."""
-        import pandas as pd  # noqa: PLC0415 - only analysts' paths need pandas
+        """The canonical KPI frames (pandas) from the lifecycle: see `lifecycle_frames`.
 
-        from ordercore.kpi.convert import events_frame, lines_frame, orders_frame  # noqa: PLC0415
+        ``orders``, ``lines`` (with who cancelled what, and each line's shipment and
+        delivery), ``events``, ``surveys`` (the closing feedback) and ``cases``.
+        """
+        from ordercore.kpi.convert import lifecycle_frames  # noqa: PLC0415 - only analysts' paths need pandas
 
-        surveys = pd.DataFrame(list(self.surveys))
-        if len(surveys):
-            surveys["sent_at"] = pd.to_datetime(surveys["sent_at"], utc=True).dt.as_unit("us")
-        return {
-            "orders": orders_frame(self.orders, self.events, as_of=self.as_of),
-            "lines": lines_frame(self.orders),
-            "events": events_frame(self.events),
-            "surveys": surveys,
-        }
+        return lifecycle_frames(self.orders, self.events, as_of=self.as_of)
 
 
 def _default_reviewer(order: Order, context: ReviewContext) -> ReviewVerdict:
