@@ -91,9 +91,7 @@ def _standalone(row: dict[str, Any], by: tuple[str, ...], as_of: dt.datetime) ->
     speed = cycle_time(DATA.orders, **scope)
     delivery = otif(DATA.orders, **scope)
     perfect = perfect_order(DATA.orders, DATA.errors, **scope)
-    csat = survey_score(
-        _sent_by(DATA.surveys, as_of), "csat", tz=TZ, period=row["period"], where=where
-    )
+    csat = survey_score(DATA.surveys, "csat", **scope)
     return {
         "delivered": speed.denominator,
         "censored": speed.details["censored"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -95,3 +96,14 @@ def test_a_prior_strength_that_is_not_positive_is_refused() -> None:
     report = monthly_report(_orders({"S-1": (3, 0, 0)}), as_of=AS_OF, by=["owner_id"])
     with pytest.raises(ConfigurationError, match="prior_strength must be a positive number"):
         staff_ranking(report, prior_strength=0)
+
+
+def test_on_duckdb_a_staff_member_with_nothing_counted_is_ranked_like_on_pandas() -> None:
+    orders = _orders({"S-1": (30, 10, 0), "S-2": (0, 0, 4)})
+    relation = duckdb.connect().from_df(orders)
+    ranking = staff_ranking(monthly_report(relation, as_of=AS_OF, by=["owner_id"]))
+    got = [tuple(row) for row in ranking.fetchall()]
+    expected = _ranking({"S-1": (30, 10, 0), "S-2": (0, 0, 4)})
+    assert [(r[0], r[1], r[2]) for r in got] == [
+        (r["staff"], r["n"], None if pd.isna(r["raw_rate"]) else r["raw_rate"]) for r in expected
+    ]

@@ -15,10 +15,13 @@ import narwhals.stable.v2 as nw
 from ordercore.errors import ConfigurationError
 from ordercore.kpi import _backend, _common
 from ordercore.kpi.policies import OtifPolicy
+from ordercore.kpi.schema import FRAMES
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping, Sequence
+
+    from ordercore.kpi.check import Duplicates
 
 Grain = Literal["order", "line"]
 """The grain of a report: ``order`` (the orders frame) or ``line`` (the lines frame)."""
@@ -172,10 +175,47 @@ def finish(
     return out.select(*first, *[c for c in order if c in present], "status").sort(first)
 
 
-def csat(surveys: object, by: Sequence[str], *, tz: str, now: float) -> nw.LazyFrame[Any]:
-    """CSAT responses and top-2-box answers per month of ``sent_at`` and group (as `survey_score`)."""
+def judged(lf: nw.LazyFrame[Any], frame: str, stamps: Sequence[str]) -> nw.Expr:
+    """Whether a KPI that reads only the timestamps `stamps` can judge each row (its ``_ok``).
+
+    `_common.load` checks the order of the timestamps it prepares, and the report prepares
+    those of all its measures at once: a reversal between two timestamps a measure never
+    reads (cycle time does not read ``approved_at``) does not stop that measure. Such a row
+    is excluded only as ``reversed_timestamps``, the last of load's reasons, so it passed
+    every other check.
+    """
+    names = set(lf.collect_schema().names())
+    own = nw.lit(value=False)
+    for earlier, later in FRAMES[frame].ordering:
+        if {earlier, later} <= set(stamps) and {earlier, later} <= names:
+            own = own | (nw.col(later) < nw.col(earlier)).fill_null(value=False)
+    return nw.col("_ok") | (_common.is_set(lf, _common.X + "reversed_timestamps") & ~own)
+
+
+def csat(
+    surveys: object,
+    by: Sequence[str],
+    *,
+    tz: str,
+    as_of: dt.datetime,
+    duplicates: Duplicates,
+) -> nw.LazyFrame[Any]:
+    """CSAT answers and top-2-box answers per month of ``sent_at`` and group, as `survey_score`.
+
+    The surveys are loaded and judged as `survey_score` does: sent by `as_of`, and an answer
+    that came after `as_of` (``responded_at``) is not an answer yet.
+    """
+    now, _ = _common.as_of_values(as_of, tz)
     sv = _common.load(
-        surveys, "surveys", tz=tz, needed=["score", *by], period_by="sent_at", stamps=["sent_at"]
+        surveys,
+        "surveys",
+        tz=tz,
+        needed=["score", *by],
+        period_by="sent_at",
+        stamps=["sent_at", "responded_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="monthly_report",
     )
     # two filters: the one on `kind` reaches below the time zone conversion on lazy backends
     sv = sv.filter(nw.col("kind") == "csat").filter(nw.col("sent_at") <= now)
@@ -183,6 +223,9 @@ def csat(surveys: object, by: Sequence[str], *, tz: str, now: float) -> nw.LazyF
     if sv.collect_schema()["score"].is_float():
         # pandas reads NaN as missing, polars, DuckDB and Spark do not: NaN is no answer too
         answered = answered & ~nw.col("score").is_nan()
+    if _common.has(sv, "responded_at"):
+        answered = answered & ~(nw.col("responded_at") > now).fill_null(value=False)
+    answered = nw.col("_ok") & answered.fill_null(value=False)
     in_scale = answered & (nw.col("score") >= 1) & (nw.col("score") <= 5)  # noqa: PLR2004 - the CSAT scale
     sv = sv.with_columns(
         _r=_backend.flag(in_scale),

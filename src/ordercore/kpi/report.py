@@ -10,6 +10,7 @@ month and group with the same `as_of`, `tz` and policy (a test holds them equal)
 | column | definition | the same as |
 |---|---|---|
 | ``orders`` | orders received in the month by `as_of` | |
+| ``unjudged`` | of these, orders no KPI can judge (repeated keys under ``duplicates="exclude"``, reversed timestamps) | the KPIs' ``duplicate_key`` and ``reversed_timestamps`` exclusions |
 | ``delivered``, ``censored`` | complete by `as_of` (everything owed delivered; not cancelled) / still open | `cycle_time`'s sample and ``censored`` |
 | ``cycle_mean_h``, ``cycle_p50_h``, ``cycle_p90_h`` | gross cycle time of delivered orders, hours (linear quantiles) | `cycle_time` |
 | ``counted`` | orders counted for OTIF (see `ordercore.kpi.otif` for the exclusions) | `otif`'s denominator |
@@ -20,7 +21,7 @@ month and group with the same `as_of`, `tz` and policy (a test holds them equal)
 
 Every month from the first to the last one with data is a row, in every group: a month with
 no orders, or with orders none of which can be judged yet, has ``status`` ``no_data`` and null
-rates. Counts are integers. The line report has ``lines``, ``counted``, ``on_time``,
+rates. Counts are integers. The line report has ``lines``, ``unjudged``, ``counted``, ``on_time``,
 ``in_full``, ``otif`` and their rates over counted lines (line OTIF), and ``units_owed``,
 ``units_filled`` and ``unit_fill_rate`` (the unit fill rate of `fill_rate`).
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Mapping, Sequence
 
+    from ordercore.kpi.check import Duplicates
     from ordercore.kpi.policies import CalendarLike, OtifPolicy
 
 __all__ = ["MonthlyReport", "line_report", "monthly_report", "staff_ranking"]
@@ -104,6 +106,7 @@ _DEFAULT_PLOT: dict[str, tuple[str, ...]] = {
 _M = _backend.MONTH_SUFFIX
 _ORDER_COUNTS = (
     "orders",
+    "unjudged",
     "delivered",
     "censored",
     "counted",
@@ -113,8 +116,12 @@ _ORDER_COUNTS = (
     "perfect",
 )
 _HOURS = ("cycle_mean_h", "cycle_p50_h", "cycle_p90_h")
+_CYCLE_STAMPS = ("received_at", "delivered_at", "cancelled_at", "promised_at")
+"""The timestamps `cycle_time` reads (and so checks the order of)."""
+_FILL_STAMPS = ("received_at", "promised_at")
+"""The timestamps `fill_rate` reads (and so checks the order of)."""
 _CSAT = ("csat_responses", "csat_top2")
-_LINE_COUNTS = ("lines", "counted", "on_time", "in_full", "otif")
+_LINE_COUNTS = ("lines", "unjudged", "counted", "on_time", "in_full", "otif")
 _UNITS = ("units_owed", "units_filled")
 
 
@@ -249,6 +256,8 @@ def monthly_report(
     calendar: CalendarLike | None = None,
     period_by: str = "received_at",
     min_sample: int = MIN_SAMPLE,
+    lines: object | None = None,
+    duplicates: Duplicates = "refuse",
 ) -> MonthlyReport:
     """Compute the monthly report, grouped by month and the `by` columns.
 
@@ -265,6 +274,9 @@ def monthly_report(
         period_by: The orders' timestamp column that assigns them to months; orders where it
             is null (not yet delivered, for ``delivered_at``) form a row with a null period.
         min_sample: Below this many counted orders the status is ``insufficient_sample``.
+        lines: The lines frame, for a policy with ``every_line=True`` (as for `otif`).
+        duplicates: ``"refuse"`` frames with repeated keys (default) or ``"exclude"`` every
+            row of a repeated key (counted in ``unjudged``), as the KPI functions do.
 
     Raises:
         ConfigurationError: For a line-, unit- or value-grain policy (use `line_report` or
@@ -285,27 +297,43 @@ def monthly_report(
     by = _report_frame.settings(by, min_sample, component)
     now, _ = _common.as_of_values(as_of, tz)
     keys = [period_by + _M, *by]
-    ref = "promised_at" if policy.reference == "promised" else "requested_at"
+    own = [] if policy.every_line else [policy.reference_column, "delivered_at"]
     lf = _common.load(
         orders,
         "orders",
         tz=tz,
-        needed=[ref, "delivered_at", *by],
+        needed=["delivered_at", *own, *by],
         period_by=period_by,
-        local=[c for c in (ref, "delivered_at") if c != period_by],
+        local=[c for c in own if c != period_by],
         stamps=OUTCOME_STAMPS,
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi=component,
     )
-    # an order received after as_of does not exist yet at as_of
-    lf = lf.filter(nw.col("received_at") <= now)
-    lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=orders, calendar=calendar)
-    lf = add_perfect(_join_errors(lf, _error_flags(errors, orders, tz, as_of), orders))
-    # `_cancelled` (cancelled by as_of) comes from add_outcomes
-    done = _completed(lf, now)  # complete as `cycle_time` and OTIF have it
-    lf = lf.with_columns(_done=done & ~nw.col("_cancelled"))
+    # an order received after as_of (or never) is in no month yet
+    lf = lf.filter((nw.col("received_at") <= now).fill_null(value=False))
+    lf = add_outcomes(
+        lf,
+        policy,
+        as_of=as_of,
+        tz=tz,
+        like=orders,
+        calendar=calendar,
+        lines=lines,
+        duplicates=duplicates,
+    )
+    flags = _error_flags(errors, orders, tz, as_of, duplicates=duplicates)
+    lf = add_perfect(_join_errors(lf, flags, orders))
+    # cycle time as `cycle_time` has it: its own rows, cancelled orders left out, complete
+    # as OTIF has it (`_cancelled`, cancelled by as_of, comes from add_outcomes)
+    kept = _report_frame.judged(lf, "orders", [*_CYCLE_STAMPS, period_by]) & ~nw.col("_cancelled")
+    done = _completed(lf, now)
+    lf = lf.with_columns(_done=kept & done, _open=kept & ~done, _unjudged=~nw.col("_ok"))
     lf = lf.with_columns(
         _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at")),
-        _open=_backend.flag(~nw.col("_cancelled") & ~done),
         _done=nw.col("_done").cast(nw.Int64),
+        _open=nw.col("_open").cast(nw.Int64),
+        _unjudged=nw.col("_unjudged").cast(nw.Int64),
     )
     parts = [
         _backend.aggregate(
@@ -313,6 +341,7 @@ def monthly_report(
             keys,
             {
                 "orders": nw.len(),
+                "unjudged": nw.col("_unjudged").sum(),
                 "delivered": nw.col("_done").sum(),
                 "censored": nw.col("_open").sum(),
                 "cycle_mean_h": nw.col("_h").mean(),
@@ -332,14 +361,16 @@ def monthly_report(
     }
     if surveys is not None:
         parts.append(
-            _report_frame.csat(surveys, by, tz=tz, now=now).rename({"sent_at" + _M: keys[0]})
+            _report_frame.csat(surveys, by, tz=tz, as_of=as_of, duplicates=duplicates).rename(
+                {"sent_at" + _M: keys[0]}
+            )
         )
         columns.update(dict.fromkeys(_CSAT, "count"))
     out = _report_frame.complete(parts, keys, columns, like=orders, as_of=as_of, tz=tz)
     order = [
-        *_ORDER_COUNTS[:3],
+        *_ORDER_COUNTS[:4],
         *_HOURS,
-        *_ORDER_COUNTS[3:],
+        *_ORDER_COUNTS[4:],
         *(_CSAT if surveys is not None else ()),
         *_RATES["order"],
     ]
@@ -360,16 +391,18 @@ def line_report(
     calendar: CalendarLike | None = None,
     period_by: str = "received_at",
     min_sample: int = MIN_SAMPLE,
+    duplicates: Duplicates = "refuse",
 ) -> MonthlyReport:
     """The line-grain monthly report: line OTIF and unit fill by month and group.
 
-    Reads the lines frame (which needs ``received_at``, the reference date of the policy,
-    ``delivered_at``, ``qty_delivered`` and ``qty_shipped``). Lines of orders received after
-    `as_of` are left out. ``counted``, ``on_time``, ``in_full`` and ``otif`` count lines as
-    `otif` with the same line-grain policy does; ``units_owed`` and ``units_filled`` are the
-    unit fill rate's Σ owed and Σ min(shipped, owed) over lines with something owed that are
-    due (a line still open before its deadline is OTIF's ``not_yet_due`` and is not judged
-    unfilled), as in `fill_rate`.
+    Reads the lines frame (which needs ``received_at``, ``promised_at``, the reference date
+    of the policy, ``delivered_at``, ``qty_delivered`` and ``qty_shipped``). Lines of orders
+    received after `as_of` are left out; ``unjudged`` counts the lines no KPI can judge
+    (repeated keys excluded with ``duplicates="exclude"``, reversed timestamps). ``counted``,
+    ``on_time``, ``in_full`` and ``otif`` count lines as `otif` with the same line-grain policy
+    does; ``units_owed`` and ``units_filled`` are Σ owed and Σ min(shipped, owed) over the
+    lines `fill_rate` (with the same `as_of`) counts: usable quantities, something owed, and
+    filled or due (a line not yet filled before its promised day is not judged unfilled).
 
     Args:
         lines: The lines frame.
@@ -382,6 +415,8 @@ def line_report(
         calendar: Business calendar, needed when ``policy.business_days``.
         period_by: The lines' timestamp column that assigns them to months.
         min_sample: Below this many counted lines the status is ``insufficient_sample``.
+        duplicates: ``"refuse"`` frames with repeated keys (default) or ``"exclude"`` every
+            row of a repeated key (counted in ``unjudged``), as the KPI functions do.
 
     Raises:
         ConfigurationError: For a policy that is not line-grain, a `by` that is not a list
@@ -400,9 +435,9 @@ def line_report(
     component = "line_report"
     policy = _report_frame.policy(policy, "line", component)
     by = _report_frame.settings(by, min_sample, component)
-    now, _ = _common.as_of_values(as_of, tz)
+    now, today = _common.as_of_values(as_of, tz)
     keys = [period_by + _M, *by]
-    ref = "promised_at" if policy.reference == "promised" else "requested_at"
+    ref = policy.reference_column
     names = set(_backend.lazy(lines).collect_schema().names())
     from_orders = [c for c in by if c not in names] if orders is not None else []
     lf = _common.load(
@@ -411,6 +446,7 @@ def line_report(
         tz=tz,
         needed=[
             "received_at",
+            "promised_at",
             ref,
             "delivered_at",
             "qty_delivered",
@@ -418,31 +454,30 @@ def line_report(
             *[c for c in by if c not in from_orders],
         ],
         period_by=period_by,
-        local=[c for c in (ref, "delivered_at") if c != period_by],
+        local=[c for c in dict.fromkeys((ref, "delivered_at", "promised_at")) if c != period_by],
         stamps=OUTCOME_STAMPS,
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi=component,
     )
     if from_orders:
-        attributes = _common.load(orders, "orders", tz=tz, needed=from_orders, stamps=[])
+        attributes = _common.load(
+            orders, "orders", tz=tz, needed=from_orders, stamps=[], kpi=component
+        )
         lf = lf.join(attributes.select("order_id", *from_orders), on="order_id", how="left")
-    lf = lf.filter(nw.col("received_at") <= now)
-    lf = add_outcomes(lf, policy, as_of=as_of, tz=tz, like=lines, calendar=calendar)
-    cancelled = (
-        nw.col("qty_cancelled").fill_null(0.0) if _common.has(lf, "qty_cancelled") else nw.lit(0.0)
+    lf = lf.filter((nw.col("received_at") <= now).fill_null(value=False))
+    lf = add_outcomes(
+        lf, policy, as_of=as_of, tz=tz, like=lines, calendar=calendar, duplicates=duplicates
     )
-    owed = nw.col("qty_ordered") - cancelled
-    shipped = nw.col("qty_shipped").fill_null(0.0)
-    # a line not yet due (open, its deadline not passed) cannot be judged unfilled yet
-    filling = (owed > 0) & (nw.col("_x_not_yet_due") == 0)
-    lf = lf.with_columns(
-        _owed=nw.when(filling).then(owed).otherwise(nw.lit(0.0)),
-        _got=nw.when(filling).then(nw.min_horizontal(shipped, owed)).otherwise(nw.lit(0.0)),
-    )
+    lf = _unit_fill(lf, today, _report_frame.judged(lf, "lines", [*_FILL_STAMPS, period_by]))
+    lf = lf.with_columns(_unjudged=_backend.flag(~nw.col("_ok")))
     parts = [
         _backend.aggregate(
             lf,
             keys,
             {
                 "lines": nw.len(),
+                "unjudged": nw.col("_unjudged").sum(),
                 "counted": nw.col("_base").sum(),
                 "on_time": nw.col("_on_time").sum(),
                 "in_full": nw.col("_in_full").sum(),
@@ -461,6 +496,30 @@ def line_report(
         out, keys, [*_LINE_COUNTS, *_UNITS, *_RATES["line"]], _RATES["line"], min_sample
     )
     return MonthlyReport(_backend.to_caller(out, lines), by, policy, as_of, tz, min_sample, "line")
+
+
+def _unit_fill(lf: nw.LazyFrame[Any], today: int, judged: nw.Expr) -> nw.LazyFrame[Any]:
+    """Add ``_owed`` and ``_got``: the unit fill rate's owed and filled units, as `fill_rate`.
+
+    A line counts when `fill_rate` would judge it: its quantities are usable, something is
+    owed, and it is filled or due (its promised day in `tz` has passed).
+    """
+    has_cancelled = _common.has(lf, "qty_cancelled")
+    owed = nw.col("qty_ordered") - (nw.col("qty_cancelled") if has_cancelled else nw.lit(0.0))
+    shipped = nw.col("qty_shipped")
+    usable = _common.valid_number(lf, "qty_ordered") & _common.valid_number(lf, "qty_shipped")
+    if has_cancelled:
+        usable = (
+            usable & _common.valid_number(lf, "qty_cancelled") & (owed >= 0).fill_null(value=False)
+        )
+    filled = (shipped >= owed).fill_null(value=False)
+    due = (nw.col("promised_at" + _backend.DAY_SUFFIX) < today).fill_null(value=False)
+    counted = judged & usable & ~(owed <= 0).fill_null(value=False) & (filled | due)
+    return lf.with_columns(_fill=counted).with_columns(
+        # guarded by when: an excluded line's NaN must not reach the sums
+        _owed=nw.when(nw.col("_fill")).then(owed).otherwise(nw.lit(0.0)),
+        _got=nw.when(nw.col("_fill")).then(nw.min_horizontal(shipped, owed)).otherwise(nw.lit(0.0)),
+    )
 
 
 def staff_ranking(
