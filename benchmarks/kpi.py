@@ -51,12 +51,13 @@ def baseline(
     today = (now.tz_convert(TZ).tz_localize(None) - pd.Timestamp(0)) // day
     cancelled = orders["cancelled_at"].notna() & (orders["cancelled_at"] <= now)
     delivered = orders["delivered_at"].notna() & (orders["delivered_at"] <= now)
-    done = delivered & ~cancelled
-    hours = ((orders["delivered_at"] - orders["received_at"]) / pd.Timedelta(hours=1)).where(done)
     by_customer = cancelled & (orders["cancelled_by"] == "customer")
     seller = cancelled & ~by_customer
     owed = orders["qty_ordered"] - orders["qty_cancelled"].fillna(0.0)
     complete = delivered & (orders["qty_delivered"].fillna(0.0) >= owed)
+    # an order is complete (for cycle time as for OTIF) when everything owed was delivered
+    done = complete & ~cancelled
+    hours = ((orders["delivered_at"] - orders["received_at"]) / pd.Timedelta(hours=1)).where(done)
     promised_day = local_day(orders["promised_at"])
     has_ref = orders["promised_at"].notna()
     past_due = promised_day < today
@@ -143,7 +144,7 @@ def polars_baseline(
         .filter(pl.col("received_at") <= as_of)
         .with_columns(
             month=month("received_at"),
-            done=delivered & ~cancelled,
+            done=delivered & (pl.col("qty_delivered").fill_null(0.0) >= owed) & ~cancelled,
             by_customer=cancelled & (pl.col("cancelled_by") == "customer").fill_null(value=False),
             seller=cancelled & ~(pl.col("cancelled_by") == "customer").fill_null(value=False),
             complete=delivered & (pl.col("qty_delivered").fill_null(0.0) >= owed),
