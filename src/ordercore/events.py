@@ -41,7 +41,8 @@ from ordercore.aftersales import (
     RootCause,
 )
 from ordercore.holds import Hold
-from ordercore.orders import Order, OrderLine
+from ordercore.money import Money
+from ordercore.orders import Address, Contact, Order, OrderLine, PackagingRequirements, Rate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,11 +53,13 @@ __all__ = [
     "AllocationReleased",
     "CaseAdvanced",
     "CaseOpened",
+    "DeliveryRepromised",
     "Event",
     "FeedbackRecorded",
     "FeedbackWaived",
     "FrozenMap",
     "FulfilmentStarted",
+    "HeaderAmended",
     "HoldPlaced",
     "HoldReleased",
     "LineQuantity",
@@ -415,6 +418,47 @@ class OrderAmended(OrderEvent):
     requested_delivery_at: Timestamp | None = None
 
 
+class HeaderAmended(OrderEvent):
+    """Header fields or line prices changed (`AmendHeader`); `None` and `()` mean unchanged.
+
+    Attributes:
+        requested_by: Who asked.
+        ship_to: The new delivery address.
+        contact: The new contact.
+        customer_po: The new customer purchase-order reference.
+        confirmation_ref: The new confirmation reference.
+        packaging: The new packing requirements.
+        unit_prices: New unit prices by line id.
+        discount_rates: New discount rates by line id.
+        content_changed: The change needs a new review before approval (prices, discounts,
+            or a field the policy re-reviews); the order's `content_version` moves with it.
+    """
+
+    type: Literal["header_amended"] = "header_amended"
+    requested_by: Party
+    ship_to: Address | None = None
+    contact: Contact | None = None
+    customer_po: ShortText | None = None
+    confirmation_ref: ShortText | None = None
+    packaging: PackagingRequirements | None = None
+    unit_prices: tuple[tuple[Id, Money], ...] = ()
+    discount_rates: tuple[tuple[Id, Rate], ...] = ()
+    content_changed: bool = False
+
+
+class DeliveryRepromised(OrderEvent):
+    """A new delivery date was promised (`Repromise`); the reason says why.
+
+    Attributes:
+        promised_delivery_at: The new promised date.
+        requested_by: Who asked.
+    """
+
+    type: Literal["delivery_repromised"] = "delivery_repromised"
+    promised_delivery_at: Timestamp
+    requested_by: Party
+
+
 class HoldPlaced(OrderEvent):
     """A hold was placed."""
 
@@ -505,6 +549,8 @@ Event = Annotated[
     | PaymentRecorded
     | LineShortClosed
     | OrderAmended
+    | HeaderAmended
+    | DeliveryRepromised
     | HoldPlaced
     | HoldReleased
     | RiskAssessed

@@ -99,6 +99,8 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CommandName", "amend"): ("Amend", "变更订单"),
     ("CommandName", "allocate"): ("Allocate", "分配产能/库存"),
     ("CommandName", "release_allocation"): ("Release allocation", "释放分配"),
+    ("CommandName", "amend_header"): ("Amend header", "变更订单抬头"),
+    ("CommandName", "repromise"): ("Re-promise delivery", "重新承诺交期"),
     ("CommandName", "plan_production"): ("Plan production", "排产"),
     ("CommandName", "procure"): ("Procure material", "物料采购"),
     ("CommandName", "produce"): ("Record production", "生产报工"),

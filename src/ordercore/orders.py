@@ -84,6 +84,7 @@ __all__ = [
     "Order",
     "OrderLine",
     "PackagingRequirements",
+    "Rate",
     "SalesOwner",
     "check_amounts",
     "line_net",
@@ -107,7 +108,9 @@ _subtract = ARITHMETIC.subtract
 _multiply = ARITHMETIC.multiply
 _QUANTA: dict[str, Decimal] = {}
 
-_Rate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
+Rate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
+"""A fraction from 0 to 1 with at most six places (a discount rate)."""
+_Rate = Rate
 _TaxRate = Annotated[Decimal, decimal_field(ge=0, le=1, decimal_places=6), EXACT]
 _OrderedQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
 _Uom = Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[^\s\x00-\x1f]+$")]

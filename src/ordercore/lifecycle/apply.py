@@ -31,7 +31,7 @@ Examples:
     >>> apply(order, Ship(line_id="1", quantity=Decimal(1)), at=at, actor=clerk)
     Traceback (most recent call last):
     ...
-    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, place_hold, release_hold, record_risk_assessment
+    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, place_hold, release_hold, record_risk_assessment
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
 from ordercore.aftersales import AfterSalesCase
@@ -67,6 +67,7 @@ from ordercore.lifecycle._fast import construct, replace, update_fresh
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
 from ordercore.lifecycle.commands import (
     AdvanceCase,
+    AmendHeader,
     AmendOrder,
     Approve,
     Command,
@@ -78,6 +79,7 @@ from ordercore.lifecycle.commands import (
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
+    Repromise,
     ShortClose,
 )
 from ordercore.lifecycle.guards import (
@@ -87,6 +89,7 @@ from ordercore.lifecycle.guards import (
     amended_order,
     excess_allocation,
 )
+from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.replay import changes_of, fold
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
@@ -151,11 +154,29 @@ def _event_id(ids: EventIdFactory, order_id: str, version: int, event_type: str,
 class _Emitter:
     """Builds the events of one command: shared metadata, one version, numbered ids."""
 
-    __slots__ = ("actor", "at", "correlation_id", "count", "ids", "order_id", "reason", "version")
+    __slots__ = (
+        "actor",
+        "at",
+        "correlation_id",
+        "count",
+        "ids",
+        "order_id",
+        "policy",
+        "reason",
+        "version",
+    )
 
     def __init__(  # noqa: PLR0917 - built once per command, positionally
-        self, order: Order, command: Command, at: datetime, actor: Actor, version: int, ids: Any
+        self,
+        order: Order,
+        command: Command,
+        at: datetime,
+        actor: Actor,
+        version: int,
+        ids: Any,
+        policy: LifecyclePolicy,
     ) -> None:
+        self.policy = policy
         self.order_id = order.order_id
         self.version = version
         self.at = at
@@ -319,6 +340,53 @@ def _amend(
     return [emit(OrderAmended, before, after, payload)]
 
 
+def _summary(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _amend_header(
+    order: Order, command: Command, _: str, row: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, AmendHeader)  # noqa: S101 - routed by name
+    changed = changed_fields(order, command)
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for name in changed:
+        if name in HEADER_FIELDS:
+            before[name] = _summary(getattr(order, name))
+            after[name] = _summary(getattr(command, name))
+    lines = {line.line_id: line for line in order.lines}
+    for line_id, price in command.unit_prices:
+        before[f"lines.{line_id}.unit_price"] = str(lines[line_id].unit_price.amount)
+        after[f"lines.{line_id}.unit_price"] = str(price.amount)
+    for line_id, rate in command.discount_rates:
+        before[f"lines.{line_id}.discount_rate"] = str(lines[line_id].discount_rate)
+        after[f"lines.{line_id}.discount_rate"] = str(rate)
+    content = bool(
+        {"unit_prices", "discount_rates"} & set(changed)
+        or emit.policy.re_review_fields & set(changed)
+    )
+    payload = {name: getattr(command, name) for name in _CARRY[row.command]}
+    payload["content_changed"] = content
+    return [emit(row.event, before, after, payload)]
+
+
+def _repromise(
+    order: Order, command: Command, _: str, row: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, Repromise)  # noqa: S101 - routed by name
+    before = {"promised_delivery_at": _summary(order.promised_delivery_at)}
+    after = {"promised_delivery_at": _summary(command.promised_delivery_at)}
+    payload = {name: getattr(command, name) for name in _CARRY[row.command]}
+    return [emit(row.event, before, after, payload)]
+
+
 def _place_hold(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -423,6 +491,8 @@ def _feedback(
 _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.APPROVE: _approve,
     CommandName.AMEND: _amend,
+    CommandName.AMEND_HEADER: _amend_header,
+    CommandName.REPROMISE: _repromise,
     CommandName.SHORT_CLOSE: _short_close,
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
@@ -600,7 +670,7 @@ def apply(
             raise GuardRejected(
                 name, getattr(guard, "__name__", "guard"), [str(refusal)], order.order_id
             )
-    emit = _Emitter(order, command, at, actor, order.version + 1, ids)
+    emit = _Emitter(order, command, at, actor, order.version + 1, ids, policy)
     decide = _DECIDERS.get(name)
     if decide is None:
         assert isinstance(command, HostTrigger)  # noqa: S101 - only host triggers lack a decider

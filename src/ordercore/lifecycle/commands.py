@@ -55,11 +55,20 @@ from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCaus
 from ordercore.errors import InvalidCommand
 from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
-from ordercore.orders import MAX_LINES, OrderLine
+from ordercore.money import Money
+from ordercore.orders import (
+    MAX_LINES,
+    Address,
+    Contact,
+    OrderLine,
+    PackagingRequirements,
+    Rate,
+)
 
 __all__ = [
     "AdvanceCase",
     "Allocate",
+    "AmendHeader",
     "AmendOrder",
     "Approve",
     "Archive",
@@ -84,6 +93,7 @@ __all__ = [
     "Reject",
     "ReleaseAllocation",
     "ReleaseHold",
+    "Repromise",
     "ReviewVerdict",
     "Ship",
     "ShortClose",
@@ -113,6 +123,10 @@ class CommandName(StrEnum):
     """Expire an order left unreviewed past the policy's limit."""
     AMEND = "amend"
     """Change quantities, lines or the date on the unfulfilled part."""
+    AMEND_HEADER = "amend_header"
+    """Change ship-to, contact, references, packaging, or prices not yet invoiced."""
+    REPROMISE = "repromise"
+    """Promise a new delivery date, with a reason and who asked."""
     ALLOCATE = "allocate"
     """Allocate stock or capacity to a line."""
     RELEASE_ALLOCATION = "release_allocation"
@@ -450,6 +464,60 @@ class AmendOrder(Command):
     ] = ()
     new_lines: Annotated[tuple[OrderLine, ...], Field(strict=False, max_length=MAX_LINES)] = ()
     requested_delivery_at: Timestamp | None = None
+
+
+class AmendHeader(Command):
+    """Change the header after entry, before or after approval; `None` leaves a field as it is.
+
+    A phone order's written confirmation arriving later, a new ship-to, a customer PO, a
+    price agreed again: each is one versioned change. Prices and discounts change only on
+    lines nothing is invoiced on. The amended order must be one the `Order` model accepts.
+    A change of a field in `LifecyclePolicy.re_review_fields` (the ship-to, by default), or
+    one that raises the total beyond `amount_increase_tolerance`, sends an approved order
+    back to review.
+
+    Attributes:
+        requested_by: Who asked (the customer or the seller).
+        ship_to: A new delivery address.
+        contact: A new contact.
+        customer_po: The customer's purchase-order reference.
+        confirmation_ref: The reference of the written confirmation of a phone or fax order.
+        packaging: New packing requirements.
+        unit_prices: New unit prices by line id (each line once), in the order's currency.
+        discount_rates: New discount rates by line id (each line once), from 0 to 1.
+    """
+
+    name: ClassVar[str] = CommandName.AMEND_HEADER
+    requested_by: Annotated[Party, Field(strict=False)]
+    ship_to: Address | None = None
+    contact: Contact | None = None
+    customer_po: ShortText | None = None
+    confirmation_ref: ShortText | None = None
+    packaging: PackagingRequirements | None = None
+    unit_prices: Annotated[
+        tuple[tuple[Id, Money], ...],
+        Field(strict=False, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ] = ()
+    discount_rates: Annotated[
+        tuple[tuple[Id, Rate], ...],
+        Field(strict=False, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ] = ()
+
+
+class Repromise(Command):
+    """Promise a new delivery date (a reason is required): the commitment OTIF measures against.
+
+    Attributes:
+        promised_delivery_at: The new promised date (not before the order was received).
+        requested_by: Who asked: the customer (a later date wanted) or the seller (cannot
+            make the old one).
+    """
+
+    name: ClassVar[str] = CommandName.REPROMISE
+    promised_delivery_at: Timestamp
+    requested_by: Annotated[Party, Field(strict=False)]
 
 
 class PlaceHold(Command):

@@ -42,6 +42,7 @@ from ordercore.lifecycle.authority import (
     allow_any,
 )
 from ordercore.lifecycle.commands import (
+    AmendHeader,
     AmendOrder,
     Approve,
     Command,
@@ -51,6 +52,7 @@ from ordercore.lifecycle.commands import (
     ReleaseHold,
     ReviewVerdict,
 )
+from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.orders import Order, OrderLine
 
 if TYPE_CHECKING:
@@ -107,6 +109,9 @@ class LifecyclePolicy:
             earlier by more than this (0: any tightening) sends it back to review.
         authority: Decides who may release a hold or override a failed review (see
             `ordercore.lifecycle.authority`); the default allows anyone and records why.
+        re_review_fields: Header fields (of `AmendHeader`) whose change sends an approved
+            order back to review; the ship-to by default. Price and discount changes follow
+            `amount_increase_tolerance`.
 
     Raises:
         ConfigurationError: For a negative or mistyped value.
@@ -116,8 +121,16 @@ class LifecyclePolicy:
     amount_increase_tolerance: Decimal = field(default_factory=Decimal)
     date_tightening_tolerance: timedelta = timedelta(0)
     authority: Authority = allow_any
+    re_review_fields: frozenset[str] = frozenset({"ship_to"})
 
     def __post_init__(self) -> None:
+        fields = self.re_review_fields
+        if not isinstance(fields, frozenset) or not fields <= set(HEADER_FIELDS):
+            raise ConfigurationError(
+                f"re_review_fields must be a frozenset of {', '.join(HEADER_FIELDS)}; "
+                f"got {fields!r}",
+                component="LifecyclePolicy",
+            )
         if not callable(self.authority):
             raise ConfigurationError(
                 f"authority must be callable, got {self.authority!r}", component="LifecyclePolicy"
@@ -532,12 +545,17 @@ def amendment_worsened(order: Order, command: Command, context: GuardContext) ->
 
     The gross total must rise by more than `amount_increase_tolerance` (an unchanged total
     never re-reviews), or the earliest requested date move earlier by more than
-    `date_tightening_tolerance` (or appear where there was none).
+    `date_tightening_tolerance` (or appear where there was none), or a header amendment
+    change a field in `re_review_fields`.
     """
     before = context.before
-    if not isinstance(command, AmendOrder) or before is None:
+    if not isinstance(command, AmendOrder | AmendHeader) or before is None:
         return "not an amendment"
     policy = context.policy
+    if isinstance(command, AmendHeader) and policy.re_review_fields & set(
+        changed_fields(before, command)
+    ):
+        return None
     ceiling = _multiply(before.total.amount, _add(_ONE, policy.amount_increase_tolerance))
     if order.total.amount > ceiling:
         return None

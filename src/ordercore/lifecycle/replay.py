@@ -44,8 +44,10 @@ from ordercore.errors import InvalidArgument, LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
+    DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
+    HeaderAmended,
     HoldPlaced,
     HoldReleased,
     LineQuantity,
@@ -60,6 +62,7 @@ from ordercore.events import (
 )
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
+from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
 from ordercore.orders import Order, OrderLine
 from ordercore.status import OrderStatus
@@ -169,6 +172,24 @@ def _short_closed(order: Order, event: OrderEvent) -> _Changes:
         return _move(line, LedgerField.CANCELLED, event.quantity)
 
     return {"lines": _with_line(order, event, event.line_id, cut)}
+
+
+def _header_amended(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, HeaderAmended)  # noqa: S101 - dispatched by type
+    changes = header_changes(order, event)
+    known = {line.line_id for line in order.lines}
+    named = {line_id for line_id, _ in (*event.unit_prices, *event.discount_rates)}
+    if not named <= known:
+        unknown = ", ".join(sorted(named - known))
+        raise TrailError(event.event_id, order.order_id, f"it prices unknown lines {unknown}")
+    if event.content_changed:
+        changes["content_version"] = event.order_version
+    return changes
+
+
+def _repromised(_: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, DeliveryRepromised)  # noqa: S101 - dispatched by type
+    return {"promised_delivery_at": event.promised_delivery_at}
 
 
 def _hold_placed(order: Order, event: OrderEvent) -> _Changes:
@@ -287,6 +308,8 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     **dict.fromkeys(_MOVED, _movement),
     OrderAmended: _amended,
     LineShortClosed: _short_closed,
+    HeaderAmended: _header_amended,
+    DeliveryRepromised: _repromised,
     HoldPlaced: _hold_placed,
     HoldReleased: _hold_released,
     CaseOpened: _case_opened,

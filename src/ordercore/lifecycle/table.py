@@ -29,9 +29,11 @@ from ordercore.events import (
     AllocationReleased,
     CaseAdvanced,
     CaseOpened,
+    DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
     FulfilmentStarted,
+    HeaderAmended,
     HoldPlaced,
     HoldReleased,
     LineShortClosed,
@@ -61,6 +63,7 @@ from ordercore.events import (
 from ordercore.ledger import LedgerField
 from ordercore.lifecycle import commands as c
 from ordercore.lifecycle import guards as g
+from ordercore.lifecycle import header as h
 from ordercore.lifecycle.commands import CommandName as N
 from ordercore.status import OrderStatus as S
 
@@ -174,6 +177,17 @@ TABLE: Final[tuple[Transition, ...]] = (
         (g.amendment_valid,),
         OrderAmended,
         c.AmendOrder,
+    ),
+    Transition(
+        N.AMEND_HEADER, _OPEN, None, (h.header_amendment_valid,), HeaderAmended, c.AmendHeader
+    ),
+    Transition(
+        N.REPROMISE,
+        (*_UNREVIEWED, *_FULFILLING),
+        None,
+        (g.reason_given, h.repromise_valid),
+        DeliveryRepromised,
+        c.Repromise,
     ),
     # 2-4 processing, tracking, delivery: ledger movements (the status follows the ledger)
     _movement(c.Allocate, LedgerField.ALLOCATED, QuantityAllocated),

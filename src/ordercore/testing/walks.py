@@ -2,7 +2,8 @@
 
 A [`Step`][ordercore.testing.walks.Step] is a handful of small integers. `drive` resolves each
 step against the order as it stands: either the command that moves the order forward (submit,
-review, approve, allocate, pack, ship, deliver, invoice, pay, feedback, close, archive) or
+review, approve, allocate, pack, ship, deliver, invoice, pay, feedback, close, archive; now
+and then an allocation released, as when a supplier lets one down) or
 any command the table allows in the state, with arguments that fit (an existing line, a
 quantity within the ledger's room, an active hold, an open case), and moves the clock on. So
 random walks reach fulfilment, after-sales and closing, while raw commands mixed in exercise
@@ -35,6 +36,7 @@ from ordercore.lifecycle import (
     CANONICAL,
     DEFAULT_POLICY,
     AdvanceCase,
+    AmendHeader,
     AmendOrder,
     Approve,
     Cancel,
@@ -49,6 +51,7 @@ from ordercore.lifecycle import (
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
+    Repromise,
     ShortClose,
     WaiveFeedback,
     allowed_commands,
@@ -56,6 +59,7 @@ from ordercore.lifecycle import (
 )
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.table import MOVEMENTS, ROWS
+from ordercore.orders import Address
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
@@ -132,18 +136,25 @@ def _first_move(order: Order, names: tuple[str, ...], amount: int) -> Command | 
         row = MOVEMENTS[name]
         assert row.moves is not None  # noqa: S101 - a movement row names its field
         for line in order.lines:
-            room = _room(line, row.moves)
+            room = _room(line, row.moves, lowers=row.lowers)
             if room > 0:
-                return row.command_class(line_id=line.line_id, quantity=_quantity(room, amount))  # type: ignore[misc]
+                quantity = _quantity(room, amount)
+                if row.lowers:
+                    return row.command_class(line_id=line.line_id, quantity=quantity, reason="walk")  # type: ignore[misc]
+                return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
     return None
 
 
-def _forward(order: Order, step: Step) -> Command | None:  # noqa: PLR0911 - one per stage
+def _forward(order: Order, step: Step) -> Command | None:  # noqa: C901, PLR0911 - one per stage
     status = order.status
     blocking = order.active_holds
     if blocking and status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
         return ReleaseHold(hold_id=blocking[0].hold_id, reason="walk")
     if status in (OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT):
+        if step.amount % 7 == 6:  # noqa: PLR2004 - now and then a supplier lets one down
+            release = _first_move(order, (_N.RELEASE_ALLOCATION,), step.amount)
+            if release is not None:
+                return release
         move = _first_move(order, _FORWARD, step.amount)
         if move is not None:
             return move
@@ -184,6 +195,12 @@ def _movement(order: Order, name: str, step: Step) -> Command:
     return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
 
 
+def _ship_to(step: Step) -> Address:
+    return Address(
+        name="Walk", line1=f"{step.amount + 1} Harbour Road", city="Ningbo", country="CN"
+    )
+
+
 def _party(step: Step) -> Party:
     return Party.CUSTOMER if step.amount % 2 else Party.SELLER
 
@@ -212,7 +229,7 @@ def _case(order: Order, step: Step) -> Command:
     )
 
 
-def command_for(order: Order, name: str, step: Step | None = None) -> Command:  # noqa: C901, PLR0911 - one branch per command kind
+def command_for(order: Order, name: str, step: Step | None = None) -> Command:  # noqa: C901, PLR0911, PLR0912 - one branch per command kind
     """A command named `name` with arguments that fit the order (see the module docs).
 
     A name that is not a canonical command is taken as a host trigger.
@@ -255,6 +272,13 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return RecordFeedback(score=step.amount % 5 + 1)
     if name == _N.CANCEL:
         return Cancel(requested_by=_party(step), reason="walk")
+    if name == _N.AMEND_HEADER:
+        if step.amount % 4 == 3:  # noqa: PLR2004 - one in four changes the ship-to
+            return AmendHeader(requested_by=_party(step), ship_to=_ship_to(step))
+        return AmendHeader(requested_by=_party(step), customer_po=f"PO-{order.version}")
+    if name == _N.REPROMISE:
+        promised = order.received_at + timedelta(days=step.amount + 1, hours=order.version)
+        return Repromise(promised_delivery_at=promised, requested_by=_party(step), reason="walk")
     if name in ROWS:
         command_class = ROWS[name].command_class
         assert command_class is not None  # noqa: S101 - callers never get derived triggers
