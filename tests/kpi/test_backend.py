@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pandas as pd
@@ -121,3 +122,61 @@ def test_aggregate_quantiles_match_numpy_per_group_and_overall(library: str) -> 
                 assert got is None or got != got  # noqa: PLR0124 - null or NaN
             else:
                 assert got == pytest.approx(float(np.quantile(present, q)), rel=1e-12)
+
+
+def test_duckdb_lookup_tables_take_none_nan_and_infinity_as_typed_values() -> None:
+    relation = duckdb.connect().from_arrow(pa.table({"a": [1]}))
+    table = _backend.small_table(
+        relation,
+        {
+            "rate": [0.5, None, float("nan"), float("inf"), float("-inf")],
+            "name": ["it's", None, "None", "", "x"],
+            "n": [1, None, 3, 4, 5],
+            "flag": [True, False, None, True, False],
+        },
+    )
+    got = table.to_native().pl().to_dicts()
+    assert [r["name"] for r in got] == ["it's", None, "None", "", "x"]
+    assert [r["n"] for r in got] == [1, None, 3, 4, 5]
+    assert [r["flag"] for r in got] == [True, False, None, True, False]
+    rates = [r["rate"] for r in got]
+    assert rates[0] == 0.5
+    assert rates[1] is None
+    assert math.isnan(rates[2])
+    assert rates[3:] == [float("inf"), float("-inf")]
+
+
+def test_a_duckdb_lookup_column_mixing_text_and_numbers_is_refused() -> None:
+    from ordercore.errors import ConfigurationError  # noqa: PLC0415
+
+    relation = duckdb.connect().from_arrow(pa.table({"a": [1]}))
+    with pytest.raises(ConfigurationError, match="'mixed' mixes"):
+        _backend.small_table(relation, {"mixed": [1.0, "one"]})
+
+
+def test_staff_ranking_on_duckdb_takes_a_member_without_counted_orders() -> None:
+    from ordercore.kpi import staff_ranking  # noqa: PLC0415
+
+    def stamp(day: int) -> dt.datetime:
+        return dt.datetime(2026, 3, day, 12, tzinfo=dt.UTC)
+
+    orders = pl.DataFrame(
+        {
+            "order_id": ["a", "b", "c"],
+            "customer_id": "C",
+            "channel": "web",
+            "owner_id": ["S-1", "S-1", "S-2"],
+            "received_at": [stamp(1)] * 3,
+            "promised_at": [stamp(5), stamp(5), stamp(30)],
+            "delivered_at": [stamp(4), stamp(6), None],
+            "qty_ordered": 1.0,
+            "qty_delivered": [1.0, 1.0, 0.0],
+        }
+    ).with_columns(pl.col("received_at", "promised_at", "delivered_at").dt.cast_time_unit("us"))
+    as_of = stamp(20)
+    duck = duckdb.connect().from_arrow(orders.to_arrow())
+    expected = staff_ranking(monthly_report(orders.to_pandas(), as_of=as_of, by=["owner_id"]))
+    got = staff_ranking(monthly_report(duck, as_of=as_of, by=["owner_id"])).pl()
+    assert got["staff"].to_list() == expected["staff"].tolist()
+    assert got["raw_rate"].to_list() == [0.5, None]
+    assert got["n"].to_list() == [2, 0]

@@ -204,6 +204,18 @@ KPIS: dict[str, Callable[[Mapping[str, Any]], KpiResult]] = {
     "stage_ship_to_delivery": lambda d: stage_durations(d["events"], as_of=AS_OF)[
         "ship_to_delivery"
     ],
+    "otif_every_line": lambda d: otif(
+        d["orders"], "every_line_commit", as_of=AS_OF, lines=d["lines"]
+    ),
+    "fill_rate_order_as_of": lambda d: fill_rate(d["lines"], kind="order", as_of=AS_OF),
+    "return_rate_as_of": lambda d: return_rate(d["lines"], as_of=AS_OF, period="2026-02"),
+    "backorder_rate_as_of": lambda d: backorder_rate(d["lines"], as_of=AS_OF),
+    "csat_as_of_with_orders": lambda d: survey_score(
+        d["surveys"], "csat", as_of=AS_OF, orders=d["orders"]
+    ),
+    "cost_per_order_as_of": lambda d: cost_per_order(
+        d["costs"], d["orders"], period="2026-02", as_of=AS_OF
+    ),
 }
 
 
@@ -343,3 +355,26 @@ def test_spark_quantiles_match_numpy_on_edge_groups(spark: Any) -> None:
                 assert got[key][name] == pytest.approx(
                     float(np.quantile(values, q)), rel=QUANTILE_REL
                 ), (key, name)
+
+
+def test_spark_refuses_a_frame_as_pandas_does(books: dict[str, dict[str, Any]], spark: Any) -> None:
+    from ordercore.errors import FrameSchemaError  # noqa: PLC0415
+
+    orders = books["polars"]["orders"].head(20)
+    dirty = orders.with_columns(
+        pl.when(pl.col("order_id") == orders["order_id"][3])
+        .then(pl.lit("Customer"))
+        .otherwise(pl.col("cancelled_by"))
+        .alias("cancelled_by"),
+        pl.when(pl.col("order_id") == orders["order_id"][5])
+        .then(pl.lit(orders["order_id"][4]))
+        .otherwise(pl.col("order_id"))
+        .alias("order_id"),
+    )
+    problems = []
+    for frame in (dirty.to_pandas(), spark.createDataFrame(dirty.to_arrow())):
+        with pytest.raises(FrameSchemaError) as caught:
+            otif(frame, as_of=AS_OF)
+        problems.append(caught.value.problems)
+    assert problems[0] == problems[1]
+    assert len(problems[0]) == 2

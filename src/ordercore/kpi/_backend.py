@@ -338,6 +338,83 @@ def _sql_literal(value: Any, sql_type: str | None) -> str:
     return f"CAST({text} AS {sql_type})"
 
 
+_MASKS: Final = (*((1 << (8 * i)) - 1 for i in range(8)), 2**64 - 1)
+_MIX1: Final = 0x9E3779B97F4A7C15
+_MIX2: Final = 0xBF58476D1CE4E5B9
+
+
+def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
+    """True when the non-null values of `key` are certainly distinct; None when unsure.
+
+    A fast exact test for the clean case: a 64-bit fingerprint of every key is computed
+    (polars' own hash; on pandas, from each string's length, first and last eight bytes, read
+    straight from the Arrow buffers, or the integers themselves) and sorted. Distinct
+    fingerprints mean distinct keys. Equal fingerprints (a repeated key, or rarely a
+    collision), an unsupported key type or another backend give None: the caller counts
+    distinct keys exactly (a hash table of every key, several times slower).
+    """
+    import numpy as np  # noqa: PLC0415 - pandas and polars bring it
+
+    if lf.implementation is nw.Implementation.POLARS:
+        import polars as pl  # noqa: PLC0415
+
+        native = lf.to_native()
+        column = native.lazy().select(pl.col(key).drop_nulls().hash())
+        prints = column.collect().to_series().to_numpy()
+    elif lf.implementation is nw.Implementation.PANDAS:
+        prints = _pandas_fingerprints(lf.to_native()[key])
+        if prints is None:
+            return None
+    else:
+        return None
+    prints = np.sort(prints)
+    return None if bool((prints[1:] == prints[:-1]).any()) else True
+
+
+def _pandas_fingerprints(series: Any) -> Any:
+    """64-bit fingerprints of a pandas column's non-null values, or None for other types."""
+    import numpy as np  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
+    try:
+        values = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.drop_null()
+    if pa.types.is_integer(values.type):
+        return values.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    _, offset_buffer, data_buffer = values.buffers()
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(offset_buffer, dtype=width)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    offsets = offsets.astype(np.int64)
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None
+        else np.zeros(0, np.uint8)
+    )
+    padded = np.zeros(len(data) + 8, dtype=np.uint8)
+    padded[: len(data)] = data
+    # every byte offset read as a little-endian 64-bit word (unaligned, no copy)
+    words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    starts, ends = offsets[:-1], offsets[1:]
+    lengths = np.subtract(ends, starts)
+    mask = np.array(_MASKS, dtype=np.uint64)[np.minimum(lengths, 8)]
+    first = words[starts] & mask
+    last = words[np.maximum(ends - 8, starts)] & mask
+    prints = first * np.uint64(_MIX1)
+    prints ^= prints >> np.uint64(32)
+    prints ^= last * np.uint64(_MIX2)
+    prints ^= lengths.astype(np.uint64) << np.uint64(56)
+    prints *= np.uint64(_MIX1)
+    return prints
+
+
 def count_unmatched(
     lf: nw.LazyFrame[Any], key: str, others: nw.LazyFrame[Any], *, like: object
 ) -> int:

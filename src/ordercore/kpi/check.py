@@ -142,7 +142,23 @@ class _Rule:
     """The message head, when it is not ``<column>: <n> <problem>``."""
 
 
-def _rules(spec: FrameSpec, schema: Mapping[str, Any], typed: set[str]) -> list[_Rule]:
+def _member(col: nw.Expr, values: Sequence[str], implementation: nw.Implementation) -> nw.Expr:
+    """Whether `col` is one of a few `values`.
+
+    ``is_in`` on pandas (an Arrow hash lookup), equalities elsewhere (three times faster than
+    polars' ``is_in`` on a string column).
+    """
+    if implementation is nw.Implementation.PANDAS:
+        return col.is_in(list(values))
+    return nw.any_horizontal(*[col == v for v in values], ignore_nulls=True)
+
+
+def _rules(
+    spec: FrameSpec,
+    schema: Mapping[str, Any],
+    typed: set[str],
+    implementation: nw.Implementation = nw.Implementation.PANDAS,
+) -> list[_Rule]:
     """Every data rule that applies to the typed columns present, in the schema's order."""
     rules: list[_Rule] = []
     for column in spec.columns:
@@ -168,7 +184,7 @@ def _rules(spec: FrameSpec, schema: Mapping[str, Any], typed: set[str]) -> list[
                 _Rule(
                     name,
                     f"value(s) outside {', '.join(column.values)}",
-                    ~col.is_in(list(column.values)) & ~col.is_null(),
+                    ~_member(col, column.values, implementation) & ~col.is_null(),
                     refused=True,
                     show_value=True,
                 )
@@ -253,22 +269,30 @@ def _duplicates(lf: nw.LazyFrame[Any], key: list[str], counted: int | None) -> F
 def _counts(
     lf: nw.LazyFrame[Any], rules: Sequence[_Rule], key: Sequence[str]
 ) -> tuple[list[int], int | None]:
-    """Every rule's count and, for a one-column key, the surplus rows: one aggregation."""
+    """Every rule's count (one aggregation) and, for a one-column key, the surplus rows.
+
+    The surplus is 0 without counting when `_backend.keys_unique` can tell the keys apart
+    cheaply; otherwise distinct keys are counted exactly.
+    """
     exprs = [_backend.flag(r.bad).sum().alias(f"_r{i}") for i, r in enumerate(rules)]
     single = len(key) == 1
-    if single:
-        k = nw.col(key[0])
-        exprs += [
+    if not exprs:
+        counts: list[int] = []
+    else:
+        row = _backend.rows(lf.select(*exprs))[0]
+        counts = [int(row[f"_r{i}"] or 0) for i in range(len(rules))]
+    if not single:
+        return counts, None
+    if _backend.keys_unique(lf, key[0]):
+        return counts, 0
+    k = nw.col(key[0])
+    row = _backend.rows(
+        lf.select(
             nw.len().alias("_n"),
             k.n_unique().alias("_u"),
             _backend.flag(k.is_null()).sum().alias("_z"),
-        ]
-    if not exprs:
-        return [], None
-    row = _backend.rows(lf.select(*exprs))[0]
-    counts = [int(row[f"_r{i}"] or 0) for i in range(len(rules))]
-    if not single:
-        return counts, None
+        )
+    )[0]
     # n_unique counts null as one value; null keys are a problem of their own
     nulls = int(row["_z"] or 0)
     present, distinct = int(row["_n"] or 0) - nulls, int(row["_u"] or 0) - (1 if nulls else 0)
@@ -295,7 +319,7 @@ def refuse(
     lf = _backend.lazy(native)
     schema = dict(lf.collect_schema())
     typed = _typed(spec, schema)
-    rules = [r for r in _rules(spec, schema, typed) if r.refused]
+    rules = [r for r in _rules(spec, schema, typed, lf.implementation) if r.refused]
     key = [k for k in spec.key if k in typed]
     counts, surplus = _counts(lf, rules, key)
     problems = _found(lf, rules, counts, key)
@@ -340,7 +364,7 @@ def _all_problems(native: object, frame: str, *, orders: object | None) -> list[
     schema = dict(lf.collect_schema())
     problems = _schema_problems(spec, schema, [c.name for c in spec.columns if c.required])
     typed = _typed(spec, schema)
-    rules = _rules(spec, schema, typed)
+    rules = _rules(spec, schema, typed, lf.implementation)
     key = [k for k in spec.key if k in typed]
     counts, surplus = _counts(lf, rules, key)
     problems += _found(lf, rules, counts, key)

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from ordercore.kpi.check import Duplicates
 
-__all__ = ["fill_rate", "order_outcomes"]
+__all__ = ["fill_rate"]
 
 _PENDING = ("no_reference_date", "not_yet_due")
 _IGNORED = ("nothing_owed",)

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from ordercore.kpi.check import Duplicates
 
-__all__ = ["EXCLUSION_REASONS", "OUTCOME_STAMPS", "add_outcomes", "otif", "outcome_defaults"]
+__all__ = ["EXCLUSION_REASONS", "OUTCOME_STAMPS", "add_outcomes", "otif"]
 
 EXCLUSION_REASONS = (
     "invalid_quantity",
@@ -438,7 +438,7 @@ def otif(
         ...     "qty_ordered": [2.0, 2.0], "qty_delivered": [2.0, 2.0]})
         >>> r = otif(orders, as_of=t(20))
         >>> r.value, r.numerator, r.denominator, r.status.value
-        (0.5, 1.0, 2.0, 'insufficient_sample')
+        (0.5, 1, 2, 'insufficient_sample')
         >>> r.details["defaults"]["cancelled_at"]
         'absent: no row was cancelled'
     """
