@@ -183,3 +183,14 @@ def test_months_by_another_timestamp_agree_on_pandas_and_polars(period_by: str) 
     assert [(r["period"], r["orders"], r["otif"]) for r in a.rows()] == [
         (r["period"], r["orders"], r["otif"]) for r in b.rows()
     ]
+
+
+def test_kpi_results_give_counts_as_whole_numbers() -> None:
+    from ordercore.kpi import cycle_time, otif  # noqa: PLC0415
+
+    data = generate(800, seed=4, months=2)
+    speed = cycle_time(data.orders, as_of=data.as_of)
+    delivery = otif(data.orders, as_of=data.as_of)
+    kinds = [type(v).__name__ for v in (speed.denominator, speed.numerator)]
+    assert kinds == ["int", "float"]  # a count of orders, a sum of hours
+    assert [type(v).__name__ for v in (delivery.numerator, delivery.denominator)] == ["int", "int"]

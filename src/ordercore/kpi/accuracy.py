@@ -290,7 +290,7 @@ def order_accuracy(
         ...     "error_type": ["damaged", "pricing"]})
         >>> r = order_accuracy(orders, errors, as_of=t(5))
         >>> r.value, r.denominator, r.details["damaged"], r.exclusions["not_delivered"]
-        (0.5, 2.0, 1, 1)
+        (0.5, 2, 1, 1)
     """
     lf = _common.load(
         orders,

@@ -36,6 +36,8 @@ MIN_SAMPLE: Final = 30
 """Default sample size below which a result is `insufficient_sample` (the value is still given)."""
 
 _Z95: Final = 1.959963984540054
+_EXACT: Final = 2**53
+"""Below this magnitude every whole float is exactly an int."""
 
 
 class KpiStatus(StrEnum):
@@ -66,6 +68,13 @@ class Interval:
     confidence: float = 0.95
 
 
+def _whole(value: float | None) -> float | None:
+    """A whole-number float as an int: counts read as counts (``74830``, not ``74830.0``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT:
+        return int(value)
+    return value
+
+
 def _frozen_map(value: object) -> MappingProxyType[str, object]:
     return MappingProxyType(dict(value))  # type: ignore[call-overload]
 
@@ -77,8 +86,9 @@ class KpiResult:
     Attributes:
         name: The KPI (``otif``, ``cycle_time_gross``, ``csat``, ...).
         value: The value, or `None` when there was nothing to count.
-        numerator: What was counted (or summed).
-        denominator: Out of what (the sample size for means and quantiles).
+        numerator: What was counted (or summed); a whole number is an `int`.
+        denominator: Out of what (the sample size for means and quantiles); a whole number
+            (a count) is an `int`.
         status: ok, no_data or insufficient_sample.
         exclusions: Rows left out, counted by reason.
         policy: The policy object (or preset name) the KPI used.
@@ -91,8 +101,8 @@ class KpiResult:
 
     name: str
     value: float | None
-    numerator: float | None
-    denominator: float | None
+    numerator: float | None = attrs.field(converter=_whole)
+    denominator: float | None = attrs.field(converter=_whole)
     status: KpiStatus
     exclusions: MappingProxyType[str, object] = attrs.field(factory=dict, converter=_frozen_map)
     policy: object = None

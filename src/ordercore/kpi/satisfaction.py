@@ -21,7 +21,7 @@ Examples:
     ...                   "score": [10.0, 6.0, 9.0, None]})
     >>> r = survey_score(s, "nps")
     >>> round(r.value, 2), r.denominator, r.details["response_rate"]
-    (33.33, 3.0, 0.75)
+    (33.33, 3, 0.75)
 """
 
 from __future__ import annotations
