@@ -108,6 +108,8 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "quantity_invoiced",
             "payment_recorded",
             "order_amended",
+            "header_amended",
+            "delivery_repromised",
             "hold_placed",
             "hold_released",
             "risk_assessed",
@@ -260,7 +262,7 @@ _NO_LINE: Final = _Line()
 # Entities are read through their `__dict__`, several fields at a time: a pydantic model's
 # attribute access goes through its `__getattr__` hook, several times slower than a dict
 # lookup, and these loops read a dozen fields of every event, order and line.
-_STATUS_FIELDS: Final = itemgetter("order_id", "order_version", "at")
+_EVENT_FIELDS: Final = itemgetter("order_id", "order_version", "at")
 _ORDER_FIELDS: Final = itemgetter(
     "order_id",
     "currency",
@@ -301,27 +303,25 @@ def _trails(  # noqa: C901, PLR0912, PLR0915 - one pass, one branch per kind of 
             kind = _KIND_OF_TYPE.get(fields["type"], _OTHER)
             if kind == _SKIP or (kind == _OTHER and "status" not in fields["after"]):
                 continue
-        if kind < _SHIPPED:  # a change of status
-            order_id, version, at = _STATUS_FIELDS(fields)
-            trail = find(order_id)
-            if trail is None:
-                trail = trails[order_id] = _Trail()
+        order_id, version, at = _EVENT_FIELDS(fields)
+        trail = find(order_id)
+        if trail is None:
+            trail = trails[order_id] = _Trail()
+        if kind < _SHIPPED:  # a change of status (the commonest kind first)
             if version >= trail.status_v:
                 trail.status_v = version
                 trail.status_at = at
+            if kind == _STATUS or kind == _OTHER:  # noqa: PLR1714, SIM109 - two int tests beat a tuple
+                continue
             if kind == _APPROVED:
                 if version < trail.approved_v:
                     trail.approved_v = version
                     trail.approved_at = at
             elif kind == _CANCELLED:
                 trail.ended_at, trail.ended_by = at, _party(fields)
-            elif kind == _ENDED:
+            else:
                 trail.ended_at, trail.ended_by = at, "seller"
             continue
-        order_id, version, at = _STATUS_FIELDS(fields)
-        trail = find(order_id)
-        if trail is None:
-            trail = trails[order_id] = _Trail()
         line = _NO_LINE
         if lines is not None:
             key = (order_id, fields["line_id"])
@@ -332,7 +332,7 @@ def _trails(  # noqa: C901, PLR0912, PLR0915 - one pass, one branch per kind of 
             if version >= trail.delivered_v:
                 trail.delivered_v = version
                 trail.delivered_at = at
-            if version >= line.delivered_v and line is not _NO_LINE:
+            if line is not _NO_LINE and version >= line.delivered_v:
                 line.delivered_v = version
                 line.delivered_at = at
         elif kind == _SHIPPED:
