@@ -597,7 +597,7 @@ def _check_apply(  # noqa: PLR0917 - apply's arguments, as apply received them
     return moment
 
 
-def apply(
+def apply(  # noqa: C901 - one straight path; each branch is a refusal or a fast check
     order: Order,
     command: Command,
     *,
@@ -680,19 +680,6 @@ def apply(
     new = order
     for event in events:
         new = fold(new, event)
-    return _then_derived(order, new, events, command, context, spec, emit)
-
-
-def _then_derived(  # noqa: PLR0917 - the end of apply, positionally
-    order: Order,
-    new: Order,
-    events: list[OrderEvent],
-    command: Command,
-    context: GuardContext,
-    spec: LifecycleSpec,
-    emit: _Emitter,
-) -> tuple[Order, list[OrderEvent]]:
-    """Fire the derived transitions out of the command's result, if the table has any."""
     if new is not order:  # every command emits an event, so `new` is this call's own copy
         state = new.sub_status or _STATE[new.status]
         candidates = spec.derived(state)

@@ -232,7 +232,10 @@ def commands(
             st.sampled_from(["A", "B"]),
             st.sampled_from(list(HoldReason)),
         ),
-        st.builds(lambda hold_id: ReleaseHold(hold_id=hold_id, reason="generated"), st.sampled_from(["A", "B"])),
+        st.builds(
+            lambda hold_id: ReleaseHold(hold_id=hold_id, reason="generated"),
+            st.sampled_from(["A", "B"]),
+        ),
         st.builds(
             lambda case_id, kind, line_id, q: OpenCase(
                 case_id=case_id, kind=kind, line_id=line_id, quantity=q
