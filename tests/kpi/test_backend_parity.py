@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import duckdb
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ordercore.kpi import cycle_time, generate, monthly_report, otif, perfect_order, survey_score
+from ordercore.kpi import (
+    cycle_time,
+    generate,
+    monthly_report,
+    order_accuracy,
+    otif,
+    perfect_order,
+    survey_score,
+)
 
 INTEGERS = (
     "orders",
@@ -112,3 +122,70 @@ def test_pandas_polars_and_duckdb_agree_on_generated_data(seed: int, n: int, tz:
                 survey_score(frames["surveys"], kind, tz=tz),
             )
             assert (a.numerator, a.denominator) == (b.numerator, b.denominator)
+
+
+def _dirty(seed: int, n: int) -> tuple[dict[str, pl.DataFrame], Any]:
+    """A generated book with every kind of row a KPI cannot judge, at random places."""
+    import numpy as np  # noqa: PLC0415
+
+    data = generate(n, seed=seed, months=2, with_lines=False, backend="polars")
+    orders, errors = data.orders, data.errors
+    rows = [int(i) for i in np.random.default_rng(seed).choice(len(orders), 6, replace=False)]
+    later = data.as_of + dt.timedelta(days=3)
+    orders = orders.with_row_index("_i").with_columns(
+        qty_delivered=pl.when(pl.col("_i") == rows[0])
+        .then(float("nan"))
+        .otherwise(pl.col("qty_delivered")),
+        received_at=pl.when(pl.col("_i") == rows[1])
+        .then(None)
+        .when(pl.col("_i") == rows[2])
+        .then(pl.lit(later).dt.cast_time_unit("us"))
+        .when(pl.col("_i") == rows[3])
+        .then(pl.col("received_at") + dt.timedelta(days=400))
+        .otherwise(pl.col("received_at")),
+        order_id=pl.when(pl.col("_i") == rows[4])
+        .then(pl.lit(orders["order_id"][rows[5]]))
+        .otherwise(pl.col("order_id")),
+    )
+    orders = orders.drop("_i")
+    errors = pl.concat(
+        [errors, errors.head(1).with_columns(error_id=pl.lit("E-x"), order_id=pl.lit("SO-none"))]
+    )
+    return {"orders": orders, "errors": errors}, data.as_of
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(seed=st.integers(0, 10_000), n=st.integers(60, 400))
+def test_every_backend_excludes_the_same_dirty_rows(seed: int, n: int) -> None:
+    frames, as_of = _dirty(seed, n)
+    connection = duckdb.connect()
+    books = [
+        {k: f.to_pandas() for k, f in frames.items()},
+        frames,
+        {k: f.lazy() for k, f in frames.items()},
+        {k: connection.from_arrow(f.to_arrow()) for k, f in frames.items()},
+    ]
+    results = []
+    for book in books:
+        o, e = book["orders"], book["errors"]
+        kpis = (
+            otif(o, as_of=as_of, duplicates="exclude"),
+            cycle_time(o, as_of=as_of, duplicates="exclude"),
+            perfect_order(o, e, as_of=as_of, duplicates="exclude"),
+            order_accuracy(o, e, as_of=as_of, duplicates="exclude"),
+        )
+        results.append([(r.numerator, r.denominator, dict(r.exclusions)) for r in kpis])
+    first = results[0][0][2]
+    assert first["duplicate_key"] == 2
+    assert first["missing_received_at"] == 1
+    assert first["not_yet_received"] >= 1
+    assert results[0][2][2]["unknown_order"] >= 1  # and errors of the order renamed
+    for other in results[1:]:
+        for (num_a, den_a, ex_a), (num_b, den_b, ex_b) in zip(results[0], other, strict=True):
+            assert (den_a, ex_a) == (den_b, ex_b)
+            assert num_a == pytest.approx(num_b, rel=1e-9)

@@ -419,3 +419,16 @@ def test_received_after_as_of_is_not_a_frame_problem() -> None:
     later = AS_OF + dt.timedelta(days=1)
     frame = orders({"received_at": later, "approved_at": later, "promised_at": later})
     assert check_frame(frame, "orders") is frame
+
+
+def test_a_nan_delivered_quantity_is_excluded_from_cycle_time_even_where_nan_compares_high() -> (
+    None
+):
+    # polars orders NaN above every number: it must not make a delivery complete
+    frame = pl.from_pandas(orders(DELIVERED, DELIVERED)).with_columns(
+        qty_delivered=pl.Series([10.0, float("nan")])
+    )
+    for native in (frame, frame.lazy(), frame.to_pandas()):
+        result = cycle_time(native, as_of=AS_OF)
+        assert (result.denominator, result.exclusions["invalid_quantity"]) == (1.0, 1)
+        assert result.details["censored"] == 0

@@ -153,6 +153,21 @@ def _member(col: nw.Expr, values: Sequence[str], implementation: nw.Implementati
     return nw.any_horizontal(*[col == v for v in values], ignore_nulls=True)
 
 
+def _number_rules(column: Column, *, decimal: bool) -> list[_Rule]:
+    """Negative numbers; NaN or infinity where a number is required, infinity elsewhere."""
+    col = nw.col(column.name)
+    rules = []
+    if column.non_negative:
+        rules.append(_Rule(column.name, "negative value(s)", col < 0, refused=False))
+    if decimal and column.not_null:
+        bad = ~col.is_null() & ~col.is_finite()
+        rules.append(_Rule(column.name, "NaN or infinite value(s)", bad, refused=False))
+    elif decimal:
+        bad = ~col.is_null() & ~col.is_nan() & ~col.is_finite()
+        rules.append(_Rule(column.name, "infinite value(s)", bad, refused=False))
+    return rules
+
+
 def _rules(
     spec: FrameSpec,
     schema: Mapping[str, Any],
@@ -169,13 +184,16 @@ def _rules(
         text = column.kind == "string"
         if column.not_null:
             rules.append(_Rule(name, "null value(s)", col.is_null(), refused=text))
+        decimal = column.kind == "float" and schema[name].is_float()
+        # in a column that may be null, NaN reads as null (pandas cannot tell them apart)
+        missing = col.is_null() | col.is_nan() if decimal and not column.not_null else col.is_null()
         other = column.required_with
         if other and other in typed:
             rules.append(
                 _Rule(
                     name,
                     f"null value(s) where {other} is set",
-                    ~nw.col(other).is_null() & col.is_null(),
+                    ~nw.col(other).is_null() & missing,
                     refused=text,
                 )
             )
@@ -189,17 +207,7 @@ def _rules(
                     show_value=True,
                 )
             )
-        if column.non_negative:
-            rules.append(_Rule(name, "negative value(s)", col < 0, refused=False))
-        if column.kind == "float" and schema[name].is_float():
-            rules.append(
-                _Rule(
-                    name,
-                    "NaN or infinite value(s)",
-                    ~col.is_null() & ~col.is_finite(),
-                    refused=False,
-                )
-            )
+        rules += _number_rules(column, decimal=decimal)
     for earlier, later in spec.ordering:
         if earlier in typed and later in typed:
             rules.append(

@@ -10,7 +10,8 @@ cancelled) are **censored**: counted, with their age at `as_of` (p50 and max), n
 Cancelled orders are excluded and counted. Orders that cannot be judged are excluded and
 counted first (``duplicate_key`` under ``duplicates="exclude"``, ``missing_received_at``,
 ``not_yet_received``: received after `as_of`, ``reversed_timestamps``: delivered before
-received), and for net cycle time ``invalid_hold_hours`` (null, NaN, negative, or more hold
+received), ``invalid_quantity`` (a delivered order whose quantities are null, NaN, infinite or
+negative, when the frame has them), and for net cycle time ``invalid_hold_hours`` (null, NaN, negative, or more hold
 than cycle).
 
 **Stage durations** come from the events frame: for each order, the first event of the start
@@ -68,17 +69,30 @@ def _summary(name: str, row: Mapping[str, Any], min_sample: int, **fields: Any) 
     )
 
 
+def _quantities_usable(lf: nw.LazyFrame[Any]) -> nw.Expr | None:
+    """Whether the quantities completeness reads are usable numbers (None: not in the frame)."""
+    if not (_common.has(lf, "qty_ordered") and _common.has(lf, "qty_delivered")):
+        return None
+    usable = _common.valid_number(lf, "qty_ordered") & _common.valid_number(lf, "qty_delivered")
+    if _common.has(lf, "qty_cancelled"):
+        usable = usable & _common.valid_number(lf, "qty_cancelled")
+    return usable
+
+
 def _completed(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
     """Whether each order is complete at `now` (epoch seconds): OTIF's definition, exactly.
 
     Delivered by `now` and, when the frame has the quantities, everything owed delivered
     (``qty_delivered ≥ qty_ordered − qty_cancelled``): a partly delivered order is complete
-    neither here nor for OTIF, even with a ``delivered_at``. Null reads as not complete.
+    neither here nor for OTIF, even with a ``delivered_at``. Null reads as not complete, and so
+    does a quantity that is not a usable number (NaN compares differently on each backend).
     """
     done = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-    if _common.has(lf, "qty_ordered") and _common.has(lf, "qty_delivered"):
+    usable = _quantities_usable(lf)
+    if usable is not None:
         cancelled = nw.col("qty_cancelled") if _common.has(lf, "qty_cancelled") else nw.lit(0.0)
-        done = done & (nw.col("qty_delivered") >= nw.col("qty_ordered") - cancelled)
+        owed = nw.col("qty_ordered") - cancelled
+        done = done & usable & (nw.col("qty_delivered") >= owed)
     return done.fill_null(value=False)
 
 
@@ -133,6 +147,11 @@ def cycle_time(
     gross = _backend.hours("delivered_at", "received_at")
     hours = gross
     reasons: list[tuple[str, nw.Expr]] = []
+    usable = _quantities_usable(lf)
+    if usable is not None:
+        # a delivered order whose quantities cannot be read cannot be called complete or open
+        delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
+        reasons.append(("invalid_quantity", delivered.fill_null(value=False) & ~usable))
     if net:
         hold = nw.col("hold_hours")
         hours = gross - hold
