@@ -164,13 +164,13 @@ def _dirty(seed: int, n: int) -> tuple[dict[str, pl.DataFrame], Any]:
 def test_every_backend_excludes_the_same_dirty_rows(seed: int, n: int) -> None:
     frames, as_of = _dirty(seed, n)
     connection = duckdb.connect()
-    books = [
+    books: list[dict[str, Any]] = [
         {k: f.to_pandas() for k, f in frames.items()},
         frames,
         {k: f.lazy() for k, f in frames.items()},
         {k: connection.from_arrow(f.to_arrow()) for k, f in frames.items()},
     ]
-    results = []
+    results: list[list[tuple[float | None, float | None, dict[str, object]]]] = []
     for book in books:
         o, e = book["orders"], book["errors"]
         kpis = (
@@ -183,8 +183,8 @@ def test_every_backend_excludes_the_same_dirty_rows(seed: int, n: int) -> None:
     first = results[0][0][2]
     assert first["duplicate_key"] == 2
     assert first["missing_received_at"] == 1
-    assert first["not_yet_received"] >= 1
-    assert results[0][2][2]["unknown_order"] >= 1  # and errors of the order renamed
+    assert int(str(first["not_yet_received"])) >= 1
+    assert int(str(results[0][2][2]["unknown_order"])) >= 1  # and errors of the order renamed
     for other in results[1:]:
         for (num_a, den_a, ex_a), (num_b, den_b, ex_b) in zip(results[0], other, strict=True):
             assert (den_a, ex_a) == (den_b, ex_b)
