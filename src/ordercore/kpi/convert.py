@@ -83,6 +83,7 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "order_submitted",
             "review_started",
             "order_closed",
+            "order_reopened",
             "fulfilment_started",
             "order_fulfilled",
             "review_reopened",
@@ -723,14 +724,20 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
     """
     found: dict[tuple[str, str], dt.datetime] = {}
     for event in events or ():
-        if isinstance(event, CaseOpened):
-            if event.case.root_cause is not None:
-                found.setdefault((event.order_id, event.case.case_id), event.at)
-        elif isinstance(event, CaseAdvanced) and event.root_cause is not None:
-            key = (event.order_id, event.case_id)
-            found[key] = min(found.get(key, event.at), event.at)
+        kind = type(event)  # the class alone: most events are not about cases
+        if kind is CaseOpened or kind is CaseAdvanced:
+            case_id, cause = (
+                (event.case.case_id, event.case.root_cause)  # type: ignore[attr-defined]
+                if kind is CaseOpened
+                else (event.case_id, event.root_cause)  # type: ignore[attr-defined]
+            )
+            if cause is not None:
+                key = (event.order_id, case_id)
+                found[key] = min(found.get(key, event.at), event.at)
     rows: list[tuple[Any, ...]] = []
     for order in orders:
+        if not order.cases:
+            continue
         owner = order.owner
         skus = {line.line_id: line.sku for line in order.lines}
         rows.extend(
