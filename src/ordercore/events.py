@@ -75,6 +75,7 @@ __all__ = [
     "OrderExpired",
     "OrderFulfilled",
     "OrderRejected",
+    "OrderReopened",
     "OrderSubmitted",
     "Party",
     "PaymentRecorded",
@@ -285,6 +286,12 @@ class OrderClosed(OrderEvent):
     """Settled, feedback recorded or waived, no open case, no hold."""
 
     type: Literal["order_closed"] = "order_closed"
+
+
+class OrderReopened(OrderEvent):
+    """A closed order was reopened (CLOSED -> FULFILLED); the reason says why."""
+
+    type: Literal["order_reopened"] = "order_reopened"
 
 
 class OrderArchived(OrderEvent):
@@ -534,6 +541,7 @@ Event = Annotated[
     | OrderExpired
     | OrderClosed
     | OrderArchived
+    | OrderReopened
     | FulfilmentStarted
     | OrderFulfilled
     | ReviewReopened

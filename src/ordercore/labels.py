@@ -101,6 +101,7 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CommandName", "release_allocation"): ("Release allocation", "释放分配"),
     ("CommandName", "amend_header"): ("Amend header", "变更订单抬头"),
     ("CommandName", "repromise"): ("Re-promise delivery", "重新承诺交期"),
+    ("CommandName", "reopen"): ("Reopen", "重新打开订单"),
     ("CommandName", "plan_production"): ("Plan production", "排产"),
     ("CommandName", "procure"): ("Procure material", "物料采购"),
     ("CommandName", "produce"): ("Record production", "生产报工"),

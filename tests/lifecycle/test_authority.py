@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from _lifecycle_support import AT, CLERK, Trail
-from ordercore import ConfigurationError, GuardRejected
-from ordercore.events import Actor, OrderApproved, parse_event
+from ordercore import ConfigurationError, GuardRejected, OrderStatus
+from ordercore.events import Actor, OrderApproved, Party, parse_event
 from ordercore.holds import HoldReason
-from ordercore.lifecycle import Approve, PlaceHold, ReleaseHold, apply
+from ordercore.lifecycle import Approve, PlaceHold, ReleaseHold, ShortClose, apply
 from ordercore.lifecycle.authority import (
     RELEASE_HOLD,
     REVIEW_OVERRIDE,
@@ -179,3 +179,66 @@ def test_an_authority_answering_with_something_else_refuses() -> None:
 def test_bad_authority_configuration_is_refused(build: object, problem: str) -> None:
     with pytest.raises(ConfigurationError, match=problem):
         build()  # type: ignore[operator]
+
+
+def _closed() -> Trail:
+    from ordercore.lifecycle import Close, Invoice, RecordFeedback, RecordPayment  # noqa: PLC0415
+
+    trail = Trail().to_approved().deliver_line("1", 10).deliver_line("2", 6)
+    trail.do(ShortClose(line_id="2", quantity=Decimal(4), requested_by=Party.CUSTOMER))
+    for line_id, quantity in (("1", 10), ("2", 6)):
+        trail.do(Invoice(line_id=line_id, quantity=Decimal(quantity)))
+        trail.do(RecordPayment(line_id=line_id, quantity=Decimal(quantity)))
+    trail.do(RecordFeedback(score=4))
+    trail.do(Close())
+    assert trail.order.status is OrderStatus.CLOSED
+    return trail
+
+
+def test_a_closed_order_reopens_for_a_late_complaint_and_closes_again() -> None:
+    from ordercore.aftersales import CaseAction, CaseKind, RootCause  # noqa: PLC0415
+    from ordercore.lifecycle import AdvanceCase, Close, OpenCase, Reopen  # noqa: PLC0415
+
+    trail = _closed()
+    events = trail.do(Reopen(reason="late complaint about labels"))
+    assert [(e.type, dict(e.after)) for e in events] == [
+        ("order_reopened", {"status": "fulfilled"})
+    ]
+    trail.do(OpenCase(case_id="K1", kind=CaseKind.COMPLAINT, line_id="1", quantity=Decimal(0)))
+    with pytest.raises(GuardRejected, match="closing_gate"):
+        trail.do(Close())
+    trail.do(
+        AdvanceCase(case_id="K1", action=CaseAction.INVESTIGATE, root_cause=RootCause.PACKAGING)
+    )
+    trail.do(AdvanceCase(case_id="K1", action=CaseAction.RESOLVE))
+    trail.do(Close())
+    assert trail.order.status is OrderStatus.CLOSED
+    assert replay(trail.events) == trail.order
+
+
+def test_reopening_needs_a_reason_and_the_authority() -> None:
+    from ordercore.lifecycle import Reopen  # noqa: PLC0415
+    from ordercore.lifecycle.authority import REOPEN_ORDER  # noqa: PLC0415
+
+    trail = _closed()
+    with pytest.raises(GuardRejected, match="reopen needs a reason"):
+        trail.do(Reopen())
+    rules = AuthorityRules(grants=(Grant(REOPEN_ORDER, roles=frozenset({"service_lead"})),))
+    with pytest.raises(GuardRejected, match=r"user:li.wei \(roles: none\) may not reopen order"):
+        apply(
+            trail.order,
+            Reopen(reason="late return"),
+            at=AT,
+            actor=CLERK,
+            policy=LifecyclePolicy(authority=rules),
+        )
+
+
+def test_an_archived_order_cannot_be_reopened() -> None:
+    from ordercore import InvalidTransition  # noqa: PLC0415
+    from ordercore.lifecycle import Archive, Reopen  # noqa: PLC0415
+
+    trail = _closed()
+    trail.do(Archive())
+    with pytest.raises(InvalidTransition, match=r"closed \(archived\)"):
+        trail.do(Reopen(reason="too late"))

@@ -1,8 +1,8 @@
 """Who may release a hold or override a failed review: the host's authority rule.
 
-The lifecycle asks the policy's `authority` before two decisions that put the company's
-money at risk: releasing a hold (`ReleaseHold`) and approving an order whose review failed
-(`Approve(override=True)`). Both need a reason, and the trail keeps who decided and why
+The lifecycle asks the policy's `authority` before the decisions that put the company's
+money or books at risk: releasing a hold (`ReleaseHold`), approving an order whose review
+failed (`Approve(override=True)`) and reopening a closed order (`Reopen`). Each needs a reason, and the trail keeps who decided and why
 (`Hold.release_reason`, `OrderApproved.overridden`).
 
 The default, [`allow_any`][ordercore.lifecycle.authority.allow_any], lets any actor decide and
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RELEASE_HOLD",
+    "REOPEN_ORDER",
     "REVIEW_OVERRIDE",
     "Authority",
     "AuthorityRequest",
@@ -52,7 +53,9 @@ RELEASE_HOLD: Final = "release_hold"
 """The action of releasing a hold; its subject is the hold's reason code."""
 REVIEW_OVERRIDE: Final = "override_review"
 """The action of approving despite a failed review; its subjects are the failure reasons."""
-_ACTIONS: Final = frozenset({RELEASE_HOLD, REVIEW_OVERRIDE})
+REOPEN_ORDER: Final = "reopen_order"
+"""The action of reopening a closed order; it has no subjects."""
+_ACTIONS: Final = frozenset({RELEASE_HOLD, REVIEW_OVERRIDE, REOPEN_ORDER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ class AuthorityRequest:
     """One decision the lifecycle asks the authority about.
 
     Attributes:
-        action: `RELEASE_HOLD` or `REVIEW_OVERRIDE`.
+        action: `RELEASE_HOLD`, `REVIEW_OVERRIDE` or `REOPEN_ORDER`.
         actor: Who asks.
         order: The order as it stands.
         subjects: What the decision is about: the hold's reason code, or the failure
@@ -94,7 +97,7 @@ class Grant:
     """One permission: who may take an action, on which subjects, up to which amount.
 
     Attributes:
-        action: `RELEASE_HOLD` or `REVIEW_OVERRIDE`.
+        action: `RELEASE_HOLD`, `REVIEW_OVERRIDE` or `REOPEN_ORDER`.
         roles: The roles granted it (at least one).
         subjects: The subjects it covers (hold reasons, review failure reasons); empty
             covers every subject. A request is covered when all its subjects are.

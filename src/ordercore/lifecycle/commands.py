@@ -93,6 +93,7 @@ __all__ = [
     "Reject",
     "ReleaseAllocation",
     "ReleaseHold",
+    "Reopen",
     "Repromise",
     "ReviewVerdict",
     "Ship",
@@ -167,6 +168,8 @@ class CommandName(StrEnum):
     """Close a fulfilled, settled order."""
     ARCHIVE = "archive"
     """Set the archive flag on a finished order."""
+    REOPEN = "reopen"
+    """Reopen a closed order for a late case (a reason and the authority needed)."""
     START_FULFILMENT = "start_fulfilment"
     """Derived trigger: the first fulfilment movement moves APPROVED to IN_FULFILMENT."""
     COMPLETE_FULFILMENT = "complete_fulfilment"
@@ -335,6 +338,17 @@ class Close(Command):
     """Close: FULFILLED -> CLOSED once settled, no open case, no hold, feedback handled."""
 
     name: ClassVar[str] = CommandName.CLOSE
+
+
+class Reopen(Command):
+    """Reopen a closed order: CLOSED -> FULFILLED, for a late complaint or return.
+
+    A reason is required and the policy's authority decides who may (action
+    `REOPEN_ORDER`). The order closes again through the closing gate once its new case
+    is resolved. An archived order cannot be reopened.
+    """
+
+    name: ClassVar[str] = CommandName.REOPEN
 
 
 class Archive(Command):

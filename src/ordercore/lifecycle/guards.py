@@ -36,6 +36,7 @@ from ordercore.errors import ConfigurationError, LedgerViolation
 from ordercore.ledger import LineLedger, check_ledger, open_ceiling
 from ordercore.lifecycle.authority import (
     RELEASE_HOLD,
+    REOPEN_ORDER,
     REVIEW_OVERRIDE,
     Authority,
     AuthorityRequest,
@@ -481,6 +482,11 @@ def active_hold(order: Order, command: Command, _: GuardContext) -> str | None:
             return None if hold.active else f"hold {command.hold_id} is already released"
     active = ", ".join(h.hold_id for h in order.active_holds) or "none"
     return f"no hold {command.hold_id!r}; active holds: {active}"
+
+
+def reopen_authorised(order: Order, command: Command, context: GuardContext) -> str | None:
+    """The policy's authority must allow the actor to reopen a closed order."""
+    return _ask(context, REOPEN_ORDER, order, (), command.reason)
 
 
 def release_authorised(order: Order, command: Command, context: GuardContext) -> str | None:

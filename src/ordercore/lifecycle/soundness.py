@@ -1,7 +1,7 @@
 """Soundness checks of a lifecycle spec: canonical or extended by a host.
 
 A sound spec has one initial state that is known; every state reachable from it; no
-transition out of a final state; no trap (every non-final state can reach a final one); and
+transition out of a final state but a reopening (`table.REOPENINGS`); no trap (every non-final state can reach a final one); and
 every host sub-state mapped onto a canonical, non-final status.
 
 Examples:
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ordercore.errors import UnsoundMachine
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
+from ordercore.lifecycle.table import REOPENINGS
 from ordercore.status import OrderStatus
 
 __all__ = ["assert_sound", "check_soundness"]
@@ -55,8 +56,14 @@ def check_soundness(spec: LifecycleSpec = CANONICAL) -> tuple[str, ...]:
     for final in sorted(spec.finals):
         if final not in states:
             problems.append(f"final state {final} is not a state")
-        elif edges[final]:
-            problems.append(f"final state {final} has exits to {sorted(edges[final])}")
+        else:
+            exits = {
+                dest
+                for trigger, dest in spec.table.get(final, {}).items()
+                if dest is not None and (final, trigger) not in REOPENINGS
+            }
+            if exits:
+                problems.append(f"final state {final} has exits to {sorted(exits)}")
     problems.extend(
         f"state {s} is a trap: no final state can be reached from it"
         for s in spec.states

@@ -47,6 +47,7 @@ from ordercore.events import (
     OrderExpired,
     OrderFulfilled,
     OrderRejected,
+    OrderReopened,
     OrderSubmitted,
     PaymentRecorded,
     ProductionPlanned,
@@ -71,13 +72,14 @@ __all__ = [
     "DERIVED",
     "FINAL_STATUSES",
     "MOVEMENTS",
+    "REOPENINGS",
     "ROWS",
     "TABLE",
     "Transition",
 ]
 
 FINAL_STATUSES: Final = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED, S.EXPIRED})
-"""The statuses an order never leaves (it can only be archived there)."""
+"""The statuses where an order ends: it can be archived there, and a closed one reopened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ class Transition:
         moves: For a ledger movement, the field it moves.
         derived: Fired by the lifecycle itself when its guards pass, never by a caller.
         lowers: The movement lowers its field (a release) instead of raising it.
+        reopens: The one kind of exit a final status may have: reopening a closed order.
     """
 
     command: str
@@ -105,6 +108,7 @@ class Transition:
     moves: LedgerField | None = None
     derived: bool = False
     lowers: bool = False
+    reopens: bool = False
 
     def __post_init__(self) -> None:
         # Names are plain strings, as the machine, error messages and events carry them.
@@ -270,6 +274,15 @@ TABLE: Final[tuple[Transition, ...]] = (
         c.WaiveFeedback,
     ),
     Transition(N.CLOSE, (S.FULFILLED,), S.CLOSED, (g.closing_gate,), OrderClosed, c.Close),
+    Transition(
+        N.REOPEN,
+        (S.CLOSED,),
+        S.FULFILLED,
+        (g.reason_given, g.reopen_authorised),
+        OrderReopened,
+        c.Reopen,
+        reopens=True,
+    ),
     Transition(N.ARCHIVE, _ENDS, None, (), OrderArchived, c.Archive),
 )
 """The canonical lifecycle, one row per command and derived trigger."""
@@ -282,3 +295,8 @@ MOVEMENTS: Final = MappingProxyType({row.command: row for row in TABLE if row.mo
 
 DERIVED: Final = frozenset(row.command for row in TABLE if row.derived)
 """Triggers the lifecycle fires itself; callers cannot send them."""
+
+REOPENINGS: Final = frozenset(
+    (source.value, row.command) for row in TABLE if row.reopens for source in row.sources
+)
+"""The (final status, command) pairs that may leave a final status: reopening."""

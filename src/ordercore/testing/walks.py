@@ -3,7 +3,8 @@
 A [`Step`][ordercore.testing.walks.Step] is a handful of small integers. `drive` resolves each
 step against the order as it stands: either the command that moves the order forward (submit,
 review, approve, allocate, pack, ship, deliver, invoice, pay, feedback, close, archive; now
-and then an allocation released, as when a supplier lets one down) or
+and then an allocation released, as when a supplier lets one down, or a closed order
+reopened) or
 any command the table allows in the state, with arguments that fit (an existing line, a
 quantity within the ledger's room, an active hold, an open case), and moves the clock on. So
 random walks reach fulfilment, after-sales and closing, while raw commands mixed in exercise
@@ -51,6 +52,7 @@ from ordercore.lifecycle import (
     RecordFeedback,
     RecordRiskAssessment,
     ReleaseHold,
+    Reopen,
     Repromise,
     ShortClose,
     WaiveFeedback,
@@ -158,6 +160,8 @@ def _forward(order: Order, step: Step) -> Command | None:  # noqa: C901, PLR0911
         move = _first_move(order, _FORWARD, step.amount)
         if move is not None:
             return move
+    if status is OrderStatus.CLOSED and not order.archived and step.amount % 3 == 2:  # noqa: PLR2004
+        return Reopen(reason="walk: a late complaint")
     if status is OrderStatus.FULFILLED:
         move = _first_move(order, _BILL, 0)
         if move is not None:
