@@ -149,7 +149,14 @@ def _dirty(seed: int, n: int) -> tuple[dict[str, pl.DataFrame], Any]:
     )
     orders = orders.drop("_i")
     errors = pl.concat(
-        [errors, errors.head(1).with_columns(error_id=pl.lit("E-x"), order_id=pl.lit("SO-none"))]
+        [
+            errors,
+            errors.head(1).with_columns(
+                error_id=pl.lit("E-x"),
+                order_id=pl.lit("SO-none"),
+                found_at=pl.lit(None, dtype=errors.schema["found_at"]),
+            ),
+        ]
     )
     return {"orders": orders, "errors": errors}, data.as_of
 

@@ -46,7 +46,7 @@ from ordercore.kpi import _backend, _common, _report_frame, _report_view
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.result import MIN_SAMPLE
-from ordercore.kpi.speed import _completed
+from ordercore.kpi.speed import _completed, _unreadable
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -327,6 +327,7 @@ def monthly_report(
     # cycle time as `cycle_time` has it: its own rows, cancelled orders left out, complete
     # as OTIF has it (`_cancelled`, cancelled by as_of, comes from add_outcomes)
     kept = _report_frame.judged(lf, "orders", [*_CYCLE_STAMPS, period_by]) & ~nw.col("_cancelled")
+    kept = kept & ~_unreadable(lf, now)  # as cycle_time: neither complete nor open
     done = _completed(lf, now)
     lf = lf.with_columns(_done=kept & done, _open=kept & ~done, _unjudged=~nw.col("_ok"))
     lf = lf.with_columns(

@@ -79,6 +79,19 @@ def _quantities_usable(lf: nw.LazyFrame[Any]) -> nw.Expr | None:
     return usable
 
 
+def _unreadable(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
+    """Delivered by `now` with quantities that are not usable numbers: neither complete nor open.
+
+    Cycle time excludes such orders as ``invalid_quantity``; the monthly report leaves them out
+    of its cycle columns the same way.
+    """
+    usable = _quantities_usable(lf)
+    if usable is None:
+        return nw.lit(value=False)
+    delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
+    return delivered.fill_null(value=False) & ~usable
+
+
 def _completed(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
     """Whether each order is complete at `now` (epoch seconds): OTIF's definition, exactly.
 
@@ -147,11 +160,9 @@ def cycle_time(
     gross = _backend.hours("delivered_at", "received_at")
     hours = gross
     reasons: list[tuple[str, nw.Expr]] = []
-    usable = _quantities_usable(lf)
-    if usable is not None:
+    if _quantities_usable(lf) is not None:
         # a delivered order whose quantities cannot be read cannot be called complete or open
-        delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-        reasons.append(("invalid_quantity", delivered.fill_null(value=False) & ~usable))
+        reasons.append(("invalid_quantity", _unreadable(lf, now)))
     if net:
         hold = nw.col("hold_hours")
         hours = gross - hold
