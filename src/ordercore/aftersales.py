@@ -30,7 +30,9 @@ __all__ = [
     "CaseAction",
     "CaseKind",
     "CaseStatus",
+    "Disposition",
     "Feedback",
+    "RepairTerms",
     "ReturnCondition",
     "RootCause",
 ]
@@ -118,6 +120,24 @@ class ReturnCondition(StrEnum):
     """Not what was shipped."""
 
 
+class RepairTerms(StrEnum):
+    """Who pays for a repair."""
+
+    WARRANTY = "warranty"
+    """Under warranty: at the seller's cost."""
+    CHARGEABLE = "chargeable"
+    """Outside warranty: the customer pays."""
+
+
+class Disposition(StrEnum):
+    """What happens to goods received back."""
+
+    RESTOCK = "restock"
+    """Back to sellable stock."""
+    SCRAP = "scrap"
+    """Written off."""
+
+
 class RootCause(StrEnum):
     """The root-cause category of a problem (quality feedback)."""
 
@@ -153,6 +173,8 @@ class AfterSalesCase(Entity):
         condition: The condition of the goods received back.
         root_cause: The root-cause category, once known.
         closed_at: When it reached a final status.
+        repair_terms: For a repair: under warranty or chargeable (`None` for other kinds).
+        disposition: For goods received back: restocked or scrapped, once decided.
     """
 
     case_id: Id
@@ -165,6 +187,8 @@ class AfterSalesCase(Entity):
     condition: Annotated[ReturnCondition, Field(strict=False)] | None = None
     root_cause: Annotated[RootCause, Field(strict=False)] | None = None
     closed_at: Timestamp | None = None
+    repair_terms: Annotated[RepairTerms, Field(strict=False)] | None = None
+    disposition: Annotated[Disposition, Field(strict=False)] | None = None
 
     @property
     def is_open(self) -> bool:

@@ -37,6 +37,7 @@ from ordercore.aftersales import (
     AfterSalesCase,
     CaseAction,
     CaseStatus,
+    Disposition,
     ReturnCondition,
     RootCause,
 )
@@ -507,6 +508,7 @@ class CaseAdvanced(OrderEvent):
     status: Annotated[CaseStatus, Field(strict=False)]
     condition: Annotated[ReturnCondition, Field(strict=False)] | None = None
     root_cause: Annotated[RootCause, Field(strict=False)] | None = None
+    disposition: Annotated[Disposition, Field(strict=False)] | None = None
 
 
 class FeedbackRecorded(OrderEvent):

@@ -165,6 +165,11 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CaseAction", "repair"): ("Repair", "维修"),
     ("CaseAction", "investigate"): ("Investigate", "调查"),
     ("CaseAction", "resolve"): ("Resolve", "解决"),
+    # RepairTerms and Disposition values (after-sales)
+    ("RepairTerms", "warranty"): ("Under warranty", "保修"),
+    ("RepairTerms", "chargeable"): ("Chargeable", "收费维修"),
+    ("Disposition", "restock"): ("Restock", "退回库存"),
+    ("Disposition", "scrap"): ("Scrap", "报废"),
     # ReturnCondition values (lifecycle)
     ("ReturnCondition", "resaleable"): ("Resaleable", "完好可售"),
     ("ReturnCondition", "damaged"): ("Damaged", "破损"),

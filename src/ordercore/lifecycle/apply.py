@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
-from ordercore.aftersales import AfterSalesCase
+from ordercore.aftersales import AfterSalesCase, CaseKind
 from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
 from ordercore.events import (
     Actor,
@@ -437,6 +437,7 @@ def _open_case(
         status=status,
         opened_at=emit.at,
         description=command.description,
+        repair_terms=command.repair_terms,
     )
     key = f"cases.{command.case_id}"
     return [emit(CaseOpened, {key: "none"}, {key: status.value}, {"case": case})]
@@ -468,6 +469,14 @@ def _advance_case(
         raise GuardRejected(
             command.name, "root_cause_given", ["investigating needs a root_cause"], order.order_id
         )
+    goods_back = command.action == "receive" and case.kind in (CaseKind.RETURN, CaseKind.EXCHANGE)
+    if command.disposition is not None and not goods_back:
+        raise GuardRejected(
+            command.name,
+            "disposition_fits",
+            [f"a disposition is for goods received back, not {command.action} on a {case.kind}"],
+            order.order_id,
+        )
     key = f"cases.{case.case_id}"
     payload = {
         "case_id": case.case_id,
@@ -475,6 +484,7 @@ def _advance_case(
         "status": status,
         "condition": command.condition,
         "root_cause": command.root_cause,
+        "disposition": command.disposition,
     }
     return [emit(CaseAdvanced, {key: case.status.value}, {key: status.value}, payload)]
 

@@ -51,7 +51,14 @@ from ordercore._base import (
     Timestamp,
     decimal_field,
 )
-from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.aftersales import (
+    CaseAction,
+    CaseKind,
+    Disposition,
+    RepairTerms,
+    ReturnCondition,
+    RootCause,
+)
 from ordercore.errors import InvalidCommand
 from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
@@ -600,6 +607,8 @@ class OpenCase(Command):
         quantity: Units concerned (returns and exchanges: no more than delivered and not
             yet asked back; zero only for a complaint).
         description: What the customer said.
+        repair_terms: For a repair (required there, refused elsewhere): under warranty or
+            chargeable.
     """
 
     name: ClassVar[str] = CommandName.OPEN_CASE
@@ -608,6 +617,7 @@ class OpenCase(Command):
     line_id: Id
     quantity: Quantity = Decimal(0)
     description: Text = ""
+    repair_terms: Annotated[RepairTerms, Field(strict=False)] | None = None
 
 
 class AdvanceCase(Command):
@@ -618,6 +628,8 @@ class AdvanceCase(Command):
         action: The step (a `CaseAction` or its value).
         condition: For `receive`: the condition of the goods.
         root_cause: For `investigate` (required) and other steps (optional).
+        disposition: For `receive` of a return or exchange (optional there, refused
+            elsewhere): whether the goods are restocked or scrapped.
     """
 
     name: ClassVar[str] = CommandName.ADVANCE_CASE
@@ -625,6 +637,7 @@ class AdvanceCase(Command):
     action: Annotated[CaseAction, Field(strict=False)]
     condition: Annotated[ReturnCondition, Field(strict=False)] | None = None
     root_cause: Annotated[RootCause, Field(strict=False)] | None = None
+    disposition: Annotated[Disposition, Field(strict=False)] | None = None
 
 
 class RecordFeedback(Command):

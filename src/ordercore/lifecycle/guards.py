@@ -506,7 +506,9 @@ def _ask(
     return refusal if isinstance(refusal, str) else None
 
 
-def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None:
+def case_can_open(  # noqa: PLR0911 - one early return per refusal reads best
+    order: Order, command: Command, _: GuardContext
+) -> str | None:
     """A case needs a new id, a known line and a quantity the line's ledger can take."""
     assert isinstance(command, OpenCase)  # noqa: S101 - routed by the table
     if any(case.case_id == command.case_id for case in order.cases):
@@ -516,6 +518,10 @@ def case_can_open(order: Order, command: Command, _: GuardContext) -> str | None
         return f"order has no line {command.line_id!r}"
     if command.kind is not CaseKind.COMPLAINT and command.quantity <= 0:
         return f"a {command.kind.value} case needs a quantity greater than zero"
+    if (command.kind is CaseKind.REPAIR) != (command.repair_terms is not None):
+        if command.repair_terms is None:
+            return "a repair case needs repair_terms: warranty or chargeable"
+        return f"repair_terms are for repair cases, not a {command.kind.value} case"
     ledger = line.ledger
     if command.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
         free = _subtract(ledger.delivered, ledger.return_requested)

@@ -265,6 +265,8 @@ def _case_advanced(order: Order, event: OrderEvent) -> _Changes:
                 update["condition"] = event.condition
             if event.root_cause is not None:
                 update["root_cause"] = event.root_cause
+            if event.disposition is not None:
+                update["disposition"] = event.disposition
             if event.status in FINAL_CASE_STATUSES:
                 update["closed_at"] = event.at
             cases[index] = replace(case, update)

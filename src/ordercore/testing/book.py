@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.aftersales import CaseAction, CaseKind, Disposition, ReturnCondition, RootCause
 from ordercore.context import CapacityView
 from ordercore.events import Actor, OrderEvent, Party
 from ordercore.holds import HoldReason
@@ -246,7 +246,10 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
             return
         d.do(
             AdvanceCase(
-                case_id="RMA-1", action=CaseAction.RECEIVE, condition=ReturnCondition.DAMAGED
+                case_id="RMA-1",
+                action=CaseAction.RECEIVE,
+                condition=ReturnCondition.DAMAGED,
+                disposition=Disposition.SCRAP,
             )
         )
         d.do(AdvanceCase(case_id="RMA-1", action=CaseAction.REFUND))

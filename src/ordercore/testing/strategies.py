@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from hypothesis import strategies as st
 
-from ordercore.aftersales import CaseAction, CaseKind
+from ordercore.aftersales import CaseAction, CaseKind, RepairTerms
 from ordercore.events import Party
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
@@ -238,7 +238,11 @@ def commands(
         ),
         st.builds(
             lambda case_id, kind, line_id, q: OpenCase(
-                case_id=case_id, kind=kind, line_id=line_id, quantity=q
+                case_id=case_id,
+                kind=kind,
+                line_id=line_id,
+                quantity=q,
+                repair_terms=RepairTerms.WARRANTY if kind is CaseKind.REPAIR else None,
             ),
             st.sampled_from(["C1", "C2"]),
             st.sampled_from(list(CaseKind)),

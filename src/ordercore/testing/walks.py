@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from ordercore.aftersales import CaseAction, CaseKind, ReturnCondition, RootCause
+from ordercore.aftersales import CaseAction, CaseKind, RepairTerms, ReturnCondition, RootCause
 from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
 from ordercore.ledger import LIMITS, LedgerField
@@ -228,8 +228,13 @@ def _case(order: Order, step: Step) -> Command:
     line = delivered[step.amount % len(delivered)]
     free = line.ledger.delivered - line.ledger.return_requested
     quantity = _ZERO if kind is CaseKind.COMPLAINT else min(max(free, Decimal(1)), Decimal(2))
+    terms = list(RepairTerms)[step.amount % 2] if kind is CaseKind.REPAIR else None
     return OpenCase(
-        case_id=f"C{len(order.cases) + 1}", kind=kind, line_id=line.line_id, quantity=quantity
+        case_id=f"C{len(order.cases) + 1}",
+        kind=kind,
+        line_id=line.line_id,
+        quantity=quantity,
+        repair_terms=terms,
     )
 
 
