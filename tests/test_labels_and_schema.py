@@ -31,8 +31,10 @@ def test_every_member_of_a_labelled_enum_has_english_and_chinese_labels(enum: ty
 
 
 def test_every_error_code_has_both_labels() -> None:
-    for name in ordercore.errors.__all__:
-        error = getattr(ordercore.errors, name)
+    errors = [getattr(ordercore.errors, name) for name in ordercore.errors.__all__]
+    classes = [e for e in errors if isinstance(e, type) and issubclass(e, Exception)]
+    assert len(classes) >= len(errors) - 1  # FrameProblem, a value an error carries
+    for error in classes:
         assert label(error, "en")
         assert label(error, "zh")
 
