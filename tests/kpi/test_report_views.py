@@ -194,3 +194,8 @@ def test_kpi_results_give_counts_as_whole_numbers() -> None:
     kinds = [type(v).__name__ for v in (speed.denominator, speed.numerator)]
     assert kinds == ["int", "float"]  # a count of orders, a sum of hours
     assert [type(v).__name__ for v in (delivery.numerator, delivery.denominator)] == ["int", "int"]
+
+
+def test_the_default_chart_of_a_report_without_surveys_leaves_out_csat() -> None:
+    report = monthly_report(_orders({1: (40, 0), 2: (40, 0)}), as_of=AS_OF)
+    assert set(_lines_of(report.plot())) == {"on_time_rate", "otif_rate", "perfect_rate"}

@@ -206,17 +206,19 @@ class MonthlyReport:
         rate instead, Σ numerator / Σ denominator over the groups (not a mean of group rates).
 
         Args:
-            measures: Rate columns (the report's main rates by default; see `rates`).
+            measures: Rate columns (by default the report's main rates that it has; see
+                `rates`).
             overall: For a grouped report, draw the overall rate rather than one line per group.
 
         Raises:
             ConfigurationError: If a measure is not a rate of the report.
             ImportError: If matplotlib is not installed (``pip install ordercore[plot]``).
         """
-        wanted = list(measures or _DEFAULT_PLOT[self.grain])
         rows = self.rows()
         present = set(rows[0]) if rows else set(self.rates)
         rates = {m: self.rates[m] for m in self.rates if m in present}
+        # by default the main rates the report has (CSAT only when surveys were given)
+        wanted = list(measures or [m for m in _DEFAULT_PLOT[self.grain] if m in rates])
         unknown = [m for m in wanted if m not in rates]
         if unknown:
             raise ConfigurationError(
