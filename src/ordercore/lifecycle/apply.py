@@ -607,7 +607,7 @@ def _check_apply(  # noqa: PLR0917 - apply's arguments, as apply received them
     return moment
 
 
-def apply(  # noqa: C901 - one straight path; each branch is a refusal or a fast check
+def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or a fast check
     order: Order,
     command: Command,
     *,
@@ -654,13 +654,16 @@ def apply(  # noqa: C901 - one straight path; each branch is a refusal or a fast
         and ids is _default_id
     ):
         at = _check_apply(order, command, at, actor, policy, spec, ids)
-    name = command.trigger if type(command) is HostTrigger else command.name
-    if type(command) is HostTrigger and name in ROWS and name not in DERIVED:
-        raise InvalidArgument(
-            "apply",
-            "command",
-            f"HostTrigger({name!r}) names a canonical command; send {name} itself",
-        )
+    if type(command) is HostTrigger:
+        name = command.trigger
+        if name in ROWS and name not in DERIVED:
+            raise InvalidArgument(
+                "apply",
+                "command",
+                f"HostTrigger({name!r}) names a canonical command; send {name} itself",
+            )
+    else:
+        name = command.name
     state = order.sub_status or _STATE[order.status]
     row = spec.table.get(state)
     if order.archived or row is None or name not in row or name in DERIVED:

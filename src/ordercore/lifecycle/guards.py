@@ -91,6 +91,9 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+# Class tuples built once: a `X | Y` union in a guard is rebuilt on every call.
+_WITH_LINE: Final = (Movement, OpenCase)
+_AMENDMENTS: Final = (AmendOrder, AmendHeader)
 # Exact whatever the caller's decimal context: every guard decides on the same sums.
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
@@ -355,7 +358,7 @@ def nothing_shipped_or_paid(order: Order, command: Command, __: GuardContext) ->
 
 def known_line(order: Order, command: Command, _: GuardContext) -> str | None:
     """A movement needs a line the order has."""
-    line_id = command.line_id if isinstance(command, Movement | OpenCase) else None
+    line_id = command.line_id if isinstance(command, _WITH_LINE) else None
     if line_id is None or _line(order, line_id) is None:
         known = ", ".join(line.line_id for line in order.lines)
         return f"order has no line {line_id!r}; lines: {known}"
@@ -561,7 +564,7 @@ def amendment_worsened(order: Order, command: Command, context: GuardContext) ->
     change a field in `re_review_fields`.
     """
     before = context.before
-    if not isinstance(command, AmendOrder | AmendHeader) or before is None:
+    if not isinstance(command, _AMENDMENTS) or before is None:
         return "not an amendment"
     policy = context.policy
     if isinstance(command, AmendHeader) and policy.re_review_fields & set(
