@@ -440,7 +440,11 @@ class Order(Entity):
     Attributes:
         order_id: The order number.
         customer: Who ordered.
-        channel: How the order came in (phone, fax, web, EDI, e-mail, API).
+        channel: How the order came in (phone, fax, web, EDI, e-mail, API): the policy's
+            closed list, which rules and KPIs read.
+        channel_detail: The host's own channel within `channel`, e.g.
+            ``"wechat_mini_program"`` under `web`; KPI frames carry it as a column to group
+            by, while every rule keeps reading `channel`.
         currency: The ISO 4217 currency of every price on the order.
         received_at: When the order was received (timezone-aware).
         requested_delivery_at: When the customer wants it delivered.
@@ -472,6 +476,7 @@ class Order(Entity):
     order_id: Id
     customer: CustomerRef
     channel: Annotated[Channel, Field(strict=False)]
+    channel_detail: Id | None = None
     currency: CurrencyCode
     received_at: Timestamp
     requested_delivery_at: Timestamp | None = None

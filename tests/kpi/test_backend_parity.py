@@ -148,16 +148,19 @@ def _dirty(seed: int, n: int) -> tuple[dict[str, pl.DataFrame], Any]:
         .otherwise(pl.col("order_id")),
     )
     orders = orders.drop("_i")
-    errors = pl.concat(
-        [
-            errors,
-            errors.head(1).with_columns(
-                error_id=pl.lit("E-x"),
-                order_id=pl.lit("SO-none"),
-                found_at=pl.lit(None, dtype=errors.schema["found_at"]),
-            ),
-        ]
+    # An error about an order the frame does not have (built whole: a small book may have
+    # no errors to copy one from).
+    unknown = pl.DataFrame(
+        {
+            "error_id": ["E-x"],
+            "order_id": ["SO-none"],
+            "error_type": ["wrong_item"],
+            "staff_id": [None],
+            "found_at": [None],
+        },
+        schema=errors.schema,
     )
+    errors = pl.concat([errors, unknown])
     return {"orders": orders, "errors": errors}, data.as_of
 
 

@@ -18,6 +18,7 @@ from ordercore.kpi import (
     events_frame,
     fill_rate,
     lines_frame,
+    monthly_report,
     orders_frame,
     otif,
     stage_durations,
@@ -491,3 +492,18 @@ def test_an_order_short_of_a_seller_short_close_is_never_complete() -> None:
     assert cycle_time(frame, as_of=AFTER).details["censored"] == 1
     full = _Story(10).approve().deliver("1", 10).orders()
     assert cycle_time(full, as_of=AFTER).denominator == 1.0
+
+
+def test_a_hosts_own_channel_rides_along_for_grouping_while_rules_read_the_policys() -> None:
+    from ordercore import Channel, Order  # noqa: PLC0415
+
+    mini = make_order(order_id="SO-W", channel=Channel.WEB, channel_detail="wechat_mini_program")
+    shop = make_order(order_id="SO-S", channel=Channel.WEB)
+    assert Order.model_validate_json(mini.model_dump_json()) == mini
+    frame = orders_frame([mini, shop])
+    check_frame(frame, "orders")
+    assert frame["channel"].tolist() == ["web", "web"]
+    assert frame["channel_detail"].tolist()[0] == "wechat_mini_program"
+    assert pd.isna(frame["channel_detail"].tolist()[1])
+    report = monthly_report(frame, as_of=RECEIVED + dt.timedelta(days=40), by=["channel_detail"])
+    assert "wechat_mini_program" in {r["channel_detail"] for r in report.rows()}

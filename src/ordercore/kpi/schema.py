@@ -176,6 +176,11 @@ _ORDERS = FrameSpec(
             values=_CHANNELS,
         ),
         _c("received_at", "datetime", "When the order was received.", required=True),
+        _c(
+            "channel_detail",
+            "string",
+            "The host's own channel within `channel` (``wechat_mini_program``); group by it.",
+        ),
         _c("owner_id", "string", "The staff member responsible (KPIs attribute to it)."),
         _c("status", "string", "The primary status (an `OrderStatus` value)."),
         _c("status_since", "datetime", "When the order entered its current status."),
