@@ -274,12 +274,8 @@ def _short_close(
     excess = excess_allocation(line, line.quantity, cancelled)
     if excess:
         _released(line, excess, before, after)
-    payload = {
-        "line_id": line.line_id,
-        "quantity": command.quantity,
-        "requested_by": command.requested_by,
-        "released": excess,
-    }
+    payload = {"line_id": line.line_id, "quantity": command.quantity, "released": excess}
+    payload.update((name, getattr(command, name)) for name in _CARRY[row.command])
     return [emit(row.event, before, after, payload)]
 
 

@@ -108,6 +108,7 @@ __all__ = [
     "StartReview",
     "Submit",
     "WaiveFeedback",
+    "model_refusal",
 ]
 
 PositiveQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
@@ -215,6 +216,14 @@ def _problems(error: ValidationError) -> list[tuple[str, str]]:
         (".".join(str(part) for part in item["loc"]), item["msg"])
         for item in error.errors(include_url=False)
     ]
+
+
+def model_refusal(error: ValidationError) -> str:
+    """A model's validation error as one refusal text (``"lines.0.quantity: ...; ..."``).
+
+    The guards that build an amended order with the entity's own validators refuse with it.
+    """
+    return "; ".join(f"{where}: {msg}" if where else msg for where, msg in _problems(error))
 
 
 class Command(BaseModel):

@@ -52,6 +52,7 @@ from ordercore.lifecycle.commands import (
     PlaceHold,
     ReleaseHold,
     ReviewVerdict,
+    model_refusal,
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.orders import Order, OrderLine
@@ -455,12 +456,7 @@ def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
     try:
         amended_order(order, command)
     except ValidationError as error:
-        return "; ".join(
-            ".".join(str(p) for p in item["loc"]) + ": " + item["msg"]
-            if item["loc"]
-            else item["msg"]
-            for item in error.errors(include_url=False)
-        )
+        return model_refusal(error)
     except ValueError as error:
         return str(error)
     return None

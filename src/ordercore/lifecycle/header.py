@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from pydantic import ValidationError
 
-from ordercore.lifecycle.commands import AmendHeader, Command, Repromise
+from ordercore.lifecycle.commands import AmendHeader, Command, Repromise, model_refusal
 from ordercore.orders import Order
 
 if TYPE_CHECKING:
@@ -105,13 +105,6 @@ def amended_header(order: Order, change: HeaderChange) -> Order:
     return Order.model_validate(values)
 
 
-def _problems(error: ValidationError) -> str:
-    return "; ".join(
-        ".".join(str(p) for p in item["loc"]) + ": " + item["msg"] if item["loc"] else item["msg"]
-        for item in error.errors(include_url=False)
-    )
-
-
 def header_amendment_valid(order: Order, command: Command, _: GuardContext) -> str | None:
     """A header amendment changes something, prices only where nothing is invoiced."""
     assert isinstance(command, AmendHeader)  # noqa: S101 - routed by the table
@@ -131,7 +124,7 @@ def header_amendment_valid(order: Order, command: Command, _: GuardContext) -> s
     try:
         amended_header(order, command)
     except ValidationError as error:
-        return _problems(error)
+        return model_refusal(error)
     except ValueError as error:
         return str(error)
     return None

@@ -60,7 +60,7 @@ from ordercore.lifecycle import (
     apply,
 )
 from ordercore.lifecycle.aftersales import CaseMachines
-from ordercore.lifecycle.table import MOVEMENTS, ROWS
+from ordercore.lifecycle.table import MOVEMENTS, ROWS, Transition
 from ordercore.orders import Address
 from ordercore.status import OrderStatus
 
@@ -140,10 +140,9 @@ def _first_move(order: Order, names: tuple[str, ...], amount: int) -> Command | 
         for line in order.lines:
             room = _room(line, row.moves, lowers=row.lowers)
             if room > 0:
-                quantity = _quantity(room, amount)
-                if row.lowers:
-                    return row.command_class(line_id=line.line_id, quantity=quantity, reason="walk")  # type: ignore[misc]
-                return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+                return _move_command(
+                    row, line.line_id, _quantity(room, amount), Step(amount=amount)
+                )
     return None
 
 
@@ -191,12 +190,17 @@ def _movement(order: Order, name: str, step: Step) -> Command:
     line = order.lines[step.line % len(order.lines)]
     if row.lowers:  # a release: the first line with allocation to free, if any
         line = next((x for x in order.lines if _room(x, row.moves, lowers=True) > 0), line)
-        quantity = _quantity(_room(line, row.moves, lowers=True), step.amount)
-        return row.command_class(line_id=line.line_id, quantity=quantity, reason="walk")  # type: ignore[misc]
-    quantity = _quantity(_room(line, row.moves), step.amount)
+    quantity = _quantity(_room(line, row.moves, lowers=row.lowers), step.amount)
+    return _move_command(row, line.line_id, quantity, step)
+
+
+def _move_command(row: Transition, line_id: str, quantity: Decimal, step: Step) -> Command:
+    """The movement command of a row, with what its kind needs besides line and quantity."""
+    if row.lowers:  # a release needs a reason
+        return row.command_class(line_id=line_id, quantity=quantity, reason="walk")  # type: ignore[misc]
     if row.command_class is ShortClose:
-        return ShortClose(line_id=line.line_id, quantity=quantity, requested_by=_party(step))
-    return row.command_class(line_id=line.line_id, quantity=quantity)  # type: ignore[misc]
+        return ShortClose(line_id=line_id, quantity=quantity, requested_by=_party(step))
+    return row.command_class(line_id=line_id, quantity=quantity)  # type: ignore[misc]
 
 
 def _ship_to(step: Step) -> Address:
