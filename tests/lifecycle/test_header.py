@@ -159,3 +159,14 @@ def test_repromising_the_same_date_is_refused() -> None:
 def test_re_review_fields_must_be_header_fields() -> None:
     with pytest.raises(ConfigurationError, match="re_review_fields must be a frozenset of"):
         LifecyclePolicy(re_review_fields=frozenset({"status"}))
+
+
+def test_replay_refuses_a_header_amendment_pricing_a_line_the_order_lacks() -> None:
+    from ordercore import TrailError  # noqa: PLC0415
+
+    trail = Trail().to_approved()
+    price = Money.of("1.00", trail.order.currency)
+    event = trail.do(AmendHeader(requested_by=Party.SELLER, unit_prices=(("1", price),)))[0]
+    forged = event.model_copy(update={"unit_prices": (("9", price),)})
+    with pytest.raises(TrailError, match="it prices unknown lines 9"):
+        replay([*trail.events[:-1], forged])

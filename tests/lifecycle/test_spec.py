@@ -118,3 +118,24 @@ def test_a_host_trigger_may_not_cross_canonical_statuses() -> None:
 
 def test_the_extended_spec_is_checked_by_the_same_soundness_check() -> None:
     assert_sound(_acme())  # type: ignore[arg-type]
+
+
+def test_reopening_is_the_only_exit_a_final_status_may_have() -> None:
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from ordercore.lifecycle.machine import CANONICAL  # noqa: PLC0415
+
+    assert CANONICAL.table["closed"]["reopen"] == "fulfilled"
+    table = {state: dict(row) for state, row in CANONICAL.table.items()}
+    table["closed"]["resurrect"] = "approved"
+    table["cancelled"]["reopen"] = "approved"  # a reopening only where the table marks one
+    spec = SimpleNamespace(
+        states=CANONICAL.states,
+        table=table,
+        initial=CANONICAL.initial,
+        finals=CANONICAL.finals,
+        sub_states=CANONICAL.sub_states,
+    )
+    problems = check_soundness(spec)  # type: ignore[arg-type]
+    assert "final state closed has exits to ['approved']" in problems
+    assert "final state cancelled has exits to ['approved']" in problems
