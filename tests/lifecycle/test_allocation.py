@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from _lifecycle_support import Trail
+from _lifecycle_support import AT, CLERK, Trail
 from ordercore import GuardRejected, InvalidTransition, LedgerViolation
 from ordercore.events import AllocationReleased, LineShortClosed, OrderAmended, Party, parse_event
 from ordercore.holds import HoldReason
@@ -18,6 +18,7 @@ from ordercore.lifecycle import (
     PlaceHold,
     ReleaseAllocation,
     ShortClose,
+    apply,
 )
 from ordercore.lifecycle.replay import replay
 
@@ -141,3 +142,20 @@ def test_cuts_stored_before_releases_were_recorded_parse_with_nothing_released()
     stored = json.loads(cut.model_dump_json())
     del stored["released"]
     assert parse_event(json.dumps(stored)) == cut
+
+
+def test_the_derived_change_leaves_the_input_orders_fields_set_alone() -> None:
+    from _support import make_order  # noqa: PLC0415
+    from ordercore import OrderStatus  # noqa: PLC0415
+
+    # imported approved: status, version and updated_at were set, sub_status never was, so
+    # the movement's copy shares the input's fields set and the derived change adds to it
+    before = make_order(status=OrderStatus.APPROVED, version=2, updated_at=AT)
+    assert "sub_status" not in before.model_fields_set
+    fields = set(before.model_fields_set)
+    dump = before.model_dump(exclude_unset=True)
+    after, events = apply(before, Allocate(line_id="1", quantity=Decimal(2)), at=AT, actor=CLERK)
+    assert [e.type for e in events] == ["quantity_allocated", "fulfilment_started"]
+    assert before.model_fields_set == fields
+    assert before.model_dump(exclude_unset=True) == dump
+    assert after.model_dump(exclude_unset=True)["status"] == "in_fulfilment"

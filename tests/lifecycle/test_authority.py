@@ -242,3 +242,11 @@ def test_an_archived_order_cannot_be_reopened() -> None:
     trail.do(Archive())
     with pytest.raises(InvalidTransition, match=r"closed \(archived\)"):
         trail.do(Reopen(reason="too late"))
+
+
+def test_an_action_nobody_is_granted_stays_open_under_authority_rules() -> None:
+    from ordercore.lifecycle import Reopen  # noqa: PLC0415
+
+    trail = _closed()
+    order, _ = apply(trail.order, Reopen(reason="late return"), at=AT, actor=CLERK, policy=POLICY)
+    assert order.status is OrderStatus.FULFILLED
