@@ -36,6 +36,7 @@ pytest: $(STAMP)
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
 
+# The first build fetches the pinned mermaid with npm into .cache/ (docs_hooks/offline.py).
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(VENV)/site
 
@@ -43,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks all
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis .cache
