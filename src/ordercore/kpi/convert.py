@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ordercore._base import ARITHMETIC
 from ordercore.events import CaseAdvanced, CaseOpened, OrderEvent, event_types
+from ordercore.ledger import LedgerField
+from ordercore.lifecycle.table import MOVEMENTS
 from ordercore.money import minor_units
 from ordercore.orders import line_net
 
@@ -76,7 +78,19 @@ _subtract = ARITHMETIC.subtract
 # What an event means for the frames. Types not listed change nothing but perhaps the status
 # (a host's sub-status trigger, say), which is looked up in their `after`.
 _SKIP, _OTHER, _STATUS, _APPROVED, _CANCELLED, _ENDED, _SHIPPED, _DELIVERED, _SHORT = range(9)
+# A ledger movement's event means what its field means: shipments, deliveries and
+# short-closes are milestones, any other movement (a new row of the table too) is skipped.
+_KIND_OF_FIELD: Final[dict[LedgerField, int]] = {
+    LedgerField.SHIPPED: _SHIPPED,
+    LedgerField.DELIVERED: _DELIVERED,
+    LedgerField.CANCELLED: _SHORT,
+}
 _KIND_OF_TYPE: Final[dict[str, int]] = {
+    **{
+        row.event.model_fields["type"].default: _KIND_OF_FIELD.get(row.moves, _SKIP)
+        for row in MOVEMENTS.values()
+        if row.moves is not None
+    },
     **dict.fromkeys(
         (
             "order_created",
@@ -94,20 +108,9 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
     "order_cancelled": _CANCELLED,
     "order_rejected": _ENDED,
     "order_expired": _ENDED,
-    "quantity_shipped": _SHIPPED,
-    "quantity_delivered": _DELIVERED,
-    "line_short_closed": _SHORT,
     **dict.fromkeys(
         (
             "order_archived",
-            "quantity_allocated",
-            "allocation_released",
-            "production_planned",
-            "material_procured",
-            "quantity_produced",
-            "quantity_packed",
-            "quantity_invoiced",
-            "payment_recorded",
             "order_amended",
             "header_amended",
             "delivery_repromised",
