@@ -25,7 +25,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from types import MappingProxyType
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 from pydantic import Field
-from pydantic_core import core_schema
+from pydantic_core import SchemaSerializer, core_schema
 
 from ordercore._base import Entity, ExactDecimal, Id, Quantity, ShortText, Timestamp
 from ordercore.errors import ConfigurationError
@@ -71,6 +71,33 @@ def _days(values: Iterable[date]) -> frozenset[date]:
     return result
 
 
+class _RuntimeSerializer:
+    """The ``__pydantic_serializer__`` of a value class that is not a pydantic model.
+
+    Pydantic serialises some values by their runtime class rather than by the field's schema:
+    `model_dump_json(serialize_as_any=True)`, a field typed `Any` or as a base class, a list
+    of mixed values. It then looks for this attribute, and without it refuses the value
+    ("Unable to serialize unknown type"). Built on first use, not at import.
+    """
+
+    def __init__(self, schema: Callable[[], core_schema.CoreSchema]) -> None:
+        self._schema = schema
+        self._serializer: SchemaSerializer | None = None
+
+    def __get__(self, instance: object, owner: type | None = None) -> SchemaSerializer:
+        if self._serializer is None:
+            self._serializer = SchemaSerializer(self._schema())
+        return self._serializer
+
+
+def _frozen_mapping_schema() -> core_schema.CoreSchema:
+    return core_schema.any_schema(
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            dict, return_schema=core_schema.dict_schema()
+        )
+    )
+
+
 def _weekdays(values: Iterable[int]) -> frozenset[int]:
     result = frozenset(values)
     if not result <= frozenset(range(7)):
@@ -105,6 +132,7 @@ class FrozenMapping(Mapping[K, V]):
     """
 
     __slots__ = ("_data", "_hash")
+    __pydantic_serializer__ = _RuntimeSerializer(_frozen_mapping_schema)
 
     _data: MappingProxyType[K, V]
     _hash: int | None
@@ -244,6 +272,9 @@ class BusinessCalendar:
     working_days: frozenset[date] = attrs.field(factory=frozenset, converter=_days)
     timezone: str = attrs.field(default="UTC")
     name: str = "calendar"
+    __pydantic_serializer__ = _RuntimeSerializer(
+        lambda: BusinessCalendar.__get_pydantic_core_schema__(BusinessCalendar, None)  # type: ignore[arg-type]
+    )
 
     @timezone.validator
     def _check_timezone(self, _attribute: attrs.Attribute[str], value: str) -> None:
