@@ -301,13 +301,17 @@ def _exact_decimal(value: object, info: ValidationInfo) -> object:
         raise PydanticCustomError(
             "exact_decimal",
             'Input should be a decimal string such as "12.50" or an integer, not a JSON '
-            "{type} (fractional JSON numbers are floats in most producers)",
+            "{type} (fractional JSON numbers are floats in most producers; to keep them exact, "
+            "parse the JSON with json.loads(text, parse_float=Decimal) and validate the result "
+            "with ordercore.schema.validate_json_data)",
             {"type": "number with a fraction" if kind is float else kind.__name__},
         )
     raise PydanticCustomError(
         "exact_decimal",
         "Input should be a Decimal or an int, not {type} (floats and strings are never "
-        "turned into quantities or money)",
+        "turned into quantities or money; for data parsed from JSON, parse it with "
+        "json.loads(text, parse_float=Decimal) and validate it with "
+        "ordercore.schema.validate_json_data)",
         {"type": kind.__name__},
     )
 
