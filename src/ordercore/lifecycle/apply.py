@@ -91,7 +91,7 @@ from ordercore.lifecycle.guards import (
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
-from ordercore.lifecycle.replay import changes_of, fold
+from ordercore.lifecycle.replay import changes_of
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.orders import Order, OrderLine
 from ordercore.status import OrderStatus
@@ -157,12 +157,11 @@ class _Emitter:
     __slots__ = (
         "actor",
         "at",
-        "correlation_id",
+        "base",
         "count",
         "ids",
         "order_id",
         "policy",
-        "reason",
         "version",
     )
 
@@ -181,10 +180,19 @@ class _Emitter:
         self.version = version
         self.at = at
         self.actor = actor
-        self.reason = command.reason
-        self.correlation_id = command.correlation_id
         self.ids = ids
         self.count = 0
+        # What every event of the command shares; each event copies it and adds its own.
+        self.base = {
+            "event_id": "",
+            "order_id": self.order_id,
+            "order_version": version,
+            "type": "",
+            "at": at,
+            "actor": actor,
+            "reason": command.reason,
+            "correlation_id": command.correlation_id,
+        }
 
     def __call__(
         self,
@@ -203,18 +211,11 @@ class _Emitter:
             event_id = f"{self.order_id}:{self.version}:{self.count}:{event_type}"
         else:
             event_id = _event_id(self.ids, self.order_id, self.version, event_type, self.count)
-        values = {
-            "event_id": event_id,
-            "order_id": self.order_id,
-            "order_version": self.version,
-            "type": event_type,
-            "at": self.at,
-            "actor": self.actor,
-            "reason": self.reason,
-            "correlation_id": self.correlation_id,
-            "before": before if type(before) is FrozenMap else FrozenMap(before),
-            "after": after if type(after) is FrozenMap else FrozenMap(after),
-        }
+        values = self.base.copy()
+        values["event_id"] = event_id
+        values["type"] = event_type
+        values["before"] = before if type(before) is FrozenMap else FrozenMap(before)
+        values["after"] = after if type(after) is FrozenMap else FrozenMap(after)
         if payload:
             values.update(payload)
         self.count += 1
@@ -242,15 +243,17 @@ def _movement(
 ) -> list[OrderEvent]:
     assert isinstance(command, Movement)  # noqa: S101 - the table routes movements here
     assert row.moves is not None  # noqa: S101 - a movement row names its field
+    move = command
     field: str = row.moves  # a StrEnum member is its own value
-    value = order.line(command.line_id).ledger.__dict__[field]
+    value = order.line(move.line_id).ledger.__dict__[field]
     # The ledger invariants are checked when `apply` folds the event in, before it returns.
-    key = f"lines.{command.line_id}.{field}"
-    payload = {"line_id": command.line_id, "quantity": command.quantity}
+    key = f"lines.{move.line_id}.{field}"
+    quantity = move.quantity
+    payload = {"line_id": move.line_id, "quantity": quantity}
     for carried in _CARRY[row.command]:
-        payload[carried] = getattr(command, carried)
+        payload[carried] = getattr(move, carried)
     # Exact whatever the caller's decimal context (the fold checks the same sum's limits).
-    moved = _subtract(value, command.quantity) if row.lowers else _add(value, command.quantity)
+    moved = _subtract(value, quantity) if row.lowers else _add(value, quantity)
     return [emit(row.event, {key: str(value)}, {key: str(moved)}, payload)]
 
 
@@ -661,8 +664,8 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
     else:
         name = command.name
     state = order.sub_status or _STATE[order.status]
-    row = spec.table.get(state)
-    if order.archived or row is None or name not in row or name in DERIVED:
+    step = spec.steps.get((state, name))
+    if step is None or order.archived:
         raise _refuse(order, name, state, spec)
     last = order.updated_at or order.received_at
     if at < last:
@@ -673,7 +676,7 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
             order.order_id,
         )
     context = _context(GuardContext, (at, actor, policy, order))
-    for guard in spec.guards_for(state, name):
+    for guard in step[1]:
         refusal = guard(order, command, context)
         if refusal is not None:
             raise GuardRejected(
@@ -683,12 +686,12 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
     decide = _DECIDERS.get(name)
     if decide is None:
         assert isinstance(command, HostTrigger)  # noqa: S101 - only host triggers lack a decider
-        events = _host_trigger(command, state, row[name], emit)
+        events = _host_trigger(command, state, step[0], emit)
     else:
         events = decide(order, command, state, ROWS[name], emit)
     new = order
     for event in events:
-        new = fold(new, event)
+        new = replace(new, changes_of(new, event))  # `fold`, inlined on the hot path
     if new is not order:  # every command emits an event, so `new` is this call's own copy
         state = new.sub_status or _STATE[new.status]
         candidates = spec.derived(state)

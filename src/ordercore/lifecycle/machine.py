@@ -82,6 +82,8 @@ class LifecycleSpec:
     Attributes:
         table: State -> command -> destination (`None` for an internal transition).
         guards: (state, command) -> the guards that run on that transition, in order.
+        steps: (state, caller command) -> (destination, guards); derived triggers are not
+            in it, since callers cannot send them.
     """
 
     def __init__(
@@ -111,6 +113,17 @@ class LifecycleSpec:
             {state: MappingProxyType(row) for state, row in table.items()}
         )
         self.guards: Mapping[tuple[str, str], tuple[Guard, ...]] = MappingProxyType(guards)
+        # (state, caller command) -> (destination, guards): `apply`'s one lookup per command.
+        self.steps: Mapping[tuple[str, str], tuple[str | None, tuple[Guard, ...]]] = (
+            MappingProxyType(
+                {
+                    (state, trigger): (dest, guards[state, trigger])
+                    for state, commands in table.items()
+                    for trigger, dest in commands.items()
+                    if trigger not in DERIVED
+                }
+            )
+        )
         self._allowed: dict[str, tuple[str, ...]] = {
             state: tuple(t for t in commands if t not in DERIVED)
             for state, commands in table.items()
