@@ -507,6 +507,29 @@ def flag(expr: nw.Expr) -> nw.Expr:
     return expr.fill_null(value=False).cast(nw.Int64)
 
 
+def count(lf: nw.LazyFrame[Any], expr: nw.Expr) -> nw.Expr:
+    """The number of rows of `lf` where the boolean `expr` holds (null: it does not).
+
+    Booleans are summed as they are (pandas, polars and DuckDB count the true values, and
+    skip nulls); only PySpark, which refuses a boolean sum, gets them as Int64 first. A
+    cast of millions of booleans to Int64 costs pandas more than the sum itself.
+    """
+    if lf.implementation is nw.Implementation.PYSPARK:
+        return flag(expr).sum()
+    return expr.sum()
+
+
+def summable(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """`lf` with its boolean columns as Int64 where the backend cannot sum booleans (PySpark).
+
+    Other backends get `lf` unchanged: they sum booleans as counts (see `count`).
+    """
+    if lf.implementation is not nw.Implementation.PYSPARK:
+        return lf
+    flags = [name for name, dtype in lf.collect_schema().items() if dtype == nw.Boolean]
+    return lf.with_columns(*[flag(nw.col(name)) for name in flags]) if flags else lf
+
+
 def quantile(column: str, q: float) -> nw.Expr:
     """The linear-interpolation quantile (type 7) as a narwhals expression.
 
@@ -538,6 +561,7 @@ def aggregate(
     ``percentile`` (a map of every distinct value per group). The result has `keys`, then
     the measures in the order given.
     """
+    lf = summable(lf)  # boolean flags are summed as counts
     quantiles = {a: m for a, m in measures.items() if isinstance(m, Quantile)}
     plain = [m.alias(a) for a, m in measures.items() if not isinstance(m, Quantile)]
     if quantiles and plain and lf.implementation is nw.Implementation.PANDAS:

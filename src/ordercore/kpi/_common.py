@@ -247,17 +247,13 @@ def has(lf: nw.LazyFrame[Any], column: str) -> bool:
 
 
 def sums(lf: nw.LazyFrame[Any], columns: Iterable[str]) -> dict[str, float]:
-    """Sum some 0/1 or numeric columns over the whole frame (one small collect).
+    """Sum some boolean, 0/1 or numeric columns over the whole frame (one small collect).
 
-    Boolean columns are summed as 0/1.
+    Boolean columns are summed as 0/1 (null as 0).
     """
     names = list(dict.fromkeys(columns))
-    schema = lf.collect_schema()
-    exprs = [
-        (_backend.flag(nw.col(c)) if schema[c] == nw.Boolean else nw.col(c)).sum().alias(c)
-        for c in names
-    ]
-    row = _backend.rows(lf.select(exprs))[0]
+    lf = _backend.summable(lf)
+    row = _backend.rows(lf.select([nw.col(c).sum() for c in names]))[0]
     return {c: float(row[c] or 0) for c in names}
 
 

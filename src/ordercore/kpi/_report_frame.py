@@ -228,9 +228,11 @@ def csat(
     answered = nw.col("_ok") & answered.fill_null(value=False)
     in_scale = answered & (nw.col("score") >= 1) & (nw.col("score") <= 5)  # noqa: PLR2004 - the CSAT scale
     sv = sv.with_columns(
-        _r=_backend.flag(in_scale),
-        _t=_backend.flag(in_scale & (nw.col("score") >= 4)),  # noqa: PLR2004 - top-2-box
+        _r=in_scale.fill_null(value=False),
+        _t=(in_scale & (nw.col("score") >= 4)).fill_null(value=False),  # noqa: PLR2004 - top-2-box
     )
-    return sv.group_by("sent_at" + _M, *by).agg(
-        nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2")
+    return (
+        _backend.summable(sv)
+        .group_by("sent_at" + _M, *by)
+        .agg(nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2"))
     )

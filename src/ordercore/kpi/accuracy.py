@@ -120,27 +120,22 @@ def _join_errors(
 
 
 def add_perfect(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Add the 0/1 component columns and ``_perfect`` to a frame with outcomes and error flags.
+    """Add the boolean component columns and ``_perfect`` to a frame with outcomes and error flags.
 
     Documentation and condition are judged on counted orders delivered by `as_of` only
     (``_j_delivered``); a counted order not yet delivered (past due) is not perfect. The
-    error flags are booleans (see `_join_errors`); the components are combined as booleans
-    and only the summed columns become Int64.
+    outcomes and error flags are booleans (see `_join_errors`), and so are the components.
     """
-    base = nw.col("_base") == 1
-    delivered = base & nw.col("_delivered")
+    delivered = nw.col("_base") & nw.col("_delivered")
     components = {
-        "_c_full": (nw.col("_in_full") == 1) & ~nw.col("_e_full"),
-        "_c_time": (nw.col("_on_time") == 1) & ~nw.col("_e_place"),
+        "_c_full": nw.col("_in_full") & ~nw.col("_e_full"),
+        "_c_time": nw.col("_on_time") & ~nw.col("_e_place"),
         "_c_doc": delivered & ~nw.col("_e_doc"),
         "_c_cond": delivered & ~nw.col("_e_cond"),
         "_j_delivered": delivered,
     }
     return lf.with_columns(**components).with_columns(
-        *[nw.col(c).cast(nw.Int64) for c in components],
-        _perfect=(
-            nw.col("_c_full") & nw.col("_c_time") & nw.col("_c_doc") & nw.col("_c_cond")
-        ).cast(nw.Int64),
+        _perfect=nw.col("_c_full") & nw.col("_c_time") & nw.col("_c_doc") & nw.col("_c_cond")
     )
 
 

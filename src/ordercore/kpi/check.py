@@ -282,7 +282,7 @@ def _counts(
     The surplus is 0 without counting when `_backend.keys_unique` can tell the keys apart
     cheaply; otherwise distinct keys are counted exactly.
     """
-    exprs = [_backend.flag(r.bad).sum().alias(f"_r{i}") for i, r in enumerate(rules)]
+    exprs = [_backend.count(lf, r.bad).alias(f"_r{i}") for i, r in enumerate(rules)]
     single = len(key) == 1
     if not exprs:
         counts: list[int] = []
@@ -298,7 +298,7 @@ def _counts(
         lf.select(
             nw.len().alias("_n"),
             k.n_unique().alias("_u"),
-            _backend.flag(k.is_null()).sum().alias("_z"),
+            _backend.count(lf, k.is_null()).alias("_z"),
         )
     )[0]
     # n_unique counts null as one value; null keys are a problem of their own

@@ -195,7 +195,7 @@ def _facts(
     # Facts first, as non-null booleans in columns of their own: eager backends (pandas)
     # evaluate every output expression on its own, so a sub-expression shared by several
     # outcomes is computed once. Booleans are an eighth of the memory traffic of 0/1
-    # integers; only the columns callers sum become Int64.
+    # integers, and they stay booleans: sums count them (`_backend.count`).
     return lf.with_columns(
         _delivered=delivered,
         _qty_bad=~usable.fill_null(value=False),
@@ -305,7 +305,7 @@ def add_outcomes(
     lines: object | None = None,
     duplicates: Duplicates = "refuse",
 ) -> nw.LazyFrame[Any]:
-    """Add 0/1 columns ``_base``, ``_on_time``, ``_in_full``, ``_otif`` and ``_x_<reason>``.
+    """Add boolean columns ``_base``, ``_on_time``, ``_in_full``, ``_otif`` and ``_x_<reason>``.
 
     Also ``_complete``, ``_in_window`` and ``_delivered`` (delivered by `as_of`, even in
     part), and the boolean facts they are built from (``_cancelled`` = cancelled by `as_of`,
@@ -386,12 +386,8 @@ def add_outcomes(
     lf = _common.exclusive(lf, reasons, ok="_base", within=within)
     good = nw.col("_base") & nw.col("_complete") & ~nw.col("_seller")
     lf = lf.with_columns(_on_time=good & nw.col("_in_window"), _in_full=good & nw.col("_ok_qty"))
-    summed = ["_base", "_on_time", "_in_full", "_complete", "_in_window"]
-    summed += list(_common.reasons(lf))
-    return lf.with_columns(
-        *[nw.col(name).cast(nw.Int64) for name in summed],
-        _otif=(nw.col("_on_time") & nw.col("_in_full")).cast(nw.Int64),
-    )
+    # booleans throughout: summed as counts (`_backend.count`), never cast row by row
+    return lf.with_columns(_otif=nw.col("_on_time") & nw.col("_in_full"))
 
 
 def otif(
@@ -480,10 +476,8 @@ def otif(
         got = nw.min_horizontal(nw.col("qty_delivered"), owed)
         # guarded by when: an excluded row's NaN must not reach the sums (0 × NaN is NaN)
         lf = lf.with_columns(
-            _w_base=nw.when(nw.col("_base") == 1).then(owed * weight).otherwise(0.0),
-            _w_otif=nw.when((nw.col("_base") == 1) & (nw.col("_on_time") == 1))
-            .then(got * weight)
-            .otherwise(0.0),
+            _w_base=nw.when(nw.col("_base")).then(owed * weight).otherwise(0.0),
+            _w_otif=nw.when(nw.col("_base") & nw.col("_on_time")).then(got * weight).otherwise(0.0),
         )
         totals = _common.sums(lf, ["_w_base", "_w_otif", "_base", "_on_time", "_in_full", *reasons])
         num, den = totals["_w_otif"], totals["_w_base"]

@@ -333,10 +333,7 @@ def monthly_report(
     done = _completed(lf, now)
     lf = lf.with_columns(_done=kept & done, _open=kept & ~done, _unjudged=~nw.col("_ok"))
     lf = lf.with_columns(
-        _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at")),
-        _done=nw.col("_done").cast(nw.Int64),
-        _open=nw.col("_open").cast(nw.Int64),
-        _unjudged=nw.col("_unjudged").cast(nw.Int64),
+        _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at"))
     )
     parts = [
         _backend.aggregate(
@@ -473,7 +470,7 @@ def line_report(
         lf, policy, as_of=as_of, tz=tz, like=lines, calendar=calendar, duplicates=duplicates
     )
     lf = _unit_fill(lf, today, _report_frame.judged(lf, "lines", [*_FILL_STAMPS, period_by]))
-    lf = lf.with_columns(_unjudged=_backend.flag(~nw.col("_ok")))
+    lf = lf.with_columns(_unjudged=~nw.col("_ok"))
     parts = [
         _backend.aggregate(
             lf,

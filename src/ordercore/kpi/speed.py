@@ -200,7 +200,7 @@ def cycle_time(
                 "age_max": nw.col("_age").max(),
                 "within": nw.col("_within").sum(),
                 "with_commit": nw.col("_cd").sum(),
-                **{n: _backend.flag(nw.col(n)).sum() for n in names},
+                **{n: nw.col(n).sum() for n in names},  # booleans: aggregate counts them
             },
         )
     )[0]
