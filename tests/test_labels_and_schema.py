@@ -88,5 +88,5 @@ def test_the_schema_rejects_an_order_without_lines() -> None:
 
 
 def test_unknown_entity_name_lists_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="known: .*Address"):
+    with pytest.raises(KeyError, match=r"known: .*Address"):
         json_schema("Quotation")  # Invoice is a command, which has a schema too
