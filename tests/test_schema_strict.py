@@ -14,7 +14,7 @@ import json
 import pkgutil
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import jsonschema
 import pydantic
@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 import ordercore
 from ordercore import lifecycle
-from ordercore._base import Entity
+from ordercore._base import EXACT, Entity, decimal_field
 from ordercore.events import Actor, OrderEvent, parse_event
 from ordercore.money import Money
 from ordercore.schema import json_schema, models, validate_json_data
@@ -87,6 +87,20 @@ def test_the_schemas_cover_events_commands_and_review_snapshots() -> None:
     assert {"OrderApproved", "QuantityShipped", "Ship", "PlaceHold", "ReviewContext"} <= set(
         models()
     )
+
+
+@pytest.mark.parametrize("name", [*models(), "Event"])
+def test_no_public_schema_leaves_a_decimal_bound_to_the_model(name: str) -> None:
+    assert "checked by the model only" not in json.dumps(json_schema(name))
+
+
+def test_a_hosts_model_with_other_decimal_bounds_gets_a_schema_that_says_so() -> None:
+    class Discounted(Entity):
+        price: Annotated[Decimal, decimal_field(ge=5, le=10), EXACT]
+
+    price = json_schema(Discounted)["$defs"]["Decimal_ge_5_le_10"]
+    assert price["anyOf"][0] == {"type": "integer", "minimum": 5, "maximum": 10}
+    assert price["anyOf"][1]["$comment"] == "checked by the model only: le 10, ge 5"
 
 
 @pytest.mark.parametrize("mode", ["validation", "serialization"])

@@ -9,6 +9,7 @@ patterns use only what Python's `re` and ECMA-262 read alike (classes, groups, l
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -157,32 +158,38 @@ def _decimal_schema(
     mode: str,
 ) -> dict[str, Any]:
     patterns = [SYNTAX]
-    integer: dict[str, Any] = {"type": "integer"}
+    integer: dict[str, Any] = {
+        "type": "integer",
+        "minimum": -_LARGEST_INTEGER,
+        "maximum": _LARGEST_INTEGER,
+    }
+    unchecked: list[str] = []  # bounds no pattern here says (none on ordercore's models)
+    symmetric = lower is not None and upper is not None and lower == ("ge", -upper[1])
     if upper is not None:
         kind, bound = upper
-        if kind != "le" or bound <= 0:
-            raise NotImplementedError(f"no JSON Schema for a decimal {kind} {bound}")
-        patterns.append(_bounded(bound))
-        integer["maximum"] = int(bound)
-    else:
-        integer["maximum"] = _LARGEST_INTEGER
-    if lower is None:
-        integer["minimum"] = -_LARGEST_INTEGER
-    else:
-        kind, bound = lower
-        if bound == 0 and kind == "ge":
-            patterns.append(_NOT_NEGATIVE)
-            integer["minimum"] = 0
-        elif bound == 0 and kind == "gt":
-            patterns.append(_POSITIVE)
-            integer["exclusiveMinimum"] = 0
-        elif kind == "ge" and upper is not None and bound == -upper[1]:
-            integer["minimum"] = int(bound)  # symmetric: the upper pattern bounds |x|
+        integer["maximum"] = min(
+            _LARGEST_INTEGER,
+            math.floor(bound) - (kind == "lt" and bound == bound.to_integral_value()),
+        )
+        if kind == "le" and bound > 0 and (symmetric or (lower is not None and lower[1] == 0)):
+            patterns.append(_bounded(bound))
         else:
-            raise NotImplementedError(f"no JSON Schema for a decimal {kind} {bound}")
+            unchecked.append(f"{kind} {bound}")
+    if lower is not None:
+        kind, bound = lower
+        integer["minimum"] = max(
+            -_LARGEST_INTEGER,
+            math.ceil(bound) + (kind == "gt" and bound == bound.to_integral_value()),
+        )
+        if bound == 0:
+            patterns.append(_NOT_NEGATIVE if kind == "ge" else _POSITIVE)
+        elif not symmetric:
+            unchecked.append(f"{kind} {bound}")
     if places is not None:
         patterns.append(_places(places))
-    text = {"type": "string", "allOf": [{"pattern": p} for p in patterns]}
+    text: dict[str, Any] = {"type": "string", "allOf": [{"pattern": p} for p in patterns]}
+    if unchecked:
+        text["$comment"] = f"checked by the model only: {', '.join(unchecked)}"
     if mode == "serialization":
         return text  # model_dump_json writes every decimal as a string
     return {"anyOf": [integer, text]}

@@ -39,17 +39,20 @@ Examples:
 from __future__ import annotations
 
 import functools
+import importlib
 import json
+import pkgutil
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
 
+from ordercore._base import Entity
 from ordercore._strict_schema import StrictJsonSchema, share_patterns
 from ordercore.aftersales import AfterSalesCase, Feedback
 from ordercore.context import CapacityView, CustomerProfile, PriceList, Product, ReviewContext
-from ordercore.events import Actor, Event, LineQuantity, event_types
+from ordercore.events import Actor, Event, LineQuantity, OrderEvent
 from ordercore.holds import Hold
 from ordercore.ledger import LineLedger
 from ordercore.money import Money
@@ -62,9 +65,6 @@ from ordercore.orders import (
     PackagingRequirements,
     SalesOwner,
 )
-
-if TYPE_CHECKING:
-    from ordercore._base import Entity
 
 __all__ = ["ENTITIES", "StrictJsonSchema", "json_schema", "models", "validate_json_data"]
 
@@ -91,7 +91,8 @@ ENTITIES: Final[dict[str, type[Entity]]] = {
     "ReviewContext": ReviewContext,
     "SalesOwner": SalesOwner,
 }
-"""The public entities (values that are not commands or events), by name."""
+"""The public entities (values that are not commands or events), by name; `models()` has
+them all, those of modules added since included."""
 
 
 # ------------------------------------------------------------------ the registry
@@ -101,26 +102,35 @@ ENTITIES: Final[dict[str, type[Entity]]] = {
 def models() -> dict[str, type[BaseModel]]:
     """Every model whose schema is public, by name: entities, commands and events.
 
-    Commands are the concrete lifecycle commands (not the `Command` and `Movement` bases);
-    events are the concrete event classes (see `ordercore.events.event_types`). The name
-    ``"Event"`` (any event, by its ``type``) is known to `json_schema` besides these.
+    They are the pydantic models that the core's public modules (`ordercore.orders`,
+    `ordercore.events`, `ordercore.context`, ...) and `ordercore.lifecycle.commands` export,
+    found when first asked for, so a new entity, command or event has its schema without a
+    list to keep; the bases (`Entity`, `Command`, `Movement`, `OrderEvent`) are left out.
+    The name ``"Event"`` (any event, by its ``type``) is known to `json_schema` besides these.
 
     Examples:
         >>> found = models()
         >>> found["Ship"].__name__, found["OrderApproved"].__name__, found["Order"].__name__
         ('Ship', 'OrderApproved', 'Order')
     """
-    from ordercore import lifecycle  # noqa: PLC0415 - the core does not import its wings at import
+    import ordercore  # noqa: PLC0415 - found on first use, not at import
+    from ordercore.lifecycle import commands  # noqa: PLC0415 - the core imports no wing at import
 
-    commands = {
-        name: found
-        for name in lifecycle.__all__
-        if isinstance(found := getattr(lifecycle, name), type)
-        and issubclass(found, lifecycle.Command)
-        and found not in (lifecycle.Command, lifecycle.Movement)
-    }
-    events = {cls.__name__: cls for cls in event_types().values()}
-    return dict(sorted({**ENTITIES, **commands, **events}.items()))
+    modules = [
+        importlib.import_module(f"ordercore.{info.name}")
+        for info in pkgutil.iter_modules(ordercore.__path__)
+        if not info.ispkg and not info.name.startswith("_")
+    ]
+    bases = (Entity, commands.Command, commands.Movement, OrderEvent)
+    found: dict[str, type[BaseModel]] = {}
+    for module in [*modules, commands]:
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name, None)
+            if not isinstance(value, type) or not issubclass(value, BaseModel) or value in bases:
+                continue
+            if found.setdefault(name, value) is not value:
+                raise RuntimeError(f"two public models are named {name!r}")
+    return dict(sorted(found.items()))
 
 
 def json_schema(
