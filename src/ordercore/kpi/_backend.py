@@ -27,6 +27,7 @@ import attrs
 import narwhals.stable.v2 as nw
 
 from ordercore.errors import ConfigurationError, UnsupportedBackend
+from ordercore.kpi import _zones
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -136,57 +137,110 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
     import numpy as np  # noqa: PLC0415 - only when a pandas frame is passed
     import pandas as pd  # noqa: PLC0415
 
+    # each column's UTC microseconds and where they are missing, read once (nanosecond data
+    # is truncated to microseconds, the resolution of DuckDB and Spark)
+    utc: dict[str, tuple[Any, Any]] = {}
+    for column in dict.fromkeys([*locals_, *stamps]):
+        micros = df[column].dt.as_unit("us")
+        utc[column] = micros.array.asi8, micros.isna().to_numpy()
+    table = _pandas_quarters(utc, locals_, tz)
     out: dict[str, Any] = {}
     for column in locals_:
-        # the local wall clock as integer microseconds; its floor by a day is the local day
-        local = df[column].dt.tz_convert(tz).dt.tz_localize(None).dt.as_unit("us")
-        missing = local.isna().to_numpy()
-        day = local.array.asi8 // _US_PER_DAY
-        present = day[~missing]
-        lo = int(present.min()) if present.size else 0
-        # months of the (few thousand) distinct days, looked up by day: a take instead of
-        # a calendar conversion per row
-        months = np.arange(lo, int(present.max()) + 1 if present.size else 1).astype(
-            "datetime64[D]"
-        )
-        months = months.astype("datetime64[M]").astype("int64")
-        table = (months // 12 + 1970) * 100 + months % 12 + 1
-        month = table[np.where(missing, 0, day - lo)]
-        if missing.any():
-            # a missing timestamp has no day or month. Days become float64 with NaN (exact:
-            # day numbers are far below 2**53), so that comparisons stay NumPy booleans
-            # (False for a missing day) instead of masked arrays, which are several times
-            # slower; pandas joins a float day to an integer day key by value.
-            out[column + MONTH_SUFFIX] = pd.arrays.IntegerArray(month, missing)
-            out[column + DAY_SUFFIX] = np.where(missing, np.nan, day)
+        us, missing = utc[column]
+        if table is not None:
+            day, month = _looked_up(us, missing, table)
         else:
-            out[column + MONTH_SUFFIX] = month
-            out[column + DAY_SUFFIX] = day
+            day, month = _converted(df[column], missing, tz)
+        out[column + DAY_SUFFIX], out[column + MONTH_SUFFIX] = day, month
     for column in stamps:
         # exact integer microseconds, then one true division: the correctly rounded epoch
-        # seconds, bit for bit what DuckDB and Spark compute (nanosecond data is truncated
-        # to microseconds, the resolution of DuckDB and Spark)
-        micros = df[column].dt.as_unit("us")
-        seconds = micros.array.asi8 / 1e6
-        seconds[micros.isna().to_numpy()] = np.nan
+        # seconds, bit for bit what DuckDB and Spark compute
+        us, missing = utc[column]
+        seconds = us / 1e6
+        seconds[missing] = np.nan
         out[column] = seconds
     # new arrays of our own: wrapped without the copy pandas makes of NumPy input by default
     return df.assign(**{k: pd.Series(v, index=df.index, copy=False) for k, v in out.items()})
 
 
+def _pandas_quarters(
+    utc: Mapping[str, tuple[Any, Any]], columns: Sequence[str], tz: str
+) -> _zones.Quarters | None:
+    """The quarter-hour tables of `tz` over the range of `columns` (UTC µs, missing), or None."""
+    bounds = []
+    for us, missing in (utc[c] for c in columns):
+        if missing.all():
+            continue
+        # NaT reads as the smallest integer: the largest value needs no mask
+        low = us.min(initial=_INT64 - 1, where=~missing) if missing.any() else us.min()
+        bounds += [int(low), int(us.max())]
+    if not bounds:
+        return None
+    return _zones.quarters(min(bounds), max(bounds), _zones.pandas_wall(tz))
+
+
+def _looked_up(us: Any, missing: Any, table: _zones.Quarters) -> tuple[Any, Any]:
+    """Local days and months from the quarter-hour tables (see `ordercore.kpi._zones`).
+
+    A missing timestamp has no day or month. Then days are float64 with NaN (exact: day
+    numbers are far below 2**53), so that comparisons stay NumPy booleans (False for a
+    missing day) instead of masked arrays, which are several times slower; pandas joins a
+    float day to an integer day key by value. Months are a nullable integer array.
+    """
+    import numpy as np  # noqa: PLC0415 - only when a pandas frame is passed
+    import pandas as pd  # noqa: PLC0415
+
+    quarter = us // _zones.QUARTER_US - table.first
+    if not missing.any():
+        return table.days[quarter], table.months[quarter]
+    quarter[missing] = len(table.days)  # the row after the last: no day, no month
+    days = np.append(table.days.astype("float64"), np.nan)[quarter]
+    months = np.append(table.months, 0)[quarter]
+    return days, pd.arrays.IntegerArray(months, missing)
+
+
+def _converted(series: Any, missing: Any, tz: str) -> tuple[Any, Any]:
+    """Local days and months by converting each value (when there are no tables)."""
+    import numpy as np  # noqa: PLC0415 - only when a pandas frame is passed
+    import pandas as pd  # noqa: PLC0415
+
+    # the local wall clock as integer microseconds; its floor by a day is the local day
+    local = series.dt.tz_convert(tz).dt.tz_localize(None).dt.as_unit("us")
+    day = local.array.asi8 // _US_PER_DAY
+    present = day[~missing]
+    lo = int(present.min()) if present.size else 0
+    # months of the (few thousand) distinct days, looked up by day: a take instead of a
+    # calendar conversion per row
+    months = np.arange(lo, int(present.max()) + 1 if present.size else 1).astype("datetime64[D]")
+    months = months.astype("datetime64[M]").astype("int64")
+    months = (months // 12 + 1970) * 100 + months % 12 + 1
+    month = months[np.where(missing, 0, day - lo)]
+    if missing.any():
+        # as in `_looked_up`: float days with NaN, nullable integer months
+        return np.where(missing, np.nan, day), pd.arrays.IntegerArray(month, missing)
+    return day, month
+
+
 def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
     import polars as pl  # noqa: PLC0415 - only when a polars frame is passed
 
+    table = _polars_quarters(df, locals_, tz)
     days, months = [], []
     for column in locals_:
+        day, month = column + DAY_SUFFIX, column + MONTH_SUFFIX
+        if table is not None:
+            # looked up by quarter hour (see `ordercore.kpi._zones`)
+            quarter = pl.col(column).dt.epoch("us") // _zones.QUARTER_US - table.first
+            # both read the timestamp before it becomes seconds, in the first step below
+            days.append(pl.lit(pl.Series(table.days)).gather(quarter).alias(day))
+            days.append(pl.lit(pl.Series(table.months)).gather(quarter).alias(month))
+            continue
         # one time zone conversion per column (the costly part); the month comes from the day
         local = pl.col(column).dt.convert_time_zone(tz).dt.replace_time_zone(None)
-        days.append(local.dt.epoch("d").cast(pl.Int64).alias(column + DAY_SUFFIX))
-        date = pl.col(column + DAY_SUFFIX).cast(pl.Int32).cast(pl.Date)
+        days.append(local.dt.epoch("d").cast(pl.Int64).alias(day))
+        date = pl.col(day).cast(pl.Int32).cast(pl.Date)
         months.append(
-            (date.dt.year().cast(pl.Int64) * 100 + date.dt.month().cast(pl.Int64)).alias(
-                column + MONTH_SUFFIX
-            )
+            (date.dt.year().cast(pl.Int64) * 100 + date.dt.month().cast(pl.Int64)).alias(month)
         )
     # polars divides by a literal through its reciprocal (off by one ulp for a third of
     # 2026 timestamps). Whole seconds are exact, and the remainder's own rounding error is
@@ -201,6 +255,25 @@ def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
     ]
     # lazily, so that the whole computation is one polars query
     return df.lazy().with_columns(*days, *seconds).with_columns(*months)
+
+
+def _polars_quarters(df: Any, columns: Sequence[str], tz: str) -> _zones.Quarters | None:
+    """The quarter-hour tables of `tz` over the range of `columns` of an eager frame, or None.
+
+    A lazy frame gets None: its range would cost a pass over its source of its own.
+    """
+    import polars as pl  # noqa: PLC0415 - only when a polars frame is passed
+
+    if not columns or not isinstance(df, pl.DataFrame):
+        return None
+    bounds = df.select(
+        *[pl.col(c).dt.epoch("us").min().alias(f"lo{i}") for i, c in enumerate(columns)],
+        *[pl.col(c).dt.epoch("us").max().alias(f"hi{i}") for i, c in enumerate(columns)],
+    ).row(0)
+    present = [b for b in bounds if b is not None]
+    if not present:
+        return None
+    return _zones.quarters(min(present), max(present), _zones.polars_wall(tz))
 
 
 def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
