@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import TypeAdapter
-from pydantic._internal import _validators
 from pydantic.json_schema import GenerateJsonSchema
 
 from ordercore._base import EXACT, ROUNDING, Id, ShortText, Text
@@ -32,12 +31,10 @@ _TOP: Final = 30  # |x| < 1E+31: a decimal's adjusted exponent is at most 30
 _BOTTOM: Final = 30  # |x| >= 1E-30, or a zero of at most 30 places
 _SCI_NEGATIVE_FROM: Final = 7  # Python writes 1E-7 and below in scientific notation
 
-_BOUNDS: Final[dict[Callable[..., Any], str]] = {
-    _validators.greater_than_or_equal_validator: "ge",
-    _validators.greater_than_validator: "gt",
-    _validators.less_than_or_equal_validator: "le",
-    _validators.less_than_validator: "lt",
-}
+# Pydantic applies a bound given outside a validated decimal (``Annotated[ExactDecimal,
+# Field(ge=0)]``) as an after-validator: a `functools.partial` of its bound check, with the
+# bound as its one keyword. Told apart by that, not by pydantic's private functions.
+_BOUNDS: Final = frozenset({"ge", "gt", "le", "lt"})
 
 # ------------------------------------------------------------------ decimal strings
 
@@ -200,7 +197,8 @@ def _constraints(schema: core_schema.CoreSchema) -> dict[str, Any] | None:
     found: dict[str, Any] = {}
     while schema["type"] == "function-after":
         function = schema["function"]["function"]
-        if not isinstance(function, functools.partial) or function.func not in _BOUNDS:
+        bounds = set(function.keywords) if isinstance(function, functools.partial) else set()
+        if not bounds or not bounds <= _BOUNDS:
             return None
         found.update(function.keywords)
         schema = schema["schema"]
