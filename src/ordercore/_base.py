@@ -38,6 +38,7 @@ __all__ = [
     "Entity",
     "ExactDecimal",
     "Id",
+    "PositiveQuantity",
     "Quantity",
     "ShortText",
     "Text",
@@ -365,6 +366,9 @@ below ``1E+31`` in magnitude (a zero has at most 30 decimal places).
 Quantity = Annotated[Decimal, decimal_field(ge=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
 """A quantity: a finite, non-negative `Decimal` of at most 6 decimal places, at most a billion
 (a negative zero is kept as zero)."""
+
+PositiveQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
+"""A quantity that is moved or carried: as `Quantity`, but greater than zero."""
 
 
 _MINUTE: Final = timedelta(minutes=1)

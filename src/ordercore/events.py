@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 from pydantic import AfterValidator, Field, TypeAdapter
 
-from ordercore._base import Entity, Id, Quantity, ShortText, Text, Timestamp
+from ordercore._base import Entity, Id, PositiveQuantity, Quantity, ShortText, Text, Timestamp
 from ordercore.aftersales import (
     AfterSalesCase,
     CaseAction,
@@ -44,6 +44,7 @@ from ordercore.aftersales import (
 from ordercore.holds import Hold
 from ordercore.money import Money
 from ordercore.orders import Address, Contact, Order, OrderLine, PackagingRequirements, Rate
+from ordercore.shipments import Shipment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -63,6 +64,7 @@ __all__ = [
     "HeaderAmended",
     "HoldPlaced",
     "HoldReleased",
+    "LineBackordered",
     "LineQuantity",
     "LineShortClosed",
     "MaterialProcured",
@@ -90,6 +92,9 @@ __all__ = [
     "ReviewReopened",
     "ReviewStarted",
     "RiskAssessed",
+    "ShipmentCollected",
+    "ShipmentDelivered",
+    "ShipmentDispatched",
     "SubStatusChanged",
     "event_types",
     "parse_event",
@@ -467,6 +472,45 @@ class DeliveryRepromised(OrderEvent):
     requested_by: Party
 
 
+class ShipmentDispatched(OrderEvent):
+    """A shipment left (`Dispatch`): the record as dispatched; each line's `shipped` moves with it."""
+
+    type: Literal["shipment_dispatched"] = "shipment_dispatched"
+    shipment: Shipment
+
+
+class ShipmentCollected(OrderEvent):
+    """The carrier collected a shipment; it is in transit (`RecordTransit`)."""
+
+    type: Literal["shipment_collected"] = "shipment_collected"
+    shipment_id: Id
+    tracking_ref: ShortText | None = None
+
+
+class ShipmentDelivered(OrderEvent):
+    """A shipment was confirmed received (`ConfirmDelivery`), in full or in part.
+
+    Attributes:
+        shipment_id: The shipment.
+        lines: Quantity received by line id; each line's `delivered` moves by it.
+        proof_of_delivery: The reference of the signed delivery note or photo.
+    """
+
+    type: Literal["shipment_delivered"] = "shipment_delivered"
+    shipment_id: Id
+    lines: tuple[tuple[Id, PositiveQuantity], ...] = Field(strict=False, min_length=1)
+    proof_of_delivery: ShortText | None = None
+
+
+class LineBackordered(OrderEvent):
+    """Line quantity waits for stock or production until `expected_at` (`Backorder`)."""
+
+    type: Literal["line_backordered"] = "line_backordered"
+    line_id: Id
+    quantity: PositiveQuantity
+    expected_at: Timestamp
+
+
 class HoldPlaced(OrderEvent):
     """A hold was placed."""
 
@@ -561,6 +605,10 @@ Event = Annotated[
     | OrderAmended
     | HeaderAmended
     | DeliveryRepromised
+    | ShipmentDispatched
+    | ShipmentCollected
+    | ShipmentDelivered
+    | LineBackordered
     | HoldPlaced
     | HoldReleased
     | RiskAssessed

@@ -71,6 +71,7 @@ from ordercore.ledger import (
     line_progress,
 )
 from ordercore.money import CurrencyCode, Money, minor_units
+from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
 
 if TYPE_CHECKING:
@@ -331,6 +332,8 @@ class OrderLine(Entity):
         over_delivery_tolerance: How far allocation and delivery may exceed the open
             quantity, as a fraction (0 by default; at most 0.5).
         ledger: The quantities recorded so far.
+        backorder: The last backorder recorded (`Backorder`): how much waits for stock and
+            when it is expected; `backordered` says how much of it is still unshipped.
     """
 
     line_id: Id
@@ -344,6 +347,7 @@ class OrderLine(Entity):
     requested_delivery_at: Timestamp | None = None
     over_delivery_tolerance: Tolerance = _ZERO
     ledger: LineLedger = _EMPTY_LEDGER
+    backorder: LineBackorder | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -369,6 +373,17 @@ class OrderLine(Entity):
         """Ordered less cancelled."""
         cancelled = self.ledger.cancelled
         return _subtract(self.quantity, cancelled) if cancelled else self.quantity
+
+    @property
+    def backordered(self) -> Decimal:
+        """How much of the recorded backorder still waits (zero with no backorder).
+
+        Never more than the open, unshipped quantity: shipping works the backorder off.
+        """
+        if self.backorder is None:
+            return _ZERO
+        unshipped = max(_subtract(self.open_quantity, self.ledger.shipped), _ZERO)
+        return min(self.backorder.quantity, unshipped)
 
     @property
     def outstanding_quantity(self) -> Decimal:
@@ -467,6 +482,9 @@ class Order(Entity):
             `None` for the canonical machine.
         holds: Every hold ever placed, released ones included (see `active_holds`).
         cases: Every after-sales case opened on the order.
+        shipments: Every shipment dispatched (`Dispatch`); per line, what they carry is
+            part of the ledger's `shipped` and what they delivered part of `delivered`
+            (the rest moved by plain `Ship` and `Deliver`).
         feedback: Customer feedback, or the record that it was waived.
         updated_at: When the last event of the order's trail happened (set by the
             lifecycle: `create` and every command); never before `received_at`. The
@@ -497,6 +515,7 @@ class Order(Entity):
     sub_status: ShortText | None = None
     holds: tuple[Hold, ...] = Field(default=(), strict=False)
     cases: tuple[AfterSalesCase, ...] = Field(default=(), strict=False)
+    shipments: tuple[Shipment, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
     updated_at: Timestamp | None = None
 
@@ -555,6 +574,52 @@ class Order(Entity):
             case_ids.add(case.case_id)
             if case.line_id not in line_ids:
                 raise ValueError(f"cases[{index}] names unknown line {case.line_id!r}")
+        self._check_shipments(line_ids)
+
+    def _check_shipments(self, line_ids: set[str]) -> None:
+        if not self.shipments:
+            return
+        shipment_ids: set[str] = set()
+        case_ids = {case.case_id for case in self.cases}
+        for index, shipment in enumerate(self.shipments):
+            if shipment.shipment_id in shipment_ids:
+                raise ValueError(
+                    f"shipments[{index}].shipment_id {shipment.shipment_id!r} is used twice"
+                )
+            shipment_ids.add(shipment.shipment_id)
+            if shipment.case_id is not None and shipment.case_id not in case_ids:
+                raise ValueError(
+                    f"shipments[{index}] replaces for unknown case {shipment.case_id!r}"
+                )
+            unknown = [e.line_id for e in shipment.lines if e.line_id not in line_ids]
+            if unknown:
+                raise ValueError(f"shipments[{index}] names unknown line {unknown[0]!r}")
+        self._check_shipped()
+
+    def _check_shipped(self) -> None:
+        """What the shipments carried and delivered is part of each line's ledger.
+
+        A replacement counts in `exchanged`, not in `shipped` or `delivered`.
+        """
+        carried: dict[str, Decimal] = {}
+        received: dict[str, Decimal] = {}
+        for shipment in self.shipments:
+            if shipment.replacement:
+                continue
+            for entry in shipment.lines:
+                carried[entry.line_id] = _add(carried.get(entry.line_id, _ZERO), entry.quantity)
+                received[entry.line_id] = _add(received.get(entry.line_id, _ZERO), entry.delivered)
+        for line in self.lines:
+            if carried.get(line.line_id, _ZERO) > line.ledger.shipped:
+                raise ValueError(
+                    f"line {line.line_id}: its shipments carry {carried[line.line_id]}, more "
+                    f"than its ledger's shipped ({line.ledger.shipped})"
+                )
+            if received.get(line.line_id, _ZERO) > line.ledger.delivered:
+                raise ValueError(
+                    f"line {line.line_id}: its shipments delivered {received[line.line_id]}, "
+                    f"more than its ledger's delivered ({line.ledger.delivered})"
+                )
 
     @property
     def active_holds(self) -> tuple[Hold, ...]:

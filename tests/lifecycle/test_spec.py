@@ -139,3 +139,24 @@ def test_reopening_is_the_only_exit_a_final_status_may_have() -> None:
     problems = check_soundness(spec)  # type: ignore[arg-type]
     assert "final state closed has exits to ['approved']" in problems
     assert "final state cancelled has exits to ['approved']" in problems
+
+
+def _states_table() -> str:
+    """The docs' states-and-commands table, from the canonical table and the labels."""
+    rows = ["| status | en | zh | commands allowed (en / zh) |", "|---|---|---|---|"]
+    for status in OrderStatus:
+        commands = ", ".join(
+            f"`{name}` ({label(CommandName(name), 'en')} / {label(CommandName(name), 'zh')})"
+            for name in CANONICAL.commands(status.value)
+        )
+        rows.append(
+            f"| `{status.value}` | {label(status, 'en')} | {label(status, 'zh')} | {commands} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def test_the_docs_states_table_is_the_one_the_lifecycle_table_gives() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("| status | en | zh |")
+    end = text.index("\n\n", start) + 1
+    assert text[start:end] == _states_table()

@@ -44,7 +44,14 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from ordercore._base import ARITHMETIC
-from ordercore.events import CaseAdvanced, CaseOpened, OrderEvent, event_types
+from ordercore.events import (
+    CaseAdvanced,
+    CaseOpened,
+    OrderEvent,
+    ShipmentDelivered,
+    ShipmentDispatched,
+    event_types,
+)
 from ordercore.ledger import LedgerField
 from ordercore.lifecycle.table import MOVEMENTS
 from ordercore.money import minor_units
@@ -122,14 +129,60 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "feedback_recorded",
             "feedback_waived",
             "sub_status_changed",  # a host sub-state: its summary says "state", not "status"
+            "shipment_collected",  # in transit: neither shipped nor delivered moves
+            "line_backordered",
         ),
         _SKIP,
     ),
+    # A shipment moves several lines at once: `_per_line` reads it as one movement per line.
+    "shipment_dispatched": _SHIPPED,
+    "shipment_delivered": _DELIVERED,
 }
+
+
+class _LineOf:
+    """One line of a shipment event, read as the one-line movement it amounts to."""
+
+    __slots__ = ("__dict__",)
+
+    def __init__(self, fields: dict[str, Any], line_id: str, quantity: Decimal) -> None:
+        self.__dict__ = {**fields, "line_id": line_id, "quantity": quantity}
+
+
+class _ShippedLine(_LineOf):
+    __slots__ = ()
+
+
+class _DeliveredLine(_LineOf):
+    __slots__ = ()
+
+
+def _per_line(events: Iterable[OrderEvent]) -> Iterable[OrderEvent | _LineOf]:
+    """The events, with each shipment event read as one movement per line it moves."""
+    for event in events:
+        cls = type(event)
+        if cls is ShipmentDispatched:
+            fields = event.__dict__
+            for line in fields["shipment"].lines:
+                yield _ShippedLine(fields, line.line_id, line.quantity)
+        elif cls is ShipmentDelivered:
+            fields = event.__dict__
+            for line_id, quantity in fields["lines"]:
+                yield _DeliveredLine(fields, line_id, quantity)
+        else:
+            yield event
+
+
 # The same by class: `type(event)` reads only the object's header, where its `type` field
 # would cost a walk through its fields (most events are skipped on that look alone).
-_KIND_OF_CLASS: Final[dict[type[OrderEvent], int]] = {
-    cls: _KIND_OF_TYPE[name] for name, cls in event_types().items() if name in _KIND_OF_TYPE
+_KIND_OF_CLASS: Final[dict[type[OrderEvent | _LineOf], int]] = {
+    **{
+        cls: _KIND_OF_TYPE[name]
+        for name, cls in event_types().items()
+        if name in _KIND_OF_TYPE and cls not in (ShipmentDispatched, ShipmentDelivered)
+    },
+    _ShippedLine: _SHIPPED,
+    _DeliveredLine: _DELIVERED,
 }
 
 ORDER_COLUMNS: Final = (
@@ -299,7 +352,7 @@ def _trails(  # noqa: C901, PLR0912, PLR0915 - one pass, one branch per kind of 
         return trails
     find = trails.get
     by_class = _KIND_OF_CLASS.get
-    for event in events:
+    for event in _per_line(events):
         kind = by_class(type(event))
         if kind == _SKIP:
             continue

@@ -38,12 +38,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
-from ordercore.aftersales import AfterSalesCase, CaseKind
+from ordercore.aftersales import AfterSalesCase, CaseKind, CaseStatus
 from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
 from ordercore.events import (
     Actor,
@@ -54,12 +55,16 @@ from ordercore.events import (
     FrozenMap,
     HoldPlaced,
     HoldReleased,
+    LineBackordered,
     LineQuantity,
     OrderAmended,
     OrderApproved,
     OrderCreated,
     OrderEvent,
     RiskAssessed,
+    ShipmentCollected,
+    ShipmentDelivered,
+    ShipmentDispatched,
     SubStatusChanged,
 )
 from ordercore.holds import DEFAULT_BLOCKS, Hold
@@ -70,14 +75,18 @@ from ordercore.lifecycle.commands import (
     AmendHeader,
     AmendOrder,
     Approve,
+    Backorder,
     Command,
     CommandName,
+    ConfirmDelivery,
+    Dispatch,
     HostTrigger,
     Movement,
     OpenCase,
     PlaceHold,
     RecordFeedback,
     RecordRiskAssessment,
+    RecordTransit,
     ReleaseHold,
     Repromise,
     ShortClose,
@@ -88,17 +97,19 @@ from ordercore.lifecycle.guards import (
     LifecyclePolicy,
     amended_order,
     excess_allocation,
+    shipment_lines,
+    shipment_of,
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.replay import changes_of
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.orders import Order, OrderLine
+from ordercore.shipments import Shipment, ShipmentLine, ShipmentStatus
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from decimal import Decimal
 
 __all__ = ["DEFAULT_POLICY", "EventIdFactory", "allowed_commands", "apply", "create"]
 
@@ -119,6 +130,7 @@ _TYPE[OrderCreated] = "order_created"
 
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
+_ZERO: Final = Decimal(0)
 # GuardContext is a NamedTuple: built from its four values without the keyword machinery.
 _context = tuple.__new__
 
@@ -386,6 +398,88 @@ def _repromise(
     return [emit(row.event, before, after, payload)]
 
 
+def _dispatch(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, Dispatch)  # noqa: S101 - routed by name
+    key = f"shipments.{command.shipment_id}"
+    before, after = {key: "none"}, {key: ShipmentStatus.DISPATCHED.value}
+    # A replacement moves the case and the line's `exchanged`; any other dispatch `shipped`.
+    field = "shipped" if command.case_id is None else "exchanged"
+    for line_id, quantity in command.lines:
+        value = order.line(line_id).ledger.__dict__[field]
+        before[f"lines.{line_id}.{field}"] = str(value)
+        after[f"lines.{line_id}.{field}"] = str(_add(value, quantity))
+    if command.case_id is not None:
+        case = f"cases.{command.case_id}"
+        before[case] = next(c.status.value for c in order.cases if c.case_id == command.case_id)
+        after[case] = CaseStatus.REPLACED.value
+    shipment = Shipment(
+        shipment_id=command.shipment_id,
+        lines=tuple(ShipmentLine(line_id=i, quantity=q) for i, q in command.lines),
+        warehouse=command.warehouse,
+        carrier=command.carrier,
+        mode=command.mode,
+        tracking_ref=command.tracking_ref,
+        planned_delivery_at=command.planned_delivery_at,
+        dispatched_at=emit.at,
+        case_id=command.case_id,
+    )
+    return [emit(ShipmentDispatched, before, after, {"shipment": shipment})]
+
+
+def _transit(
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, RecordTransit)  # noqa: S101 - routed by name
+    key = f"shipments.{command.shipment_id}"
+    before, after = {key: ShipmentStatus.DISPATCHED.value}, {key: ShipmentStatus.IN_TRANSIT.value}
+    payload = {"shipment_id": command.shipment_id, "tracking_ref": command.tracking_ref}
+    return [emit(ShipmentCollected, before, after, payload)]
+
+
+def _confirm_delivery(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, ConfirmDelivery)  # noqa: S101 - routed by name
+    shipment = shipment_of(order, command.shipment_id)
+    assert shipment is not None  # noqa: S101 - shipment_deliverable ran first
+    lines = shipment_lines(order, command)
+    key = f"shipments.{shipment.shipment_id}"
+    confirmed = dict(lines)
+    whole = all(
+        confirmed.get(line.line_id, _ZERO) == _subtract(line.quantity, line.delivered)
+        for line in shipment.lines
+    )
+    done = ShipmentStatus.DELIVERED if whole else ShipmentStatus.PARTLY_DELIVERED
+    before, after = {key: shipment.status.value}, {key: done.value}
+    for line_id, quantity in () if shipment.replacement else lines:
+        delivered = order.line(line_id).ledger.delivered
+        before[f"lines.{line_id}.delivered"] = str(delivered)
+        after[f"lines.{line_id}.delivered"] = str(_add(delivered, quantity))
+    payload = {
+        "shipment_id": shipment.shipment_id,
+        "lines": lines,
+        "proof_of_delivery": command.proof_of_delivery,
+    }
+    return [emit(ShipmentDelivered, before, after, payload)]
+
+
+def _backorder(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, Backorder)  # noqa: S101 - routed by name
+    line = order.line(command.line_id)
+    key = f"lines.{line.line_id}.backordered"
+    before, after = {key: str(line.backordered)}, {key: str(command.quantity)}
+    payload = {
+        "line_id": line.line_id,
+        "quantity": command.quantity,
+        "expected_at": command.expected_at,
+    }
+    return [emit(LineBackordered, before, after, payload)]
+
+
 def _place_hold(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -503,6 +597,10 @@ _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.AMEND_HEADER: _amend_header,
     CommandName.REPROMISE: _repromise,
     CommandName.SHORT_CLOSE: _short_close,
+    CommandName.DISPATCH: _dispatch,
+    CommandName.RECORD_TRANSIT: _transit,
+    CommandName.CONFIRM_DELIVERY: _confirm_delivery,
+    CommandName.BACKORDER: _backorder,
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,

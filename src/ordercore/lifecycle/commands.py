@@ -42,14 +42,12 @@ from pydantic import (
 )
 
 from ordercore._base import (
-    EXACT,
-    MAX_QUANTITY,
     Id,
+    PositiveQuantity,
     Quantity,
     ShortText,
     Text,
     Timestamp,
-    decimal_field,
 )
 from ordercore.aftersales import (
     CaseAction,
@@ -71,6 +69,7 @@ from ordercore.orders import (
     PackagingRequirements,
     Rate,
 )
+from ordercore.shipments import TransportMode
 
 __all__ = [
     "AdvanceCase",
@@ -79,11 +78,14 @@ __all__ = [
     "AmendOrder",
     "Approve",
     "Archive",
+    "Backorder",
     "Cancel",
     "Close",
     "Command",
     "CommandName",
+    "ConfirmDelivery",
     "Deliver",
+    "Dispatch",
     "Expire",
     "HostTrigger",
     "Invoice",
@@ -97,6 +99,7 @@ __all__ = [
     "RecordFeedback",
     "RecordPayment",
     "RecordRiskAssessment",
+    "RecordTransit",
     "Reject",
     "ReleaseAllocation",
     "ReleaseHold",
@@ -110,9 +113,6 @@ __all__ = [
     "WaiveFeedback",
     "model_refusal",
 ]
-
-PositiveQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decimal_places=6), EXACT]
-"""A quantity a command moves: greater than zero, at most a billion, at most six places."""
 
 
 class CommandName(StrEnum):
@@ -158,6 +158,14 @@ class CommandName(StrEnum):
     """Record payment for line quantity."""
     SHORT_CLOSE = "short_close"
     """Cancel part of a line that will not be delivered."""
+    DISPATCH = "dispatch"
+    """Ship several lines at once as one shipment, with carrier and tracking."""
+    RECORD_TRANSIT = "record_transit"
+    """Record that the carrier has taken a shipment."""
+    CONFIRM_DELIVERY = "confirm_delivery"
+    """Confirm a shipment received, in full or in part, with a proof of delivery."""
+    BACKORDER = "backorder"
+    """Record line quantity waiting for stock, with the date it is expected."""
     PLACE_HOLD = "place_hold"
     """Place a hold."""
     RELEASE_HOLD = "release_hold"
@@ -471,6 +479,95 @@ def _distinct_lines(
             raise ValueError(f"line {line_id!r} is named twice")
         seen.add(line_id)
     return value
+
+
+class Dispatch(Command):
+    """Ship several lines at once as one shipment (a delivery note), with its carrier and tracking.
+
+    Each line moves its `shipped` as `Ship` would, with the same checks (known line, no
+    hold blocking shipping, packed quantity covering it); the shipment is recorded on the
+    order (`Order.shipments`) and delivered later with `ConfirmDelivery`.
+
+    Attributes:
+        shipment_id: New within the order.
+        lines: Quantity by line id (each line once, at least one).
+        warehouse: The warehouse or location it leaves from.
+        carrier: Who carries it.
+        mode: How it travels (a `TransportMode` or its value).
+        tracking_ref: The carrier's tracking reference.
+        planned_delivery_at: When it is planned to arrive.
+        case_id: Ship the replacement for an exchange (or return) case whose goods came
+            back: the one line of the case and its quantity. It replaces the goods (the
+            case becomes `replaced`, the line's `exchanged` moves) and is tracked like any
+            shipment, so a late replacement shows. Allowed in `fulfilled` too.
+    """
+
+    name: ClassVar[str] = CommandName.DISPATCH
+    shipment_id: Id
+    lines: Annotated[
+        tuple[tuple[Id, PositiveQuantity], ...],
+        Field(strict=False, min_length=1, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ]
+    warehouse: Id | None = None
+    carrier: ShortText | None = None
+    mode: Annotated[TransportMode, Field(strict=False)] | None = None
+    tracking_ref: ShortText | None = None
+    planned_delivery_at: Timestamp | None = None
+    case_id: Id | None = None
+
+
+class RecordTransit(Command):
+    """Record that the carrier has taken a dispatched shipment.
+
+    Attributes:
+        shipment_id: The shipment.
+        tracking_ref: The tracking reference, if it is known only now.
+    """
+
+    name: ClassVar[str] = CommandName.RECORD_TRANSIT
+    shipment_id: Id
+    tracking_ref: ShortText | None = None
+
+
+class ConfirmDelivery(Command):
+    """Confirm a shipment received: every line in full, or the quantities given.
+
+    Each line moves its `delivered` as `Deliver` would (no hold blocking delivery). What is
+    not confirmed stays out on the shipment and may be confirmed later.
+
+    Attributes:
+        shipment_id: The shipment.
+        lines: Quantity received by line id (each line once); empty: everything on the
+            shipment not yet confirmed.
+        proof_of_delivery: The reference of the signed delivery note or photo.
+    """
+
+    name: ClassVar[str] = CommandName.CONFIRM_DELIVERY
+    shipment_id: Id
+    lines: Annotated[
+        tuple[tuple[Id, PositiveQuantity], ...],
+        Field(strict=False, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ] = ()
+    proof_of_delivery: ShortText | None = None
+
+
+class Backorder(Command):
+    """Record how much of a line waits for stock or production, and when it is expected.
+
+    It replaces the line's previous backorder; shipping works it off (`OrderLine.backordered`).
+
+    Attributes:
+        line_id: The line.
+        quantity: How much waits (no more than the line's open, unshipped quantity).
+        expected_at: When it is expected to be available to ship (not before receipt).
+    """
+
+    name: ClassVar[str] = CommandName.BACKORDER
+    line_id: Id
+    quantity: PositiveQuantity
+    expected_at: Timestamp
 
 
 class AmendOrder(Command):

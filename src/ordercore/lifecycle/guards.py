@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from pydantic import ValidationError
 
 from ordercore._base import ARITHMETIC
-from ordercore.aftersales import CaseKind
+from ordercore.aftersales import CaseAction, CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
 from ordercore.ledger import LineLedger, check_ledger, open_ceiling
+from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.authority import (
     RELEASE_HOLD,
     REOPEN_ORDER,
@@ -46,16 +47,24 @@ from ordercore.lifecycle.commands import (
     AmendHeader,
     AmendOrder,
     Approve,
+    Backorder,
     Command,
+    ConfirmDelivery,
+    Deliver,
+    Dispatch,
     Movement,
     OpenCase,
     PlaceHold,
+    RecordTransit,
     ReleaseHold,
     ReviewVerdict,
+    Ship,
     model_refusal,
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.orders import Order, OrderLine
+from ordercore.shipments import Shipment, ShipmentStatus
+from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -63,6 +72,9 @@ if TYPE_CHECKING:
     from ordercore.events import Actor
 
 __all__ = [
+    "DELIVER_GUARDS",
+    "MOVEMENT_GUARDS",
+    "SHIP_GUARDS",
     "Guard",
     "GuardContext",
     "LifecyclePolicy",
@@ -72,29 +84,41 @@ __all__ = [
     "amended_order",
     "amendment_valid",
     "amendment_worsened",
+    "backorder_fits",
     "case_can_open",
     "closing_gate",
     "delivered_in_full",
+    "each_line",
     "feedback_once",
     "fulfilment_started",
     "guard_names",
     "known_line",
     "leaves_something_open",
+    "lines_deliverable",
+    "lines_shippable",
     "new_hold",
+    "new_shipment",
     "not_held",
+    "not_on_a_shipment",
     "nothing_shipped_or_paid",
     "past_review_expiry",
     "reason_given",
+    "replacement_fits",
     "review_passed",
     "settled",
+    "shipment_deliverable",
+    "shipment_dispatched",
+    "shipment_lines",
+    "shipment_of",
     "started_fulfilment",
 ]
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 # Class tuples built once: a `X | Y` union in a guard is rebuilt on every call.
-_WITH_LINE: Final = (Movement, OpenCase)
+_WITH_LINE: Final = (Movement, OpenCase, Backorder)
 _AMENDMENTS: Final = (AmendOrder, AmendHeader)
+_SHIPPING: Final = frozenset({OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT})
 # Exact whatever the caller's decimal context: every guard decides on the same sums.
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
@@ -539,10 +563,15 @@ def feedback_once(order: Order, _: Command, __: GuardContext) -> str | None:
 
 
 def closing_gate(order: Order, _: Command, __: GuardContext) -> str | None:
-    """Closing needs settlement, no open case, no active hold, and feedback recorded or waived."""
+    """Closing needs settlement, no open case, hold or shipment out, and feedback handled."""
     problems = list(settled(order))
     problems.extend(f"case {c.case_id} is {c.status.value}" for c in order.open_cases)
     problems.extend(f"hold {h.hold_id} is active" for h in order.active_holds)
+    problems.extend(
+        f"shipment {s.shipment_id} is {s.status.value}"
+        for s in order.shipments
+        if s.status is not ShipmentStatus.DELIVERED
+    )
     if order.feedback is None:
         problems.append("feedback is neither recorded nor waived")
     return "; ".join(problems) or None
@@ -592,3 +621,203 @@ def delivered_in_full(order: Order, _: Command, __: GuardContext) -> str | None:
 def guard_names(guards: Iterable[Guard]) -> tuple[str, ...]:
     """The names of guards, as the diagram and errors show them."""
     return tuple(getattr(guard, "__name__", repr(guard)) for guard in guards)
+
+
+# ---------------------------------------------------------------- shipments
+
+
+def shipment_of(order: Order, shipment_id: str) -> Shipment | None:
+    """The order's shipment with this id, if any."""
+    return next((s for s in order.shipments if s.shipment_id == shipment_id), None)
+
+
+def shipment_lines(order: Order, command: Command) -> tuple[tuple[str, Decimal], ...]:
+    """The (line id, quantity) pairs a `Dispatch` ships or a `ConfirmDelivery` confirms.
+
+    A confirmation that names no lines confirms everything on the shipment not yet
+    received. Unknown shipments give no lines (their guard refuses them).
+    """
+    if isinstance(command, Dispatch):
+        return command.lines
+    assert isinstance(command, ConfirmDelivery)  # noqa: S101 - only the shipment commands
+    if command.lines:
+        return command.lines
+    shipment = shipment_of(order, command.shipment_id)
+    if shipment is None:
+        return ()
+    return tuple(
+        (line.line_id, _subtract(line.quantity, line.delivered))
+        for line in shipment.lines
+        if line.delivered < line.quantity
+    )
+
+
+def each_line(name: str, movement: type[Movement], guards: tuple[Guard, ...]) -> Guard:
+    """A guard running a movement's own guards for every line of a shipment command.
+
+    `Dispatch` is checked line by line exactly as `Ship` is, and `ConfirmDelivery` as
+    `Deliver` (the same guard functions, on the equivalent one-line command), so a hold that
+    blocks shipping blocks a dispatch of its line too.
+    """
+
+    def check(order: Order, command: Command, context: GuardContext) -> str | None:
+        # A replacement's goods come from the case, not from the line's own allocation:
+        # only the line and its holds are checked.
+        checks = MOVEMENT_GUARDS if _replacement(order, command) else guards
+        for line_id, quantity in shipment_lines(order, command):
+            single = movement(line_id=line_id, quantity=quantity)
+            for guard in checks:
+                refusal = guard(order, single, context)
+                if refusal is not None:
+                    return refusal
+        return None
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = f"Every line passes the guards of {movement.__name__}: " + ", ".join(
+        getattr(guard, "__name__", "guard") for guard in guards
+    )
+    return check
+
+
+def _replacement(order: Order, command: Command) -> bool:
+    if isinstance(command, Dispatch):
+        return command.case_id is not None
+    assert isinstance(command, ConfirmDelivery)  # noqa: S101 - only the shipment commands
+    shipment = shipment_of(order, command.shipment_id)
+    return shipment is not None and shipment.replacement
+
+
+def new_shipment(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A dispatch needs a new shipment id and a planned date not before receipt.
+
+    Once the order is fulfilled, only a replacement for a case may be dispatched.
+    """
+    assert isinstance(command, Dispatch)  # noqa: S101 - routed by the table
+    if shipment_of(order, command.shipment_id) is not None:
+        return f"shipment {command.shipment_id!r} exists already"
+    if command.case_id is None and order.status not in _SHIPPING:
+        return f"an order that is {order.status.value} ships only replacements (case_id)"
+    planned = command.planned_delivery_at
+    if planned is not None and planned < order.received_at:
+        return (
+            f"planned_delivery_at {planned.isoformat()} is before the order was received "
+            f"({order.received_at.isoformat()})"
+        )
+    return None
+
+
+def replacement_fits(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A replacement ships the goods of an exchange or return case that came back.
+
+    The case must be able to take its `replace` step now (its goods received), and the
+    shipment carries exactly the case's line and quantity.
+    """
+    assert isinstance(command, Dispatch)  # noqa: S101 - routed by the table
+    if command.case_id is None:
+        return None
+    case = next((c for c in order.cases if c.case_id == command.case_id), None)
+    if case is None:
+        known = ", ".join(c.case_id for c in order.cases) or "none"
+        return f"no case {command.case_id!r}; cases: {known}"
+    if CaseMachines.next_status(case.kind, case.status, CaseAction.REPLACE) is None:
+        return (
+            f"case {case.case_id} ({case.kind.value}, {case.status.value}) cannot be replaced now"
+        )
+    expected = ((case.line_id, case.quantity),)
+    if command.lines != expected:
+        return (
+            f"a replacement for case {case.case_id} carries line {case.line_id} x "
+            f"{case.quantity}, exactly"
+        )
+    return None
+
+
+def _known_shipment(order: Order, shipment_id: str) -> Shipment | str:
+    shipment = shipment_of(order, shipment_id)
+    if shipment is None:
+        known = ", ".join(s.shipment_id for s in order.shipments) or "none"
+        return f"no shipment {shipment_id!r}; shipments: {known}"
+    return shipment
+
+
+def shipment_dispatched(order: Order, command: Command, _: GuardContext) -> str | None:
+    """Transit needs a known shipment that is dispatched and not yet with the carrier."""
+    assert isinstance(command, RecordTransit)  # noqa: S101 - routed by the table
+    shipment = _known_shipment(order, command.shipment_id)
+    if isinstance(shipment, str):
+        return shipment
+    if shipment.status is not ShipmentStatus.DISPATCHED:
+        return f"shipment {shipment.shipment_id} is {shipment.status.value}, not dispatched"
+    return None
+
+
+def shipment_deliverable(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A confirmation needs a known shipment with that much of each line still out."""
+    assert isinstance(command, ConfirmDelivery)  # noqa: S101 - routed by the table
+    shipment = _known_shipment(order, command.shipment_id)
+    if isinstance(shipment, str):
+        return shipment
+    lines = shipment_lines(order, command)
+    if not lines:
+        return f"shipment {shipment.shipment_id} is delivered in full already"
+    for line_id, quantity in lines:
+        if shipment.line(line_id) is None:
+            carried = ", ".join(line.line_id for line in shipment.lines)
+            return f"shipment {shipment.shipment_id} does not carry line {line_id!r} ({carried})"
+        out = shipment.undelivered(line_id)
+        if quantity > out:
+            return (
+                f"shipment {shipment.shipment_id}: line {line_id} has {out} not yet "
+                f"confirmed, not {quantity}"
+            )
+    return None
+
+
+def backorder_fits(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A backorder needs no more than the line's open, unshipped quantity and a date after receipt."""
+    assert isinstance(command, Backorder)  # noqa: S101 - routed by the table
+    line = order.line(command.line_id)  # known_line ran first
+    unshipped = max(_subtract(line.open_quantity, line.ledger.shipped), _ZERO)
+    if command.quantity > unshipped:
+        return (
+            f"line {line.line_id}: backorder of {command.quantity} is more than its open, "
+            f"unshipped quantity ({unshipped})"
+        )
+    if command.expected_at < order.received_at:
+        return (
+            f"expected_at {command.expected_at.isoformat()} is before the order was received "
+            f"({order.received_at.isoformat()})"
+        )
+    return None
+
+
+def not_on_a_shipment(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A plain `Deliver` takes only goods no shipment carries (those: `ConfirmDelivery`)."""
+    assert isinstance(command, Movement)  # noqa: S101 - known_line ran first
+    if not order.shipments:
+        return None
+    line = order.line(command.line_id)
+    out = [s for s in order.shipments if not s.replacement and s.undelivered(line.line_id) > 0]
+    on_shipments = _ZERO
+    for shipment in out:
+        on_shipments = _add(on_shipments, shipment.undelivered(line.line_id))
+    loose = _subtract(_subtract(line.ledger.shipped, line.ledger.delivered), on_shipments)
+    if command.quantity > loose:
+        names = ", ".join(s.shipment_id for s in out)
+        return (
+            f"line {line.line_id}: {on_shipments} of what is shipped is on shipments not yet "
+            f"confirmed ({names}); confirm them with confirm_delivery (loose: {loose})"
+        )
+    return None
+
+
+MOVEMENT_GUARDS: Final = (known_line, not_held)
+"""The guards of a plain movement (`Deliver`, `Pack`, ...) and of a `ConfirmDelivery`'s lines."""
+SHIP_GUARDS: Final = (*MOVEMENT_GUARDS, allocation_covers)
+"""The guards of `Ship`, and of each line of a `Dispatch`."""
+DELIVER_GUARDS: Final = (*MOVEMENT_GUARDS, not_on_a_shipment)
+"""The guards of a plain `Deliver`."""
+lines_shippable: Final = each_line("lines_shippable", Ship, SHIP_GUARDS)
+"""Every line of a `Dispatch` passes `Ship`'s guards."""
+lines_deliverable: Final = each_line("lines_deliverable", Deliver, MOVEMENT_GUARDS)
+"""Every line of a `ConfirmDelivery` passes `Deliver`'s guards."""

@@ -50,6 +50,7 @@ from ordercore.events import (
     HeaderAmended,
     HoldPlaced,
     HoldReleased,
+    LineBackordered,
     LineQuantity,
     LineShortClosed,
     OrderAmended,
@@ -57,14 +58,19 @@ from ordercore.events import (
     OrderCreated,
     OrderEvent,
     RiskAssessed,
+    ShipmentCollected,
+    ShipmentDelivered,
+    ShipmentDispatched,
     SubStatusChanged,
     _LineMovement,
 )
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
+from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
 from ordercore.orders import Order, OrderLine
+from ordercore.shipments import LineBackorder, Shipment, ShipmentStatus
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
@@ -290,6 +296,133 @@ def _feedback(order: Order, event: OrderEvent) -> _Changes:
     return {"feedback": feedback}
 
 
+def _shipment_dispatched(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, ShipmentDispatched)  # noqa: S101 - dispatched by type
+    shipment = event.shipment
+    if any(known.shipment_id == shipment.shipment_id for known in order.shipments):
+        raise TrailError(event.event_id, order.order_id, f"shipment {shipment.shipment_id} exists")
+    if shipment.case_id is not None:
+        return _replacement_dispatched(order, event, shipment)
+    lines = {line.line_id: line for line in order.lines}
+    for carried in shipment.lines:
+        line = lines.get(carried.line_id)
+        if line is None:
+            raise TrailError(
+                event.event_id, order.order_id, f"it ships unknown line {carried.line_id!r}"
+            )
+        lines[carried.line_id] = _move(line, LedgerField.SHIPPED, carried.quantity)
+    return {"lines": tuple(lines.values()), "shipments": (*order.shipments, shipment)}
+
+
+def _replacement_dispatched(order: Order, event: OrderEvent, shipment: Shipment) -> _Changes:
+    """A replacement: the case takes its `replace` step, the line's `exchanged` moves."""
+    cases = list(order.cases)
+    index = next((i for i, c in enumerate(cases) if c.case_id == shipment.case_id), None)
+    if index is None:
+        raise TrailError(
+            event.event_id, order.order_id, f"it replaces for unknown case {shipment.case_id!r}"
+        )
+    case = cases[index]
+    status = CaseMachines.next_status(case.kind, case.status, CaseAction.REPLACE)
+    if status is None or shipment.lines[0].line_id != case.line_id or len(shipment.lines) != 1:
+        raise TrailError(
+            event.event_id,
+            order.order_id,
+            f"case {case.case_id} ({case.kind.value}, {case.status.value}) cannot take this "
+            "replacement",
+        )
+    update: _Changes = {"status": status}
+    if status in FINAL_CASE_STATUSES:
+        update["closed_at"] = event.at
+    cases[index] = replace(case, update)
+    quantity = shipment.lines[0].quantity
+    return {
+        "cases": tuple(cases),
+        "shipments": (*order.shipments, shipment),
+        "lines": _with_line(
+            order, event, case.line_id, lambda line: _move(line, LedgerField.EXCHANGED, quantity)
+        ),
+    }
+
+
+def _with_shipment(
+    order: Order, event: OrderEvent, shipment_id: str
+) -> tuple[int, Shipment, list[Shipment]]:
+    shipments = list(order.shipments)
+    for index, shipment in enumerate(shipments):
+        if shipment.shipment_id == shipment_id:
+            return index, shipment, shipments
+    raise TrailError(event.event_id, order.order_id, f"it names unknown shipment {shipment_id!r}")
+
+
+def _shipment_collected(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, ShipmentCollected)  # noqa: S101 - dispatched by type
+    index, shipment, shipments = _with_shipment(order, event, event.shipment_id)
+    if shipment.status is not ShipmentStatus.DISPATCHED:
+        raise TrailError(
+            event.event_id, order.order_id, f"shipment {shipment.shipment_id} is not dispatched"
+        )
+    update: _Changes = {"in_transit_at": event.at, "status": ShipmentStatus.IN_TRANSIT}
+    if event.tracking_ref is not None:
+        update["tracking_ref"] = event.tracking_ref
+    shipments[index] = replace(shipment, update)
+    return {"shipments": tuple(shipments)}
+
+
+def _shipment_delivered(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, ShipmentDelivered)  # noqa: S101 - dispatched by type
+    index, shipment, shipments = _with_shipment(order, event, event.shipment_id)
+    received = dict(event.lines)
+    if len(received) != len(event.lines):
+        raise TrailError(event.event_id, order.order_id, "it names a line twice")
+    carried = []
+    for line in shipment.lines:
+        quantity = received.pop(line.line_id, None)
+        if quantity is not None:
+            delivered = _add(line.delivered, quantity)
+            if delivered > line.quantity:
+                raise TrailError(
+                    event.event_id,
+                    order.order_id,
+                    f"it confirms {delivered} of line {line.line_id} on shipment "
+                    f"{shipment.shipment_id}, which carries {line.quantity}",
+                )
+            line = replace(line, {"delivered": delivered})  # noqa: PLW2901 - the updated entry
+        carried.append(line)
+    if received:
+        raise TrailError(
+            event.event_id,
+            order.order_id,
+            f"shipment {shipment.shipment_id} does not carry lines {', '.join(sorted(received))}",
+        )
+    updated = replace(shipment, {"lines": tuple(carried)})
+    status = updated.derived_status()
+    update: _Changes = {"status": status}
+    if status is ShipmentStatus.DELIVERED:
+        update["delivered_at"] = event.at
+    if event.proof_of_delivery is not None:
+        update["proof_of_delivery"] = event.proof_of_delivery
+    shipments[index] = replace(updated, update)
+    if shipment.replacement:  # the goods it replaced were counted when they first came
+        return {"shipments": tuple(shipments)}
+    lines = {line.line_id: line for line in order.lines}
+    for line_id, quantity in event.lines:
+        lines[line_id] = _move(lines[line_id], LedgerField.DELIVERED, quantity)
+    return {"lines": tuple(lines.values()), "shipments": tuple(shipments)}
+
+
+def _line_backordered(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, LineBackordered)  # noqa: S101 - dispatched by type
+    backorder = LineBackorder(
+        quantity=event.quantity, expected_at=event.expected_at, recorded_at=event.at
+    )
+    return {
+        "lines": _with_line(
+            order, event, event.line_id, lambda line: replace(line, {"backorder": backorder})
+        )
+    }
+
+
 def _archived(_: Order, __: OrderEvent) -> _Changes:
     return {"archived": True}
 
@@ -312,6 +445,10 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     LineShortClosed: _short_closed,
     HeaderAmended: _header_amended,
     DeliveryRepromised: _repromised,
+    ShipmentDispatched: _shipment_dispatched,
+    ShipmentCollected: _shipment_collected,
+    ShipmentDelivered: _shipment_delivered,
+    LineBackordered: _line_backordered,
     HoldPlaced: _hold_placed,
     HoldReleased: _hold_released,
     CaseOpened: _case_opened,

@@ -36,6 +36,7 @@ from ordercore.events import (
     HeaderAmended,
     HoldPlaced,
     HoldReleased,
+    LineBackordered,
     LineShortClosed,
     MaterialProcured,
     OrderAmended,
@@ -60,6 +61,9 @@ from ordercore.events import (
     ReviewReopened,
     ReviewStarted,
     RiskAssessed,
+    ShipmentCollected,
+    ShipmentDelivered,
+    ShipmentDispatched,
 )
 from ordercore.ledger import LedgerField
 from ordercore.lifecycle import commands as c
@@ -123,7 +127,7 @@ _BILLING: Final = (S.APPROVED, S.IN_FULFILMENT, S.FULFILLED)
 _AFTER_SALES: Final = (S.IN_FULFILMENT, S.FULFILLED)
 _ENDS: Final = tuple(sorted(FINAL_STATUSES))
 
-_MOVE: Final = (g.known_line, g.not_held)
+_MOVE: Final = g.MOVEMENT_GUARDS
 
 
 def _movement(
@@ -206,8 +210,8 @@ TABLE: Final[tuple[Transition, ...]] = (
     _movement(c.Procure, LedgerField.PROCURED, MaterialProcured),
     _movement(c.Produce, LedgerField.PRODUCED, QuantityProduced),
     _movement(c.Pack, LedgerField.PACKED, QuantityPacked),
-    _movement(c.Ship, LedgerField.SHIPPED, QuantityShipped, (*_MOVE, g.allocation_covers)),
-    _movement(c.Deliver, LedgerField.DELIVERED, QuantityDelivered),
+    _movement(c.Ship, LedgerField.SHIPPED, QuantityShipped, g.SHIP_GUARDS),
+    _movement(c.Deliver, LedgerField.DELIVERED, QuantityDelivered, g.DELIVER_GUARDS),
     _movement(
         c.ShortClose,
         LedgerField.CANCELLED,
@@ -217,6 +221,39 @@ TABLE: Final[tuple[Transition, ...]] = (
     _movement(c.Invoice, LedgerField.INVOICED, QuantityInvoiced, sources=_BILLING),
     _movement(
         c.RecordPayment, LedgerField.PAID, PaymentRecorded, (g.known_line,), sources=_BILLING
+    ),
+    # shipments as records: several lines at once, carrier and tracking, delivery per shipment
+    Transition(
+        N.DISPATCH,
+        _BILLING,  # fulfilled too: replacements for after-sales cases
+        None,
+        (g.new_shipment, g.replacement_fits, g.lines_shippable),
+        ShipmentDispatched,
+        c.Dispatch,
+    ),
+    Transition(
+        N.RECORD_TRANSIT,
+        _AFTER_SALES,
+        None,
+        (g.shipment_dispatched,),
+        ShipmentCollected,
+        c.RecordTransit,
+    ),
+    Transition(
+        N.CONFIRM_DELIVERY,
+        _AFTER_SALES,
+        None,
+        (g.shipment_deliverable, g.lines_deliverable),
+        ShipmentDelivered,
+        c.ConfirmDelivery,
+    ),
+    Transition(
+        N.BACKORDER,
+        _FULFILLING,
+        None,
+        (g.known_line, g.backorder_fits),
+        LineBackordered,
+        c.Backorder,
     ),
     # derived: fired by the lifecycle after a command, first match first, until none applies
     Transition(

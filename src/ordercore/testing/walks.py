@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
-from ordercore.aftersales import CaseAction, CaseKind, RepairTerms, ReturnCondition, RootCause
+from ordercore.aftersales import (
+    CaseAction,
+    CaseKind,
+    CaseStatus,
+    RepairTerms,
+    ReturnCondition,
+    RootCause,
+)
 from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
 from ordercore.ledger import LIMITS, LedgerField
@@ -40,9 +47,12 @@ from ordercore.lifecycle import (
     AmendHeader,
     AmendOrder,
     Approve,
+    Backorder,
     Cancel,
     Command,
     CommandName,
+    ConfirmDelivery,
+    Dispatch,
     HostTrigger,
     LifecyclePolicy,
     LifecycleSpec,
@@ -51,6 +61,7 @@ from ordercore.lifecycle import (
     PlaceHold,
     RecordFeedback,
     RecordRiskAssessment,
+    RecordTransit,
     ReleaseHold,
     Reopen,
     Repromise,
@@ -62,6 +73,7 @@ from ordercore.lifecycle import (
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.table import MOVEMENTS, ROWS, Transition
 from ordercore.orders import Address
+from ordercore.shipments import Shipment, ShipmentStatus, TransportMode
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
@@ -146,33 +158,119 @@ def _first_move(order: Order, names: tuple[str, ...], amount: int) -> Command | 
     return None
 
 
-def _forward(order: Order, step: Step) -> Command | None:  # noqa: C901, PLR0911 - one per stage
+def _forward(order: Order, step: Step) -> Command | None:  # noqa: PLR0911 - one per stage
     status = order.status
     blocking = order.active_holds
     if blocking and status not in (OrderStatus.DRAFT, OrderStatus.SUBMITTED):
         return ReleaseHold(hold_id=blocking[0].hold_id, reason="walk")
     if status in (OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT):
-        if step.amount % 7 == 6:  # noqa: PLR2004 - now and then a supplier lets one down
-            release = _first_move(order, (_N.RELEASE_ALLOCATION,), step.amount)
-            if release is not None:
-                return release
-        move = _first_move(order, _FORWARD, step.amount)
+        move = _fulfil(order, step)
         if move is not None:
             return move
     if status is OrderStatus.CLOSED and not order.archived and step.amount % 3 == 2:  # noqa: PLR2004
         return Reopen(reason="walk: a late complaint")
     if status is OrderStatus.FULFILLED:
-        move = _first_move(order, _BILL, 0)
+        move = _shipment_out(order, step) or _first_move(order, _BILL, 0) or _case_step(order, step)
         if move is not None:
             return move
-        for case in order.open_cases:
-            actions = CaseMachines.actions(case.kind, case.status)
-            return _advance(case.case_id, actions[0])
         if order.feedback is None and step.amount % 3 == 1:
             return WaiveFeedback(reason="walk")
         if order.feedback is None:
             return RecordFeedback(score=step.amount % 5 + 1)
     return None
+
+
+def _fulfil(order: Order, step: Step) -> Command | None:
+    """The next fulfilment step: release now and then, shipments out first, then the ledger."""
+    if step.amount % 7 == 6:  # noqa: PLR2004 - now and then a supplier lets one down
+        release = _first_move(order, (_N.RELEASE_ALLOCATION,), step.amount)
+        if release is not None:
+            return release
+    out = _shipment_out(order, step)
+    if out is not None:
+        return out
+    if step.amount % 4 == 1 and _shippable(order):  # now and then a delivery note
+        return _dispatch(order, step)
+    return _first_move(order, _FORWARD, step.amount)
+
+
+def _shippable(order: Order) -> list[tuple[str, Decimal]]:
+    """Per line, what is packed and not shipped."""
+    return [
+        (line.line_id, line.ledger.packed - line.ledger.shipped)
+        for line in order.lines
+        if line.ledger.packed > line.ledger.shipped
+    ]
+
+
+def _dispatch(order: Order, step: Step) -> Dispatch:
+    """A shipment of what is packed (a part of it unless `amount` is a multiple of 3)."""
+    lines = tuple(
+        (line_id, _quantity(room, step.amount)) for line_id, room in _shippable(order)
+    ) or ((order.lines[step.line % len(order.lines)].line_id, Decimal(1)),)
+    number = len(order.shipments) + 1
+    return Dispatch(
+        shipment_id=f"SH{number}",
+        lines=lines,
+        warehouse=("WH-NGB", "WH-SHA")[step.line % 2],
+        carrier="Walk Freight",
+        mode=list(TransportMode)[step.amount % len(TransportMode)],
+        tracking_ref=f"WF{order.version:06d}",
+    )
+
+
+def _case_step(order: Order, step: Step) -> Command | None:
+    """The next step of the first open case: a replacement shipped now and then."""
+    for case in order.open_cases:
+        actions = CaseMachines.actions(case.kind, case.status)
+        if CaseAction.REPLACE in actions and step.amount % 2:
+            return _replacement(order, case.case_id, step)
+        return _advance(case.case_id, actions[0])
+    return None
+
+
+def _replacement(order: Order, case_id: str, step: Step) -> Dispatch:
+    """The shipment of the replacement for a case (its line and quantity)."""
+    case = next((c for c in order.cases if c.case_id == case_id), order.cases[0])
+    return Dispatch(
+        shipment_id=f"SH{len(order.shipments) + 1}",
+        lines=((case.line_id, max(case.quantity, Decimal(1))),),
+        carrier="Walk Freight",
+        planned_delivery_at=order.received_at + timedelta(days=step.amount % 20 + 1),
+        case_id=case.case_id,
+    )
+
+
+def _shipment_out(order: Order, step: Step) -> Command | None:
+    """The next step of a shipment still out: collected by the carrier, then confirmed."""
+    for shipment in order.shipments:
+        if shipment.status is ShipmentStatus.DISPATCHED and step.amount % 2:
+            return RecordTransit(shipment_id=shipment.shipment_id)
+        if shipment.status is not ShipmentStatus.DELIVERED:
+            return _confirm(shipment, step)
+    return None
+
+
+def _confirm(shipment: Shipment, step: Step) -> ConfirmDelivery:
+    """Confirm a shipment: all of it, or (when `amount` is 2 mod 3) part of its first line."""
+    first = next(line for line in shipment.lines if line.delivered < line.quantity)
+    if step.amount % 3 == 2 and first.quantity - first.delivered > 1:  # noqa: PLR2004
+        return ConfirmDelivery(
+            shipment_id=shipment.shipment_id,
+            lines=((first.line_id, Decimal(1)),),
+            proof_of_delivery="POD-walk",
+        )
+    return ConfirmDelivery(shipment_id=shipment.shipment_id, proof_of_delivery="POD-walk")
+
+
+def _backorder(order: Order, step: Step) -> Backorder:
+    line = order.lines[step.line % len(order.lines)]
+    unshipped = max(line.open_quantity - line.ledger.shipped, _ZERO)
+    return Backorder(
+        line_id=line.line_id,
+        quantity=_quantity(unshipped, step.amount),
+        expected_at=order.received_at + timedelta(days=step.amount % 9 + 1),
+    )
 
 
 def _advance(case_id: str, action: str) -> AdvanceCase:
@@ -289,6 +387,21 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         if step.amount % 4 == 3:  # noqa: PLR2004 - one in four changes the ship-to
             return AmendHeader(requested_by=_party(step), ship_to=_ship_to(step))
         return AmendHeader(requested_by=_party(step), customer_po=f"PO-{order.version}")
+    if name == _N.DISPATCH:
+        received = [c for c in order.open_cases if c.status is CaseStatus.RECEIVED]
+        if received and step.amount % 2:
+            return _replacement(order, received[0].case_id, step)
+        return _dispatch(order, step)
+    if name == _N.RECORD_TRANSIT:
+        dispatched = [x for x in order.shipments if x.status is ShipmentStatus.DISPATCHED]
+        return RecordTransit(shipment_id=dispatched[0].shipment_id if dispatched else "SH1")
+    if name == _N.CONFIRM_DELIVERY:
+        out = [x for x in order.shipments if x.status is not ShipmentStatus.DELIVERED]
+        if out:
+            return _confirm(out[step.line % len(out)], step)
+        return ConfirmDelivery(shipment_id="SH1")
+    if name == _N.BACKORDER:
+        return _backorder(order, step)
     if name == _N.REPROMISE:
         promised = order.received_at + timedelta(days=step.amount + 1, hours=order.version)
         return Repromise(promised_delivery_at=promised, requested_by=_party(step), reason="walk")
