@@ -180,3 +180,23 @@ def test_staff_ranking_on_duckdb_takes_a_member_without_counted_orders() -> None
     assert got["staff"].to_list() == expected["staff"].tolist()
     assert got["raw_rate"].to_list() == [0.5, None]
     assert got["n"].to_list() == [2, 0]
+
+
+@pytest.mark.parametrize("backend", ["pandas", "polars"])
+@pytest.mark.parametrize(
+    ("keys", "unique"),
+    [
+        (["a", "b", "c"], True),  # in increasing order: told apart by one comparison each
+        (["c", "a", "b"], True),  # in no order: told apart by their fingerprints
+        ([None, "a", None, "b"], True),  # null keys are a problem of their own
+        (["a", "a", "b"], None),  # a repeat, in order
+        (["b", None, "a", "b"], None),  # a repeat, out of order
+        (["a", None, "a"], None),  # a repeat around a null
+    ],
+)
+def test_keys_are_certainly_distinct_only_when_no_key_repeats(
+    backend: str, keys: list[str | None], unique: bool | None
+) -> None:
+    frame = pl.DataFrame({"order_id": keys}, schema={"order_id": pl.String})
+    native = frame.to_pandas() if backend == "pandas" else frame
+    assert _backend.keys_unique(_backend.lazy(native), "order_id") is unique

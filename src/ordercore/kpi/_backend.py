@@ -419,23 +419,30 @@ _MIX2: Final = 0xBF58476D1CE4E5B9
 def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
     """True when the non-null values of `key` are certainly distinct; None when unsure.
 
-    A fast exact test for the clean case: a 64-bit fingerprint of every key is computed
-    (polars' own hash; on pandas, from each string's length, first and last eight bytes, read
-    straight from the Arrow buffers, or the integers themselves) and sorted. Distinct
-    fingerprints mean distinct keys. Equal fingerprints (a repeated key, or rarely a
-    collision), an unsupported key type or another backend give None: the caller counts
-    distinct keys exactly (a hash table of every key, several times slower).
+    Fast exact tests for the clean case. Keys in strictly increasing order (an export
+    sorted by its key) are distinct: one comparison of each key with the one before.
+    Otherwise a 64-bit fingerprint of every key is computed (polars' own hash; on pandas,
+    from each string's length, first and last eight bytes, read straight from the Arrow
+    buffers, or the integers themselves) and sorted. Distinct fingerprints mean distinct
+    keys. Equal fingerprints (a repeated key, or rarely a collision), an unsupported key type
+    or another backend give None: the caller counts distinct keys exactly (a hash table of
+    every key, several times slower).
     """
     import numpy as np  # noqa: PLC0415 - pandas and polars bring it
 
     if lf.implementation is nw.Implementation.POLARS:
         import polars as pl  # noqa: PLC0415
 
-        native = lf.to_native()
-        column = native.lazy().select(pl.col(key).drop_nulls().hash())
-        prints = column.collect().to_series().to_numpy()
+        present = lf.to_native().lazy().select(pl.col(key).drop_nulls())
+        rising = present.select((pl.col(key) > pl.col(key).shift(1)).all()).collect().item()
+        if rising:
+            return True
+        prints = present.select(pl.col(key).hash()).collect().to_series().to_numpy()
     elif lf.implementation is nw.Implementation.PANDAS:
-        prints = _pandas_fingerprints(lf.to_native()[key])
+        values = _pandas_keys(lf.to_native()[key])
+        if values is not None and _rising(values):
+            return True
+        prints = None if values is None else _pandas_fingerprints(values)
         if prints is None:
             return None
     else:
@@ -444,9 +451,8 @@ def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
     return None if bool((prints[1:] == prints[:-1]).any()) else True
 
 
-def _pandas_fingerprints(series: Any) -> Any:
-    """64-bit fingerprints of a pandas column's non-null values, or None for other types."""
-    import numpy as np  # noqa: PLC0415
+def _pandas_keys(series: Any) -> Any:
+    """A pandas column's non-null values as one Arrow array, or None if Arrow cannot read it."""
     import pyarrow as pa  # noqa: PLC0415
 
     try:
@@ -455,7 +461,28 @@ def _pandas_fingerprints(series: Any) -> Any:
         return None
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    values = values.drop_null()
+    return values.drop_null() if values.null_count else values
+
+
+def _rising(values: Any) -> bool:
+    """Whether an Arrow array (without nulls) is in strictly increasing order."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    if len(values) < 2:  # noqa: PLR2004 - a pair is the least that can repeat
+        return True
+    try:
+        later = pc.greater(values.slice(1), values.slice(0, len(values) - 1))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return False
+    return bool(pc.all(later).as_py())
+
+
+def _pandas_fingerprints(values: Any) -> Any:
+    """64-bit fingerprints of an Arrow array's values (no nulls), or None for other types."""
+    import numpy as np  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
     if pa.types.is_integer(values.type):
         return values.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
@@ -502,7 +529,7 @@ def count_unmatched(
         return int(rows(unmatched.select(nw.len().alias("n")))[0]["n"] or 0)
     import numpy as np  # noqa: PLC0415 - pandas brings it
     import pyarrow as pa  # noqa: PLC0415 - a core dependency, imported only on this path
-    import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
 
     def keys(frame: nw.LazyFrame[Any]) -> Any:
         values = pa.array(frame.select(key).collect().to_native()[key], from_pandas=True)
@@ -708,17 +735,17 @@ def _partitioned(
     import numpy as np  # noqa: PLC0415 - pandas brings it
 
     count = int(codes.max()) + 1 if len(codes) else 0
-    # a stable sort of 16-bit integers is a radix sort: linear time
-    small = codes.astype(np.int16) if count <= np.iinfo(np.int16).max else codes
-    order = np.argsort(small, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=count))])[:-1]
-    # each group's first row (the sort is stable) carries its key values
-    table = df[keys].iloc[order[starts]].reset_index(drop=True)
+    # groups are numbered in order of first appearance (see `_group_codes`): the running
+    # maximum of the numbers reaches each group at its first row, which carries its keys
+    first = np.searchsorted(np.maximum.accumulate(codes), np.arange(count))
+    table = df[keys].iloc[first].reset_index(drop=True)
     values = df[column].to_numpy(dtype="float64", na_value=np.nan)
-    present = ~np.isnan(values)
-    ordered = values[order]
-    ordered = ordered[~np.isnan(ordered)]
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[present], minlength=count))])
+    present = np.flatnonzero(~np.isnan(values))  # only values are sorted into their groups
+    mine = codes[present]
+    # a stable sort of 16-bit integers is a radix sort: linear time
+    small = mine.astype(np.int16) if count <= np.iinfo(np.int16).max else mine
+    ordered = values[present[np.argsort(small, kind="stable")]]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(mine, minlength=count))])
     result = np.full((count, len(qs)), np.nan)
     for group in range(count):
         chunk = ordered[bounds[group] : bounds[group + 1]]

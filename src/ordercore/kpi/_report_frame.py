@@ -217,6 +217,11 @@ def csat(
         duplicates=duplicates,
         kpi="monthly_report",
     )
+    # only the columns read below: an eager backend (pandas) copies what it filters
+    read = ["sent_at" + _M, *by, "kind", "sent_at", "score", "_ok"]
+    sv = sv.select(
+        *dict.fromkeys([*read, *(["responded_at"] if _common.has(sv, "responded_at") else [])])
+    )
     # two filters: the one on `kind` reaches below the time zone conversion on lazy backends
     sv = sv.filter(nw.col("kind") == "csat").filter(nw.col("sent_at") <= now)
     answered = ~nw.col("score").is_null()
