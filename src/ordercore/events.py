@@ -79,6 +79,7 @@ __all__ = [
     "OrderFulfilled",
     "OrderRejected",
     "OrderReopened",
+    "OrderSplit",
     "OrderSubmitted",
     "Party",
     "PaymentRecorded",
@@ -511,6 +512,24 @@ class LineBackordered(OrderEvent):
     expected_at: Timestamp
 
 
+class OrderSplit(OrderEvent):
+    """Line quantities moved off into a new order (`SplitOff`).
+
+    The new order's own trail starts with `OrderCreated`, its snapshot linked back here.
+
+    Attributes:
+        new_order_id: The order they moved to.
+        quantities: The new ordered quantity of each line moved in part (with the allocation
+            released above it).
+        removed: The lines moved in full, which leave this order.
+    """
+
+    type: Literal["order_split"] = "order_split"
+    new_order_id: Id
+    quantities: tuple[LineQuantity, ...] = Field(default=(), strict=False)
+    removed: tuple[Id, ...] = Field(default=(), strict=False)
+
+
 class HoldPlaced(OrderEvent):
     """A hold was placed."""
 
@@ -605,6 +624,7 @@ Event = Annotated[
     | OrderAmended
     | HeaderAmended
     | DeliveryRepromised
+    | OrderSplit
     | ShipmentDispatched
     | ShipmentCollected
     | ShipmentDelivered

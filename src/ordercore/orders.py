@@ -70,6 +70,7 @@ from ordercore.ledger import (
     combine_progress,
     line_progress,
 )
+from ordercore.links import OrderLink
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
@@ -485,6 +486,7 @@ class Order(Entity):
         shipments: Every shipment dispatched (`Dispatch`); per line, what they carry is
             part of the ledger's `shipped` and what they delivered part of `delivered`
             (the rest moved by plain `Ship` and `Deliver`).
+        links: The orders this one was split from or split into (see `ordercore.links`).
         feedback: Customer feedback, or the record that it was waived.
         updated_at: When the last event of the order's trail happened (set by the
             lifecycle: `create` and every command); never before `received_at`. The
@@ -516,6 +518,7 @@ class Order(Entity):
     holds: tuple[Hold, ...] = Field(default=(), strict=False)
     cases: tuple[AfterSalesCase, ...] = Field(default=(), strict=False)
     shipments: tuple[Shipment, ...] = Field(default=(), strict=False)
+    links: tuple[OrderLink, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
     updated_at: Timestamp | None = None
 
@@ -575,6 +578,14 @@ class Order(Entity):
             if case.line_id not in line_ids:
                 raise ValueError(f"cases[{index}] names unknown line {case.line_id!r}")
         self._check_shipments(line_ids)
+        seen_links: set[tuple[str, str]] = set()
+        for index, link in enumerate(self.links):
+            if link.order_id == self.order_id:
+                raise ValueError(f"links[{index}] links the order to itself")
+            key = (link.relation.value, link.order_id)
+            if key in seen_links:
+                raise ValueError(f"links[{index}] ({key[0]} {key[1]}) is there twice")
+            seen_links.add(key)
 
     def _check_shipments(self, line_ids: set[str]) -> None:
         if not self.shipments:

@@ -62,7 +62,9 @@ def test_every_lifecycle_enum_value_has_english_and_chinese_labels(enum: type[St
 
 
 def test_every_event_type_is_a_past_tense_class_name() -> None:
-    assert all(re.search(r"ed$", cls.__name__) for cls in event_types().values())
+    # regular past tenses, and the one irregular verb the trail uses
+    names = [cls.__name__ for cls in event_types().values()]
+    assert [n for n in names if not re.search(r"(ed|Split)$", n)] == []
 
 
 def _acme() -> object:

@@ -131,6 +131,7 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "sub_status_changed",  # a host sub-state: its summary says "state", not "status"
             "shipment_collected",  # in transit: neither shipped nor delivered moves
             "line_backordered",
+            "order_split",  # the lines as they stand say what the order still holds
         ),
         _SKIP,
     ),

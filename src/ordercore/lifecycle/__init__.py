@@ -9,7 +9,7 @@ from __future__ import annotations
 from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.lifecycle.aftersales import CaseMachines
-from ordercore.lifecycle.apply import DEFAULT_POLICY, allowed_commands, apply, create
+from ordercore.lifecycle.apply import DEFAULT_POLICY, Split, allowed_commands, apply, create, split
 from ordercore.lifecycle.commands import (
     AdvanceCase,
     Allocate,
@@ -47,6 +47,7 @@ from ordercore.lifecycle.commands import (
     ReviewVerdict,
     Ship,
     ShortClose,
+    SplitOff,
     StartReview,
     Submit,
     WaiveFeedback,
@@ -105,6 +106,8 @@ __all__ = [
     "ReviewVerdict",
     "Ship",
     "ShortClose",
+    "Split",
+    "SplitOff",
     "StartReview",
     "Submit",
     "Transition",
@@ -114,4 +117,5 @@ __all__ = [
     "create",
     "evolve",
     "replay",
+    "split",
 ]

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -61,6 +61,7 @@ from ordercore.events import (
     OrderApproved,
     OrderCreated,
     OrderEvent,
+    OrderSplit,
     RiskAssessed,
     ShipmentCollected,
     ShipmentDelivered,
@@ -90,6 +91,7 @@ from ordercore.lifecycle.commands import (
     ReleaseHold,
     Repromise,
     ShortClose,
+    SplitOff,
 )
 from ordercore.lifecycle.guards import (
     Guard,
@@ -103,7 +105,9 @@ from ordercore.lifecycle.guards import (
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
 from ordercore.lifecycle.replay import changes_of
+from ordercore.lifecycle.split import moved_lines, remaining_order
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
+from ordercore.links import OrderLink, OrderRelation
 from ordercore.orders import Order, OrderLine
 from ordercore.shipments import Shipment, ShipmentLine, ShipmentStatus
 from ordercore.status import OrderStatus
@@ -111,7 +115,15 @@ from ordercore.status import OrderStatus
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["DEFAULT_POLICY", "EventIdFactory", "allowed_commands", "apply", "create"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "EventIdFactory",
+    "Split",
+    "allowed_commands",
+    "apply",
+    "create",
+    "split",
+]
 
 DEFAULT_POLICY: Final = LifecyclePolicy()
 """The policy `apply` uses when none is given (30-day expiry, any worsening re-reviews)."""
@@ -480,6 +492,37 @@ def _backorder(
     return [emit(LineBackordered, before, after, payload)]
 
 
+def _split_off(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, SplitOff)  # noqa: S101 - routed by name
+    removed = remaining_order(order, command)[1]  # the guard split_fits checked it
+    moved = dict(command.lines)
+    quantities = []
+    before = {f"links.{command.new_order_id}": "none"}
+    after = {f"links.{command.new_order_id}": OrderRelation.SPLIT_INTO.value}
+    for line in order.lines:
+        if line.line_id not in moved:
+            continue
+        key = f"lines.{line.line_id}.quantity"
+        before[key] = str(line.quantity)
+        if line.line_id in removed:
+            after[key] = "removed"
+            continue
+        rest = _subtract(line.quantity, moved[line.line_id])
+        after[key] = str(rest)
+        excess = excess_allocation(line, rest, line.ledger.cancelled)
+        quantities.append(LineQuantity(line_id=line.line_id, quantity=rest, released=excess))
+        if excess:
+            _released(line, excess, before, after)
+    payload = {
+        "new_order_id": command.new_order_id,
+        "quantities": tuple(quantities),
+        "removed": removed,
+    }
+    return [emit(OrderSplit, before, after, payload)]
+
+
 def _place_hold(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -601,6 +644,7 @@ _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.RECORD_TRANSIT: _transit,
     CommandName.CONFIRM_DELIVERY: _confirm_delivery,
     CommandName.BACKORDER: _backorder,
+    CommandName.SPLIT_OFF: _split_off,
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,
@@ -862,3 +906,92 @@ def create(
     }
     event = construct(OrderCreated, values)
     return stamped, [event]
+
+
+class Split(NamedTuple):
+    """What `split` returns: both orders, each with the events of its own trail."""
+
+    source: Order
+    source_events: list[OrderEvent]
+    new: Order
+    new_events: list[OrderEvent]
+
+
+# The status a new order split off an order in this status starts in: reviewed work stays
+# reviewed (the source's approval covered it), unreviewed work is reviewed like the rest.
+_SPLIT_STATUS: Final = {
+    OrderStatus.DRAFT: OrderStatus.DRAFT,
+    OrderStatus.SUBMITTED: OrderStatus.SUBMITTED,
+    OrderStatus.UNDER_REVIEW: OrderStatus.UNDER_REVIEW,
+    OrderStatus.APPROVED: OrderStatus.APPROVED,
+    OrderStatus.IN_FULFILMENT: OrderStatus.APPROVED,
+}
+
+
+def split(
+    order: Order,
+    lines: tuple[tuple[str, Decimal], ...],
+    *,
+    new_order_id: str,
+    at: datetime,
+    actor: Actor,
+    reason: str = "",
+    correlation_id: str | None = None,
+    policy: LifecyclePolicy = DEFAULT_POLICY,
+) -> Split:
+    """Split unfulfilled line quantities off an order into a new order, linked both ways.
+
+    The source takes `SplitOff` (its trail gets `OrderSplit`); the new order has the same
+    header and receipt time, the moved quantities on lines with the same ids and prices and
+    empty ledgers, and starts its own trail with `OrderCreated`: in the source's status
+    before approval, `approved` after it. Each order replays on its own, and each one's
+    `links` names the other.
+
+    Args:
+        order: The order to split (not changed).
+        lines: Quantity to move, by line id.
+        new_order_id: The new order's id.
+        at: When; as for `apply`.
+        actor: Who.
+        reason: Why; copied into both orders' events.
+        correlation_id: Ties both trails together (recommended).
+        policy: As for `apply`.
+
+    Raises:
+        InvalidCommand: For a malformed split (no lines, a line twice, a bad quantity or id).
+        InvalidTransition: If the order's status allows no split (something shipped in full,
+            or a final status).
+        GuardRejected: If the split does not fit (guard `split_fits` says why).
+    """
+    command = SplitOff(
+        new_order_id=new_order_id, lines=lines, reason=reason, correlation_id=correlation_id
+    )
+    source, source_events = apply(order, command, at=at, actor=actor, policy=policy)
+    at = source.updated_at or at  # normalised by apply
+    values = dict(order.__dict__)
+    values.update(
+        {
+            "order_id": new_order_id,
+            "lines": moved_lines(order, command),
+            "status": _SPLIT_STATUS[order.status],
+            "version": 0,
+            "content_version": 0,
+            "sub_status": None,
+            "holds": (),
+            "cases": (),
+            "shipments": (),
+            "feedback": None,
+            "updated_at": None,
+            "links": (
+                OrderLink(relation=OrderRelation.SPLIT_FROM, order_id=order.order_id, at=at),
+            ),
+        }
+    )
+    new, new_events = create(
+        Order.model_validate(values),
+        at=at,
+        actor=actor,
+        reason=reason,
+        correlation_id=correlation_id,
+    )
+    return Split(source, source_events, new, new_events)

@@ -108,6 +108,7 @@ __all__ = [
     "ReviewVerdict",
     "Ship",
     "ShortClose",
+    "SplitOff",
     "StartReview",
     "Submit",
     "WaiveFeedback",
@@ -166,6 +167,8 @@ class CommandName(StrEnum):
     """Confirm a shipment received, in full or in part, with a proof of delivery."""
     BACKORDER = "backorder"
     """Record line quantity waiting for stock, with the date it is expected."""
+    SPLIT_OFF = "split_off"
+    """Move unfulfilled line quantities into a new order (`split` makes that order)."""
     PLACE_HOLD = "place_hold"
     """Place a hold."""
     RELEASE_HOLD = "release_hold"
@@ -568,6 +571,28 @@ class Backorder(Command):
     line_id: Id
     quantity: PositiveQuantity
     expected_at: Timestamp
+
+
+class SplitOff(Command):
+    """Move unfulfilled line quantities off this order into a new one (the split's source side).
+
+    Use `ordercore.lifecycle.split`, which applies this and creates the new order with the
+    moved lines; both orders are linked. A line moved in full leaves the order (nothing may
+    be recorded on it); a line moved in part keeps what is committed, as an amendment
+    would (allocation above the rest is released). At least one line stays.
+
+    Attributes:
+        new_order_id: The order the quantities move to.
+        lines: Quantity moved by line id (each line once, at least one).
+    """
+
+    name: ClassVar[str] = CommandName.SPLIT_OFF
+    new_order_id: Id
+    lines: Annotated[
+        tuple[tuple[Id, PositiveQuantity], ...],
+        Field(strict=False, min_length=1, max_length=MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ]
 
 
 class AmendOrder(Command):

@@ -57,6 +57,7 @@ from ordercore.events import (
     OrderArchived,
     OrderCreated,
     OrderEvent,
+    OrderSplit,
     RiskAssessed,
     ShipmentCollected,
     ShipmentDelivered,
@@ -69,6 +70,7 @@ from ordercore.lifecycle._fast import construct, replace
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
+from ordercore.links import OrderLink, OrderRelation
 from ordercore.orders import Order, OrderLine
 from ordercore.shipments import LineBackorder, Shipment, ShipmentStatus
 from ordercore.status import OrderStatus
@@ -423,6 +425,42 @@ def _line_backordered(order: Order, event: OrderEvent) -> _Changes:
     }
 
 
+def _split(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, OrderSplit)  # noqa: S101 - dispatched by type
+    if any(link.order_id == event.new_order_id for link in order.links):
+        raise TrailError(
+            event.event_id, order.order_id, f"it is already linked to {event.new_order_id}"
+        )
+    changes_by_line = {change.line_id: change for change in event.quantities}
+    removed = set(event.removed)
+    known = {line.line_id for line in order.lines}
+    unknown = (removed | changes_by_line.keys()) - known
+    if unknown:
+        raise TrailError(
+            event.event_id, order.order_id, f"it names unknown lines {', '.join(sorted(unknown))}"
+        )
+    lines = []
+    for line in order.lines:
+        if line.line_id in removed:
+            if any(line.ledger.__dict__.values()):
+                raise TrailError(
+                    event.event_id,
+                    order.order_id,
+                    f"it removes line {line.line_id} with work on it",
+                )
+            continue
+        change = changes_by_line.get(line.line_id)
+        lines.append(line if change is None else _amended_line(line, change))
+    if not lines:
+        raise TrailError(event.event_id, order.order_id, "it leaves no line")
+    link = OrderLink(relation=OrderRelation.SPLIT_INTO, order_id=event.new_order_id, at=event.at)
+    return {
+        "lines": tuple(lines),
+        "links": (*order.links, link),
+        "content_version": event.order_version,
+    }
+
+
 def _archived(_: Order, __: OrderEvent) -> _Changes:
     return {"archived": True}
 
@@ -449,6 +487,7 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     ShipmentCollected: _shipment_collected,
     ShipmentDelivered: _shipment_delivered,
     LineBackordered: _line_backordered,
+    OrderSplit: _split,
     HoldPlaced: _hold_placed,
     HoldReleased: _hold_released,
     CaseOpened: _case_opened,

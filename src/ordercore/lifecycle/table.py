@@ -49,6 +49,7 @@ from ordercore.events import (
     OrderFulfilled,
     OrderRejected,
     OrderReopened,
+    OrderSplit,
     OrderSubmitted,
     PaymentRecorded,
     ProductionPlanned,
@@ -69,6 +70,7 @@ from ordercore.ledger import LedgerField
 from ordercore.lifecycle import commands as c
 from ordercore.lifecycle import guards as g
 from ordercore.lifecycle import header as h
+from ordercore.lifecycle import split as sp
 from ordercore.lifecycle.commands import CommandName as N
 from ordercore.status import OrderStatus as S
 
@@ -255,6 +257,8 @@ TABLE: Final[tuple[Transition, ...]] = (
         LineBackordered,
         c.Backorder,
     ),
+    # split: unfulfilled quantities move into a new order (`split` creates it, linked)
+    Transition(N.SPLIT_OFF, _BEFORE_SHIPPING, None, (sp.split_fits,), OrderSplit, c.SplitOff),
     # derived: fired by the lifecycle after a command, first match first, until none applies
     Transition(
         N.SEND_BACK_TO_REVIEW,

@@ -66,6 +66,7 @@ from ordercore.lifecycle import (
     Reopen,
     Repromise,
     ShortClose,
+    SplitOff,
     WaiveFeedback,
     allowed_commands,
     apply,
@@ -273,6 +274,20 @@ def _backorder(order: Order, step: Step) -> Backorder:
     )
 
 
+def _split_off(order: Order, step: Step) -> SplitOff:
+    """Move part of a line's free quantity (above what is committed) into a new order."""
+    line = order.lines[step.line % len(order.lines)]
+    ledger = line.ledger
+    committed = max(
+        ledger.allocated, ledger.planned, ledger.procured, ledger.produced, ledger.invoiced
+    )
+    free = line.quantity - ledger.cancelled - committed - 1  # leave one open
+    quantity = _quantity(free, step.amount) if free > 0 else Decimal(1)
+    return SplitOff(
+        new_order_id=f"{order.order_id}-S{len(order.links) + 1}", lines=((line.line_id, quantity),)
+    )
+
+
 def _advance(case_id: str, action: str) -> AdvanceCase:
     return AdvanceCase(
         case_id=case_id,
@@ -402,6 +417,8 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return ConfirmDelivery(shipment_id="SH1")
     if name == _N.BACKORDER:
         return _backorder(order, step)
+    if name == _N.SPLIT_OFF:
+        return _split_off(order, step)
     if name == _N.REPROMISE:
         promised = order.received_at + timedelta(days=step.amount + 1, hours=order.version)
         return Repromise(promised_delivery_at=promised, requested_by=_party(step), reason="walk")

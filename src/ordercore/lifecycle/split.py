@@ -1,0 +1,121 @@
+"""Splitting an order: which line quantities may move off, and what each side becomes.
+
+The source side is a command like any other (`SplitOff`, in the lifecycle table, with its
+guard here); [`split`][ordercore.lifecycle.apply.split] applies it and creates the new order.
+Only the unfulfilled part moves: a line moved in full must have nothing recorded on it (an
+empty ledger, no hold, case, shipment or backorder naming it); a line moved in part keeps at
+least what is committed on it, exactly as an amendment would (allocation above the rest is
+released). The order that remains is built with the `Order` model's own validators.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final
+
+from pydantic import ValidationError
+
+from ordercore._base import ARITHMETIC
+from ordercore.errors import LedgerViolation
+from ordercore.ledger import check_ledger
+from ordercore.lifecycle.commands import SplitOff, model_refusal
+from ordercore.lifecycle.guards import excess_allocation, released
+from ordercore.orders import Order, OrderLine
+
+if TYPE_CHECKING:
+    from ordercore.lifecycle.commands import Command
+    from ordercore.lifecycle.guards import GuardContext
+
+__all__ = ["moved_lines", "remaining_order", "split_fits"]
+
+_subtract = ARITHMETIC.subtract
+_ZERO: Final = Decimal(0)
+
+
+def _named(order: Order, line_id: str) -> list[str]:
+    """The records that name a line (a line moved in full may have none)."""
+    found = [f"hold {h.hold_id}" for h in order.holds if line_id in h.line_ids]
+    found += [f"case {c.case_id}" for c in order.cases if c.line_id == line_id]
+    found += [f"shipment {s.shipment_id}" for s in order.shipments if s.line(line_id) is not None]
+    return found
+
+
+def remaining_order(order: Order, command: SplitOff) -> tuple[Order, tuple[str, ...]]:
+    """The order as the split leaves it, and the ids of the lines it moves in full.
+
+    Raises:
+        ValueError: Naming the line and what stops it, or with the model's own message.
+    """
+    moved = dict(command.lines)
+    lines: list[OrderLine | dict[str, Any]] = []
+    removed: list[str] = []
+    for line in order.lines:
+        quantity = moved.pop(line.line_id, None)
+        if quantity is None:
+            lines.append(line)
+            continue
+        if quantity > line.quantity:
+            raise ValueError(f"line {line.line_id}: cannot move {quantity}, it has {line.quantity}")
+        if quantity == line.quantity:
+            records = _named(order, line.line_id)
+            if any(line.ledger.__dict__.values()) or records or line.backorder is not None:
+                what = ", ".join(records) or "its ledger or backorder"
+                raise ValueError(
+                    f"line {line.line_id} cannot move in full: {what} records work on it; "
+                    "move the unfulfilled part only"
+                )
+            removed.append(line.line_id)
+            continue
+        rest = _subtract(line.quantity, quantity)
+        excess = excess_allocation(line, rest, line.ledger.cancelled)
+        try:
+            check_ledger(
+                released(line, excess),
+                ordered=rest,
+                tolerance=line.over_delivery_tolerance,
+                line_id=line.line_id,
+            )
+        except LedgerViolation as error:
+            raise ValueError(f"{error} (only the unfulfilled part may move)") from None
+        lines.append({**line.__dict__, "quantity": rest, "ledger": released(line, excess)})
+    if moved:
+        known = ", ".join(line.line_id for line in order.lines)
+        raise ValueError(f"order has no lines {sorted(moved)}; lines: {known}")
+    if not lines:
+        raise ValueError("a split leaves at least one line; cancel the order instead")
+    values = dict(order.__dict__)
+    values["lines"] = lines
+    return Order.model_validate(values), tuple(removed)
+
+
+def moved_lines(order: Order, command: SplitOff) -> tuple[OrderLine, ...]:
+    """The lines of the new order: the moved quantities, with empty ledgers, same ids and prices."""
+    moved = dict(command.lines)
+    return tuple(
+        OrderLine.model_validate(
+            {
+                **line.__dict__,
+                "quantity": moved[line.line_id],
+                "ledger": OrderLine.model_fields["ledger"].default,
+                "backorder": None,
+            }
+        )
+        for line in order.lines
+        if line.line_id in moved
+    )
+
+
+def split_fits(order: Order, command: Command, _: GuardContext) -> str | None:
+    """A split moves only unfulfilled quantity of known lines into another, new order."""
+    assert isinstance(command, SplitOff)  # noqa: S101 - routed by the table
+    if command.new_order_id == order.order_id:
+        return "an order cannot be split into itself"
+    if any(link.order_id == command.new_order_id for link in order.links):
+        return f"order {order.order_id} is already linked to {command.new_order_id}"
+    try:
+        remaining_order(order, command)
+    except ValidationError as error:
+        return model_refusal(error)
+    except ValueError as error:
+        return str(error)
+    return None
