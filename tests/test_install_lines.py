@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+# The pages, and the library's own messages and docstrings (an ImportError's install hint).
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted((ROOT / "src").rglob("*.py")),
+]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 DISTRIBUTION = PROJECT["name"]
 EXTRAS = frozenset(PROJECT["optional-dependencies"])
@@ -61,7 +66,14 @@ def test_the_readme_and_the_getting_started_page_show_an_install_line() -> None:
 def test_an_install_line_names_the_distribution_and_existing_extras(
     place: str, arguments: str
 ) -> None:
-    requirements = [a.strip("\"'") for a in arguments.split() if not a.startswith("-")]
+    requirements = []
+    for argument in arguments.split():
+        # In the library's own strings the line ends with the string: its quote, a bracket.
+        closed = argument.rstrip("\"'),")
+        if not argument.startswith("-"):
+            requirements.append(closed.strip("\"'"))
+        if argument.endswith((")", ",")):  # the string and the call it is in are over
+            break
     assert requirements, f"{place}: nothing installed"
     for requirement in requirements:
         match = REQUIREMENT.fullmatch(requirement)

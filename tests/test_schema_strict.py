@@ -144,11 +144,7 @@ def test_a_generated_command_validates_under_its_schema_and_its_model(command: A
     assert _schema_accepts(name, document)
 
 
-# `Command.__init__` validates its arguments as Python values, and pydantic calls a custom
-# `__init__` from `model_validate_json` too: a command reads back no decimal string,
-# timestamp or array pair of its own JSON. A lifecycle fix, not a schema one: the schema
-# describes the JSON the commands write.
-@pytest.mark.xfail(reason="Command.__init__ makes model_validate_json apply the Python rules")
+# A command reads back the JSON it writes: decimal strings, timestamps and array pairs.
 @pytest.mark.parametrize(
     "command",
     [

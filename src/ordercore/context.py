@@ -313,7 +313,7 @@ class BusinessCalendar:
             import holidays  # noqa: PLC0415 - optional dependency, imported on use
         except ImportError as error:  # pragma: no cover - the dev install has it
             raise ConfigurationError(
-                "install the 'calendar' extra (pip install 'ordercore[calendar]')",
+                "install the 'calendar' extra (pip install 'ordercore-domain[calendar]')",
                 component="BusinessCalendar.from_holidays",
             ) from error
         try:

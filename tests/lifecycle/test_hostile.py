@@ -401,3 +401,21 @@ def test_a_movement_past_the_largest_quantity_is_refused_even_within_tolerance()
     with pytest.raises(LedgerViolation, match="the largest quantity"):
         trail.do(Allocate(line_id="1", quantity=Decimal(400_000_000)))
     assert Order.model_validate_json(trail.order.model_dump_json()) == trail.order
+
+
+def test_every_command_a_walk_builds_reads_back_its_own_json() -> None:
+    from ordercore.lifecycle import allowed_commands, create  # noqa: PLC0415 - local to the check
+    from ordercore.testing.walks import Step, command_for, drive  # noqa: PLC0415
+
+    order, _ = create(make_order(), at=AT, actor=CLERK)
+    seen: set[str] = set()
+    for steps in range(0, 40, 2):
+        walked, _ = drive(order, [Step(progress=True, amount=steps)] * steps, at=AT, actor=CLERK)
+        for name in allowed_commands(walked):
+            for amount in range(4):
+                command = command_for(walked, name, Step(amount=amount, line=amount))
+                if name == "approve":  # a verdict comes from a review, never from JSON
+                    continue
+                assert type(command).model_validate_json(command.model_dump_json()) == command
+                seen.add(type(command).__name__)
+    assert {"Allocate", "AmendOrder", "Dispatch", "Backorder", "SplitOff", "Repromise"} <= seen

@@ -140,13 +140,13 @@ def plot(
     """The trend chart: one panel of all `rates`, or one panel per rate with a line per group.
 
     Raises:
-        ImportError: If matplotlib is not installed (``pip install ordercore[plot]``).
+        ImportError: If matplotlib is not installed (``pip install 'ordercore-domain[plot]'``).
     """
     try:
         import matplotlib.figure  # noqa: PLC0415 - optional extra
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415
     except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("plot() needs matplotlib: pip install 'ordercore[plot]'") from error
+        raise ImportError("plot() needs matplotlib: pip install 'ordercore-domain[plot]'") from error
     periods = sorted({r["period"] for r in rows if r["period"] is not None})
     xs = list(range(len(periods)))
     panels: list[tuple[str, list[str]]] = (

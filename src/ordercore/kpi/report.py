@@ -212,7 +212,7 @@ class MonthlyReport:
 
         Raises:
             ConfigurationError: If a measure is not a rate of the report.
-            ImportError: If matplotlib is not installed (``pip install ordercore[plot]``).
+            ImportError: If matplotlib is not installed (``pip install 'ordercore-domain[plot]'``).
         """
         rows = self.rows()
         present = set(rows[0]) if rows else set(self.rates)

@@ -268,6 +268,11 @@ class Command(BaseModel):
         except ValidationError as error:
             raise InvalidCommand(type(self).__name__, _problems(error)) from None
 
+    # This `__init__` only changes the error type, so pydantic may treat it as its own: then
+    # `model_validate_json` reads JSON by the JSON rules (decimal strings, ISO timestamps,
+    # arrays for pairs) instead of calling `__init__` with the parsed values.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
         """Validate a mapping (or a command) into this command; `InvalidCommand` if bad."""

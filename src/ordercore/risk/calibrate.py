@@ -211,7 +211,7 @@ def calibrate(
         from sklearn.linear_model import LogisticRegression  # noqa: PLC0415 - optional extra
     except ImportError as error:  # pragma: no cover - the dev install has it
         raise ConfigurationError(
-            "install the 'calibration' extra (pip install 'ordercore[calibration]')",
+            "install the 'calibration' extra (pip install 'ordercore-domain[calibration]')",
             component="calibrate",
         ) from error
     import numpy as np  # noqa: PLC0415
