@@ -146,7 +146,9 @@ def plot(
         import matplotlib.figure  # noqa: PLC0415 - optional extra
         from matplotlib.ticker import PercentFormatter  # noqa: PLC0415
     except ImportError as error:  # pragma: no cover - depends on the environment
-        raise ImportError("plot() needs matplotlib: pip install 'ordercore-domain[plot]'") from error
+        raise ImportError(
+            "plot() needs matplotlib: pip install 'ordercore-domain[plot]'"
+        ) from error
     periods = sorted({r["period"] for r in rows if r["period"] is not None})
     xs = list(range(len(periods)))
     panels: list[tuple[str, list[str]]] = (
