@@ -420,3 +420,24 @@ def test_a_replacement_waits_for_the_goods_to_come_back_and_a_fulfilled_order_sh
         trail.do(Dispatch(shipment_id="DN-R2", lines=(("2", D(1)),), case_id="C2"))
     with pytest.raises(GuardRejected, match="an order that is fulfilled ships only replacements"):
         trail.do(Dispatch(shipment_id="DN-9", lines=(("2", D(1)),)))
+
+
+def test_a_late_replacement_shows_in_the_cases_frame() -> None:
+    from ordercore.kpi import cases_frame  # noqa: PLC0415 - pandas only here
+
+    trail = _delivered_with_exchange()
+    planned = AT + timedelta(days=2)
+    command = Dispatch(
+        shipment_id="DN-R1", lines=(("1", D(3)),), planned_delivery_at=planned, case_id="C1"
+    )
+    trail.do(command)
+    late = AT + timedelta(days=5)
+    trail.order, more = apply(
+        trail.order, ConfirmDelivery(shipment_id="DN-R1"), at=late, actor=CLERK
+    )
+    trail.events.extend(more)
+    row = cases_frame([trail.order], trail.events).iloc[0]
+    assert row["replacement_shipment_id"] == "DN-R1"
+    assert row["replacement_delivered_at"] - row["replacement_planned_at"] == timedelta(days=3)
+    plain = cases_frame([_delivered_with_exchange().order]).iloc[0]
+    assert plain[["replacement_shipment_id", "replacement_planned_at"]].isna().all()

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
     from ordercore.holds import Hold
     from ordercore.orders import Order
+    from ordercore.shipments import Shipment
 
 __all__ = [
     "CASE_COLUMNS",
@@ -270,6 +271,9 @@ CASE_COLUMNS: Final = (
     "root_cause",
     "root_cause_at",
     "closed_at",
+    "replacement_shipment_id",
+    "replacement_planned_at",
+    "replacement_delivered_at",
     "customer_id",
     "owner_id",
     "channel",
@@ -770,6 +774,13 @@ def surveys_frame(orders: Iterable[Order]) -> Any:
     return _frame(rows, SURVEY_COLUMNS, stamps=("sent_at", "responded_at"), numbers=("score",))
 
 
+def _replacement(shipment: Shipment | None) -> tuple[Any, ...]:
+    """A case's replacement shipment: its id, planned and actual delivery (nulls if none)."""
+    if shipment is None:
+        return (None, None, None)
+    return (shipment.shipment_id, shipment.planned_delivery_at, shipment.delivered_at)
+
+
 def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = None) -> Any:
     """The cases frame (pandas): one row per after-sales case, with its root cause.
 
@@ -777,6 +788,10 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
         orders: The orders, as they stand (their `cases`).
         events: Their events; they give ``root_cause_at``, when the root cause was first
             recorded (by the case's opening or a later step), null without them.
+
+    An exchange's replacement shipment (`Dispatch(case_id=...)`) gives
+    ``replacement_shipment_id``, ``replacement_planned_at`` and
+    ``replacement_delivered_at``: a late replacement is one delivered after its plan.
 
     Returns:
         One row per case, in the columns `CASE_COLUMNS`.
@@ -799,6 +814,7 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
             continue
         owner = order.owner
         skus = {line.line_id: line.sku for line in order.lines}
+        replacements = {s.case_id: s for s in order.shipments if s.case_id is not None}
         rows.extend(
             (
                 order.order_id,
@@ -813,6 +829,7 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
                 None if case.root_cause is None else case.root_cause.value,
                 found.get((order.order_id, case.case_id)),
                 case.closed_at,
+                *_replacement(replacements.get(case.case_id)),
                 order.customer.customer_id,
                 None if owner is None else owner.staff_id,
                 order.channel.value,
@@ -822,7 +839,13 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
     return _frame(
         rows,
         CASE_COLUMNS,
-        stamps=("opened_at", "root_cause_at", "closed_at"),
+        stamps=(
+            "opened_at",
+            "root_cause_at",
+            "closed_at",
+            "replacement_planned_at",
+            "replacement_delivered_at",
+        ),
         numbers=("quantity",),
     )
 

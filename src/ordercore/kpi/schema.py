@@ -446,11 +446,18 @@ _CASES = FrameSpec(
         ),
         _c("root_cause_at", "datetime", "When the root cause was first recorded."),
         _c("closed_at", "datetime", "When the case was closed."),
+        _c("replacement_shipment_id", "string", "The shipment of an exchange's replacement."),
+        _c("replacement_planned_at", "datetime", "When the replacement was planned to arrive."),
+        _c("replacement_delivered_at", "datetime", "When the replacement was confirmed received."),
         _c("customer_id", "string", "The customer."),
         _c("owner_id", "string", "The staff member responsible for the order."),
         _c("channel", "string", "The order channel.", values=_CHANNELS),
     ),
-    (("opened_at", "closed_at"), ("opened_at", "root_cause_at")),
+    (
+        ("opened_at", "closed_at"),
+        ("opened_at", "root_cause_at"),
+        ("opened_at", "replacement_delivered_at"),
+    ),
     "opened_at",
 )
 
