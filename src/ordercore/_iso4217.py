@@ -178,3 +178,69 @@ CURRENCIES: Final = MappingProxyType(
         "ZWG": (2, "Zimbabwe Gold"),
     },
 )
+
+_ALIASES: Final = MappingProxyType(
+    {
+        # What people write for a currency instead of its code, where one code is meant.
+        "RMB": "CNY",
+        "CNH": "CNY",  # the offshore yuan trades as CNH; orders and invoices are in CNY
+        "YUAN": "CNY",
+        "RENMINBI": "CNY",
+        "人民币": "CNY",
+        "NTD": "TWD",
+        "NT$": "TWD",
+        "HK$": "HKD",
+        "港币": "HKD",
+        "US$": "USD",
+        "美元": "USD",
+        "EURO": "EUR",
+        "EUROS": "EUR",
+        "€": "EUR",
+        "欧元": "EUR",
+        "YEN": "JPY",
+        "日元": "JPY",
+        "UKP": "GBP",
+        "STG": "GBP",
+        "£": "GBP",
+        "英镑": "GBP",
+        "RUR": "RUB",
+    }
+)
+
+
+def suggest_currency(text: object) -> str | None:
+    """The active code that `text` most likely means, or None; never an unknown code.
+
+    Case and surrounding space are forgiven (``"cny "``), and a few common non-ISO names map
+    to the code they stand for (``"RMB"``, ``"rmb"`` and ``"人民币"`` mean ``"CNY"``).
+    Symbols shared by several currencies (``"$"``, ``"¥"``) suggest nothing.
+
+    Examples:
+        >>> suggest_currency("rmb"), suggest_currency(" eur"), suggest_currency("XYZ")
+        ('CNY', 'EUR', None)
+    """
+    if not isinstance(text, str):
+        return None
+    key = text.strip().upper()
+    if key in CURRENCIES:
+        return key
+    return _ALIASES.get(key)
+
+
+def currency_hint(text: object) -> str:
+    """The hint an unknown-currency message ends with: ``" (... did you mean 'CNY'?)"`` or "".
+
+    Examples:
+        >>> currency_hint("cny")
+        " (codes are three upper-case letters: did you mean 'CNY'?)"
+        >>> currency_hint("RMB")
+        " ('RMB' is not an ISO 4217 code: did you mean 'CNY'?)"
+        >>> currency_hint("XYZ")
+        ''
+    """
+    suggestion = suggest_currency(text)
+    if suggestion is None or suggestion == text:
+        return ""
+    if suggestion == str(text).strip().upper():
+        return f" (codes are three upper-case letters: did you mean {suggestion!r}?)"
+    return f" ({text!r} is not an ISO 4217 code: did you mean {suggestion!r}?)"

@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
+from ordercore._iso4217 import currency_hint
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from decimal import Decimal
@@ -56,10 +58,7 @@ class UnknownCurrency(OrderCoreError, ValueError):
 
     def __init__(self, currency: object) -> None:
         self.currency = currency
-        hint = ""
-        if isinstance(currency, str) and currency.upper() != currency:
-            hint = f" (codes are upper-case: did you mean {currency.upper()!r}?)"
-        super().__init__(f"unknown currency code {currency!r}{hint}")
+        super().__init__(f"unknown currency code {currency!r}{currency_hint(currency)}")
 
 
 class CurrencyMismatch(OrderCoreError, ValueError):
