@@ -441,3 +441,29 @@ def test_a_late_replacement_shows_in_the_cases_frame() -> None:
     assert row["replacement_delivered_at"] - row["replacement_planned_at"] == timedelta(days=3)
     plain = cases_frame([_delivered_with_exchange().order]).iloc[0]
     assert plain[["replacement_shipment_id", "replacement_planned_at"]].isna().all()
+
+
+def test_the_deliveries_frame_comes_from_the_shipment_records() -> None:
+    from ordercore.kpi import DeliveryWithoutProof, alerts, deliveries_frame, frame_problems  # noqa: PLC0415
+
+    trail = _ready({"1": 6, "2": 2})
+    trail.do(_dispatch("DN-1", ("1", 4), ("2", 2)))
+    trail.do(ConfirmDelivery(shipment_id="DN-1", proof_of_delivery="POD-1"))
+    trail.do(Dispatch(shipment_id="DN-2", lines=(("1", D(1)),)))
+    trail.do(ConfirmDelivery(shipment_id="DN-2"))  # no proof on file
+    trail.do(Ship(line_id="1", quantity=D(1)))
+    trail.do(Deliver(line_id="1", quantity=D(1)))  # a plain delivery: nothing on file
+    frame = deliveries_frame([trail.order], trail.events)
+    assert frame_problems(frame, "deliveries") == []
+    assert list(frame["line_id"]) == ["1", "2", "1", "1"]
+    assert list(frame["qty"]) == [4.0, 2.0, 1.0, 1.0]
+    proofs = frame["has_proof"]
+    assert str(proofs.dtype) == "boolean"
+    assert list(proofs.isna()) == [False, False, False, True]
+    assert list(proofs.iloc[:3]) == [True, True, False]
+    assert frame.loc[0, "shipped_at"] == trail.order.shipments[0].dispatched_at
+    assert frame["delivery_id"].is_unique
+    raised = alerts(frame, [DeliveryWithoutProof(grace_hours=1)], as_of=AT + timedelta(days=1))
+    assert len(raised) == 2  # DN-2, confirmed without a proof, and the plain delivery
+    other = deliveries_frame([make_order(order_id="SO-2")], trail.events)
+    assert other.empty  # only the given orders' events count

@@ -19,6 +19,7 @@ from ordercore.kpi.accuracy import (
 from ordercore.kpi.check import check_frame, frame_problems, map_columns
 from ordercore.kpi.convert import (
     cases_frame,
+    deliveries_frame,
     events_frame,
     lifecycle_frames,
     lines_frame,
@@ -61,6 +62,7 @@ __all__ = [
     "check_frame",
     "cost_per_order",
     "cycle_time",
+    "deliveries_frame",
     "errors_by_staff",
     "events_frame",
     "fill_rate",

@@ -48,6 +48,7 @@ from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
     OrderEvent,
+    QuantityDelivered,
     ShipmentDelivered,
     ShipmentDispatched,
     event_types,
@@ -67,11 +68,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CASE_COLUMNS",
+    "DELIVERY_COLUMNS",
     "EVENT_COLUMNS",
     "LINE_COLUMNS",
     "ORDER_COLUMNS",
     "SURVEY_COLUMNS",
     "cases_frame",
+    "deliveries_frame",
     "events_frame",
     "lifecycle_frames",
     "lines_frame",
@@ -246,6 +249,17 @@ EVENT_COLUMNS: Final = (
     "reason",
 )
 """The columns of `events_frame`, in order."""
+DELIVERY_COLUMNS: Final = (
+    "delivery_id",
+    "order_id",
+    "delivered_at",
+    "line_id",
+    "shipped_at",
+    "qty",
+    "has_proof",
+)
+"""The columns of `deliveries_frame`, in order (no ``qty_damaged``: see `deliveries_frame`)."""
+
 SURVEY_COLUMNS: Final = (
     "survey_id",
     "kind",
@@ -737,6 +751,71 @@ def events_frame(events: Iterable[OrderEvent]) -> Any:
     return _frame(rows, EVENT_COLUMNS, stamps=("at",), integers=("version",))
 
 
+def deliveries_frame(orders: Iterable[Order], events: Iterable[OrderEvent]) -> Any:
+    """The deliveries frame (pandas): one row per line of each delivery the trails record.
+
+    A shipment's confirmation (`ShipmentDelivered`) gives a row per line it confirms, with
+    the shipment's dispatch as ``shipped_at`` and ``has_proof`` true when the confirmation
+    named a proof of delivery; a plain `Deliver` gives a row with ``shipped_at`` and
+    ``has_proof`` null (nothing on file). There is no ``qty_damaged`` column: a delivery
+    confirmation records no damage (the after-sales cases do, in `cases_frame`), so a KPI
+    that needs it refuses the frame rather than reading a guess. Only events of the given
+    orders count.
+
+    Args:
+        orders: The orders, as they stand (their shipments).
+        events: Their events, in any order.
+
+    Returns:
+        One row per delivered line, in the columns `DELIVERY_COLUMNS`, passing
+        `check_frame` as the ``deliveries`` frame.
+    """
+    import pandas as pd  # noqa: PLC0415
+
+    dispatched = {
+        (order.order_id, shipment.shipment_id): shipment.dispatched_at
+        for order in orders
+        for shipment in order.shipments
+    }
+    known = {order_id for order_id, _ in dispatched} | {
+        order.order_id for order in orders if not order.shipments
+    }
+    rows: list[tuple[Any, ...]] = []
+    proofs: list[bool | None] = []
+    for event in events:
+        kind = type(event)  # the class alone: most events are not deliveries
+        if (kind is not ShipmentDelivered and kind is not QuantityDelivered) or (
+            event.order_id not in known
+        ):
+            continue
+        if isinstance(event, ShipmentDelivered):
+            shipped = dispatched.get((event.order_id, event.shipment_id))
+            for line_id, quantity in event.lines:
+                key = f"{event.event_id}/{line_id}"
+                rows.append((key, event.order_id, event.at, line_id, shipped, quantity))
+                proofs.append(event.proof_of_delivery is not None)
+        elif isinstance(event, QuantityDelivered):
+            rows.append(
+                (
+                    event.event_id,
+                    event.order_id,
+                    event.at,
+                    event.line_id,
+                    None,
+                    event.quantity,
+                )
+            )
+            proofs.append(None)
+    frame = _frame(
+        [(*row, None) for row in rows],  # has_proof: set below, with nulls kept
+        DELIVERY_COLUMNS,
+        stamps=("delivered_at", "shipped_at"),
+        numbers=("qty",),
+    )
+    frame["has_proof"] = pd.array(proofs, dtype="boolean")
+    return frame
+
+
 def surveys_frame(orders: Iterable[Order]) -> Any:
     """The surveys frame (pandas) of the feedback collected when closing the orders.
 
@@ -864,7 +943,8 @@ def lifecycle_frames(
         as_of: As for `orders_frame`.
 
     Returns:
-        The ``orders``, ``lines``, ``events``, ``surveys`` and ``cases`` frames (pandas).
+        The ``orders``, ``lines``, ``events``, ``surveys``, ``cases`` and ``deliveries``
+        frames (pandas).
     """
     events = list(events)
     book = _Book(orders, events, lines=True)
@@ -874,4 +954,5 @@ def lifecycle_frames(
         "events": events_frame(events),
         "surveys": surveys_frame(book.orders),
         "cases": cases_frame(book.orders, events),
+        "deliveries": deliveries_frame(book.orders, events),
     }
