@@ -178,6 +178,19 @@ class LifecyclePolicy:
                 component="LifecyclePolicy",
             )
 
+    def __repr__(self) -> str:
+        """Only the fields that differ from the defaults: ``help()`` shows `LifecyclePolicy()`.
+
+        A function (the authority) shows by its name, not its address.
+        """
+        default = LifecyclePolicy()
+        changes = ", ".join(
+            f"{name}={getattr(value, '__qualname__', None) or repr(value)}"
+            for name in self.__dataclass_fields__
+            if (value := getattr(self, name)) != getattr(default, name)
+        )
+        return f"LifecyclePolicy({changes})"
+
 
 class GuardContext(NamedTuple):
     """What a guard may look at besides the order and the command (an immutable tuple).

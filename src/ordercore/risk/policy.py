@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ordercore._repr import keyed_changes, short_repr, value_text
 from ordercore.errors import ConfigurationError
 from ordercore.labels import LABELS
 from ordercore.risk.factors import BUILTIN_FACTORS, BandFactor
@@ -277,6 +278,17 @@ def _stops(value: Iterable[HardStop]) -> tuple[HardStop, ...]:
     return tuple(value)
 
 
+def _coded_changes(
+    current: tuple[BandFactor | HardStop, ...], default: tuple[BandFactor | HardStop, ...]
+) -> str:
+    """Factors or hard stops by code: what changed, or the codes when few defaults remain."""
+    mine = {item.code: item for item in current}
+    builtin = {item.code: item for item in default}
+    if 2 * len(mine.keys() & builtin.keys()) < len(builtin):
+        return f"<{', '.join(mine)}>"
+    return keyed_changes(mine, builtin) or "<reordered>"
+
+
 @attrs.frozen(slots=True, kw_only=True)
 class RiskPolicy:
     """A versioned risk policy (see the module docs for why points always add up).
@@ -330,6 +342,22 @@ class RiskPolicy:
         )
         if problems:
             raise ConfigurationError("; ".join(problems), component=f"RiskPolicy {self.version!r}")
+
+    def __repr__(self) -> str:
+        """The version and only what differs from the defaults (``help()`` prints it)."""
+        changes: list[tuple[str, str]] = []
+        for name in (field.name for field in attrs.fields(RiskPolicy)):
+            value, default = getattr(self, name), getattr(DEFAULT_POLICY, name)
+            if name == "version" or value == default:
+                continue
+            if name in ("factors", "hard_stops"):
+                text = _coded_changes(value, default)
+            elif name in ("recommendations", "supervision", "contingency"):
+                text = keyed_changes(value, default) or ""
+            else:
+                text = value_text(value)
+            changes.append((name, text))
+        return short_repr("RiskPolicy", [("version", repr(self.version))], changes)
 
     def _factor_problems(self) -> list[str]:
         problems: list[str] = []
