@@ -12,12 +12,14 @@ CONFTEST = 'pytest_plugins = ["ordercore.testing.plugin"]\n'
 USES_THE_FIXTURES = """
 from datetime import timedelta
 
-from ordercore import OrderStatus
+from hypothesis import given, settings, strategies as st
+
+from ordercore import Order, OrderStatus
 from ordercore.lifecycle import Submit, apply, create
 
 
-def test_factory_orders_are_valid_drafts(order_factory):
-    order = order_factory(order_id="SO-77", lines=3)
+def test_factory_orders_are_valid_drafts(ordercore_order_factory):
+    order = ordercore_order_factory(order_id="SO-77", lines=3)
     assert order.status is OrderStatus.DRAFT and len(order.lines) == 3
 
 
@@ -27,24 +29,30 @@ def test_the_clock_only_moves_when_told(ordercore_clock):
     assert ordercore_clock.advance(timedelta(hours=1)) == start + timedelta(hours=1)
 
 
-def test_commands_and_repository_work_together(order_factory, ordercore_repository, ordercore_clock, ordercore_actor):
-    order, events = create(order_factory(), at=ordercore_clock.now(), actor=ordercore_actor)
+def test_commands_and_repository_work_together(ordercore_order_factory, ordercore_repository, ordercore_clock, ordercore_actor):
+    order, events = create(ordercore_order_factory(), at=ordercore_clock.now(), actor=ordercore_actor)
     ordercore_repository.add(order, events)
     submitted, more = apply(order, Submit(), at=ordercore_clock.advance(timedelta(minutes=5)), actor=ordercore_actor)
     ordercore_repository.save(submitted, expected_version=order.version, events=more)
     assert ordercore_repository.get(order.order_id).status is OrderStatus.SUBMITTED
 
 
-def test_factory_orders_pass_review_in_the_factory_context(order_factory, review_context):
+def test_factory_orders_pass_review_in_the_factory_context(ordercore_order_factory, ordercore_review_context):
     from ordercore.validation import review
-    assert review(order_factory(), review_context).passed
+    assert review(ordercore_order_factory(), ordercore_review_context).passed
 
 
-def test_the_synthetic_book_replays(synthetic_book):
+def test_the_synthetic_book_replays(ordercore_synthetic_book):
     from ordercore.lifecycle import replay
-    order = synthetic_book.orders[0]
-    trail = [e for e in synthetic_book.events if e.order_id == order.order_id]
+    order = ordercore_synthetic_book.orders[0]
+    trail = [e for e in ordercore_synthetic_book.events if e.order_id == order.order_id]
     assert replay(trail) == order
+
+
+@settings(max_examples=5)
+@given(st.from_type(Order))
+def test_the_plugin_alone_registers_the_order_strategy(order):
+    assert order.status is OrderStatus.DRAFT
 """
 
 GOOD_ADAPTER = """
@@ -81,7 +89,7 @@ def test_a_downstream_project_using_the_plugin_passes(pytester: pytest.Pytester)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_uses_fixtures=USES_THE_FIXTURES)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_a_correct_adapter_passes_the_contract_suite_downstream(pytester: pytest.Pytester) -> None:

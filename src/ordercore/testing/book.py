@@ -15,8 +15,17 @@ Examples:
     >>> book = synthetic_book(orders=30, seed=3)
     >>> len(book.orders), book.orders == synthetic_book(orders=30, seed=3).orders
     (30, True)
-    >>> sorted(book.frames())
-    ['cases', 'events', 'lines', 'orders', 'surveys']
+    >>> {"orders", "lines", "events", "surveys", "cases"} <= set(book.frames())
+    True
+
+A book is immutable all the way down, so one book can be shared by every test of a session
+(the plugin's `ordercore_synthetic_book` fixture is): its orders, events and survey rows are
+tuples, each survey row is a read-only mapping, and the orders and the context are frozen.
+
+    >>> book.surveys[0]["score"] = 5
+    Traceback (most recent call last):
+    ...
+    TypeError: 'FrozenMapping' object does not support item assignment
 """
 
 # ruff: noqa: PLR2004, S311 - the story's shares are its parameters; the RNG simulates, it guards nothing
@@ -30,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from ordercore.aftersales import CaseAction, CaseKind, Disposition, ReturnCondition, RootCause
-from ordercore.context import CapacityView
+from ordercore.context import CapacityView, FrozenMapping
 from ordercore.events import Actor, OrderEvent, Party
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
@@ -73,7 +82,7 @@ from ordercore.testing.factories import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Mapping
 
     from ordercore.context import ReviewContext
     from ordercore.lifecycle import ReviewVerdict
@@ -95,6 +104,18 @@ _STAFF: Final = ("S-01", "S-02", "S-03", "S-04", "S-05", "S-06")
 _SYSTEM: Final = Actor.system("order-engine")
 
 
+def _orders(orders: Iterable[Order]) -> tuple[Order, ...]:
+    return tuple(orders)
+
+
+def _events(events: Iterable[OrderEvent]) -> tuple[OrderEvent, ...]:
+    return tuple(events)
+
+
+def _frozen_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(FrozenMapping(row) for row in rows)
+
+
 @attrs.frozen
 class SyntheticBook:
     """Orders and their events, plus the survey answers collected on them.
@@ -102,22 +123,25 @@ class SyntheticBook:
     Attributes:
         orders: The orders as they stand at `as_of`.
         events: Every event, in the order they happened per order.
-        surveys: One row per survey sent (CSAT, 1 to 5; `score` is None without an answer).
+        surveys: One read-only row per survey sent (CSAT, 1 to 5; `score` is None without
+            an answer).
         context: The review context the orders were reviewed with (and can be risk-scored
             with).
         as_of: The moment the book stands for.
         seed: The seed it was built from.
     """
 
-    orders: tuple[Order, ...]
-    events: tuple[OrderEvent, ...]
-    surveys: tuple[dict[str, Any], ...]
+    orders: tuple[Order, ...] = attrs.field(converter=_orders)
+    events: tuple[OrderEvent, ...] = attrs.field(converter=_events)
+    surveys: tuple[Mapping[str, Any], ...] = attrs.field(converter=_frozen_rows)
     context: ReviewContext
     as_of: datetime
     seed: int
 
     def frames(self) -> dict[str, Any]:
         """The canonical KPI frames (pandas) from the lifecycle: see `lifecycle_frames`.
+
+        Each call builds new frames, so a test may change its copy without touching the book.
 
         ``orders``, ``lines`` (with who cancelled what, and each line's shipment and
         delivery), ``events``, ``surveys`` (the closing feedback) and ``cases``.

@@ -9,29 +9,35 @@ pytest_plugins = ["ordercore.testing.plugin"]
 It is deliberately not an auto-loaded entry point: an entry point would import ordercore
 into every pytest run of every environment where ordercore is installed.
 
+Every fixture's name starts with ``ordercore_``, so none collides with a project's own
+fixtures or with other plugins' (pytest-factoryboy registers ``order_factory`` for an
+``OrderFactory``, for example). Loading the plugin also registers the hypothesis strategies
+of `ordercore.testing.strategies`, so ``st.from_type(Order)`` works in every test.
+
 Fixtures:
 
-| fixture | what you get |
-|---|---|
-| `ordercore_clock` | a `FrozenClock` at 2026-03-02 01:30 UTC; advance it yourself |
-| `ordercore_repository` | a fresh `InMemoryOrderRepository` |
-| `order_factory` | `make_order` (any field overridable) |
-| `line_factory` | `make_line` |
-| `ordercore_actor` | a user actor for commands |
-| `review_context` | a `ReviewContext` that the factory orders pass |
-| `synthetic_book` | a small seeded synthetic order book driven through the lifecycle |
+| fixture | scope | what you get |
+|---|---|---|
+| `ordercore_clock` | function | a `FrozenClock` at 2026-03-02 01:30 UTC; advance it yourself |
+| `ordercore_repository` | function | a fresh `InMemoryOrderRepository` |
+| `ordercore_order_factory` | function | `make_order` (any field overridable) |
+| `ordercore_line_factory` | function | `make_line` |
+| `ordercore_actor` | function | a user actor for commands |
+| `ordercore_review_context` | function | a `ReviewContext` that the factory orders pass |
+| `ordercore_synthetic_book` | session | a seeded synthetic order book, built once, immutable |
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
+# Imported for its effect: the entity strategies are registered with hypothesis.
+import ordercore.testing.strategies  # noqa: F401
 from ordercore.events import Actor
 from ordercore.memory import InMemoryOrderRepository
-from ordercore.testing.book import SyntheticBook
-from ordercore.testing.book import synthetic_book as build_book
+from ordercore.testing.book import SyntheticBook, synthetic_book
 from ordercore.testing.clock import FrozenClock
 from ordercore.testing.factories import (
     DEFAULT_RECEIVED_AT,
@@ -47,14 +53,17 @@ if TYPE_CHECKING:
     from ordercore.orders import Order, OrderLine
 
 __all__ = [
-    "line_factory",
-    "order_factory",
     "ordercore_actor",
     "ordercore_clock",
+    "ordercore_line_factory",
+    "ordercore_order_factory",
     "ordercore_repository",
-    "review_context",
-    "synthetic_book",
+    "ordercore_review_context",
+    "ordercore_synthetic_book",
 ]
+
+
+_BOOKS: Final = pytest.StashKey[dict[tuple[int, int], SyntheticBook]]()
 
 
 @pytest.fixture
@@ -70,13 +79,13 @@ def ordercore_repository() -> InMemoryOrderRepository:
 
 
 @pytest.fixture
-def order_factory() -> Callable[..., Order]:
+def ordercore_order_factory() -> Callable[..., Order]:
     """`ordercore.testing.factories.make_order`."""
     return make_order
 
 
 @pytest.fixture
-def line_factory() -> Callable[..., OrderLine]:
+def ordercore_line_factory() -> Callable[..., OrderLine]:
     """`ordercore.testing.factories.make_line`."""
     return make_line
 
@@ -88,13 +97,25 @@ def ordercore_actor() -> Actor:
 
 
 @pytest.fixture
-def review_context(ordercore_clock: FrozenClock) -> ReviewContext:
+def ordercore_review_context(ordercore_clock: FrozenClock) -> ReviewContext:
     """A review context (customers, products, prices, calendar) the factory orders pass."""
     return make_review_context(as_of=ordercore_clock.now())
 
 
-@pytest.fixture
-def synthetic_book(request: pytest.FixtureRequest) -> SyntheticBook:
-    """A seeded synthetic book of 200 orders; parametrise with `indirect` for other sizes."""
+@pytest.fixture(scope="session")
+def ordercore_synthetic_book(request: pytest.FixtureRequest) -> SyntheticBook:
+    """A seeded synthetic book of 200 orders, built once per session and shared.
+
+    The book is immutable (tuples, read-only survey rows, frozen orders), so sharing it
+    cannot leak one test's changes into another. For another size or seed, parametrise
+    indirectly: ``@pytest.mark.parametrize("ordercore_synthetic_book", [{"orders": 50,
+    "seed": 3}], indirect=True)``; each distinct parameter is built once too.
+    """
     options: dict[str, Any] = getattr(request, "param", {})
-    return build_book(orders=options.get("orders", 200), seed=options.get("seed", 7))
+    key = (options.get("orders", 200), options.get("seed", 7))
+    # pytest keeps one value of a parametrised fixture at a time; the session's own store
+    # keeps every book, so tests that alternate between parameters never rebuild one.
+    books = request.config.stash.setdefault(_BOOKS, {})
+    if key not in books:
+        books[key] = synthetic_book(orders=key[0], seed=key[1])
+    return books[key]

@@ -4,23 +4,34 @@ Decimal strategies are explicit (finite, bounded, with the places the entities a
 generated values are always valid and shrink to small, readable examples: a failing test
 ends up showing an order of one line of quantity 1 at price 0.01, not a 40-digit number.
 
+`orders` and `lines` take a strategy for any field of their entity
+(``orders(channel=st.just(Channel.WEB))``). Importing this module registers the entity
+strategies with hypothesis, so ``st.from_type(Order)`` (and `st.builds` of anything with an
+`Order` argument) draws from `orders()`; likewise `OrderLine`, `CustomerRef`, `Money`,
+`CustomerProfile` and `ReviewContext`.
+
 Examples:
     >>> from hypothesis import given
     >>> @given(orders())
     ... def test_total_is_never_negative(order):
     ...     assert order.total.amount >= 0
     >>> test_total_is_never_negative()
+    >>> @given(st.from_type(Order))
+    ... def test_registered_orders_are_drafts(order):
+    ...     assert order.status.value == "draft"
+    >>> test_registered_orders_are_drafts()
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from hypothesis import strategies as st
 
 from ordercore.aftersales import CaseAction, CaseKind, RepairTerms
+from ordercore.context import CustomerProfile, ReviewContext
 from ordercore.events import Party
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
@@ -46,11 +57,12 @@ from ordercore.lifecycle.table import MOVEMENTS
 from ordercore.money import Money
 from ordercore.orders import CustomerRef, Order, OrderLine
 from ordercore.status import Channel
+from ordercore.testing._drawn import Drawn, field_strategies
 from ordercore.testing.factories import make_customer_profile, make_review_context
 from ordercore.testing.walks import APPROVE, Step, drive
 
 if TYPE_CHECKING:
-    from ordercore.context import CustomerProfile, ReviewContext
+    from collections.abc import Mapping
 
 __all__ = [
     "APPROVE",
@@ -148,37 +160,106 @@ def customers() -> st.SearchStrategy[CustomerRef]:
 
 
 @st.composite
-def lines(draw: st.DrawFn, currency: str = "CNY", line_id: str | None = None) -> OrderLine:
-    """Valid order lines in `currency`."""
-    return OrderLine(
-        line_id=line_id or str(draw(st.integers(min_value=1, max_value=999))),
-        sku=f"SKU-{draw(st.integers(min_value=1, max_value=500))}",
-        quantity=draw(quantities()),
-        uom="pcs",
-        unit_price=Money(amount=draw(prices()), currency=currency),
-        discount_rate=draw(st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.1")])),
-        tax_rate=draw(st.sampled_from([Decimal(0), Decimal("0.06"), Decimal("0.13")])),
-    )
+def _lines(
+    draw: st.DrawFn,
+    currency: str,
+    line_id: str | None,
+    fields: Mapping[str, st.SearchStrategy[Any]],
+) -> OrderLine:
+    drawn = Drawn(draw, fields)
+    if line_id is not None:
+        drawn.pick("line_id", st.just(line_id))
+    drawn.pick("line_id", st.integers(min_value=1, max_value=999).map(str))
+    drawn.pick("sku", st.integers(min_value=1, max_value=500).map(lambda n: f"SKU-{n}"))
+    drawn.pick("quantity", quantities())
+    drawn.pick("uom", st.just("pcs"))
+    drawn.pick("unit_price", prices().map(lambda amount: Money(amount=amount, currency=currency)))
+    drawn.pick("discount_rate", st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.1")]))
+    drawn.pick("tax_rate", st.sampled_from([Decimal(0), Decimal("0.06"), Decimal("0.13")]))
+    return OrderLine(**drawn.values)
+
+
+def lines(
+    currency: str = "CNY", line_id: str | None = None, **fields: st.SearchStrategy[Any]
+) -> st.SearchStrategy[OrderLine]:
+    """Valid order lines in `currency`; any field can come from a strategy of your own.
+
+    Args:
+        currency: The unit price's currency (unless `unit_price` is drawn by you).
+        line_id: A fixed line id (default: ``"1"`` to ``"999"``).
+        **fields: A strategy for any `OrderLine` field, used instead of the default one:
+            ``lines(quantity=st.just(Decimal(3)), sku=st.sampled_from(["BOLT", "NUT"]))``.
+
+    Raises:
+        InvalidArgument: For a name that is no `OrderLine` field, or a value that is not a
+            strategy (wrap a fixed value in `st.just`).
+    """
+    return _lines(currency, line_id, field_strategies("lines", OrderLine, fields))
 
 
 @st.composite
-def orders(draw: st.DrawFn, max_lines: int = 5, currency: str | None = None) -> Order:
-    """Valid draft orders with 1 to `max_lines` lines in one currency."""
-    code = currency or draw(currencies())
-    count = draw(st.integers(min_value=1, max_value=max_lines))
-    received = draw(timestamps())
-    channel = draw(st.sampled_from(list(Channel)))
-    return Order(
-        order_id=f"SO-{draw(st.integers(min_value=1, max_value=10**6))}",
-        customer=draw(customers()),
-        channel=channel,
-        currency=code,
-        received_at=received,
-        requested_delivery_at=received
-        + timedelta(days=draw(st.integers(min_value=0, max_value=60))),
-        confirmation_ref="CONF-1" if channel in (Channel.PHONE, Channel.FAX) else None,
-        lines=tuple(draw(lines(currency=code, line_id=str(n + 1))) for n in range(count)),
+def _orders(
+    draw: st.DrawFn,
+    max_lines: int,
+    currency: str | None,
+    fields: Mapping[str, st.SearchStrategy[Any]],
+) -> Order:
+    drawn = Drawn(draw, fields)
+    own_lines = drawn.values.get("lines")
+    if currency is not None:
+        code = drawn.pick("currency", st.just(currency))
+    elif own_lines:
+        code = drawn.pick("currency", st.just(own_lines[0].unit_price.currency))
+    else:
+        code = drawn.pick("currency", currencies())
+    if not drawn.has("lines"):
+        count = draw(st.integers(min_value=1, max_value=max_lines))
+        drawn.values["lines"] = tuple(
+            draw(lines(currency=code, line_id=str(n + 1))) for n in range(count)
+        )
+    drawn.pick("order_id", st.integers(min_value=1, max_value=10**6).map(lambda n: f"SO-{n}"))
+    drawn.pick("customer", customers())
+    channel = Channel(drawn.pick("channel", st.sampled_from(list(Channel))))
+    received = drawn.pick("received_at", timestamps())
+    drawn.pick(
+        "requested_delivery_at",
+        st.integers(min_value=0, max_value=60).map(lambda days: received + timedelta(days=days)),
     )
+    if channel in (Channel.PHONE, Channel.FAX):
+        drawn.pick("confirmation_ref", st.just("CONF-1"))
+    return Order(**drawn.values)
+
+
+def orders(
+    max_lines: int = 5, currency: str | None = None, **fields: st.SearchStrategy[Any]
+) -> st.SearchStrategy[Order]:
+    """Valid draft orders with 1 to `max_lines` lines in one currency, composable per field.
+
+    Every `Order` field can come from a strategy of your own instead of the default one, and
+    the defaults that depend on it follow: lines you draw set the order's currency, a phone
+    or fax `channel` gets a confirmation reference, the requested delivery comes after your
+    `received_at`.
+
+    Args:
+        max_lines: The most lines a default order has (ignored when you draw `lines`).
+        currency: A fixed currency for the order and its default lines.
+        **fields: A strategy for any `Order` field, for example
+            ``orders(channel=st.just(Channel.WEB), lines=st.lists(lines(), min_size=1,
+            max_size=3, unique_by=lambda line: line.line_id))``. Drawn lines need distinct
+            line ids, and one currency, as any order does.
+
+    Raises:
+        InvalidArgument: For a name that is no `Order` field, or a value that is not a
+            strategy (wrap a fixed value in `st.just`).
+
+    Examples:
+        >>> from hypothesis import given
+        >>> @given(orders(channel=st.just(Channel.FAX)))
+        ... def test_fax_orders_carry_a_confirmation(order):
+        ...     assert order.confirmation_ref
+        >>> test_fax_orders_carry_a_confirmation()
+    """
+    return _orders(max_lines, currency, field_strategies("orders", Order, fields))
 
 
 _MOVES: Final = tuple(
@@ -323,3 +404,18 @@ def review_contexts(customers: int = 1) -> st.SearchStrategy[ReviewContext]:
         timestamps(),
         st.tuples(*(customer_profiles(f"C-{n:03d}") for n in range(1, customers + 1))),
     )
+
+
+def _register() -> None:
+    """Make `st.from_type` (and `builds`) draw ordercore's entities from these strategies."""
+    st.register_type_strategy(Order, lambda _: orders())
+    st.register_type_strategy(OrderLine, lambda _: lines())
+    st.register_type_strategy(CustomerRef, lambda _: customers())
+    st.register_type_strategy(Money, lambda _: money())
+    st.register_type_strategy(CustomerProfile, lambda _: customer_profiles())
+    st.register_type_strategy(ReviewContext, lambda _: review_contexts())
+
+
+# Registered on import, as hypothesis extensions do: importing this module (or enabling the
+# pytest plugin, which imports it) is the opt-in. The functions build strategies lazily.
+_register()
