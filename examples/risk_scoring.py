@@ -98,7 +98,9 @@ def main() -> None:
         _order(1, "HUADONG", 40),
         _order(2, "HUADONG", 400, requested_delivery_at=AT + timedelta(days=3)),
         _order(3, "NANFANG", 120, channel=Channel.FAX),
-        _order(4, "XINKE", 600, ship_to=HOME.model_copy(update={"country": "VN"})),
+        _order(
+            4, "XINKE", 600, ship_to=Address.model_validate({**HOME.model_dump(), "country": "VN"})
+        ),
         _order(5, "BLOCKED", 20),
         _order(6, "UNKNOWN-CO", 35, channel=Channel.PHONE),
         _order(7, "HUADONG", 45, payment_terms="NET90"),

@@ -25,8 +25,8 @@ Examples:
     >>> context = ReviewContext(as_of=datetime(2026, 3, 2, tzinfo=UTC), customers={"C-1": profile})
     >>> credit_limit_respected()(order, context)
     []
-    >>> bigger = order.model_copy(update={"lines": (order.lines[0].model_copy(
-    ...     update={"quantity": Decimal(101)}),)})
+    >>> line = OrderLine.model_validate({**order.lines[0].model_dump(), "quantity": Decimal(101)})
+    >>> bigger = Order.model_validate({**order.model_dump(), "lines": [line]})
     >>> credit_limit_respected()(bigger, context)[0].message_en
     'credit limit exceeded for customer C-1: open exposure 4000 CNY + this order 1010.00 CNY = 5010.00 CNY > limit 5000 CNY'
 """
