@@ -31,7 +31,7 @@ Examples:
     >>> apply(order, Ship(line_id="1", quantity=Decimal(1)), at=at, actor=clerk)
     Traceback (most recent call last):
     ...
-    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, place_hold, release_hold, record_risk_assessment
+    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, place_hold, release_hold, record_risk_assessment
 """
 
 from __future__ import annotations
