@@ -489,6 +489,16 @@ def _distinct_lines(
     return value
 
 
+_LineQuantities = Annotated[
+    tuple[tuple[Id, PositiveQuantity], ...],
+    Field(strict=False, max_length=MAX_LINES),
+    AfterValidator(_distinct_lines),
+]
+"""Quantities by line id, each line once (a JSON array of ``[line_id, quantity]`` pairs)."""
+_SomeLineQuantities = Annotated[_LineQuantities, Field(min_length=1)]
+"""As `_LineQuantities`, with at least one line."""
+
+
 class Dispatch(Command):
     """Ship several lines at once as one shipment (a delivery note), with its carrier and tracking.
 
@@ -512,11 +522,7 @@ class Dispatch(Command):
 
     name: ClassVar[str] = CommandName.DISPATCH
     shipment_id: Id
-    lines: Annotated[
-        tuple[tuple[Id, PositiveQuantity], ...],
-        Field(strict=False, min_length=1, max_length=MAX_LINES),
-        AfterValidator(_distinct_lines),
-    ]
+    lines: _SomeLineQuantities
     warehouse: Id | None = None
     carrier: ShortText | None = None
     mode: Annotated[TransportMode, Field(strict=False)] | None = None
@@ -553,11 +559,7 @@ class ConfirmDelivery(Command):
 
     name: ClassVar[str] = CommandName.CONFIRM_DELIVERY
     shipment_id: Id
-    lines: Annotated[
-        tuple[tuple[Id, PositiveQuantity], ...],
-        Field(strict=False, max_length=MAX_LINES),
-        AfterValidator(_distinct_lines),
-    ] = ()
+    lines: _LineQuantities = ()
     proof_of_delivery: ShortText | None = None
 
 
@@ -593,11 +595,7 @@ class SplitOff(Command):
 
     name: ClassVar[str] = CommandName.SPLIT_OFF
     new_order_id: Id
-    lines: Annotated[
-        tuple[tuple[Id, PositiveQuantity], ...],
-        Field(strict=False, min_length=1, max_length=MAX_LINES),
-        AfterValidator(_distinct_lines),
-    ]
+    lines: _SomeLineQuantities
 
 
 class AmendOrder(Command):
@@ -614,11 +612,7 @@ class AmendOrder(Command):
     """
 
     name: ClassVar[str] = CommandName.AMEND
-    quantities: Annotated[
-        tuple[tuple[Id, PositiveQuantity], ...],
-        Field(strict=False, max_length=MAX_LINES),
-        AfterValidator(_distinct_lines),
-    ] = ()
+    quantities: _LineQuantities = ()
     new_lines: Annotated[tuple[OrderLine, ...], Field(strict=False, max_length=MAX_LINES)] = ()
     requested_delivery_at: Timestamp | None = None
 
