@@ -94,3 +94,10 @@ def test_a_plain_value_instead_of_a_strategy_is_refused_with_the_fix() -> None:
 def test_a_name_that_is_no_line_field_is_refused() -> None:
     with pytest.raises(InvalidArgument, match=r"lines\(\): qty is not a field of OrderLine"):
         lines(qty=st.just(Decimal(1)))
+
+
+@settings(max_examples=20)
+@given(orders(currency=st.sampled_from(["USD", "KWD"])))
+def test_the_currency_can_be_drawn_from_a_strategy(order: Order) -> None:
+    assert order.currency in {"USD", "KWD"}
+    assert {line.unit_price.currency for line in order.lines} == {order.currency}

@@ -16,7 +16,9 @@ Examples:
     ... def test_total_is_never_negative(order):
     ...     assert order.total.amount >= 0
     >>> test_total_is_never_negative()
-    >>> @given(st.from_type(Order))
+    >>> from hypothesis import settings
+    >>> @settings(max_examples=20)
+    ... @given(st.from_type(Order))
     ... def test_registered_orders_are_drafts(order):
     ...     assert order.status.value == "draft"
     >>> test_registered_orders_are_drafts()
@@ -162,7 +164,7 @@ def customers() -> st.SearchStrategy[CustomerRef]:
 @st.composite
 def _lines(
     draw: st.DrawFn,
-    currency: str,
+    currency: str | st.SearchStrategy[str],
     line_id: str | None,
     fields: Mapping[str, st.SearchStrategy[Any]],
 ) -> OrderLine:
@@ -173,19 +175,23 @@ def _lines(
     drawn.pick("sku", st.integers(min_value=1, max_value=500).map(lambda n: f"SKU-{n}"))
     drawn.pick("quantity", quantities())
     drawn.pick("uom", st.just("pcs"))
-    drawn.pick("unit_price", prices().map(lambda amount: Money(amount=amount, currency=currency)))
+    codes = currency if isinstance(currency, st.SearchStrategy) else st.just(currency)
+    drawn.pick("unit_price", st.builds(lambda a, c: Money(amount=a, currency=c), prices(), codes))
     drawn.pick("discount_rate", st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.1")]))
     drawn.pick("tax_rate", st.sampled_from([Decimal(0), Decimal("0.06"), Decimal("0.13")]))
     return OrderLine(**drawn.values)
 
 
 def lines(
-    currency: str = "CNY", line_id: str | None = None, **fields: st.SearchStrategy[Any]
+    currency: str | st.SearchStrategy[str] = "CNY",
+    line_id: str | None = None,
+    **fields: st.SearchStrategy[Any],
 ) -> st.SearchStrategy[OrderLine]:
     """Valid order lines in `currency`; any field can come from a strategy of your own.
 
     Args:
-        currency: The unit price's currency (unless `unit_price` is drawn by you).
+        currency: The unit price's currency, or a strategy for it (unless you draw
+            `unit_price`).
         line_id: A fixed line id (default: ``"1"`` to ``"999"``).
         **fields: A strategy for any `OrderLine` field, used instead of the default one:
             ``lines(quantity=st.just(Decimal(3)), sku=st.sampled_from(["BOLT", "NUT"]))``.
@@ -201,13 +207,14 @@ def lines(
 def _orders(
     draw: st.DrawFn,
     max_lines: int,
-    currency: str | None,
+    currency: str | st.SearchStrategy[str] | None,
     fields: Mapping[str, st.SearchStrategy[Any]],
 ) -> Order:
     drawn = Drawn(draw, fields)
     own_lines = drawn.values.get("lines")
     if currency is not None:
-        code = drawn.pick("currency", st.just(currency))
+        codes = currency if isinstance(currency, st.SearchStrategy) else st.just(currency)
+        code = drawn.pick("currency", codes)
     elif own_lines:
         code = drawn.pick("currency", st.just(own_lines[0].unit_price.currency))
     else:
@@ -231,7 +238,9 @@ def _orders(
 
 
 def orders(
-    max_lines: int = 5, currency: str | None = None, **fields: st.SearchStrategy[Any]
+    max_lines: int = 5,
+    currency: str | st.SearchStrategy[str] | None = None,
+    **fields: st.SearchStrategy[Any],
 ) -> st.SearchStrategy[Order]:
     """Valid draft orders with 1 to `max_lines` lines in one currency, composable per field.
 
@@ -242,7 +251,8 @@ def orders(
 
     Args:
         max_lines: The most lines a default order has (ignored when you draw `lines`).
-        currency: A fixed currency for the order and its default lines.
+        currency: The currency of the order and its default lines, or a strategy for it
+            (default: the currency of lines you draw, else a common currency).
         **fields: A strategy for any `Order` field, for example
             ``orders(channel=st.just(Channel.WEB), lines=st.lists(lines(), min_size=1,
             max_size=3, unique_by=lambda line: line.line_id))``. Drawn lines need distinct
@@ -253,8 +263,9 @@ def orders(
             strategy (wrap a fixed value in `st.just`).
 
     Examples:
-        >>> from hypothesis import given
-        >>> @given(orders(channel=st.just(Channel.FAX)))
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=20)
+        ... @given(orders(channel=st.just(Channel.FAX)))
         ... def test_fax_orders_carry_a_confirmation(order):
         ...     assert order.confirmation_ref
         >>> test_fax_orders_carry_a_confirmation()
