@@ -67,6 +67,7 @@ __all__ = [
     "LineBackordered",
     "LineQuantity",
     "LineShortClosed",
+    "LinesMerged",
     "MaterialProcured",
     "OrderAmended",
     "OrderApproved",
@@ -77,6 +78,7 @@ __all__ = [
     "OrderEvent",
     "OrderExpired",
     "OrderFulfilled",
+    "OrderMerged",
     "OrderRejected",
     "OrderReopened",
     "OrderSplit",
@@ -530,6 +532,21 @@ class OrderSplit(OrderEvent):
     removed: tuple[Id, ...] = Field(default=(), strict=False)
 
 
+class OrderMerged(OrderEvent):
+    """The order ended because its lines moved into another order (`MergeInto`)."""
+
+    type: Literal["order_merged"] = "order_merged"
+    target_order_id: Id
+
+
+class LinesMerged(OrderEvent):
+    """The lines of an order merged into this one were added (`TakeLines`)."""
+
+    type: Literal["lines_merged"] = "lines_merged"
+    source_order_id: Id
+    new_lines: tuple[OrderLine, ...] = Field(strict=False, min_length=1)
+
+
 class HoldPlaced(OrderEvent):
     """A hold was placed."""
 
@@ -625,6 +642,8 @@ Event = Annotated[
     | HeaderAmended
     | DeliveryRepromised
     | OrderSplit
+    | OrderMerged
+    | LinesMerged
     | ShipmentDispatched
     | ShipmentCollected
     | ShipmentDelivered

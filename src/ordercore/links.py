@@ -3,7 +3,9 @@
 A split writes [`OrderLink`][ordercore.links.OrderLink]s on both orders: the source gets
 `split_into` the new order, the new order `split_from` the source. Each order's trail
 records its side (the source's `OrderSplit`, the new order's `OrderCreated` snapshot), so
-either replays on its own and the two name each other.
+either replays on its own and the two name each other. A merge links the same way: each
+merged order `merged_into` the target (`OrderMerged`), the target `merged_from` each of
+them (`LinesMerged`).
 
 Examples:
     >>> from datetime import datetime, timezone
@@ -32,11 +34,17 @@ class OrderRelation(StrEnum):
     """This order was split off the other (it holds lines the other gave up)."""
     SPLIT_INTO = "split_into"
     """Part of this order was split off into the other."""
+    MERGED_INTO = "merged_into"
+    """This order's lines moved into the other; this one ended (status `cancelled`)."""
+    MERGED_FROM = "merged_from"
+    """The other order's lines moved into this one."""
 
 
 _INVERSE: Final = {
     OrderRelation.SPLIT_FROM: OrderRelation.SPLIT_INTO,
     OrderRelation.SPLIT_INTO: OrderRelation.SPLIT_FROM,
+    OrderRelation.MERGED_INTO: OrderRelation.MERGED_FROM,
+    OrderRelation.MERGED_FROM: OrderRelation.MERGED_INTO,
 }
 
 

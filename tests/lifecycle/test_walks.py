@@ -189,7 +189,7 @@ def test_public_command_sequences_and_drive_reach_fulfilment_and_closing() -> No
     statuses: set[OrderStatus] = {OrderStatus.DRAFT}
     types: set[str] = set()
 
-    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
     @given(command_sequences(min_size=60, max_size=120), st.booleans())
     def walk(sequence: list[Command | Step | Literal["approve"]], host: bool) -> None:
         order, trail = create(make_order(), at=AT, actor=CLERK)

@@ -55,6 +55,7 @@ from ordercore.events import (
 )
 from ordercore.ledger import LedgerField
 from ordercore.lifecycle.table import MOVEMENTS
+from ordercore.links import OrderRelation
 from ordercore.money import minor_units
 from ordercore.orders import line_net
 
@@ -136,6 +137,8 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "shipment_collected",  # in transit: neither shipped nor delivered moves
             "line_backordered",
             "order_split",  # the lines as they stand say what the order still holds
+            "lines_merged",
+            "order_merged",  # a merged order is left out of the frames (see `_Book`)
         ),
         _SKIP,
     ),
@@ -469,6 +472,10 @@ class _Quanta(dict[str, Decimal]):
         return quantum
 
 
+def _merged_away(order: Order) -> bool:
+    return any(link.relation is OrderRelation.MERGED_INTO for link in order.links)
+
+
 class _Book:
     """Orders with their trails, turned into the rows of the orders and lines frames.
 
@@ -481,7 +488,8 @@ class _Book:
     def __init__(
         self, orders: Iterable[Order], events: Iterable[OrderEvent] | None, *, lines: bool
     ) -> None:
-        self.orders = list(orders)
+        # A merged order's lines are counted on the order it merged into: it is left out.
+        self.orders = [o for o in orders if not o.links or not _merged_away(o)]
         self.lines: dict[tuple[str, str], _Line] | None = {} if lines else None
         self.trails = _trails(events, self.lines)
         self.with_events = events is not None

@@ -9,7 +9,16 @@ from __future__ import annotations
 from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
 from ordercore.lifecycle.aftersales import CaseMachines
-from ordercore.lifecycle.apply import DEFAULT_POLICY, Split, allowed_commands, apply, create, split
+from ordercore.lifecycle.apply import (
+    DEFAULT_POLICY,
+    Merge,
+    Split,
+    allowed_commands,
+    apply,
+    create,
+    merge,
+    split,
+)
 from ordercore.lifecycle.commands import (
     AdvanceCase,
     Allocate,
@@ -28,6 +37,7 @@ from ordercore.lifecycle.commands import (
     Expire,
     HostTrigger,
     Invoice,
+    MergeInto,
     Movement,
     OpenCase,
     Pack,
@@ -50,6 +60,7 @@ from ordercore.lifecycle.commands import (
     SplitOff,
     StartReview,
     Submit,
+    TakeLines,
     WaiveFeedback,
 )
 from ordercore.lifecycle.guards import Guard, GuardContext, LifecyclePolicy
@@ -85,6 +96,8 @@ __all__ = [
     "Invoice",
     "LifecyclePolicy",
     "LifecycleSpec",
+    "Merge",
+    "MergeInto",
     "Movement",
     "OpenCase",
     "OrderMachine",
@@ -110,12 +123,14 @@ __all__ = [
     "SplitOff",
     "StartReview",
     "Submit",
+    "TakeLines",
     "Transition",
     "WaiveFeedback",
     "allowed_commands",
     "apply",
     "create",
     "evolve",
+    "merge",
     "replay",
     "split",
 ]

@@ -31,7 +31,7 @@ Examples:
     >>> apply(order, Ship(line_id="1", quantity=Decimal(1)), at=at, actor=clerk)
     Traceback (most recent call last):
     ...
-    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, place_hold, release_hold, record_risk_assessment
+    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, merge_into, take_lines, place_hold, release_hold, record_risk_assessment
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from ordercore.events import (
     HoldReleased,
     LineBackordered,
     LineQuantity,
+    LinesMerged,
     OrderAmended,
     OrderApproved,
     OrderCreated,
@@ -82,6 +83,7 @@ from ordercore.lifecycle.commands import (
     ConfirmDelivery,
     Dispatch,
     HostTrigger,
+    MergeInto,
     Movement,
     OpenCase,
     PlaceHold,
@@ -92,6 +94,7 @@ from ordercore.lifecycle.commands import (
     Repromise,
     ShortClose,
     SplitOff,
+    TakeLines,
 )
 from ordercore.lifecycle.guards import (
     Guard,
@@ -118,10 +121,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_POLICY",
     "EventIdFactory",
+    "Merge",
     "Split",
     "allowed_commands",
     "apply",
     "create",
+    "merge",
     "split",
 ]
 
@@ -523,6 +528,21 @@ def _split_off(
     return [emit(OrderSplit, before, after, payload)]
 
 
+def _take_lines(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, TakeLines)  # noqa: S101 - routed by name
+    key = f"links.{command.source_order_id}"
+    before, after = {key: "none"}, {key: OrderRelation.MERGED_FROM.value}
+    for line in command.new_lines:
+        before[f"lines.{line.line_id}.quantity"] = "none"
+        after[f"lines.{line.line_id}.quantity"] = str(line.quantity)
+    before["total"] = str(order.total.amount)
+    after["total"] = str(amended_order(order, AmendOrder(new_lines=command.new_lines)).total.amount)
+    payload = {"source_order_id": command.source_order_id, "new_lines": command.new_lines}
+    return [emit(LinesMerged, before, after, payload)]
+
+
 def _place_hold(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -645,6 +665,7 @@ _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.CONFIRM_DELIVERY: _confirm_delivery,
     CommandName.BACKORDER: _backorder,
     CommandName.SPLIT_OFF: _split_off,
+    CommandName.TAKE_LINES: _take_lines,
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,
@@ -995,3 +1016,82 @@ def split(
         correlation_id=correlation_id,
     )
     return Split(source, source_events, new, new_events)
+
+
+class Merge(NamedTuple):
+    """What `merge` returns: the target and the merged orders, each with its new events."""
+
+    target: Order
+    target_events: list[OrderEvent]
+    merged: tuple[tuple[Order, list[OrderEvent]], ...]
+
+
+def merge(
+    target: Order,
+    orders: tuple[Order, ...],
+    *,
+    at: datetime,
+    actor: Actor,
+    reason: str = "",
+    correlation_id: str | None = None,
+    policy: LifecyclePolicy = DEFAULT_POLICY,
+) -> Merge:
+    """Merge open orders of one customer into a target order, linked both ways.
+
+    Each merged order must have nothing started on it (no ledger movement, shipment, case
+    or active hold); it takes `MergeInto` and ends `cancelled`, linked `merged_into` the
+    target. The target takes `TakeLines` for each: its lines under the ids
+    ``"<order id>/<line id>"``, with empty ledgers, changing its content as an amendment
+    would (an approved target goes back to review when the policy says so).
+
+    Raises:
+        InvalidArgument: If an order is of another customer or currency, or named twice.
+        InvalidTransition: If an order's status allows no merge.
+        GuardRejected: If an order has work started, or the lines do not fit the target.
+    """
+    seen = {target.order_id}
+    for order in orders:
+        if not isinstance(order, Order):
+            raise InvalidArgument("merge", "orders", f"must be Orders, got {type(order).__name__}")
+        if order.order_id in seen:
+            raise InvalidArgument("merge", "orders", f"order {order.order_id} is named twice")
+        seen.add(order.order_id)
+        if (order.customer.customer_id, order.currency) != (
+            target.customer.customer_id,
+            target.currency,
+        ):
+            raise InvalidArgument(
+                "merge",
+                "orders",
+                f"order {order.order_id} is of customer {order.customer.customer_id} in "
+                f"{order.currency}; the target {target.order_id} of "
+                f"{target.customer.customer_id} in {target.currency}",
+            )
+    merged = []
+    events: list[OrderEvent] = []
+    for order in orders:
+        ended = apply(
+            order,
+            MergeInto(
+                target_order_id=target.order_id, reason=reason, correlation_id=correlation_id
+            ),
+            at=at,
+            actor=actor,
+            policy=policy,
+        )
+        lines = tuple(
+            OrderLine.model_validate(
+                {**line.__dict__, "line_id": f"{order.order_id}/{line.line_id}"}
+            )
+            for line in order.lines
+        )
+        take = TakeLines(
+            source_order_id=order.order_id,
+            new_lines=lines,
+            reason=reason,
+            correlation_id=correlation_id,
+        )
+        target, taken = apply(target, take, at=at, actor=actor, policy=policy)
+        merged.append(ended)
+        events.extend(taken)
+    return Merge(target, events, tuple(merged))

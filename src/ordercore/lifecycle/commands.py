@@ -89,6 +89,7 @@ __all__ = [
     "Expire",
     "HostTrigger",
     "Invoice",
+    "MergeInto",
     "Movement",
     "OpenCase",
     "Pack",
@@ -111,6 +112,7 @@ __all__ = [
     "SplitOff",
     "StartReview",
     "Submit",
+    "TakeLines",
     "WaiveFeedback",
     "model_refusal",
 ]
@@ -169,6 +171,10 @@ class CommandName(StrEnum):
     """Record line quantity waiting for stock, with the date it is expected."""
     SPLIT_OFF = "split_off"
     """Move unfulfilled line quantities into a new order (`split` makes that order)."""
+    MERGE_INTO = "merge_into"
+    """End an order whose lines move into another of the same customer (`merge`)."""
+    TAKE_LINES = "take_lines"
+    """Take the lines of an order merged into this one (`merge`)."""
     PLACE_HOLD = "place_hold"
     """Place a hold."""
     RELEASE_HOLD = "release_hold"
@@ -596,6 +602,40 @@ class SplitOff(Command):
     name: ClassVar[str] = CommandName.SPLIT_OFF
     new_order_id: Id
     lines: _SomeLineQuantities
+
+
+class MergeInto(Command):
+    """End this order because its lines move into another (the merge's source side).
+
+    Use `ordercore.lifecycle.merge`, which applies this to each merged order and
+    `TakeLines` to the target. Only an order with nothing started may merge: no ledger
+    movement, shipment, case or active hold. It ends `cancelled`, linked `merged_into`
+    the target; the KPI frames leave it out (its lines are counted on the target).
+
+    Attributes:
+        target_order_id: The order the lines move to.
+    """
+
+    name: ClassVar[str] = CommandName.MERGE_INTO
+    target_order_id: Id
+
+
+class TakeLines(Command):
+    """Take the lines of an order merged into this one (the merge's target side).
+
+    The lines are new here (new ids, empty ledgers) and change the order's content like
+    an amendment, so an approved order goes back to review when the policy says so.
+
+    Attributes:
+        source_order_id: The order merged in.
+        new_lines: Its lines, under ids new to this order.
+    """
+
+    name: ClassVar[str] = CommandName.TAKE_LINES
+    source_order_id: Id
+    new_lines: Annotated[
+        tuple[OrderLine, ...], Field(strict=False, min_length=1, max_length=MAX_LINES)
+    ]
 
 
 class AmendOrder(Command):

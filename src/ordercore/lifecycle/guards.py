@@ -59,6 +59,7 @@ from ordercore.lifecycle.commands import (
     ReleaseHold,
     ReviewVerdict,
     Ship,
+    TakeLines,
     model_refusal,
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
@@ -117,7 +118,7 @@ _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 # Class tuples built once: a `X | Y` union in a guard is rebuilt on every call.
 _WITH_LINE: Final = (Movement, OpenCase, Backorder)
-_AMENDMENTS: Final = (AmendOrder, AmendHeader)
+_AMENDMENTS: Final = (AmendOrder, AmendHeader, TakeLines)
 _SHIPPING: Final = frozenset({OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT})
 # Exact whatever the caller's decimal context: every guard decides on the same sums.
 _add = ARITHMETIC.add

@@ -53,10 +53,12 @@ from ordercore.events import (
     LineBackordered,
     LineQuantity,
     LineShortClosed,
+    LinesMerged,
     OrderAmended,
     OrderArchived,
     OrderCreated,
     OrderEvent,
+    OrderMerged,
     OrderSplit,
     RiskAssessed,
     ShipmentCollected,
@@ -461,6 +463,34 @@ def _split(order: Order, event: OrderEvent) -> _Changes:
     }
 
 
+def _merged(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, OrderMerged)  # noqa: S101 - dispatched by type
+    link = OrderLink(
+        relation=OrderRelation.MERGED_INTO, order_id=event.target_order_id, at=event.at
+    )
+    return {**_status(order, event), "links": (*order.links, link)}
+
+
+def _lines_merged(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, LinesMerged)  # noqa: S101 - dispatched by type
+    if any(link.order_id == event.source_order_id for link in order.links):
+        raise TrailError(
+            event.event_id, order.order_id, f"it is already linked to {event.source_order_id}"
+        )
+    known = {line.line_id for line in order.lines}
+    taken = [line.line_id for line in event.new_lines if line.line_id in known]
+    if taken:
+        raise TrailError(event.event_id, order.order_id, f"it adds lines it has ({taken[0]})")
+    link = OrderLink(
+        relation=OrderRelation.MERGED_FROM, order_id=event.source_order_id, at=event.at
+    )
+    return {
+        "lines": order.lines + event.new_lines,
+        "links": (*order.links, link),
+        "content_version": event.order_version,
+    }
+
+
 def _archived(_: Order, __: OrderEvent) -> _Changes:
     return {"archived": True}
 
@@ -488,6 +518,8 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     ShipmentDelivered: _shipment_delivered,
     LineBackordered: _line_backordered,
     OrderSplit: _split,
+    OrderMerged: _merged,
+    LinesMerged: _lines_merged,
     HoldPlaced: _hold_placed,
     HoldReleased: _hold_released,
     CaseOpened: _case_opened,

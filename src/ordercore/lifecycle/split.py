@@ -1,4 +1,4 @@
-"""Splitting an order: which line quantities may move off, and what each side becomes.
+"""Splitting and merging orders: which line quantities may move, and what each side becomes.
 
 The source side is a command like any other (`SplitOff`, in the lifecycle table, with its
 guard here); [`split`][ordercore.lifecycle.apply.split] applies it and creates the new order.
@@ -6,6 +6,11 @@ Only the unfulfilled part moves: a line moved in full must have nothing recorded
 empty ledger, no hold, case, shipment or backorder naming it); a line moved in part keeps at
 least what is committed on it, exactly as an amendment would (allocation above the rest is
 released). The order that remains is built with the `Order` model's own validators.
+
+A merge moves every line of orders with nothing started (no ledger movement, shipment, case
+or active hold) into a target order of the same customer and currency
+([`merge`][ordercore.lifecycle.apply.merge]): each merged order takes `MergeInto` and ends,
+the target takes `TakeLines` for each, an amendment by content.
 """
 
 from __future__ import annotations
@@ -18,15 +23,28 @@ from pydantic import ValidationError
 from ordercore._base import ARITHMETIC
 from ordercore.errors import LedgerViolation
 from ordercore.ledger import check_ledger
-from ordercore.lifecycle.commands import SplitOff, model_refusal
-from ordercore.lifecycle.guards import excess_allocation, released
+from ordercore.lifecycle.commands import (
+    AmendOrder,
+    MergeInto,
+    SplitOff,
+    TakeLines,
+    model_refusal,
+)
+from ordercore.lifecycle.guards import amended_order, excess_allocation, released
 from ordercore.orders import Order, OrderLine
 
 if TYPE_CHECKING:
     from ordercore.lifecycle.commands import Command
     from ordercore.lifecycle.guards import GuardContext
 
-__all__ = ["moved_lines", "remaining_order", "split_fits"]
+__all__ = [
+    "merge_fits",
+    "moved_lines",
+    "nothing_started",
+    "remaining_order",
+    "split_fits",
+    "takes_lines_fits",
+]
 
 _subtract = ARITHMETIC.subtract
 _ZERO: Final = Decimal(0)
@@ -114,6 +132,57 @@ def split_fits(order: Order, command: Command, _: GuardContext) -> str | None:
         return f"order {order.order_id} is already linked to {command.new_order_id}"
     try:
         remaining_order(order, command)
+    except ValidationError as error:
+        return model_refusal(error)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def nothing_started(order: Order) -> str | None:
+    """Why an order cannot merge away: some work is recorded on it (`None`: nothing is)."""
+    for line in order.lines:
+        if any(line.ledger.__dict__.values()):
+            return f"line {line.line_id} has work recorded on it"
+    if order.shipments:
+        return f"it has shipments ({', '.join(s.shipment_id for s in order.shipments)})"
+    if order.cases:
+        return f"it has after-sales cases ({', '.join(c.case_id for c in order.cases)})"
+    active = order.active_holds
+    if active:
+        return f"hold {active[0].hold_id} is active"
+    return None
+
+
+def _link_refusal(order: Order, other: str) -> str | None:
+    if other == order.order_id:
+        return "an order cannot be merged with itself"
+    if any(link.order_id == other for link in order.links):
+        return f"order {order.order_id} is already linked to {other}"
+    return None
+
+
+def merge_fits(order: Order, command: Command, _: GuardContext) -> str | None:
+    """An order merges into another only with nothing started on it."""
+    assert isinstance(command, MergeInto)  # noqa: S101 - routed by the table
+    refusal = _link_refusal(order, command.target_order_id)
+    if refusal is not None:
+        return refusal
+    started = nothing_started(order)
+    return None if started is None else f"order {order.order_id} cannot merge: {started}"
+
+
+def takes_lines_fits(order: Order, command: Command, _: GuardContext) -> str | None:
+    """The lines taken in are new here and leave a valid order (checked as an amendment)."""
+    assert isinstance(command, TakeLines)  # noqa: S101 - routed by the table
+    refusal = _link_refusal(order, command.source_order_id)
+    if refusal is not None:
+        return refusal
+    for line in command.new_lines:
+        if any(line.ledger.__dict__.values()):
+            return f"line {line.line_id} taken in must have an empty ledger"
+    try:
+        amended_order(order, AmendOrder(new_lines=command.new_lines))
     except ValidationError as error:
         return model_refusal(error)
     except ValueError as error:

@@ -38,6 +38,7 @@ from ordercore.events import (
     HoldReleased,
     LineBackordered,
     LineShortClosed,
+    LinesMerged,
     MaterialProcured,
     OrderAmended,
     OrderApproved,
@@ -47,6 +48,7 @@ from ordercore.events import (
     OrderEvent,
     OrderExpired,
     OrderFulfilled,
+    OrderMerged,
     OrderRejected,
     OrderReopened,
     OrderSplit,
@@ -259,6 +261,23 @@ TABLE: Final[tuple[Transition, ...]] = (
     ),
     # split: unfulfilled quantities move into a new order (`split` creates it, linked)
     Transition(N.SPLIT_OFF, _BEFORE_SHIPPING, None, (sp.split_fits,), OrderSplit, c.SplitOff),
+    # merge: orders with nothing started end, their lines move into a target (`merge`)
+    Transition(
+        N.MERGE_INTO,
+        (*_UNREVIEWED, S.APPROVED),
+        S.CANCELLED,
+        (sp.merge_fits,),
+        OrderMerged,
+        c.MergeInto,
+    ),
+    Transition(
+        N.TAKE_LINES,
+        (*_UNREVIEWED, *_FULFILLING),
+        None,
+        (sp.takes_lines_fits,),
+        LinesMerged,
+        c.TakeLines,
+    ),
     # derived: fired by the lifecycle after a command, first match first, until none applies
     Transition(
         N.SEND_BACK_TO_REVIEW,

@@ -39,7 +39,7 @@ from ordercore.aftersales import (
 )
 from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
-from ordercore.ledger import LIMITS, LedgerField
+from ordercore.ledger import LIMITS, LedgerField, LineLedger
 from ordercore.lifecycle import (
     CANONICAL,
     DEFAULT_POLICY,
@@ -56,6 +56,7 @@ from ordercore.lifecycle import (
     HostTrigger,
     LifecyclePolicy,
     LifecycleSpec,
+    MergeInto,
     OpenCase,
     Party,
     PlaceHold,
@@ -67,19 +68,20 @@ from ordercore.lifecycle import (
     Repromise,
     ShortClose,
     SplitOff,
+    TakeLines,
     WaiveFeedback,
     allowed_commands,
     apply,
 )
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.table import MOVEMENTS, ROWS, Transition
-from ordercore.orders import Address
+from ordercore.orders import Address, OrderLine
 from ordercore.shipments import Shipment, ShipmentStatus, TransportMode
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
     from ordercore.events import Actor, OrderEvent
-    from ordercore.orders import Order, OrderLine
+    from ordercore.orders import Order
 
 __all__ = ["APPROVE", "Step", "command_for", "drive", "plan"]
 
@@ -90,7 +92,9 @@ _N = CommandName
 _ZERO: Final = Decimal(0)
 _FORWARD: Final = (_N.ALLOCATE, _N.PACK, _N.SHIP, _N.DELIVER)
 _BILL: Final = (_N.INVOICE, _N.RECORD_PAYMENT)
-_ENDINGS: Final = frozenset({_N.CANCEL, _N.REJECT, _N.EXPIRE})
+# Commands that end a walk early or lengthen it (lines taken in): a random pick lands on them
+# only now and then, so walks still reach fulfilment and closing.
+_THINNED: Final = frozenset({_N.CANCEL, _N.REJECT, _N.EXPIRE, _N.MERGE_INTO, _N.TAKE_LINES})
 
 
 @attrs.frozen
@@ -103,7 +107,8 @@ class Step:
         line: Which line (modulo the number of lines), hold reason or case kind.
         amount: How much: a multiple of 3 takes the whole room the ledger leaves, others a
             part of it. Also thins out the commands that end a walk early (cancel, reject,
-            expire): a random pick lands on them only when `amount` is a multiple of 3.
+            expire, merge into another order) or lengthen it (lines taken in): a random pick
+            lands on them only when `amount` is a multiple of 3, else the walk steps forward.
         hours: How far the clock moves before the command.
         passing: For an approval, whether the verdict passes.
     """
@@ -274,6 +279,21 @@ def _backorder(order: Order, step: Step) -> Backorder:
     )
 
 
+def _take_lines(order: Order, step: Step) -> TakeLines:
+    """Take in a copy of one of the order's lines, as another order merged into it would."""
+    line = order.lines[step.line % len(order.lines)]
+    source = f"SO-M{len(order.links) + 1}"
+    copy = OrderLine.model_validate(
+        {
+            **line.__dict__,
+            "line_id": f"{source}/{line.line_id}",
+            "ledger": LineLedger(),
+            "backorder": None,
+        }
+    )
+    return TakeLines(source_order_id=source, new_lines=(copy,), reason="walk")
+
+
 def _split_off(order: Order, step: Step) -> SplitOff:
     """Move part of a line's free quantity (above what is committed) into a new order."""
     line = order.lines[step.line % len(order.lines)]
@@ -419,6 +439,10 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return _backorder(order, step)
     if name == _N.SPLIT_OFF:
         return _split_off(order, step)
+    if name == _N.MERGE_INTO:
+        return MergeInto(target_order_id=f"{order.order_id}-T", reason="walk")
+    if name == _N.TAKE_LINES:
+        return _take_lines(order, step)
     if name == _N.REPROMISE:
         promised = order.received_at + timedelta(days=step.amount + 1, hours=order.version)
         return Repromise(promised_delivery_at=promised, requested_by=_party(step), reason="walk")
@@ -442,10 +466,8 @@ def plan(order: Order, step: Step, spec: LifecycleSpec = CANONICAL) -> Command |
             if forward_name in allowed:
                 return command_for(order, forward_name, Step(amount=step.amount))
     name = allowed[step.pick % len(allowed)]
-    if name in _ENDINGS and step.amount % 3 and not step.progress:
-        forward = _forward(order, step)
-        if forward is not None:
-            return forward
+    if name in _THINNED and step.amount % 3 and not step.progress:
+        return plan(order, attrs.evolve(step, progress=True), spec)  # a step forward instead
     return command_for(order, name, step)
 
 
