@@ -261,7 +261,10 @@ def test_frame_check_reports_schema_and_data_problems_at_once() -> None:
         check_frame(frame.drop(columns=["channel"]), "orders")
     assert error.value.problems == (
         "missing column 'channel'",
-        "received_at: naive timestamps; localise them (e.g. to the ERP's zone) first",
+        (
+            "received_at: naive timestamps; localise them in the export's zone first, "
+            "e.g. map_columns(..., tz='Asia/Shanghai')"
+        ),
         "qty_ordered: 1 negative value(s), e.g. order_id=SO-0",
         "duplicate key (order_id): 1 row(s) repeat a key, e.g. order_id=SO-0 (2 rows)",
     )

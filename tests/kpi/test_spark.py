@@ -287,7 +287,10 @@ def test_naive_spark_timestamps_are_reported_as_a_frame_problem(spark: Any) -> N
         "order_id string, customer_id string, channel string, received_at timestamp_ntz",
     )
     assert frame_problems(naive, "orders") == [
-        "received_at: naive timestamps; localise them (e.g. to the ERP's zone) first"
+        (
+            "received_at: naive timestamps; localise them in the export's zone first, "
+            "e.g. map_columns(..., tz='Asia/Shanghai')"
+        )
     ]
 
 

@@ -64,14 +64,18 @@ def _type_problem(column: Column, dtype: Any) -> str | None:
     if column.kind == "datetime":
         if not isinstance(dtype, nw.Datetime):
             hint = (
-                " (text read from a file: parse it first, e.g. pandas.to_datetime(col, utc=True)"
-                " for ISO timestamps with an offset)"
+                " (text read from a file: wall-clock text with map_columns(..., tz='<the"
+                " export's zone>'), ISO text with an offset with pandas.to_datetime(col,"
+                " utc=True))"
                 if dtype == nw.String
                 else ""
             )
             return f"{column.name}: expected a timezone-aware datetime, got {dtype}{hint}"
         if dtype.time_zone is None:
-            return f"{column.name}: naive timestamps; localise them (e.g. to the ERP's zone) first"
+            return (
+                f"{column.name}: naive timestamps; localise them in the export's zone first, "
+                "e.g. map_columns(..., tz='Asia/Shanghai')"
+            )
         return None
     if column.kind == "string":
         ok = dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum)
@@ -429,16 +433,36 @@ def check_frame(native: object, frame: str, *, orders: object | None = None) -> 
     return native
 
 
-def map_columns(native: Any, mapping: Mapping[str, str], *, keep_unmapped: bool = True) -> Any:
+def map_columns(
+    native: Any,
+    mapping: Mapping[str, str],
+    *,
+    keep_unmapped: bool = True,
+    tz: str | None = None,
+    time_format: str | None = None,
+) -> Any:
     """Rename an export's columns onto canonical names, in the caller's library.
+
+    Exports usually write local wall-clock time with no offset. With `tz` (an IANA zone, the
+    export's own), every mapped timestamp column (a canonical name ending in ``_at``) that
+    holds text or naive datetimes is read as wall-clock time in that zone and converted to
+    UTC; columns that already carry a zone are left as they are. Reading such text with
+    ``utc=True`` instead would put every value off by the zone's offset.
 
     Args:
         native: The export as a pandas, polars or DuckDB frame.
         mapping: ``{export name: canonical name}``.
         keep_unmapped: Keep columns not in `mapping` (default) or drop them.
+        tz: The zone the export's wall-clock times are in (``"Asia/Shanghai"``).
+        time_format: The ``strftime`` format of timestamp text (``"%Y-%m-%d %H:%M:%S"``);
+            `None` lets the library infer it.
 
     Raises:
-        FrameSchemaError: Listing every export column named in `mapping` that is absent.
+        FrameSchemaError: Listing every export column named in `mapping` that is absent, or
+            a timestamp column that cannot be read in `tz` (text that is not a time, a
+            wall-clock time that does not exist or exists twice in the zone, a DuckDB
+            frame: localise there with ``AT TIME ZONE`` first). A polars LazyFrame meets
+            these problems only when it is collected.
     """
     frame = nw.from_native(native)
     present = set(frame.collect_schema().names())
@@ -450,4 +474,47 @@ def map_columns(native: Any, mapping: Mapping[str, str], *, keep_unmapped: bool 
     renamed = frame.rename(dict(mapping))
     if not keep_unmapped:
         renamed = renamed.select(list(mapping.values()))
+    if tz is not None:
+        renamed = _localised(
+            renamed, [c for c in mapping.values() if c.endswith("_at")], tz, time_format
+        )
     return renamed.to_native()
+
+
+def _localised(frame: Any, columns: list[str], tz: str, time_format: str | None) -> Any:
+    """The frame with its wall-clock timestamp columns read in `tz`, as UTC instants."""
+    schema = frame.collect_schema()
+    changes = []
+    for name in columns:
+        dtype = schema[name]
+        if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
+            continue  # an instant already
+        column = nw.col(name)
+        if dtype == nw.String:
+            column = column.str.to_datetime(time_format)
+        elif not isinstance(dtype, nw.Datetime):
+            raise FrameSchemaError(
+                "export",
+                [
+                    FrameProblem(
+                        f"{name}: {dtype} is neither text nor a datetime",
+                        column=name,
+                        problem="wrong type",
+                    )
+                ],
+            )
+        changes.append(column.dt.replace_time_zone(tz).dt.convert_time_zone("UTC").alias(name))
+    if not changes:
+        return frame
+    try:
+        localised = frame.with_columns(*changes)
+        if not isinstance(localised, nw.LazyFrame):
+            return localised
+        if nw.get_native_namespace(localised).__name__ == "duckdb":
+            localised.collect()  # DuckDB keeps the zone on the connection: refuse here
+    except Exception as error:  # noqa: BLE001 - each backend raises its own kind
+        problem = f"timestamps cannot be read as wall-clock time in {tz}: {str(error).splitlines()[0][:200]}"
+        raise FrameSchemaError(
+            "export", [FrameProblem(problem, column=", ".join(columns), problem="not localisable")]
+        ) from None
+    return localised
