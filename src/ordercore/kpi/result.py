@@ -79,7 +79,7 @@ def _frozen_map(value: object) -> MappingProxyType[str, object]:
     return MappingProxyType(dict(value))  # type: ignore[call-overload]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class KpiResult:
     """One KPI value with everything needed to trust it.
 
@@ -111,6 +111,24 @@ class KpiResult:
     group: MappingProxyType[str, object] = attrs.field(factory=dict, converter=_frozen_map)
     details: MappingProxyType[str, object] = attrs.field(factory=dict, converter=_frozen_map)
     unit: str = "share"
+
+    def __repr__(self) -> str:
+        """A short line: the value with its sample, status, period, group and the exclusions.
+
+        Examples:
+            >>> KpiResult("otif", 0.75, 3, 4, KpiStatus.OK, {"not_yet_due": 2, "nothing_owed": 0})
+            KpiResult(otif=0.75 share (3/4), ok, excluded: not_yet_due=2)
+        """
+        value = "no data" if self.value is None else f"{self.value:.4g} {self.unit}"
+        parts = [f"{self.name}={value} ({self.numerator}/{self.denominator})", self.status.value]
+        if self.period:
+            parts.append(f"period {self.period}")
+        if self.group:
+            parts.append("group " + ", ".join(f"{k}={v}" for k, v in self.group.items()))
+        excluded = [f"{reason}={count}" for reason, count in self.exclusions.items() if count]
+        if excluded:
+            parts.append("excluded: " + ", ".join(excluded))
+        return f"KpiResult({', '.join(parts)})"
 
     def _repr_html_(self) -> str:
         """Rich display in notebooks: value with its sample, interval, status and exclusions."""
