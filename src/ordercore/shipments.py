@@ -165,6 +165,18 @@ class Shipment(Entity):
         """Whether it carries replacement goods for an after-sales case."""
         return self.case_id is not None
 
+    def status_after(self, received: dict[str, Decimal]) -> ShipmentStatus:
+        """The status once `received` (quantity by line id) is confirmed on top of what is."""
+        whole = all(
+            line.delivered + received.get(line.line_id, _ZERO) >= line.quantity
+            for line in self.lines
+        )
+        if whole:
+            return ShipmentStatus.DELIVERED
+        if received or any(line.delivered for line in self.lines):
+            return ShipmentStatus.PARTLY_DELIVERED
+        return self.status
+
     def line(self, line_id: str) -> ShipmentLine | None:
         """The shipment's entry for an order line, if it carries that line."""
         return next((line for line in self.lines if line.line_id == line_id), None)

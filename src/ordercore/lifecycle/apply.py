@@ -468,12 +468,7 @@ def _confirm_delivery(
     assert shipment is not None  # noqa: S101 - shipment_deliverable ran first
     lines = shipment_lines(order, command)
     key = f"shipments.{shipment.shipment_id}"
-    confirmed = dict(lines)
-    whole = all(
-        confirmed.get(line.line_id, _ZERO) == _subtract(line.quantity, line.delivered)
-        for line in shipment.lines
-    )
-    done = ShipmentStatus.DELIVERED if whole else ShipmentStatus.PARTLY_DELIVERED
+    done = shipment.status_after(dict(lines))
     before, after = {key: shipment.status.value}, {key: done.value}
     for line_id, quantity in () if shipment.replacement else lines:
         delivered = order.line(line_id).ledger.delivered

@@ -400,7 +400,7 @@ def _shipment_delivered(order: Order, event: OrderEvent) -> _Changes:
             f"shipment {shipment.shipment_id} does not carry lines {', '.join(sorted(received))}",
         )
     updated = replace(shipment, {"lines": tuple(carried)})
-    status = updated.derived_status()
+    status = shipment.status_after(dict(event.lines))
     update: _Changes = {"status": status}
     if status is ShipmentStatus.DELIVERED:
         update["delivered_at"] = event.at

@@ -297,11 +297,7 @@ def _take_lines(order: Order, step: Step) -> TakeLines:
 def _split_off(order: Order, step: Step) -> SplitOff:
     """Move part of a line's free quantity (above what is committed) into a new order."""
     line = order.lines[step.line % len(order.lines)]
-    ledger = line.ledger
-    committed = max(
-        ledger.allocated, ledger.planned, ledger.procured, ledger.produced, ledger.invoiced
-    )
-    free = line.quantity - ledger.cancelled - committed - 1  # leave one open
+    free = line.quantity - line.ledger.cancelled - _committed(line) - 1  # leave one open
     quantity = _quantity(free, step.amount) if free > 0 else Decimal(1)
     return SplitOff(
         new_order_id=f"{order.order_id}-S{len(order.links) + 1}", lines=((line.line_id, quantity),)
@@ -346,13 +342,16 @@ def _party(step: Step) -> Party:
     return Party.CUSTOMER if step.amount % 2 else Party.SELLER
 
 
+def _committed(line: OrderLine) -> Decimal:
+    """What an amendment or a split must leave on a line: its largest commitment."""
+    ledger = line.ledger
+    return max(ledger.allocated, ledger.planned, ledger.procured, ledger.produced, ledger.invoiced)
+
+
 def _amend(order: Order, step: Step) -> Command:
     line = order.lines[step.line % len(order.lines)]
     ledger = line.ledger
-    committed = max(
-        ledger.allocated, ledger.planned, ledger.procured, ledger.produced, ledger.invoiced
-    )
-    floor = max(committed + ledger.cancelled, ledger.cancelled + 1)
+    floor = max(_committed(line) + ledger.cancelled, ledger.cancelled + 1)
     quantity = max(floor, line.quantity + step.amount % 3 - 1)  # one less, the same, one more
     if step.amount % 4 == 3:  # noqa: PLR2004 - one in four amendments tightens the date
         return AmendOrder(requested_delivery_at=order.received_at, reason="walk")
