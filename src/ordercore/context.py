@@ -331,6 +331,62 @@ class BusinessCalendar:
         )
 
     @classmethod
+    def from_chinese_calendar(
+        cls, years: Iterable[int], *, timezone: str = "Asia/Shanghai"
+    ) -> BusinessCalendar:
+        """China's official holidays and adjusted working days (调休), from `chinese-calendar`.
+
+        The State Council publishes each year's holidays and the weekend days worked in
+        exchange; the optional ``cn-calendar`` extra (the `chinese-calendar` package) carries
+        that list, which the `holidays` package lacks. A year the installed package has no
+        data for is refused rather than read as a year without holidays.
+
+        Args:
+            years: The years to cover.
+            timezone: The calendar's IANA time zone (China's by default).
+
+        Raises:
+            ConfigurationError: If `chinese-calendar` is not installed, no year is given, or
+                the installed version has no data for one of the years (upgrade it once the
+                year's list is published).
+
+        Examples:
+            >>> from datetime import date
+            >>> cn = BusinessCalendar.from_chinese_calendar([2026])
+            >>> cn.name, cn.is_business_day(date(2026, 10, 10)), cn.is_business_day(date(2026, 10, 8))
+            ('CN 2026', True, True)
+            >>> cn.add_business_days(date(2026, 9, 30), 1)  # National Day week is off
+            datetime.date(2026, 10, 8)
+        """
+        component = "BusinessCalendar.from_chinese_calendar"
+        wanted = sorted(set(years))
+        if not wanted:
+            raise ConfigurationError("give at least one year", component=component)
+        try:
+            import chinese_calendar  # noqa: PLC0415 - optional dependency, imported on use
+        except ImportError as error:
+            raise ConfigurationError(
+                "install the 'cn-calendar' extra (pip install 'ordercore-domain[cn-calendar]')",
+                component=component,
+            ) from error
+        for year in wanted:
+            try:
+                chinese_calendar.is_holiday(date(year, 1, 1))
+            except NotImplementedError as error:
+                raise ConfigurationError(
+                    f"chinese-calendar has no holiday data for {year} ({error}); upgrade "
+                    "it once that year's official list is published",
+                    component=component,
+                ) from error
+        covered = set(wanted)
+        return cls(
+            holidays=frozenset(d for d in chinese_calendar.holidays if d.year in covered),
+            working_days=frozenset(d for d in chinese_calendar.workdays if d.year in covered),
+            timezone=timezone,
+            name=f"CN {'/'.join(map(str, wanted))}",
+        )
+
+    @classmethod
     def __get_pydantic_core_schema__(
         cls, _source: Any, _handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
