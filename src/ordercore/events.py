@@ -43,7 +43,15 @@ from ordercore.aftersales import (
 )
 from ordercore.holds import Hold
 from ordercore.money import Money
-from ordercore.orders import Address, Contact, Order, OrderLine, PackagingRequirements, Rate
+from ordercore.orders import (
+    Address,
+    Contact,
+    Order,
+    OrderLine,
+    PackagingRequirements,
+    Rate,
+    RiskLevelValue,
+)
 from ordercore.shipments import Shipment
 
 if TYPE_CHECKING:
@@ -566,7 +574,7 @@ class RiskAssessed(OrderEvent):
 
     type: Literal["risk_assessed"] = "risk_assessed"
     score: Annotated[int, Field(ge=0, le=100)]
-    level: ShortText
+    level: RiskLevelValue
     recommendation: ShortText
     policy_version: ShortText
     reasons: tuple[ShortText, ...] = Field(default=(), strict=False)

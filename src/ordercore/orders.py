@@ -40,7 +40,7 @@ Examples:
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
-from typing import TYPE_CHECKING, Annotated, Final, Self
+from typing import TYPE_CHECKING, Annotated, Final, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
@@ -74,6 +74,9 @@ from ordercore.links import OrderLink
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
+
+RiskLevelValue = Literal["low", "medium", "high", "critical"]
+"""A recorded risk level, as `ordercore.risk.RiskLevel`'s values (the core does not import it)."""
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -488,6 +491,8 @@ class Order(Entity):
             (the rest moved by plain `Ship` and `Deliver`).
         links: The orders this one was split from or split into (see `ordercore.links`).
         feedback: Customer feedback, or the record that it was waived.
+        risk_level: The level of the latest recorded risk assessment (`RecordRiskAssessment`),
+            or `None` before the first; guards and monitoring rules read it.
         updated_at: When the last event of the order's trail happened (set by the
             lifecycle: `create` and every command); never before `received_at`. The
             lifecycle refuses a command dated before it.
@@ -520,6 +525,7 @@ class Order(Entity):
     shipments: tuple[Shipment, ...] = Field(default=(), strict=False)
     links: tuple[OrderLink, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
+    risk_level: RiskLevelValue | None = None
     updated_at: Timestamp | None = None
 
     @model_validator(mode="after")

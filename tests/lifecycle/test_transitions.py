@@ -40,6 +40,7 @@ from ordercore.lifecycle import (
     WaiveFeedback,
     allowed_commands,
     apply,
+    replay,
 )
 from ordercore.lifecycle.commands import HostTrigger
 from ordercore.lifecycle.guards import LifecyclePolicy
@@ -237,14 +238,23 @@ def test_releasing_a_hold_needs_a_reason() -> None:
         trail.do(ReleaseHold(hold_id="A"))
 
 
-def test_risk_assessment_adds_to_the_trail_changing_only_the_version() -> None:
+def test_risk_assessment_sets_the_orders_risk_level_and_nothing_else() -> None:
     trail = Trail()
     before = trail.order
+    assert before.risk_level is None
     events = trail.do(
         RecordRiskAssessment(score=80, level="high", recommendation="hold", policy_version="v1")
     )
     assert events[0].type == "risk_assessed"
-    assert trail.order == before.model_copy(update={"version": before.version + 1})
+    assert trail.order == before.model_copy(
+        update={"version": before.version + 1, "risk_level": "high"}
+    )
+    # the latest assessment wins, and replay rebuilds it from the trail
+    trail.do(
+        RecordRiskAssessment(score=10, level="low", recommendation="accept", policy_version="v1")
+    )
+    assert trail.order.risk_level == "low"
+    assert replay(trail.events) == trail.order
 
 
 def test_risk_score_out_of_range_is_refused() -> None:

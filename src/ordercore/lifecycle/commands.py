@@ -68,6 +68,7 @@ from ordercore.orders import (
     OrderLine,
     PackagingRequirements,
     Rate,
+    RiskLevelValue,
 )
 from ordercore.shipments import TransportMode
 
@@ -743,7 +744,6 @@ class ReleaseHold(Command):
     hold_id: Id
 
 
-_Level = Literal["low", "medium", "high", "critical"]
 _Recommendation = Literal["accept", "review", "hold", "reject"]
 
 
@@ -761,7 +761,7 @@ class RecordRiskAssessment(Command):
 
     name: ClassVar[str] = CommandName.RECORD_RISK_ASSESSMENT
     score: Annotated[int, Field(ge=0, le=100)]
-    level: _Level
+    level: RiskLevelValue
     recommendation: _Recommendation
     policy_version: Id
     reasons: Annotated[tuple[Id, ...], Field(strict=False, max_length=100)] = ()

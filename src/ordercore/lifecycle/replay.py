@@ -500,6 +500,11 @@ def _sub_status(_: Order, event: OrderEvent) -> _Changes:
     return {"sub_status": event.sub_status}
 
 
+def _risk_assessed(_: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, RiskAssessed)  # noqa: S101 - dispatched by type
+    return {"risk_level": event.level}
+
+
 def _trail_only(_: Order, __: OrderEvent) -> _Changes:
     # Nothing on the order changes, but the trail grew: the version moves like any change,
     # so a repository's optimistic check also guards the append of this event.
@@ -528,7 +533,7 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     FeedbackWaived: _feedback,
     OrderArchived: _archived,
     SubStatusChanged: _sub_status,
-    RiskAssessed: _trail_only,
+    RiskAssessed: _risk_assessed,
 }
 
 
