@@ -27,7 +27,14 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ordercore.errors import ConcurrencyConflict, OrderAlreadyExists, OrderNotFound, TrailError
+from ordercore.errors import (
+    ConcurrencyConflict,
+    InvalidArgument,
+    OrderAlreadyExists,
+    OrderNotFound,
+    TrailError,
+)
+from ordercore.ports import FeedEntry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -37,7 +44,31 @@ if TYPE_CHECKING:
     from ordercore.orders import Order
     from ordercore.status import OrderStatus
 
-__all__ = ["InMemoryOrderRepository", "check_events_belong"]
+__all__ = ["InMemoryOrderRepository", "check_events_belong", "check_feed_window"]
+
+
+def check_feed_window(position: object, limit: object) -> None:
+    """Check the arguments of `events_since`: `position` an int ≥ 0, `limit` an int ≥ 1.
+
+    Adapters call it first, so every repository refuses the same arguments the same way.
+
+    Raises:
+        InvalidArgument: Naming the argument refused.
+
+    Examples:
+        >>> check_feed_window(-1, 10)
+        Traceback (most recent call last):
+        ...
+        ordercore.errors.InvalidArgument: events_since(): position must be an int >= 0 (the last position read, 0 for the start), got -1
+    """
+    if type(position) is not int or position < 0:
+        raise InvalidArgument(
+            "events_since",
+            "position",
+            f"must be an int >= 0 (the last position read, 0 for the start), got {position!r}",
+        )
+    if type(limit) is not int or limit < 1:
+        raise InvalidArgument("events_since", "limit", f"must be an int >= 1, got {limit!r}")
 
 
 def check_events_belong(
@@ -207,3 +238,13 @@ class InMemoryOrderRepository:
         """Every event, in global append order (a snapshot taken when called)."""
         with self._lock:
             return iter(list(self._log))
+
+    def events_since(self, position: int = 0, limit: int = 1000) -> list[FeedEntry]:
+        """The events after `position`, at most `limit` (see the protocol).
+
+        An event's position is its 1-based index in the global log: this feed has no gaps.
+        """
+        check_feed_window(position, limit)
+        with self._lock:
+            chunk = self._log[position : position + limit]
+        return [FeedEntry(position + 1 + n, event) for n, event in enumerate(chunk)]

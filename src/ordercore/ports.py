@@ -21,22 +21,56 @@ repo.save(new_order, expected_version=order.version, events=events)   # or retry
 ```
 
 Events are appended only through `add` and `save`, so an event log can never run ahead of
-(or behind) the order it describes.
+(or behind) the order it describes. [`ordercore.service.handle`][ordercore.service.handle]
+is that handler, for any repository, with a bounded retry on conflict.
+
+## The event feed: positions a reader can trust
+
+[`events_since`][ordercore.ports.OrderRepository.events_since] reads every stored event in
+global append order, each with its *position*: a positive integer, strictly increasing in
+the feed, not necessarily contiguous (a database sequence may skip numbers). A reader keeps
+the last position it processed and asks for what follows. The promise: once a reader has
+seen position `p`, no event with a position at or below `p` ever appears later, even with
+writers committing concurrently. A store whose positions are handed out before its
+transactions commit (a PostgreSQL sequence) must serialise the writers of its event table
+to keep this promise; `ordercore_sqlalchemy` documents how it does.
+
+## Threads
+
+A repository object must be safe to share between threads: each call behaves as if it ran
+alone (concurrent `save` calls with the same `expected_version` let exactly one win and the
+others raise `ConcurrencyConflict`; a reader never sees half a save). The contract suite
+checks this with several threads on one repository object. The one exception is a
+repository bound to a host's own connection or transaction: it is exactly as shareable as
+that connection (a database connection belongs to one thread at a time).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
+
+from ordercore.events import OrderEvent  # noqa: TC001 - a NamedTuple field needs it at runtime
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from datetime import datetime
 
-    from ordercore.events import OrderEvent
     from ordercore.orders import Order
     from ordercore.status import OrderStatus
 
-__all__ = ["Clock", "OrderRepository"]
+__all__ = ["Clock", "FeedEntry", "OrderRepository"]
+
+
+class FeedEntry(NamedTuple):
+    """One event of the feed with its position (see `OrderRepository.events_since`).
+
+    Attributes:
+        position: Positive, strictly increasing along the feed; gaps are allowed.
+        event: The stored event, read back as today's class.
+    """
+
+    position: int
+    event: OrderEvent
 
 
 @runtime_checkable
@@ -56,8 +90,11 @@ class Clock(Protocol):
 class OrderRepository(Protocol):
     """Stores orders with optimistic concurrency, and the events that produced them.
 
-    Every method that returns orders returns them sorted by `order_id` (a stable order that
-    every store can produce cheaply); events come back in append order.
+    Every method that returns orders returns them sorted by `order_id` in code point order
+    (Python's `sorted` of the ids; a database must compare them bytewise, not by a
+    language's collation); lookups match ids exactly, never as patterns; events come back in
+    append order. An object of this protocol must be safe to share between threads (see
+    "Threads" above).
     """
 
     def add(self, order: Order, events: Sequence[OrderEvent] = ()) -> None:
@@ -134,4 +171,16 @@ class OrderRepository(Protocol):
 
     def all_events(self) -> Iterator[OrderEvent]:
         """Every stored event, in global append order (for KPI and audit feeds)."""
+        ...
+
+    def events_since(self, position: int = 0, limit: int = 1000) -> list[FeedEntry]:
+        """The events after `position` in global append order, at most `limit` of them.
+
+        Pass the `position` of the last entry processed to read on; `0` reads from the start.
+        Once any reader has seen an entry at position `p`, no entry at `p` or below appears
+        later (see "The event feed" above).
+
+        Raises:
+            InvalidArgument: If `position` is negative or `limit` is below 1 (or not ints).
+        """
         ...
