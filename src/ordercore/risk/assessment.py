@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ordercore._lang import is_zh, text
 from ordercore.labels import LABELS, label
+from ordercore.risk._texts import EXPLAIN, role_text
+from ordercore.risk.bands import Unit, format_value
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -23,6 +26,14 @@ if TYPE_CHECKING:
     from ordercore.risk.policy import ContingencyAction, Recommendation, RiskLevel, Supervision
 
 __all__ = ["HardStopHit", "RiskAssessment"]
+
+
+def _factor_name(code: str, lang: str) -> str:
+    """A factor's label; a host's own factor without one is shown by its code."""
+    if ("RiskFactor", code) in LABELS:
+        return label(("RiskFactor", code), lang)
+    return code
+
 
 _POINTS: Final = attrgetter("points")
 
@@ -42,11 +53,35 @@ class HardStopHit:
     observed: int
     threshold: int
     recommendation: Recommendation
+    unit: Unit = "count"
 
     def description(self, lang: str = "en") -> str:
         """The reason in English or Chinese."""
         en, zh = LABELS[("RiskReason", self.code)]
         return zh if lang.startswith("zh") else en
+
+    def explain(self, lang: str = "en") -> str:
+        """The reason with the observed value and the threshold, in the stop's unit.
+
+        Examples:
+            >>> from ordercore.risk.policy import Recommendation
+            >>> hit = HardStopHit("exposure_hard_limit", 16810, 15000, Recommendation.HOLD, "bp")
+            >>> hit.explain()
+            'Exposure after this order is 150 % of the credit limit or more: 168.10 % (threshold 150.00 %)'
+            >>> hit.explain("zh")
+            '下单后信用敞口达信用额度的150%及以上：168.10 %（阈值 150.00 %）'
+        """
+        reason = self.description("zh" if is_zh(lang) else "en")
+        if self.unit in ("flag", "level"):
+            return reason
+        return text(
+            EXPLAIN,
+            "hard_stop",
+            lang,
+            reason=reason,
+            observed=format_value(self.observed, self.unit),
+            threshold=format_value(self.threshold, self.unit),
+        )
 
 
 @attrs.frozen(slots=True, kw_only=True)
@@ -154,24 +189,47 @@ class RiskAssessment:
             supervision: heightened, order_desk_lead within 24 h
             actions: request_prepayment, credit_controller_approval, collect_overdue
         """
-        zh = lang.startswith("zh")
+        zh = is_zh(lang)
+        listing = EXPLAIN["list"][1 if zh else 0]
         lines = [
-            f"{self.order_id}: {self.score} "
-            + ("分" if zh else "points")
-            + f", {label(self.level, lang)} -> {label(self.recommendation, lang)} "
-            + ("(数据完整度" if zh else "(data")
-            + f" {self.data_completeness} %, "
-            + ("策略" if zh else "policy")
-            + f" {self.policy_version})"
+            text(
+                EXPLAIN,
+                "header",
+                lang,
+                order=self.order_id,
+                score=self.score,
+                level=label(self.level, lang),
+                recommendation=label(self.recommendation, lang),
+                completeness=self.data_completeness,
+                policy=self.policy_version,
+            )
         ]
-        lines.extend(f"  ! {stop.description(lang)}: {stop.observed}" for stop in self.hard_stops)
-        lines.extend(f"  +{f.points} {f.explain(lang)}" for f in self.reasons)
+        lines.extend(
+            text(EXPLAIN, "hard_stop_line", lang, explanation=stop.explain(lang))
+            for stop in self.hard_stops
+        )
+        lines.extend(
+            text(EXPLAIN, "factor", lang, points=f.points, explanation=f.explain(lang))
+            for f in self.reasons
+        )
         if self.missing:
-            lines.append(("  缺失: " if zh else "  missing: ") + ", ".join(self.missing))
+            names = (_factor_name(code, lang) if zh else code for code in self.missing)
+            lines.append(text(EXPLAIN, "missing", lang, factors=listing.join(names)))
         sup = self.supervision
-        who = ", ".join(sup.roles) or "-"
-        within = f" within {sup.respond_within_hours} h" if sup.respond_within_hours else ""
-        lines.append(f"supervision: {sup.intensity.value}, {who}{within}")
+        hours = sup.respond_within_hours
+        lines.append(
+            text(
+                EXPLAIN,
+                "supervision",
+                lang,
+                # English keeps the codes a host configured; Chinese reads the labels
+                intensity=label(sup.intensity, lang) if zh else sup.intensity.value,
+                roles=listing.join(role_text(r, lang) for r in sup.roles)
+                or text(EXPLAIN, "nobody", lang),
+                within=text(EXPLAIN, "within", lang, hours=hours) if hours else "",
+            )
+        )
         if self.contingency:
-            lines.append("actions: " + ", ".join(a.value for a in self.contingency))
+            actions = (label(a, lang) if zh else a.value for a in self.contingency)
+            lines.append(text(EXPLAIN, "actions", lang, actions=listing.join(actions)))
         return "\n".join(lines)

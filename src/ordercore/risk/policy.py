@@ -35,6 +35,8 @@ from ordercore.risk.factors import BUILTIN_FACTORS, BandFactor
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from ordercore.risk.bands import Unit
+
 __all__ = [
     "DEFAULT_CONTINGENCY",
     "DEFAULT_HARD_STOPS",
@@ -177,12 +179,14 @@ class HardStop:
         feature: The integer feature it reads.
         at_least: It fires when the feature is at least this (inclusive); unknown never fires.
         recommendation: The recommendation it forces (at least).
+        unit: The feature's unit, for showing the value (``bp`` as a percentage).
     """
 
     code: str
     feature: str
     at_least: int
     recommendation: Recommendation = Recommendation.HOLD
+    unit: Unit = "count"
 
     def fires(self, value: int | None) -> bool:
         """Whether a feature value triggers the stop."""
@@ -190,9 +194,9 @@ class HardStop:
 
 
 DEFAULT_HARD_STOPS: Final = (
-    HardStop("customer_blocked", "blocked", 1),
-    HardStop("exposure_hard_limit", "exposure_bp", 15000),
-    HardStop("overdue_hard_limit", "overdue_days", 90),
+    HardStop("customer_blocked", "blocked", 1, unit="flag"),
+    HardStop("exposure_hard_limit", "exposure_bp", 15000, unit="bp"),
+    HardStop("overdue_hard_limit", "overdue_days", 90, unit="days"),
 )
 """Blocked customer; exposure at 150 % of the limit; receivables 90 days overdue: each holds."""
 

@@ -105,7 +105,9 @@ def _hard_stops(features: OrderFeatures, plan: _Plan) -> list[HardStopHit]:
     for stop, index in plan.stops:
         value: int | None = features[index] if plain and index > 0 else features.get(stop.feature)  # type: ignore[assignment]
         if value is not None and value >= stop.at_least:
-            stops.append(HardStopHit(stop.code, value, stop.at_least, stop.recommendation))
+            stops.append(
+                HardStopHit(stop.code, value, stop.at_least, stop.recommendation, stop.unit)
+            )
     return stops
 
 

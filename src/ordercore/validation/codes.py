@@ -217,8 +217,8 @@ _SPECS: Final = (
         "duplicate.same_lines",
         _E,
         "order {other} from the same customer, received {observed}, has the same lines "
-        "(window {expected})",
-        "同一客户的订单 {other}（接收于 {observed}）订单行相同（检查窗口 {expected}）",
+        "(window {window})",
+        "同一客户的订单 {other}（接收于 {observed}）订单行相同（检查窗口 {window_zh}）",
     ),
     CodeSpec(
         "duplicate.same_po",

@@ -39,6 +39,7 @@ from ordercore._duplicates import (
     duplicate_kind,
     is_possible_duplicate,
 )
+from ordercore._durations import duration_text
 from ordercore.validation._prepared import Prepared, prepared
 from ordercore.validation.codes import make_issue
 from ordercore.validation.rules import Rule
@@ -93,8 +94,10 @@ def no_duplicate_order(*, window: timedelta = DEFAULT_DUPLICATE_WINDOW) -> Rule:
                 rule=_NAME,
                 path="lines",
                 observed=other.received_at.isoformat(),
-                expected=str(window),
+                expected=duration_text(window),
                 other=other.order_id,
+                window=duration_text(window),
+                window_zh=duration_text(window, "zh"),
             )
         ]
 
