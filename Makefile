@@ -9,10 +9,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: demo test test-slow lint typecheck pytest docs install bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml adapters/sqlalchemy/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]" -e adapters/sqlalchemy
 	@touch $(STAMP)
 
 install: $(STAMP)
