@@ -63,6 +63,7 @@ __all__ = [
     "AllocationReleased",
     "CaseAdvanced",
     "CaseOpened",
+    "CheckpointRecorded",
     "DeliveryRepromised",
     "Event",
     "FeedbackRecorded",
@@ -580,6 +581,14 @@ class RiskAssessed(OrderEvent):
     reasons: tuple[ShortText, ...] = Field(default=(), strict=False)
 
 
+class CheckpointRecorded(OrderEvent):
+    """A supervision checkpoint was recorded (`Order.checkpoints` gains it)."""
+
+    type: Literal["checkpoint_recorded"] = "checkpoint_recorded"
+    checkpoint: Id
+    passed: bool
+
+
 class CaseOpened(OrderEvent):
     """An after-sales case was opened."""
 
@@ -659,6 +668,7 @@ Event = Annotated[
     | HoldPlaced
     | HoldReleased
     | RiskAssessed
+    | CheckpointRecorded
     | CaseOpened
     | CaseAdvanced
     | FeedbackRecorded

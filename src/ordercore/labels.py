@@ -125,6 +125,7 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CommandName", "place_hold"): ("Place hold", "冻结"),
     ("CommandName", "release_hold"): ("Release hold", "解除冻结"),
     ("CommandName", "record_risk_assessment"): ("Record risk assessment", "记录风险评估"),
+    ("CommandName", "record_checkpoint"): ("Record checkpoint", "记录监督检查点"),
     ("CommandName", "open_case"): ("Open after-sales case", "创建售后单"),
     ("CommandName", "advance_case"): ("Advance after-sales case", "处理售后单"),
     ("CommandName", "record_feedback"): ("Record feedback", "记录客户反馈"),

@@ -59,6 +59,7 @@ from ordercore._base import (
     decimal_field,
 )
 from ordercore.aftersales import AfterSalesCase, Feedback
+from ordercore.checkpoints import Checkpoint
 from ordercore.errors import AmountOutOfRange
 from ordercore.holds import Hold
 from ordercore.ledger import (
@@ -491,6 +492,8 @@ class Order(Entity):
             (the rest moved by plain `Ship` and `Deliver`).
         links: The orders this one was split from or split into (see `ordercore.links`).
         feedback: Customer feedback, or the record that it was waived.
+        checkpoints: Every supervision checkpoint recorded (`RecordCheckpoint`), in order;
+            see `checkpoint` for the one in force.
         risk_level: The level of the latest recorded risk assessment (`RecordRiskAssessment`),
             or `None` before the first; guards and monitoring rules read it.
         updated_at: When the last event of the order's trail happened (set by the
@@ -525,6 +528,7 @@ class Order(Entity):
     shipments: tuple[Shipment, ...] = Field(default=(), strict=False)
     links: tuple[OrderLink, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
+    checkpoints: tuple[Checkpoint, ...] = Field(default=(), strict=False)
     risk_level: RiskLevelValue | None = None
     updated_at: Timestamp | None = None
 
@@ -681,6 +685,13 @@ class Order(Entity):
             ],
         )
         return header + lines
+
+    def checkpoint(self, name: str) -> Checkpoint | None:
+        """The latest record of checkpoint `name`, or `None` if it was never recorded."""
+        for record in reversed(self.checkpoints):
+            if record.checkpoint == name:
+                return record
+        return None
 
     def line(self, line_id: str) -> OrderLine:
         """Return the line with this id.

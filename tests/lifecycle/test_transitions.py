@@ -29,6 +29,7 @@ from ordercore.lifecycle import (
     Invoice,
     Pack,
     PlaceHold,
+    RecordCheckpoint,
     RecordPayment,
     RecordRiskAssessment,
     Reject,
@@ -389,3 +390,37 @@ def test_deliver_more_than_shipped_is_a_ledger_violation() -> None:
     trail = Trail().to_approved().ship_line("1", 2)
     with pytest.raises(LedgerViolation):
         trail.do(Deliver(line_id="1", quantity=Decimal(3)))
+
+
+def test_checkpoints_are_recorded_with_who_and_why_and_the_latest_wins() -> None:
+    trail = Trail().to_approved()
+    supervisor = Actor.user("zhao.min")
+    trail.order, events = apply(
+        trail.order,
+        RecordCheckpoint(checkpoint="second_approval", passed=False, reason="credit file missing"),
+        at=AT,
+        actor=supervisor,
+    )
+    trail.events.extend(events)
+    assert [e.type for e in events] == ["checkpoint_recorded"]
+    assert dict(events[0].after) == {"checkpoints.second_approval": "failed"}
+    first = trail.order.checkpoint("second_approval")
+    assert first is not None
+    assert (first.passed, first.by, first.reason) == (False, "user:zhao.min", "credit file missing")
+    trail.do(RecordCheckpoint(checkpoint="second_approval", reason="file received"))
+    latest = trail.order.checkpoint("second_approval")
+    assert latest is not None
+    assert latest.passed
+    assert len(trail.order.checkpoints) == 2
+    assert trail.order.checkpoint("packing_inspection") is None
+    stored = [event.model_dump_json() for event in trail.events]
+    assert replay(parse_event(text) for text in stored) == trail.order
+
+
+def test_a_checkpoint_needs_an_id_and_an_open_order() -> None:
+    with pytest.raises(InvalidCommand, match="checkpoint"):
+        RecordCheckpoint(checkpoint="second approval\x00")
+    trail = Trail()
+    trail.do(Cancel(requested_by=Party.CUSTOMER, reason="changed mind"))
+    with pytest.raises(InvalidTransition, match="record_checkpoint"):
+        trail.do(RecordCheckpoint(checkpoint="late"))

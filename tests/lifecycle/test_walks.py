@@ -133,6 +133,18 @@ class LifecycleWalk(RuleBasedStateMachine):
             if name in allowed_commands(self.order, self.spec):
                 self._apply(command_for(self.order, name, step))
 
+    @rule(step=steps())
+    def produce_and_ship(self, step: Step) -> None:
+        # The make-to-order path: produce, dispatch a shipment, the carrier collects it.
+        for name in (
+            CommandName.PRODUCE,
+            CommandName.DISPATCH,
+            CommandName.RECORD_TRANSIT,
+            CommandName.CONFIRM_DELIVERY,
+        ):
+            if name in allowed_commands(self.order, self.spec):
+                self._apply(command_for(self.order, name, step))
+
     @rule()
     def forward_again(self) -> None:
         self.forward()

@@ -129,6 +129,7 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "hold_placed",
             "hold_released",
             "risk_assessed",
+            "checkpoint_recorded",
             "case_opened",
             "case_advanced",
             "feedback_recorded",

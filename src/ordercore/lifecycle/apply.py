@@ -31,7 +31,7 @@ Examples:
     >>> apply(order, Ship(line_id="1", quantity=Decimal(1)), at=at, actor=clerk)
     Traceback (most recent call last):
     ...
-    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, merge_into, take_lines, place_hold, release_hold, record_risk_assessment
+    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, merge_into, take_lines, place_hold, release_hold, record_risk_assessment, record_checkpoint
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from ordercore.events import (
     Actor,
     CaseAdvanced,
     CaseOpened,
+    CheckpointRecorded,
     FeedbackRecorded,
     FeedbackWaived,
     FrozenMap,
@@ -87,6 +88,7 @@ from ordercore.lifecycle.commands import (
     Movement,
     OpenCase,
     PlaceHold,
+    RecordCheckpoint,
     RecordFeedback,
     RecordRiskAssessment,
     RecordTransit,
@@ -580,6 +582,16 @@ def _risk(_: Order, command: Command, __: str, ___: Transition, emit: _Emitter) 
     return [emit(RiskAssessed, {}, {"risk_level": command.level}, payload)]
 
 
+def _checkpoint(
+    _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, RecordCheckpoint)  # noqa: S101 - routed by name
+    key = f"checkpoints.{command.checkpoint}"
+    payload = {"checkpoint": command.checkpoint, "passed": command.passed}
+    outcome = "passed" if command.passed else "failed"
+    return [emit(CheckpointRecorded, {}, {key: outcome}, payload)]
+
+
 def _open_case(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -669,6 +681,7 @@ _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.PLACE_HOLD: _place_hold,
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,
+    CommandName.RECORD_CHECKPOINT: _checkpoint,
     CommandName.OPEN_CASE: _open_case,
     CommandName.ADVANCE_CASE: _advance_case,
     CommandName.RECORD_FEEDBACK: _feedback,

@@ -98,6 +98,7 @@ __all__ = [
     "PlanProduction",
     "Procure",
     "Produce",
+    "RecordCheckpoint",
     "RecordFeedback",
     "RecordPayment",
     "RecordRiskAssessment",
@@ -182,6 +183,8 @@ class CommandName(StrEnum):
     """Release a hold."""
     RECORD_RISK_ASSESSMENT = "record_risk_assessment"
     """Record a risk assessment in the trail."""
+    RECORD_CHECKPOINT = "record_checkpoint"
+    """Record a supervision checkpoint (a second approval, an inspection) on the order."""
     OPEN_CASE = "open_case"
     """Open an after-sales case on a line."""
     ADVANCE_CASE = "advance_case"
@@ -765,6 +768,23 @@ class RecordRiskAssessment(Command):
     recommendation: _Recommendation
     policy_version: Id
     reasons: Annotated[tuple[Id, ...], Field(strict=False, max_length=100)] = ()
+
+
+class RecordCheckpoint(Command):
+    """Record a supervision checkpoint on the order; allowed in every open status.
+
+    The host's supervision plan says which checkpoints an order needs (by risk level and
+    stage) and turns them into guards (see `ordercore.risk.supervision`); this command only
+    records that one was done, by whom (the actor), with what result and note (`reason`).
+
+    Attributes:
+        checkpoint: The checkpoint's name in the plan (``"second_approval"``).
+        passed: What the check found; `False` records a check done and failed.
+    """
+
+    name: ClassVar[str] = CommandName.RECORD_CHECKPOINT
+    checkpoint: Id
+    passed: bool = True
 
 
 class OpenCase(Command):

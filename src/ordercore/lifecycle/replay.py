@@ -40,10 +40,12 @@ from ordercore.aftersales import (
     CaseKind,
     Feedback,
 )
+from ordercore.checkpoints import Checkpoint
 from ordercore.errors import InvalidArgument, LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
+    CheckpointRecorded,
     DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
@@ -505,6 +507,18 @@ def _risk_assessed(_: Order, event: OrderEvent) -> _Changes:
     return {"risk_level": event.level}
 
 
+def _checkpoint_recorded(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, CheckpointRecorded)  # noqa: S101 - dispatched by type
+    record = Checkpoint(
+        checkpoint=event.checkpoint,
+        passed=event.passed,
+        at=event.at,
+        by=str(event.actor),
+        reason=event.reason,
+    )
+    return {"checkpoints": (*order.checkpoints, record)}
+
+
 def _trail_only(_: Order, __: OrderEvent) -> _Changes:
     # Nothing on the order changes, but the trail grew: the version moves like any change,
     # so a repository's optimistic check also guards the append of this event.
@@ -534,6 +548,7 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     OrderArchived: _archived,
     SubStatusChanged: _sub_status,
     RiskAssessed: _risk_assessed,
+    CheckpointRecorded: _checkpoint_recorded,
 }
 
 

@@ -29,6 +29,7 @@ from ordercore.events import (
     AllocationReleased,
     CaseAdvanced,
     CaseOpened,
+    CheckpointRecorded,
     DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
@@ -314,6 +315,7 @@ TABLE: Final[tuple[Transition, ...]] = (
         c.ReleaseHold,
     ),
     Transition(N.RECORD_RISK_ASSESSMENT, _OPEN, None, (), RiskAssessed, c.RecordRiskAssessment),
+    Transition(N.RECORD_CHECKPOINT, _OPEN, None, (), CheckpointRecorded, c.RecordCheckpoint),
     # after-sales and 5 closing
     Transition(N.OPEN_CASE, _AFTER_SALES, None, (g.case_can_open,), CaseOpened, c.OpenCase),
     Transition(N.ADVANCE_CASE, _AFTER_SALES, None, (), CaseAdvanced, c.AdvanceCase),

@@ -60,6 +60,7 @@ from ordercore.lifecycle import (
     OpenCase,
     Party,
     PlaceHold,
+    RecordCheckpoint,
     RecordFeedback,
     RecordRiskAssessment,
     RecordTransit,
@@ -405,6 +406,8 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return RecordRiskAssessment(
             score=score, level=level, recommendation="review", policy_version="walk"
         )
+    if name == _N.RECORD_CHECKPOINT:
+        return RecordCheckpoint(checkpoint=f"check_{step.line % 3}", passed=step.amount % 4 != 1)
     if name == _N.OPEN_CASE:
         return _case(order, step)
     if name == _N.ADVANCE_CASE:
