@@ -11,10 +11,35 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ordercore._lang import is_zh, text
+from ordercore.kpi._texts import CHART, TABLE, column_label
+from ordercore.labels import LABELS, label
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
 _MISSING = "–"
+_VALUE_LABELS = {"status": "KpiStatus", "channel": "Channel"}
+"""Columns whose values have labels: column -> label namespace."""
+_TEXT_COLUMNS = frozenset(
+    {"period", "status", "owner_id", "channel", "channel_detail", "customer_id"}
+)
+"""Columns shown left-aligned (the others are figures)."""
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "Heiti SC",
+    "Arial Unicode MS",
+)
+"""Fonts with Chinese glyphs, in order of preference; a Chinese chart uses those installed."""
 _LISTED = 6
 """At most this many left-out points are named under a chart."""
 
@@ -24,8 +49,16 @@ def _small(column: str, row: Mapping[str, Any], samples: Mapping[str, str], mini
     return sample is not None and sample in row and (row[sample] or 0) < minimum
 
 
-def cell(column: str, row: Mapping[str, Any], samples: Mapping[str, str], min_sample: int) -> str:
+def cell(
+    column: str,
+    row: Mapping[str, Any],
+    samples: Mapping[str, str],
+    min_sample: int,
+    lang: str = "en",
+) -> str:
     """One figure as text, in parentheses when its sample is below `min_sample`.
+
+    In Chinese the status and a channel read as their labels (``样本不足``, ``网站``).
 
     Examples:
         >>> samples = {"otif_rate": "counted"}
@@ -35,10 +68,14 @@ def cell(column: str, row: Mapping[str, Any], samples: Mapping[str, str], min_sa
         '–'
         >>> cell("counted", {"counted": 74830}, samples, 30)
         '74830'
+        >>> cell("status", {"status": "insufficient_sample"}, samples, 30, "zh")
+        '样本不足'
     """
     value = row.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _MISSING
+    if is_zh(lang) and (_VALUE_LABELS.get(column), str(value)) in LABELS:
+        return label((_VALUE_LABELS[column], str(value)), lang)
     if column.endswith("_rate") and isinstance(value, int | float):
         text = f"{100 * value:.1f} %"
     elif isinstance(value, float):
@@ -53,6 +90,7 @@ def _legend(
     columns: Sequence[str],
     samples: Mapping[str, str],
     min_sample: int,
+    lang: str,
 ) -> str:
     used = sorted(
         {
@@ -64,10 +102,15 @@ def _legend(
     )
     if not used:
         return ""
-    return (
-        f"Figures in parentheses rest on fewer than {min_sample} observations "
-        f"({', '.join(used)}): read them with care. {_MISSING}: nothing to count."
+    names = text(TABLE, "list", lang).join(
+        column_label(c, lang) if is_zh(lang) else c for c in used
     )
+    return text(TABLE, "legend", lang, min_sample=min_sample, samples=names, missing=_MISSING)
+
+
+def _header(column: str, lang: str) -> str:
+    """English headers are the frame's column names; Chinese ones their labels."""
+    return column_label(column, lang) if is_zh(lang) else column
 
 
 def markdown(
@@ -75,13 +118,16 @@ def markdown(
     columns: Sequence[str],
     samples: Mapping[str, str],
     min_sample: int,
+    lang: str = "en",
 ) -> str:
     """A Markdown table of `columns`, with the legend for parenthesised figures below it."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    headers = [_header(c, lang) for c in columns]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(columns)]
     lines.extend(
-        "| " + " | ".join(cell(c, r, samples, min_sample) for c in columns) + " |" for r in rows
+        "| " + " | ".join(cell(c, r, samples, min_sample, lang) for c in columns) + " |"
+        for r in rows
     )
-    legend = _legend(rows, columns, samples, min_sample)
+    legend = _legend(rows, columns, samples, min_sample, lang)
     return "\n".join(lines) + "\n" + (f"\n{legend}\n" if legend else "")
 
 
@@ -92,17 +138,27 @@ def html(
     min_sample: int,
     *,
     caption: str,
+    lang: str = "en",
 ) -> str:
-    """An HTML table of every row (never truncated), formatted as the Markdown table."""
+    """An HTML table of every row (never truncated), formatted as the Markdown table.
+
+    Figures are right-aligned and the table scrolls sideways inside its cell when it is
+    wider than the notebook.
+    """
     from ordercore import _html  # noqa: PLC0415 - only notebooks call this
 
-    legend = _legend(rows, columns, samples, min_sample)
-    cells = [[cell(c, r, samples, min_sample) for c in columns] for r in rows]
-    return _html.table(columns, cells, caption=f"{caption}. {legend}" if legend else caption)
+    legend = _legend(rows, columns, samples, min_sample, lang)
+    cells = [[cell(c, r, samples, min_sample, lang) for c in columns] for r in rows]
+    return _html.table(
+        [_header(c, lang) for c in columns],
+        cells,
+        caption=f"{caption}. {legend}" if legend else caption,
+        numeric=[c not in _TEXT_COLUMNS for c in columns],
+    )
 
 
-def _label(values: tuple[Any, ...]) -> str:
-    return " / ".join("(none)" if v is None else str(v) for v in values)
+def _label(values: tuple[Any, ...], lang: str = "en") -> str:
+    return " / ".join(text(TABLE, "none", lang) if v is None else str(v) for v in values)
 
 
 def _series(
@@ -129,66 +185,114 @@ def _series(
     return ys, small, empty
 
 
+def chinese_fonts() -> list[str]:
+    """The installed fonts of `_CJK_FONTS`, in order of preference (matplotlib's font list)."""
+    from matplotlib import font_manager  # noqa: PLC0415 - optional extra
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return [name for name in _CJK_FONTS if name in installed]
+
+
 def plot(
     rows: Sequence[Mapping[str, Any]],
     rates: Mapping[str, tuple[str, str]],
     *,
     by: Sequence[str],
     min_sample: int,
-    title: str,
+    as_of: str,
+    tz: str,
+    lang: str = "en",
 ) -> Any:
     """The trend chart: one panel of all `rates`, or one panel per rate with a line per group.
+
+    In Chinese, the title, axis, legend and notes are Chinese, and the text is set in the
+    first installed font of `_CJK_FONTS` (DejaVu Sans, matplotlib's own, has no Chinese).
 
     Raises:
         ImportError: If matplotlib is not installed (``pip install 'ordercore-domain[plot]'``).
     """
     try:
-        import matplotlib.figure  # noqa: PLC0415 - optional extra
-        from matplotlib.ticker import PercentFormatter  # noqa: PLC0415
+        from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional extra
+
+        from ordercore.kpi._figure import Chart  # noqa: PLC0415
     except ImportError as error:  # pragma: no cover - depends on the environment
         raise ImportError(
             "plot() needs matplotlib: pip install 'ordercore-domain[plot]'"
         ) from error
+    zh = is_zh(lang)
+    font: dict[str, Any] = {"fontfamily": [*chinese_fonts(), "sans-serif"]} if zh else {}
+    legend_font: dict[str, Any] = {"prop": {"family": font["fontfamily"], "size": 8}} if zh else {}
+
+    def name(column: str) -> str:
+        return column_label(column, lang) if zh else column
+
     periods = sorted({r["period"] for r in rows if r["period"] is not None})
     xs = list(range(len(periods)))
+    title = text(CHART, "title", lang, as_of=as_of, tz=tz)
+    by_text = text(TABLE, "list", lang).join(name(c) for c in by)
     panels: list[tuple[str, list[str]]] = (
-        [(f"{rate} by {', '.join(by)}", [rate]) for rate in rates] if by else [(title, list(rates))]
+        [(text(CHART, "panel", lang, rate=name(rate), by=by_text), [rate]) for rate in rates]
+        if by
+        else [(title, list(rates))]
     )
     groups = sorted({tuple(r[c] for c in by) for r in rows}, key=_label) if by else []
-    figure = matplotlib.figure.Figure(
-        figsize=(8, 4 if not by else 1 + 2.6 * len(panels)), layout="constrained"
-    )
+    figure = Chart(figsize=(8, 4 if not by else 1 + 2.6 * len(panels)), layout="constrained")
     axes_list = figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     left_out: list[str] = []
     nothing: set[str] = set()
     for axes, (heading, measures) in zip(axes_list, panels, strict=True):
         for measure in measures:
             selections = (
-                [(_label(g), [r for r in rows if tuple(r[c] for c in by) == g]) for g in groups]
+                [
+                    (_group_text(g, by, lang), [r for r in rows if tuple(r[c] for c in by) == g])
+                    for g in groups
+                ]
                 if by
-                else [(measure, list(rows))]
+                else [(name(measure), list(rows))]
             )
-            for label, chosen in selections:
+            for group, chosen in selections:
                 ys, small, empty = _series(chosen, periods, rates[measure], min_sample)
-                axes.plot(xs, ys, marker="o", label=label)
-                left_out.extend(f"{measure} {label + ' ' if by else ''}{p}" for p in small)
+                axes.plot(xs, ys, marker="o", label=group)
+                left_out.extend(f"{name(measure)} {group + ' ' if by else ''}{p}" for p in small)
                 if not by:
                     nothing.update(empty)
-        axes.set_title(heading, fontsize=10)
-        axes.set_ylabel("share")
+        axes.set_title(heading, fontsize=10, **font)
+        axes.set_ylabel(text(CHART, "axis", lang), **font)
         axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
-        axes.legend(fontsize=8, ncols=1 + len(groups) // 12)
+        axes.legend(fontsize=8, ncols=1 + len(groups) // 12, **legend_font)
     last = axes_list[-1]
     last.set_xticks(xs, periods, rotation=45 if len(periods) > 8 else 0)  # noqa: PLR2004 - readability
     if by:
-        figure.suptitle(title)
+        figure.suptitle(title, **font)
+    notes = _notes(left_out, nothing, min_sample, lang)
+    if notes:
+        figure.supxlabel(notes, fontsize=8, **font)
+    return figure
+
+
+def _notes(left_out: Sequence[str], nothing: set[str], min_sample: int, lang: str) -> str:
+    """The chart's note on the points it left out and the months with nothing to count."""
     notes = []
     if left_out:
         more = len(left_out) - _LISTED
-        shown = "; ".join(left_out[:_LISTED]) + (f"; and {more} more" if more > 0 else "")
-        notes.append(f"left out, fewer than {min_sample} observations: {shown}")
+        shown = text(CHART, "separator", lang).join(left_out[:_LISTED]) + (
+            text(CHART, "more", lang, count=more) if more > 0 else ""
+        )
+        notes.append(text(CHART, "left_out", lang, min_sample=min_sample, points=shown))
     if nothing:
-        notes.append(f"nothing to count: {', '.join(sorted(nothing))}")
-    if notes:
-        figure.supxlabel("\n".join(notes), fontsize=8)
-    return figure
+        periods_text = text(TABLE, "list", lang).join(sorted(nothing))
+        notes.append(text(CHART, "nothing", lang, periods=periods_text))
+    return "\n".join(notes)
+
+
+def _group_text(values: tuple[Any, ...], by: Sequence[str], lang: str) -> str:
+    """A group's legend entry; in Chinese a channel reads as its label."""
+    if not is_zh(lang):
+        return _label(values)
+    shown = tuple(
+        label((_VALUE_LABELS[c], str(v)), lang)
+        if v is not None and c in _VALUE_LABELS and (_VALUE_LABELS[c], str(v)) in LABELS
+        else v
+        for c, v in zip(by, values, strict=True)
+    )
+    return _label(shown, lang)

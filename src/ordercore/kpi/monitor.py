@@ -13,7 +13,8 @@ Rules (each an attrs value; pass any subset):
 
 Severity is ``critical`` when the age is at least `critical_factor` × the limit, else
 ``warning``. Alerts come back as a frame in the caller's library: ``order_id``, ``rule``,
-``age_hours``, ``severity``.
+``age_hours``, ``severity``, and with ``lang=`` a ``message`` for a person, in English or
+Chinese (``订单 a：已超过承诺交期 48.0 小时，尚未发货（严重）``).
 
 Examples:
     >>> import pandas as pd
@@ -28,23 +29,31 @@ Examples:
     0        a  past_due_not_shipped       48.0  critical
     1        a       stuck_in_status       96.0   warning
     2        b       stuck_in_status       96.0   warning
+    >>> for message in alerts(orders, [PastDueNotShipped()], as_of=t(5), lang="zh")["message"]:
+    ...     print(message)
+    订单 a：已超过承诺交期 48.0 小时，尚未发货（严重）
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import narwhals.stable.v2 as nw
 
+from ordercore._lang import is_zh
 from ordercore.kpi import _backend, _common
+from ordercore.kpi._texts import ALERTS, REFERENCES
+from ordercore.labels import label
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Sequence
 
     from ordercore.kpi.check import Duplicates
+    from ordercore.labels import Language
 
 __all__ = [
     "DeliveryWithoutProof",
@@ -109,9 +118,58 @@ Rule = PastDueNotShipped | StuckInStatus | HoldTooLong | DeliveryWithoutProof
 
 
 _FINAL_STATUSES = ("closed", "cancelled", "rejected", "expired")
+_KINDS: dict[type, str] = {
+    PastDueNotShipped: "past_due_not_shipped",
+    StuckInStatus: "stuck_in_status",
+    HoldTooLong: "hold_too_long",
+    DeliveryWithoutProof: "delivery_without_proof",
+}
+"""The message template of each kind of rule (a rule's `name` may be the host's own)."""
 
 
-def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
+def _fields(rule: Rule, lang: str) -> dict[str, str]:
+    """The fixed parts of a rule's message: its limit, status or reference date."""
+    index = 1 if is_zh(lang) else 0
+    if isinstance(rule, PastDueNotShipped):
+        pair = REFERENCES.get(rule.reference)
+        return {"reference": pair[index] if pair else rule.reference}
+    if isinstance(rule, StuckInStatus):
+        try:
+            status = label(("OrderStatus", rule.status), lang)
+        except KeyError:  # a host's own status is shown as named
+            status = rule.status
+        return {"status": status, "limit": f"{rule.sla_hours:g}"}
+    if isinstance(rule, HoldTooLong):
+        return {"limit": f"{rule.limit_hours:g}"}
+    return {"limit": f"{rule.grace_hours:g}"}
+
+
+def _message(rule: Rule, lang: str, critical: nw.Expr) -> nw.Expr:
+    """A rule's message per row: its template with the order id, the age and the severity."""
+    template = ALERTS[_KINDS[type(rule)]][1 if is_zh(lang) else 0]
+    fixed = _fields(rule, lang)
+    severity = (
+        nw.when(critical)
+        .then(nw.lit(label(Severity.CRITICAL, lang)))
+        .otherwise(nw.lit(label(Severity.WARNING, lang)))
+    )
+    per_row = {
+        "order_id": nw.col("order_id").cast(nw.String),
+        "age": nw.col("_age").round(1).cast(nw.String),
+        "severity": severity,
+    }
+    parts: list[nw.Expr] = []
+    for literal, field, _, _ in Formatter().parse(template):
+        if literal:
+            parts.append(nw.lit(literal))
+        if field is not None:
+            parts.append(per_row[field] if field in per_row else nw.lit(fixed[field]))
+    return nw.concat_str(parts)
+
+
+def _one(
+    lf: nw.LazyFrame[Any], now: float, rule: Rule, lang: str | None = None
+) -> nw.LazyFrame[Any]:
     if isinstance(rule, PastDueNotShipped):
         age = (nw.lit(now) - nw.col(rule.reference)) / 3600.0
         # what happened after as_of has not happened yet at as_of
@@ -144,18 +202,21 @@ def _one(lf: nw.LazyFrame[Any], now: float, rule: Rule) -> nw.LazyFrame[Any]:
         age = (nw.lit(now) - nw.col("delivered_at")) / 3600.0
         hit = ~nw.col("has_proof").fill_null(value=False) & (age > rule.grace_hours)
         critical = age >= rule.grace_hours * rule.critical_factor
+    columns = [
+        nw.col("order_id"),
+        nw.lit(rule.name).alias("rule"),
+        nw.col("_age").alias("age_hours"),
+        nw.when(nw.col("_crit") == 1)
+        .then(nw.lit("critical"))
+        .otherwise(nw.lit("warning"))
+        .alias("severity"),
+    ]
+    if lang is not None:
+        columns.append(_message(rule, lang, nw.col("_crit") == 1).alias("message"))
     return (
         lf.with_columns(_age=age, _hit=_backend.flag(hit), _crit=_backend.flag(critical))
         .filter(nw.col("_hit") == 1)
-        .select(
-            nw.col("order_id"),
-            nw.lit(rule.name).alias("rule"),
-            nw.col("_age").alias("age_hours"),
-            nw.when(nw.col("_crit") == 1)
-            .then(nw.lit("critical"))
-            .otherwise(nw.lit("warning"))
-            .alias("severity"),
-        )
+        .select(*columns)
     )
 
 
@@ -166,6 +227,7 @@ def alerts(
     as_of: dt.datetime,
     tz: str = "UTC",
     duplicates: Duplicates = "refuse",
+    lang: Language | None = None,
 ) -> Any:
     """Evaluate `rules` on an orders frame (or a deliveries frame for `DeliveryWithoutProof`).
 
@@ -173,9 +235,12 @@ def alerts(
     a shipment, cancellation or final status after it has not happened yet. Rows whose
     timestamps cannot be judged (missing ``received_at``, reversed moments) raise nothing.
 
-    Returns the alerts sorted by rule and order id, in the caller's library.
+    Returns the alerts sorted by rule and order id, in the caller's library. With `lang`
+    (``"en"`` or ``"zh"``) they carry a ``message`` column: the order, the age in hours
+    (one decimal), the rule's limit, status or reference date, and the severity.
 
     Raises:
+        ValueError: If `lang` is neither ``"en"`` nor ``"zh"``.
         FrameSchemaError: A column a rule reads is missing or mistyped, ids or codes are null
             or unknown, or keys repeat (unless `duplicates` is ``"exclude"``).
     """
@@ -194,11 +259,14 @@ def alerts(
             needed.append("hold_since")
         else:
             needed.append("has_proof")
+    if lang is not None:
+        is_zh(lang)  # refuses an unknown language before any work
     if not rules:
         from ordercore.errors import ConfigurationError  # noqa: PLC0415
 
         raise ConfigurationError("alerts() needs at least one rule", component="monitor")
-    read = ["received_at", "delivered_at", "shipped_at", "cancelled_at", *needed]
+    # status_since too: a past-due check reads it to tell when an order became final
+    read = ["received_at", "delivered_at", "shipped_at", "cancelled_at", "status_since", *needed]
     lf = _common.load(
         frame,
         kind,
@@ -213,6 +281,6 @@ def alerts(
     # no alert
     lf = lf.filter(nw.col("_ok"))
     now, _ = _common.as_of_values(as_of, tz)
-    parts = [_one(lf, now, rule) for rule in rules]
+    parts = [_one(lf, now, rule, lang) for rule in rules]
     out = nw.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
     return _backend.to_caller(out.sort("rule", "order_id"), frame)

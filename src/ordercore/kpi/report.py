@@ -41,8 +41,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import narwhals.stable.v2 as nw
 
+from ordercore._lang import is_zh, text
 from ordercore.errors import ConfigurationError
 from ordercore.kpi import _backend, _common, _report_frame, _report_view
+from ordercore.kpi._texts import TABLE
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.result import MIN_SAMPLE
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 
     from ordercore.kpi.check import Duplicates
     from ordercore.kpi.policies import CalendarLike, OtifPolicy
+    from ordercore.labels import Language
 
 __all__ = ["MonthlyReport", "line_report", "monthly_report", "staff_ranking"]
 
@@ -125,6 +128,12 @@ _LINE_COUNTS = ("lines", "unjudged", "counted", "on_time", "in_full", "otif")
 _UNITS = ("units_owed", "units_filled")
 
 
+def _language(_instance: object, _attribute: object, lang: str) -> str:
+    """Refuse a language the views cannot speak (an attrs validator, also called directly)."""
+    is_zh(lang)
+    return lang
+
+
 @attrs.frozen
 class MonthlyReport:
     """A monthly report: the tidy frame in the caller's library, plus views of it.
@@ -137,6 +146,7 @@ class MonthlyReport:
         tz: The time zone of the months.
         min_sample: Below this many observations a figure is flagged as a small sample.
         grain: ``order`` (from `monthly_report`) or ``line`` (from `line_report`).
+        lang: The language of the views (``"en"`` or ``"zh"``); see `in_language`.
     """
 
     frame: Any
@@ -146,6 +156,28 @@ class MonthlyReport:
     tz: str
     min_sample: int = MIN_SAMPLE
     grain: Grain = "order"
+    lang: Language = attrs.field(default="en", validator=_language)
+
+    def in_language(self, lang: Language) -> MonthlyReport:
+        """The same report whose views (notebook table, Markdown, chart) speak `lang`.
+
+        In Chinese the headers, the notes, the status, channels and the chart's title, axis,
+        legend and notes are Chinese; the frame and its column names do not change.
+
+        Raises:
+            ValueError: If `lang` is neither ``"en"`` nor ``"zh"``.
+
+        Examples:
+            >>> from ordercore.kpi.synthetic import generate
+            >>> data = generate(500, seed=1, months=1)
+            >>> report = monthly_report(data.orders, as_of=data.as_of, tz="Asia/Shanghai")
+            >>> print(report.in_language("zh").to_markdown(["period", "orders", "status"]))
+            | 期间 | 订单数 | 状态 |
+            |---|---|---|
+            | 2026-01 | 500 | 正常 |
+            <BLANKLINE>
+        """
+        return attrs.evolve(self, lang=lang)
 
     @property
     def rates(self) -> dict[str, tuple[str, str]]:
@@ -163,12 +195,16 @@ class MonthlyReport:
         """Rich display in notebooks: every row, rates as percentages, small samples marked."""
         rows = self.rows()
         headers = list(rows[0]) if rows else ["period", *self.by]
-        caption = f"Monthly report as of {self.as_of:%Y-%m-%d %H:%M} ({self.tz})"
+        caption = text(
+            TABLE, "caption", self.lang, as_of=f"{self.as_of:%Y-%m-%d %H:%M}", tz=self.tz
+        )
         return _report_view.html(
-            rows, headers, _SAMPLES[self.grain], self.min_sample, caption=caption
+            rows, headers, _SAMPLES[self.grain], self.min_sample, caption=caption, lang=self.lang
         )
 
-    def to_markdown(self, columns: Sequence[str] | None = None) -> str:
+    def to_markdown(
+        self, columns: Sequence[str] | None = None, *, lang: Language | None = None
+    ) -> str:
         """A Markdown table of the report (rates as percentages, hours to one decimal).
 
         A figure resting on fewer than `min_sample` observations is shown in parentheses,
@@ -177,6 +213,8 @@ class MonthlyReport:
         Args:
             columns: The columns to show (``period`` and the `by` columns, then the main
                 figures, by default).
+            lang: ``"en"`` (headers are the column names) or ``"zh"`` (headers, status and
+                notes in Chinese); the report's `lang` by default.
 
         Raises:
             ConfigurationError: If a column is not in the report.
@@ -189,15 +227,25 @@ class MonthlyReport:
         else:
             cols = list(columns)
             _known(rows, cols, "MonthlyReport.to_markdown")
-        return _report_view.markdown(rows, cols, _SAMPLES[self.grain], self.min_sample)
+        return _report_view.markdown(
+            rows,
+            cols,
+            _SAMPLES[self.grain],
+            self.min_sample,
+            _language(None, None, lang or self.lang),
+        )
 
     def plot(
         self,
         measures: Sequence[str] | None = None,
         *,
         overall: bool = False,
+        lang: Language | None = None,
     ) -> Any:
         """A matplotlib figure of the rates by month (needs the ``plot`` extra).
+
+        The figure shows itself in Jupyter (as a PNG) when it is a cell's value, with no
+        ``%matplotlib`` magic and nothing to close; `savefig` writes it to a file.
 
         Every month of the report is on the axis. A rate resting on fewer than `min_sample`
         observations (or on none) is left out of its line, which shows a gap there, and the
@@ -209,6 +257,9 @@ class MonthlyReport:
             measures: Rate columns (by default the report's main rates that it has; see
                 `rates`).
             overall: For a grouped report, draw the overall rate rather than one line per group.
+            lang: ``"en"`` or ``"zh"`` (title, axis, legend and notes in Chinese, set in an
+                installed font with Chinese glyphs such as Noto Sans CJK SC); the report's
+                `lang` by default.
 
         Raises:
             ConfigurationError: If a measure is not a rate of the report.
@@ -226,13 +277,14 @@ class MonthlyReport:
                 f"rates: {', '.join(sorted(rates))}",
                 component="MonthlyReport.plot",
             )
-        title = f"Monthly KPIs (as of {self.as_of:%Y-%m-%d}, {self.tz})"
         return _report_view.plot(
             rows,
             {m: rates[m] for m in wanted},
             by=() if overall else self.by,
             min_sample=self.min_sample,
-            title=title,
+            as_of=f"{self.as_of:%Y-%m-%d}",
+            tz=self.tz,
+            lang=_language(None, None, lang or self.lang),
         )
 
 

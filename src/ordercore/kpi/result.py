@@ -130,19 +130,33 @@ class KpiResult:
             parts.append("excluded: " + ", ".join(excluded))
         return f"KpiResult({', '.join(parts)})"
 
+    def _shown(self, value: float) -> str:
+        """A value for a person: a share as a percentage, anything else with its unit."""
+        if self.unit == "share":
+            return f"{100 * value:.1f} %"
+        return f"{value:.4g} ({self.unit})"
+
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: value with its sample, interval, status and exclusions."""
+        """Rich display in notebooks: value with its sample, interval, status and exclusions.
+
+        A share and its interval read as percentages.
+
+        Examples:
+            >>> html = proportion("otif", 3, 4, min_sample=1)._repr_html_()
+            >>> "<td>75.0 %</td>" in html, "[30.1 %, 95.4 %]" in html
+            (True, True)
+        """
         from ordercore import _html  # noqa: PLC0415 - only notebooks call this
 
-        value = "no data" if self.value is None else f"{self.value:.4g} ({self.unit})"
         pairs: list[tuple[str, object]] = [
             ("KPI", self.name),
-            ("value", value),
+            ("value", "no data" if self.value is None else self._shown(self.value)),
             ("numerator / denominator", f"{self.numerator} / {self.denominator}"),
             ("status", self.status.value),
         ]
         if self.interval is not None:
-            pairs.append(("interval", f"[{self.interval.low:.4g}, {self.interval.high:.4g}]"))
+            low, high = self._shown(self.interval.low), self._shown(self.interval.high)
+            pairs.append(("interval", f"[{low}, {high}]"))
         if self.period:
             pairs.append(("period", self.period))
         pairs.extend((f"excluded: {reason}", count) for reason, count in self.exclusions.items())
