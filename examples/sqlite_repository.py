@@ -4,11 +4,20 @@ Run it as a script to see an order saved, changed, refused on a stale write, and
 with its events. The test suite runs the same class through
 `ordercore.testing.contracts.OrderRepositoryContract` against a real SQLite file.
 
+Why it stays beside `ordercore_sqlalchemy` (the adapter to use on PostgreSQL or SQLite): it
+is the whole pattern in one file on the standard library alone, for hosts that write an
+adapter for another database or without SQLAlchemy. It passes the same contract; it does
+not join a host's transaction, migrate its schema or upcast old events, which the
+SQLAlchemy adapter does.
+
 The pattern, for any database:
 
 - each order is one row: the entity's own JSON (`Order.model_dump_json`) plus the columns
   that lookups need (status, customer, receipt time, active holds) and a `version` column;
-- each event is one row in an append-only table, ordered by an autoincrement position;
+- each event is one row in an append-only table, ordered by an autoincrement position,
+  which is also the event feed's position: SQLite has one writer at a time (`BEGIN
+  IMMEDIATE` below), so positions are handed out in commit order and a reader of
+  `events_since` can never miss an event committed later with a smaller position;
 - `save` is one transaction: it changes the order row only `WHERE version = expected`, and
   appends the events in the same transaction, so an order and its events never disagree;
 - every query is parameterised; ids are data, never SQL;
@@ -30,7 +39,8 @@ import pydantic
 from ordercore import ConcurrencyConflict, Order, OrderAlreadyExists, OrderNotFound, OrderStatus
 from ordercore.errors import CorruptRecord
 from ordercore.events import OrderEvent, parse_event
-from ordercore.memory import check_events_belong
+from ordercore.memory import check_events_belong, check_feed_window
+from ordercore.ports import FeedEntry
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -255,6 +265,16 @@ class SQLiteOrderRepository:
         """Every event in append order."""
         rows = self._read("SELECT event_id, body FROM events ORDER BY position")
         return iter([self._event(row) for row in rows])
+
+    def events_since(self, position: int = 0, limit: int = 1000) -> list[FeedEntry]:
+        """The events after `position`, at most `limit`, by position."""
+        check_feed_window(position, limit)
+        rows = self._read(
+            "SELECT position, event_id, body FROM events WHERE position > ? "
+            "ORDER BY position LIMIT ?",
+            (position, limit),
+        )
+        return [FeedEntry(int(str(row[0])), self._event(row[1:])) for row in rows]
 
 
 def _first_problem(error: pydantic.ValidationError) -> str:
