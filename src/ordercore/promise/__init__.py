@@ -10,6 +10,17 @@ from __future__ import annotations
 
 from ordercore.promise.allocate import AllocationPlan, allocate, promise
 from ordercore.promise.constraints import Constraint, ConstraintKind
+from ordercore.promise.contingency import (
+    AffectedOrder,
+    ContingencyPlan,
+    LineChange,
+    ReceiptCancelled,
+    ReceiptDelayed,
+    ResourceDown,
+    SupplyEvent,
+    apply_event,
+    respond,
+)
 from ordercore.promise.errors import SnapshotError, UnknownReference
 from ordercore.promise.plans import (
     Availability,
@@ -35,6 +46,7 @@ from ordercore.promise.snapshot import (
 
 __all__ = [
     "DEFAULT_POLICY",
+    "AffectedOrder",
     "AllocationPlan",
     "Availability",
     "CapacityOverride",
@@ -42,7 +54,9 @@ __all__ = [
     "Component",
     "Constraint",
     "ConstraintKind",
+    "ContingencyPlan",
     "Item",
+    "LineChange",
     "LinePlan",
     "OnHand",
     "OpenLine",
@@ -55,10 +69,16 @@ __all__ = [
     "PromiseSnapshot",
     "RankFactor",
     "Receipt",
+    "ReceiptCancelled",
+    "ReceiptDelayed",
     "Resource",
+    "ResourceDown",
     "SnapshotError",
     "SourcingMode",
+    "SupplyEvent",
     "UnknownReference",
     "allocate",
+    "apply_event",
     "promise",
+    "respond",
 ]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from itertools import accumulate
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from itertools import accumulate
 from typing import TYPE_CHECKING, Final
 
 from ordercore._base import ROUNDING
@@ -100,24 +100,27 @@ class State:
         self.as_of = snapshot.as_of
         self.horizon = snapshot.horizon_days
         self.calendar = snapshot.calendar
-        self.items: dict[str, Item] = {item.sku: item for item in snapshot.items}
-        self.timelines: dict[tuple[str, str], Timeline] = _timelines(snapshot)
-        self.capacities: dict[str, Capacity] = {}
-        # Cumulative capacity before any booking (totals[r][d] = capacity of days < d): the
-        # finish production would have on an empty resource, to tell competing load from
-        # the resource's own size.
-        self.totals: dict[str, list[Decimal]] = {}
-        for resource in snapshot.resources:
-            free = [
-                resource.capacity_on(self.as_of + timedelta(days=d), self.calendar)
-                for d in range(self.horizon)
-            ]
-            first = next((d for d, f in enumerate(free) if f), self.horizon)
-            self.capacities[resource.resource_id] = Capacity(resource.resource_id, free, first)
-            self.totals[resource.resource_id] = list(accumulate(free, initial=_ZERO))
         self._parent: State | None = None
         self._business: dict[tuple[int, int], int] = {}
         self._dates: list[date] = [self.as_of + timedelta(days=d) for d in range(self.horizon)]
+        self.items: dict[str, Item] = {item.sku: item for item in snapshot.items}
+        self.timelines: dict[tuple[str, str], Timeline] = _timelines(snapshot)
+        self.capacities: dict[str, Capacity] = {}
+        # Cumulative nominal capacity (its daily capacity on its working days, no overrides,
+        # nothing booked; totals[r][d] = capacity of the days before d): the finish a run
+        # would have on the resource as it normally is, to tell capacity taken by other
+        # orders or by a day down from the size of the run itself.
+        self.totals: dict[str, list[Decimal]] = {}
+        for resource in snapshot.resources:
+            free = [resource.capacity_on(day, self.calendar) for day in self._dates]
+            first = next((d for d, f in enumerate(free) if f), self.horizon)
+            self.capacities[resource.resource_id] = Capacity(resource.resource_id, free, first)
+            own = resource.calendar or self.calendar
+            nominal = [
+                resource.daily_capacity if own.is_business_day(day) else _ZERO
+                for day in self._dates
+            ]
+            self.totals[resource.resource_id] = list(accumulate(nominal, initial=_ZERO))
 
     def fork(self) -> State:
         """A state that reads this one and copies what it changes."""
@@ -383,9 +386,9 @@ class Planner:
                 sku=item.sku,
                 days=item.production_days,
             )
-        # Binding: capacity that other orders' bookings pushed; else the material that set
-        # the start; else the resource's own capacity (the run spans days on an empty
-        # resource too); else the lead time. The rest follow in the order they occur.
+        # Binding: capacity that other orders' bookings or days down pushed; else the
+        # material that set the start; else the resource's own capacity (the run spans days
+        # on the resource as it normally is too); else the lead time. The rest follow in the order they occur.
         competing = capacity_wait is not None and finish > self._unloaded(
             item, start, shortfall * item.hours_per_unit
         )
@@ -400,7 +403,7 @@ class Planner:
         return route
 
     def _unloaded(self, item: Item, start: int, hours: Decimal) -> int:
-        """The day production from `start` would finish on the resource with nothing booked."""
+        """The day a run from `start` would finish on the resource at nominal capacity."""
         assert item.resource is not None  # noqa: S101 - only asked of produced items
         totals = self.state.totals[item.resource]
         return bisect_left(totals, totals[start] + hours) - 1

@@ -41,13 +41,14 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Final, Self
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from ordercore._base import Entity, Id, PositiveQuantity, Quantity, ShortText, Timestamp
+from ordercore._base import Id, PositiveQuantity, Quantity, ShortText, Timestamp
 from ordercore.context import BusinessCalendar
 from ordercore.money import Money
+from ordercore.promise._model import SnapshotModel
 from ordercore.promise.errors import SnapshotError
 from ordercore.risk.policy import RiskLevel
 
@@ -74,58 +75,6 @@ _MAX_HORIZON: Final = 3660  # ten years of days: beyond that a horizon is a data
 _LeadDays = Annotated[int, Field(ge=0, le=3650)]
 
 
-def _problems(error: ValidationError) -> list[tuple[str, str]]:
-    found = []
-    for item in error.errors(include_url=False):
-        path = ""
-        for part in item["loc"]:
-            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-        found.append((path, item["msg"]))
-    return found
-
-
-class _Model(Entity):
-    """A snapshot part: built like an entity, refused with a `SnapshotError` listing the problems."""
-
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as error:
-            raise SnapshotError(type(self).__name__, _problems(error)) from None
-        self._check_consistency()
-
-    # As on the commands: pydantic may then read JSON by the JSON rules itself.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
-        """Validate a mapping (or an instance) into this part; `SnapshotError` if bad."""
-        try:
-            value = super().model_validate(obj, **kwargs)
-        except ValidationError as error:
-            raise SnapshotError(cls.__name__, _problems(error)) from None
-        value._check_consistency()  # noqa: SLF001 - the class checking its own value
-        return value
-
-    @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
-        """Validate JSON into this part; `SnapshotError` if bad."""
-        try:
-            value = super().model_validate_json(json_data, **kwargs)
-        except ValidationError as error:
-            raise SnapshotError(cls.__name__, _problems(error)) from None
-        value._check_consistency()  # noqa: SLF001 - the class checking its own value
-        return value
-
-    def _check_consistency(self) -> None:
-        problems = list(self._inconsistencies())
-        if problems:
-            raise SnapshotError(type(self).__name__, problems)
-
-    def _inconsistencies(self) -> Iterable[tuple[str, str]]:
-        return ()
-
-
 class SourcingMode(StrEnum):
     """How a SKU's demand is met."""
 
@@ -139,7 +88,7 @@ class SourcingMode(StrEnum):
     if it has one, otherwise it waits for stock. Components are always bought items."""
 
 
-class Component(_Model):
+class Component(SnapshotModel):
     """One line of a one-level bill of materials.
 
     Attributes:
@@ -151,7 +100,7 @@ class Component(_Model):
     quantity_per: PositiveQuantity
 
 
-class Item(_Model):
+class Item(SnapshotModel):
     """How a SKU is sourced: mode, route, lead times and bill of materials.
 
     Attributes:
@@ -213,7 +162,7 @@ class Item(_Model):
         )
 
 
-class OnHand(_Model):
+class OnHand(SnapshotModel):
     """Physical stock of a SKU at a location on the snapshot day (allocated stock included).
 
     Attributes:
@@ -227,7 +176,7 @@ class OnHand(_Model):
     quantity: Quantity
 
 
-class Receipt(_Model):
+class Receipt(SnapshotModel):
     """Stock expected to arrive: a purchase order, a transfer, a production order.
 
     Attributes:
@@ -247,7 +196,7 @@ class Receipt(_Model):
     supplier: Id | None = None
 
 
-class CapacityOverride(_Model):
+class CapacityOverride(SnapshotModel):
     """The capacity of one resource on one day, in place of its calendar's.
 
     Attributes:
@@ -259,7 +208,7 @@ class CapacityOverride(_Model):
     capacity: Quantity
 
 
-class Resource(_Model):
+class Resource(SnapshotModel):
     """A machine, line or work centre whose capacity limits production.
 
     Its capacity on a day is `daily_capacity` on the business days of its calendar (or the
@@ -302,7 +251,7 @@ class Resource(_Model):
         return self.daily_capacity if working else _ZERO
 
 
-class OpenLine(_Model):
+class OpenLine(SnapshotModel):
     """An open order line: what is still to be delivered, and how much of it is allocated.
 
     Attributes:
@@ -336,7 +285,7 @@ class OpenLine(_Model):
 _RISK_ORDER: Final = tuple(RiskLevel)
 
 
-class OpenOrder(_Model):
+class OpenOrder(SnapshotModel):
     """An open order as the engine sees it: its lines and what the priority policy reads.
 
     Attributes:
@@ -442,7 +391,7 @@ def _day(moment: Any, calendar: BusinessCalendar) -> date | None:
     return None if moment is None else calendar.local_date(moment)
 
 
-class PromiseSnapshot(_Model):
+class PromiseSnapshot(SnapshotModel):
     """Everything the engine plans with, fixed on the day `as_of`.
 
     Attributes:
