@@ -124,12 +124,12 @@ class Item(SnapshotModel):
     """
 
     sku: Id
-    mode: Annotated[SourcingMode, Field(strict=False)] = SourcingMode.MAKE_TO_STOCK
+    mode: SourcingMode = Field(default=SourcingMode.MAKE_TO_STOCK, strict=False)
     resource: Id | None = None
     hours_per_unit: Quantity = _ZERO
     production_days: _LeadDays = 0
     procurement_days: _LeadDays | None = None
-    components: Annotated[tuple[Component, ...], Field(strict=False, max_length=100)] = ()
+    components: tuple[Component, ...] = Field(default=(), strict=False, max_length=100)
 
     def _inconsistencies(self) -> Iterable[tuple[str, str]]:
         if self.mode is SourcingMode.BUY:
@@ -235,7 +235,7 @@ class Resource(SnapshotModel):
     daily_capacity: Quantity
     unit: ShortText = "hours"
     calendar: BusinessCalendar | None = None
-    overrides: Annotated[tuple[CapacityOverride, ...], Field(strict=False, max_length=10000)] = ()
+    overrides: tuple[CapacityOverride, ...] = Field(default=(), strict=False, max_length=10000)
 
     def _inconsistencies(self) -> Iterable[tuple[str, str]]:
         for day, count in Counter(o.day for o in self.overrides).items():
@@ -310,12 +310,12 @@ class OpenOrder(SnapshotModel):
 
     order_id: Id
     received_at: Timestamp
-    lines: Annotated[tuple[OpenLine, ...], Field(strict=False, min_length=1, max_length=10000)]
+    lines: tuple[OpenLine, ...] = Field(strict=False, min_length=1, max_length=10000)
     requested_on: date | None = None
     promised_on: date | None = None
     customer_tier: Annotated[int, Field(ge=1, le=99)] | None = None
     value: Money | None = None
-    risk_level: Annotated[RiskLevel, Field(strict=False)] | None = None
+    risk_level: RiskLevel | None = Field(default=None, strict=False)
 
     def _inconsistencies(self) -> Iterable[tuple[str, str]]:
         for line_id, count in Counter(line.line_id for line in self.lines).items():
@@ -411,11 +411,11 @@ class PromiseSnapshot(SnapshotModel):
     horizon_days: Annotated[int, Field(ge=1, le=_MAX_HORIZON)] = 90
     calendar: BusinessCalendar = Field(default_factory=BusinessCalendar)
     delivery_days: _LeadDays = 0
-    items: Annotated[tuple[Item, ...], Field(strict=False)]
-    on_hand: Annotated[tuple[OnHand, ...], Field(strict=False)] = ()
-    receipts: Annotated[tuple[Receipt, ...], Field(strict=False)] = ()
-    resources: Annotated[tuple[Resource, ...], Field(strict=False)] = ()
-    orders: Annotated[tuple[OpenOrder, ...], Field(strict=False)] = ()
+    items: tuple[Item, ...] = Field(strict=False)
+    on_hand: tuple[OnHand, ...] = Field(default=(), strict=False)
+    receipts: tuple[Receipt, ...] = Field(default=(), strict=False)
+    resources: tuple[Resource, ...] = Field(default=(), strict=False)
+    orders: tuple[OpenOrder, ...] = Field(default=(), strict=False)
 
     @property
     def horizon_end(self) -> date:

@@ -1,0 +1,1 @@
+"""Tests of the promise engine (a package, so that its builders import by one name)."""
