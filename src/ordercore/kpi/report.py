@@ -44,7 +44,7 @@ import narwhals.stable.v2 as nw
 from ordercore._lang import is_zh, text
 from ordercore.errors import ConfigurationError
 from ordercore.kpi import _backend, _common, _report_frame, _report_view
-from ordercore.kpi._texts import TABLE
+from ordercore.kpi._texts import TABLE, column_label
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.result import MIN_SAMPLE
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from ordercore.kpi.policies import CalendarLike, OtifPolicy
     from ordercore.labels import Language
 
-__all__ = ["MonthlyReport", "line_report", "monthly_report", "staff_ranking"]
+__all__ = ["MonthlyReport", "column_label", "line_report", "monthly_report", "staff_ranking"]
 
 Grain = _report_frame.Grain
 
