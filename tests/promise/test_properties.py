@@ -157,7 +157,7 @@ def test_a_line_met_is_met_in_full_and_a_line_not_met_reserves_nothing(
         if line.feasible:
             assert line.from_stock + line.produced + line.procured == line.quantity
         else:
-            assert not (line.from_stock or line.produced or line.procured)
+            assert line.from_stock + line.produced + line.procured == Decimal(0)
             assert line.capacity == ()
 
 
