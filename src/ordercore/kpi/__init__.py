@@ -16,6 +16,12 @@ from ordercore.kpi.accuracy import (
     perfect_order_multiplicative,
     return_rate,
 )
+from ordercore.kpi.attribution import (
+    LatenessAttribution,
+    LatenessPolicy,
+    lateness_attribution,
+    lateness_by,
+)
 from ordercore.kpi.check import check_frame, frame_problems, map_columns
 from ordercore.kpi.convert import (
     cases_frame,
@@ -43,6 +49,7 @@ from ordercore.kpi.result import Interval, KpiResult, KpiStatus
 from ordercore.kpi.satisfaction import survey_score
 from ordercore.kpi.speed import cycle_time, stage_durations
 from ordercore.kpi.synthetic import generate
+from ordercore.kpi.trail import trail_frame
 
 __all__ = [
     "DeliveryWithoutProof",
@@ -51,6 +58,8 @@ __all__ = [
     "Interval",
     "KpiResult",
     "KpiStatus",
+    "LatenessAttribution",
+    "LatenessPolicy",
     "MonthlyReport",
     "OtifPolicy",
     "PastDueNotShipped",
@@ -68,6 +77,8 @@ __all__ = [
     "fill_rate",
     "frame_problems",
     "generate",
+    "lateness_attribution",
+    "lateness_by",
     "lifecycle_frames",
     "line_report",
     "lines_frame",
@@ -83,4 +94,5 @@ __all__ = [
     "stage_durations",
     "survey_score",
     "surveys_frame",
+    "trail_frame",
 ]

@@ -1,0 +1,95 @@
+"""Checks of the columns the improvement analysis reads beyond the canonical schema.
+
+The trail columns (`ordercore.kpi.trail.TRAIL_COLUMNS`) are not part of the canonical events
+frame, so `ordercore.kpi.check` does not know them; these checks refuse a frame that lacks
+them, has them in the wrong type, or holds codes outside their vocabulary, the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import narwhals.stable.v2 as nw
+
+from ordercore.errors import FrameProblem, FrameSchemaError
+from ordercore.kpi import _backend
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+_HINT = "build the frame with ordercore.kpi.trail_frame, or add the column (null where unknown)"
+
+
+def _kind_ok(kind: str, dtype: Any) -> bool:
+    if kind == "string":
+        return dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum)
+    if kind == "bool":
+        return bool(dtype == nw.Boolean)
+    return bool(dtype.is_numeric())
+
+
+def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
+    """Refuse `native` unless it has `columns` (name -> ``string``, ``bool`` or ``float``).
+
+    A column made only of nulls may have any type (an export that never knows it).
+
+    Raises:
+        FrameSchemaError: Listing every missing or mistyped column.
+    """
+    schema = dict(_backend.lazy(native).collect_schema())
+    problems = []
+    for name, kind in columns.items():
+        if name not in schema:
+            problems.append(
+                FrameProblem(
+                    f"missing column {name!r} ({_HINT})", column=name, problem="missing column"
+                )
+            )
+        elif not _kind_ok(kind, schema[name]) and schema[name] != nw.Unknown:
+            problems.append(
+                FrameProblem(
+                    f"{name}: expected {kind}, got {schema[name]}",
+                    column=name,
+                    problem="wrong type",
+                )
+            )
+    if problems:
+        raise FrameSchemaError(frame, problems)
+
+
+def refuse_codes(
+    lf: nw.LazyFrame[Any], frame: str, codes: Mapping[str, Sequence[str]], key: str = "order_id"
+) -> None:
+    """Refuse a frame whose `codes` columns hold values outside their vocabulary (nulls pass).
+
+    Raises:
+        FrameSchemaError: One problem per column, with the count and a few examples.
+    """
+    if not codes:
+        return
+    bad = {
+        name: ~nw.col(name).is_null() & ~nw.col(name).is_in(list(values))
+        for name, values in codes.items()
+    }
+    row = _backend.rows(
+        lf.select(*[_backend.count(lf, expr).alias(name) for name, expr in bad.items()])
+    )[0]
+    problems = []
+    for name, expr in bad.items():
+        count = int(row[name] or 0)
+        if not count:
+            continue
+        examples = _backend.rows(lf.filter(expr).select(key, name).sort(key, name).head(3))
+        shown = "; ".join(f"{key}={e[key]} ({name}={e[name]!r})" for e in examples)
+        allowed = ", ".join(codes[name])
+        problems.append(
+            FrameProblem(
+                f"{name}: {count} value(s) outside {allowed}, e.g. {shown}",
+                column=name,
+                problem=f"value outside {allowed}",
+                count=count,
+                examples=tuple(examples),
+            )
+        )
+    if problems:
+        raise FrameSchemaError(frame, problems)

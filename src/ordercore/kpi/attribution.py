@@ -1,0 +1,709 @@
+"""Lateness attribution: which stage, and which hold reason, consumed each late order's delay.
+
+An order's **lead time** is its reference date (``promised_at``, else ``requested_at``) minus
+``received_at``. A [`LatenessPolicy`][ordercore.kpi.attribution.LatenessPolicy] splits it into
+per-stage **budgets** (shares of the lead time by default; fixed hours where you say so). The
+trail splits the order's actual time from receipt into the same stages, each ending at an event:
+
+| stage | ends at |
+|---|---|
+| review | the first ``order_approved`` |
+| allocation | the last ``quantity_allocated`` |
+| procurement | the last ``material_procured`` |
+| production | the last ``production_planned`` or ``quantity_produced`` |
+| packing | the last ``quantity_packed`` |
+| dispatch | the last ``quantity_shipped`` or ``shipment_dispatched`` |
+| transit | ``delivered_at`` (the order complete) |
+
+A stage never ends before the one before it (a stage without its event takes no time), nor
+after the order's end. Time on hold is taken out of the stage it fell in and becomes a part
+of its own per hold reason (``hold_credit``, ...; a ``customer_request`` hold is
+``customer_wait``, the customer-caused waiting), with no budget: overlapping holds count
+once, for the hold placed first. Each part is actual minus budget, so that
+
+    sum of parts = (end − received) − (reference − received) = end − reference = lateness
+
+exactly: every part is a whole number of microseconds (``micros`` in `LatenessAttribution.parts`),
+and the budgets of the shared stages are rounded down except the last, which takes the rest.
+Hours are micros / 3.6e9.
+
+An order still **open** at `as_of` is projected: the stage it is in and the ones after it
+take at least their budget, so its projected lateness is ``as_of`` plus the budget left
+minus the reference (parts of those stages are their overrun, never negative). It is
+``overdue`` when the reference has passed, ``at_risk`` when not yet but the projection
+misses it. A complete order delivered after its reference is ``late``.
+
+Examples:
+    >>> import pandas as pd
+    >>> from datetime import datetime, timezone
+    >>> t = lambda d, h=0: datetime(2026, 3, d, h, tzinfo=timezone.utc)
+    >>> orders = pd.DataFrame({"order_id": ["a"], "customer_id": "C", "channel": "web",
+    ...     "received_at": [t(1)], "promised_at": [t(11)], "delivered_at": [t(12)]})
+    >>> events = pd.DataFrame({"order_id": "a",
+    ...     "event_type": ["order_approved", "quantity_shipped"], "at": [t(3), t(8)],
+    ...     "hold_id": None, "hold_reason": None})
+    >>> policy = LatenessPolicy(shares={"review": 1, "dispatch": 6, "transit": 3})
+    >>> result = lateness_attribution(orders, events, as_of=t(20), policy=policy)
+    >>> row = result.rows()[0]
+    >>> row["state"], row["lateness_h"], row["cause"]
+    ('late', 24.0, 'review')
+    >>> row["review"], row["dispatch"], row["transit"]
+    (24.0, -24.0, 24.0)
+"""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import narwhals.stable.v2 as nw
+
+from ordercore.errors import ConfigurationError, InvalidArgument
+from ordercore.holds import HoldReason
+from ordercore.kpi import _backend, _common, _extra
+from ordercore.kpi.speed import _completed
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Mapping, Sequence
+
+__all__ = [
+    "HOLD_PARTS",
+    "STAGES",
+    "STAGE_ENDS",
+    "LatenessAttribution",
+    "LatenessPolicy",
+    "lateness_attribution",
+    "lateness_by",
+]
+
+STAGES: Final = (
+    "review",
+    "allocation",
+    "procurement",
+    "production",
+    "packing",
+    "dispatch",
+    "transit",
+)
+"""The stages of an order's way from receipt to delivery, in order."""
+
+STAGE_ENDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "review": ("order_approved",),
+        "allocation": ("quantity_allocated",),
+        "procurement": ("material_procured",),
+        "production": ("production_planned", "quantity_produced"),
+        "packing": ("quantity_packed",),
+        "dispatch": ("quantity_shipped", "shipment_dispatched"),
+        "transit": ("quantity_delivered", "shipment_delivered"),
+    }
+)
+"""The event types that end each stage (review: the first; the others: the last)."""
+
+HOLD_PARTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        reason.value: "customer_wait" if reason is HoldReason.CUSTOMER_REQUEST else f"hold_{reason}"
+        for reason in HoldReason
+    }
+)
+"""The part each hold reason's time goes to."""
+
+PARTS: Final = (*STAGES, *HOLD_PARTS.values())
+"""Every part of a lateness, in order: the stages, then the holds."""
+
+_US: Final = 1e6
+_US_PER_HOUR: Final = 3.6e9
+_DEFAULT_SHARES: Final = MappingProxyType(
+    {
+        "review": 0.10,
+        "allocation": 0.15,
+        "procurement": 0.10,
+        "production": 0.20,
+        "packing": 0.10,
+        "dispatch": 0.05,
+        "transit": 0.30,
+    }
+)
+
+
+def _shares(value: Mapping[str, float] | None) -> Mapping[str, float] | None:
+    return None if value is None else MappingProxyType(dict(value))
+
+
+def _hours(value: Mapping[str, float] | None) -> Mapping[str, float]:
+    return MappingProxyType(dict(value or {}))
+
+
+@attrs.frozen
+class LatenessPolicy:
+    """Per-stage budgets: shares of each order's lead time, or fixed hours.
+
+    Attributes:
+        shares: Stage -> weight; the lead time left after the fixed stages is split among
+            these stages in proportion (weights need not sum to 1). A stage in neither
+            mapping has no budget. By default review 0.10, allocation 0.15, procurement
+            0.10, production 0.20, packing 0.10, dispatch 0.05, transit 0.30, less the
+            stages given fixed `hours`.
+        hours: Stage -> a fixed budget in hours, taken first, in stage order, never more
+            than the lead time left.
+        reference: The promise column of the orders frame.
+        fallback: The column read where the reference is null (None: no fallback).
+        version: A label for reports.
+
+    Raises:
+        ConfigurationError: An unknown stage, a negative or non-finite weight or budget, a
+            stage in both mappings, or no stage with a share (the lead time must be spent
+            somewhere, so that the parts sum to the lateness).
+
+    Examples:
+        >>> policy = LatenessPolicy(hours={"review": 4})
+        >>> policy.hours["review"], "review" in policy.shares
+        (4, False)
+        >>> LatenessPolicy(shares={"painting": 1})
+        Traceback (most recent call last):
+        ...
+        ordercore.errors.ConfigurationError: lateness_policy: unknown stage 'painting'; stages: review, allocation, procurement, production, packing, dispatch, transit
+    """
+
+    shares: Mapping[str, float] = attrs.field(default=None, converter=_shares)
+    hours: Mapping[str, float] = attrs.field(factory=dict, converter=_hours)
+    reference: str = "promised_at"
+    fallback: str | None = "requested_at"
+    version: str = "1"
+
+    def __attrs_post_init__(self) -> None:
+        if getattr(self, "shares") is None:  # noqa: B009 - typed as set, filled in here
+            shares = {k: v for k, v in _DEFAULT_SHARES.items() if k not in self.hours}
+            object.__setattr__(self, "shares", MappingProxyType(shares))
+        for kind, mapping in (("share", self.shares), ("budget", self.hours)):
+            for stage, value in mapping.items():
+                if stage not in STAGES:
+                    raise ConfigurationError(
+                        f"unknown stage {stage!r}; stages: {', '.join(STAGES)}",
+                        component="lateness_policy",
+                    )
+                bad = isinstance(value, bool) or not isinstance(value, (int, float))
+                if bad or not math.isfinite(value) or value < 0:
+                    raise ConfigurationError(
+                        f"{kind} of {stage!r} must be a finite number >= 0, got {value!r}",
+                        component="lateness_policy",
+                    )
+        both = sorted(set(self.shares) & set(self.hours))
+        if both:
+            raise ConfigurationError(
+                f"stages {', '.join(both)} have both a share and fixed hours",
+                component="lateness_policy",
+            )
+        if not any(self.shares.values()):
+            raise ConfigurationError(
+                "at least one stage needs a positive share of the lead time",
+                component="lateness_policy",
+            )
+        if self.reference == self.fallback:
+            raise ConfigurationError(
+                "reference and fallback are the same column", component="lateness_policy"
+            )
+
+
+def _micros(column: str) -> nw.Expr:
+    """A prepared (epoch seconds) column as whole microseconds."""
+    return (nw.col(column) * _US).round(0)
+
+
+def _budgets(policy: LatenessPolicy) -> dict[str, nw.Expr]:
+    """Each stage's budget in whole microseconds of the lead time ``_p``; they sum to ``_p``."""
+    out: dict[str, nw.Expr] = {}
+    left = nw.col("_p")
+    for stage in STAGES:
+        if stage in policy.hours:
+            budget = nw.min_horizontal(nw.lit(float(policy.hours[stage]) * _US_PER_HOUR), left)
+            out[stage] = nw.max_horizontal(budget.round(0), nw.lit(0.0))
+            left = left - out[stage]
+    shared = [s for s in STAGES if policy.shares.get(s, 0) > 0]
+    total = float(sum(policy.shares[s] for s in shared))
+    given = nw.lit(0.0)
+    for stage in shared[:-1]:
+        out[stage] = (left * (float(policy.shares[stage]) / total)).floor()
+        given = given + out[stage]
+    out[shared[-1]] = left - given
+    return {s: out.get(s, nw.lit(0.0)) for s in STAGES}
+
+
+@attrs.frozen
+class LatenessAttribution:
+    """The parts of each late, overdue or at-risk order's lateness.
+
+    Attributes:
+        orders: One row per order (caller's library): ``order_id``, ``month`` (of the
+            reference date, in `tz`), ``channel``, ``owner_id``, ``customer_id``, ``state``
+            (``late``, ``overdue``, ``at_risk``), ``lateness_h``, ``cause`` (the part with the
+            largest share of the lateness), ``cause_h``, then one column per part in hours
+            (`PARTS`).
+        parts: One row per order and part (caller's library): ``order_id``, ``month``,
+            ``channel``, ``owner_id``, ``customer_id``, ``state``, ``part``, ``stage``
+            (the stage, ``hold`` or ``customer``), ``hold_reason``, ``budget_h``,
+            ``actual_h``, ``hours`` (actual minus budget) and ``micros`` (the same, exact).
+        counts: Orders by outcome: ``late``, ``overdue``, ``at_risk``, ``on_time`` (complete
+            by the reference or open and on track), ``open_on_track``.
+        exclusions: Orders left out by reason (``cancelled``, ``no_reference``,
+            ``promise_before_receipt`` and the frame's own: ``missing_received_at``, ...).
+        policy: The policy used.
+        as_of: The moment of the analysis.
+    """
+
+    orders: Any
+    parts: Any
+    counts: Mapping[str, int]
+    exclusions: Mapping[str, int]
+    policy: LatenessPolicy
+    as_of: dt.datetime
+
+    def rows(self) -> list[dict[str, Any]]:
+        """`orders` as a list of dicts (sorted by order id)."""
+        frame = nw.from_native(self.orders)
+        eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+        return list(eager.sort("order_id").rows(named=True))
+
+
+def _check_policy_columns(orders: object, policy: LatenessPolicy) -> list[str]:
+    schema = _backend.lazy(orders).collect_schema()
+    wanted = [policy.reference, *([policy.fallback] if policy.fallback else [])]
+    present = [c for c in wanted if c in schema]
+    if not present:
+        from ordercore.errors import FrameProblem, FrameSchemaError  # noqa: PLC0415
+
+        raise FrameSchemaError(
+            "orders",
+            [
+                FrameProblem(
+                    f"missing column {policy.reference!r} (the reference date"
+                    + (f"; or its fallback {policy.fallback!r})" if policy.fallback else ")"),
+                    column=policy.reference,
+                    problem="missing column",
+                )
+            ],
+        )
+    return present
+
+
+def _order_frame(
+    orders: object, policy: LatenessPolicy, *, as_of: dt.datetime, tz: str
+) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any], list[str]]:
+    stamps_ = _check_policy_columns(orders, policy)
+    lf = _common.load(
+        orders,
+        "orders",
+        tz=tz,
+        needed=["delivered_at"],
+        local=stamps_,
+        stamps=["received_at", "delivered_at", "cancelled_at", *stamps_],
+        as_of=as_of,
+        kpi="lateness_attribution",
+    )
+    now, _ = _common.as_of_values(as_of, tz)
+    ref = nw.coalesce(*[nw.col(c) for c in stamps_]) if len(stamps_) > 1 else nw.col(stamps_[0])
+    month = nw.coalesce(*[nw.col(c + _backend.MONTH_SUFFIX) for c in stamps_])
+    cancelled = (
+        (~nw.col("cancelled_at").is_null() & (nw.col("cancelled_at") <= now))
+        if _common.has(lf, "cancelled_at")
+        else nw.lit(value=False)
+    )
+    done = _completed(lf, now)
+    lf = lf.with_columns(_ref=ref, _refm=month, _done=done)
+    lf = _common.exclusive(
+        lf,
+        [
+            ("cancelled", cancelled),
+            ("no_reference", nw.col("_ref").is_null()),
+            ("promise_before_receipt", nw.col("_ref") < nw.col("received_at")),
+        ],
+        ok="_kept",
+        within="_ok",
+    )
+    names = _common.reasons(lf)
+    owner = nw.col("owner_id") if _common.has(lf, "owner_id") else nw.lit(None, nw.String)
+    out = lf.filter(nw.col("_kept")).select(
+        "order_id",
+        "channel",
+        "customer_id",
+        owner.alias("owner_id"),
+        "_done",
+        _refm=nw.col("_refm").cast(nw.Int64),
+        _m0=_micros("received_at"),
+        _ref_us=_micros("_ref"),
+        _end=nw.when(nw.col("_done"))
+        .then(_micros("delivered_at"))
+        .otherwise(nw.lit(now * _US).round(0)),
+    )
+    return out, lf.select(*names), names
+
+
+def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, Any]:
+    _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
+    lf = _common.load(
+        events,
+        "events",
+        tz=tz,
+        stamps=["at"],
+        as_of=as_of,
+        duplicates="exclude",
+        kpi="lateness_attribution",
+    )
+    _extra.refuse_codes(lf, "events", {"hold_reason": [r.value for r in HoldReason]})
+    lf = lf.filter(nw.col("_ok")).with_columns(_at=_micros("at"))
+    kind = nw.col("event_type")
+    # marks as columns first, then plain aggregations (what every backend groups alike)
+    marks = {}
+    for i, stage in enumerate(STAGES[:-1], start=1):
+        marks[f"_e{i}"] = nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(nw.col("_at"))
+    marks["_delivered"] = nw.when(kind.is_in(list(STAGE_ENDS["transit"]))).then(nw.col("_at"))
+    marks["_hp"] = nw.when(kind == "hold_placed").then(nw.col("_at"))
+    marks["_hr"] = nw.when(kind == "hold_released").then(nw.col("_at"))
+    lf = lf.with_columns(**marks)
+    per_order = lf.group_by("order_id").agg(
+        nw.col("_e1").min(),
+        *[nw.col(f"_e{i}").max() for i in range(2, len(STAGES))],
+        nw.col("_delivered").max(),
+    )
+    holds = (
+        lf.filter(kind.is_in(["hold_placed", "hold_released"]) & ~nw.col("hold_id").is_null())
+        .group_by("order_id", "hold_id")
+        .agg(nw.col("_hp").min(), nw.col("_hr").min(), nw.col("hold_reason").max().alias("_reason"))
+        .filter(~nw.col("_hp").is_null())
+    )
+    return per_order, holds
+
+
+def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``_m1`` ... ``_mK``: where each stage ends (``_m0`` is receipt, ``_mK`` the end)."""
+    k = len(STAGES)
+    # an open order has not finished transit, whatever part of it was delivered
+    lf = lf.with_columns(_ek=nw.when(nw.col("_done")).then(nw.col("_end")))
+    ends = [f"_e{i}" for i in range(1, k)] + ["_ek"]
+    later = [nw.lit(value=False)] * (k + 1)
+    for i in range(k, 0, -1):  # later[i]: some stage from i on has its end event
+        later[i - 1] = ~nw.col(ends[i - 1]).is_null() | (later[i] if i < k else nw.lit(value=False))
+    previous = nw.col("_m0")
+    exprs = {}
+    for i in range(1, k + 1):
+        reached = nw.max_horizontal(previous, nw.coalesce(nw.col(ends[i - 1]), previous))
+        here = nw.when(later[i - 1]).then(nw.min_horizontal(reached, nw.col("_end")))
+        exprs[f"_m{i}"] = here.otherwise(nw.col("_end"))
+        # the current stage of an open order: the first from which no end event is known
+        exprs[f"_cur{i}"] = ~nw.col("_done") & ~later[i - 1]
+        lf = lf.with_columns(**{f"_m{i}": exprs[f"_m{i}"], f"_cur{i}": exprs[f"_cur{i}"]})
+        previous = nw.col(f"_m{i}")
+    return lf
+
+
+def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...)."""
+    k = len(STAGES)
+    spans = base.select("order_id", *[f"_m{i}" for i in range(k + 1)], "_end")
+    h = holds.join(spans, on="order_id", how="inner").with_columns(
+        _hp=nw.max_horizontal(nw.col("_hp"), nw.col("_m0")),
+        _hr=nw.min_horizontal(nw.coalesce(nw.col("_hr"), nw.col("_end")), nw.col("_end")),
+    )
+    # overlapping holds count once: each starts where the holds placed before it reach
+    before = h.select("order_id", _bid=nw.col("hold_id"), _bp=nw.col("_hp"), _br=nw.col("_hr"))
+    reach = (
+        h.select("order_id", "hold_id", "_hp")
+        .join(before, on="order_id", how="inner")
+        .filter(
+            (nw.col("_bp") < nw.col("_hp"))
+            | ((nw.col("_bp") == nw.col("_hp")) & (nw.col("_bid") < nw.col("hold_id")))
+        )
+        .group_by("order_id", "hold_id")
+        .agg(nw.col("_br").max().alias("_reach"))
+    )
+    h = h.join(reach, on=["order_id", "hold_id"], how="left").with_columns(
+        _hs=nw.max_horizontal(nw.col("_hp"), nw.coalesce(nw.col("_reach"), nw.col("_hp")))
+    )
+    overlap = {
+        f"_h{i}": nw.max_horizontal(
+            nw.min_horizontal(nw.col("_hr"), nw.col(f"_m{i}"))
+            - nw.max_horizontal(nw.col("_hs"), nw.col(f"_m{i - 1}")),
+            nw.lit(0.0),
+        )
+        for i in range(1, k + 1)
+    }
+    h = h.with_columns(**overlap).with_columns(
+        _ht=nw.sum_horizontal(*[nw.col(f"_h{i}") for i in range(1, k + 1)])
+    )
+    reason = nw.col("_reason")
+    h = h.with_columns(
+        **{
+            part: nw.when(reason == code).then(nw.col("_ht")).otherwise(nw.lit(0.0))
+            for code, part in HOLD_PARTS.items()
+        }
+    )
+    return h.group_by("order_id").agg(
+        *[nw.col(f"_h{i}").sum() for i in range(1, k + 1)],
+        *[nw.col(part).sum() for part in HOLD_PARTS.values()],
+    )
+
+
+def _unpivot(
+    lf: nw.LazyFrame[Any], on: Sequence[str], index: Sequence[str], value: str
+) -> nw.LazyFrame[Any]:
+    """`on` columns into rows of ``part`` (the column name) and `value`.
+
+    DuckDB relations run DuckDB's own ``UNPIVOT`` on their connection: narwhals' DuckDB
+    unpivot reads the relation through the default connection, and refuses a relation of
+    another.
+    """
+    if lf.implementation is not nw.Implementation.DUCKDB:
+        return lf.unpivot(on=list(on), index=list(index), variable_name="part", value_name=value)
+    names = ", ".join(f'"{c}"' for c in on)
+    # the names are ordercore's own part names, never user input
+    query = f"UNPIVOT _t ON {names} INTO NAME part VALUE {value}"
+    relation = lf.to_native().query("_t", query)
+    out: nw.LazyFrame[Any] = nw.from_native(relation)
+    return out.with_columns(nw.col(value).cast(nw.Float64))
+
+
+def _month_label(column: str) -> nw.Expr:
+    month = nw.col(column)
+    return nw.concat_str(
+        [(month // 100).cast(nw.String), nw.lit("-"), (month % 100).cast(nw.String).str.zfill(2)]
+    )
+
+
+def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, read top to bottom
+    orders: object,
+    events: object,
+    *,
+    as_of: dt.datetime,
+    policy: LatenessPolicy | None = None,
+    tz: str = "UTC",
+    at_risk: bool = True,
+) -> LatenessAttribution:
+    """Split each late order's delay against its promise into stages and hold reasons.
+
+    Args:
+        orders: The orders frame (``received_at``, the policy's reference or fallback,
+            ``delivered_at``; ``owner_id``, ``cancelled_at`` and the quantities when there).
+        events: The events frame with the ``hold_id`` and ``hold_reason`` columns
+            ([`trail_frame`][ordercore.kpi.trail.trail_frame] gives them); events after
+            `as_of` are not seen, repeated event ids count once.
+        as_of: The moment of the analysis: open orders are projected from it.
+        policy: The stage budgets (`LatenessPolicy()` by default).
+        tz: The zone of the months.
+        at_risk: Whether open orders not yet past their reference but projected to miss it
+            are included.
+
+    Returns:
+        A `LatenessAttribution`.
+
+    Raises:
+        FrameSchemaError: A missing or mistyped column (``hold_id``, ``hold_reason``, the
+            reference), a hold reason that is not a `HoldReason`, or the frames' own problems.
+        InvalidArgument: `policy` is not a `LatenessPolicy`.
+    """
+    policy = LatenessPolicy() if policy is None else policy
+    if not isinstance(policy, LatenessPolicy):
+        raise InvalidArgument(
+            "lateness_attribution", "policy", f"must be a LatenessPolicy, got {policy!r}"
+        )
+    base, excluded, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
+    marks, holds = _event_marks(events, as_of=as_of, tz=tz)
+    k = len(STAGES)
+    base = base.join(marks, on="order_id", how="left").with_columns(
+        _p=nw.col("_ref_us") - nw.col("_m0")
+    )
+    base = _milestones(base)
+    hold_frame = _hold_overlaps(holds, base)
+    base = base.join(hold_frame, on="order_id", how="left").with_columns(
+        *[nw.col(f"_h{i}").fill_null(0.0) for i in range(1, k + 1)],
+        *[nw.col(part).fill_null(0.0) for part in HOLD_PARTS.values()],
+    )
+    budgets = _budgets(policy)
+    base = base.with_columns(
+        **{f"_b{i}": budgets[s] for i, s in enumerate(STAGES, start=1)},
+        **{
+            f"_a{i}": nw.col(f"_m{i}") - nw.col(f"_m{i - 1}") - nw.col(f"_h{i}")
+            for i in range(1, k + 1)
+        },
+    )
+    # the current stage of an open order and those after it take at least their budget
+    projected = nw.lit(value=False)
+    parts: dict[str, nw.Expr] = {}
+    left: list[nw.Expr] = []
+    for i, stage in enumerate(STAGES, start=1):
+        projected = projected | nw.col(f"_cur{i}")
+        over = nw.col(f"_a{i}") - nw.col(f"_b{i}")
+        parts[stage] = nw.when(projected).then(nw.max_horizontal(over, nw.lit(0.0))).otherwise(over)
+        left.append(
+            nw.when(projected).then(nw.max_horizontal(-over, nw.lit(0.0))).otherwise(nw.lit(0.0))
+        )
+    base = base.with_columns(
+        **{f"_x{s}": e for s, e in parts.items()}, _left=nw.sum_horizontal(*left)
+    )
+    # lateness from the dates alone (and the budget left): the parts must sum to it
+    finish = (
+        nw.when(nw.col("_done")).then(nw.col("_end")).otherwise(nw.col("_end") + nw.col("_left"))
+    )
+    base = base.with_columns(_late=finish - nw.col("_ref_us"))
+    now_us = round(_common.as_of_values(as_of, tz)[0] * _US)
+    state = (
+        nw.when(nw.col("_done"))
+        .then(nw.lit("late"))
+        .when(nw.col("_ref_us") < now_us)
+        .then(nw.lit("overdue"))
+        .otherwise(nw.lit("at_risk"))
+    )
+    base = base.with_columns(_state=state)
+    native: Any = orders
+    if isinstance(nw.from_native(native), nw.DataFrame):
+        base = base.collect().lazy()  # eager input: compute the orders once for every output
+    part_cols = [f"_x{s}" for s in STAGES] + list(HOLD_PARTS.values())
+    part_names = list(PARTS)
+    counted = _backend.rows(
+        base.select(
+            _backend.count(base, nw.col("_done") & (nw.col("_late") > 0)).alias("late"),
+            _backend.count(base, ~nw.col("_done") & (nw.col("_ref_us") < now_us)).alias("overdue"),
+            _backend.count(
+                base, ~nw.col("_done") & (nw.col("_ref_us") >= now_us) & (nw.col("_late") > 0)
+            ).alias("at_risk"),
+            _backend.count(base, nw.col("_late") <= 0).alias("on_time"),
+            _backend.count(
+                base, ~nw.col("_done") & (nw.col("_ref_us") >= now_us) & (nw.col("_late") <= 0)
+            ).alias("open_on_track"),
+        )
+    )[0]
+    totals = _common.sums(excluded, names)
+    keep = (nw.col("_late") > 0) & (
+        nw.col("_done") | (nw.col("_ref_us") < now_us) | nw.lit(value=at_risk)
+    )
+    late = base.filter(keep)
+    # the cause: the part with the most of the lateness (the first in `PARTS` order on a tie)
+    biggest = nw.max_horizontal(*[nw.col(c) for c in part_cols])
+    cause = nw.when(nw.col(part_cols[0]) == biggest).then(nw.lit(part_names[0]))
+    for column, name in zip(part_cols[1:], part_names[1:], strict=True):
+        cause = cause.when(nw.col(column) == biggest).then(nw.lit(name))
+    dims = ["order_id", "channel", "owner_id", "customer_id"]
+    wide = late.select(
+        *dims,
+        month=_month_label("_refm"),
+        state=nw.col("_state"),
+        lateness_h=nw.col("_late") / _US_PER_HOUR,
+        lateness_us=nw.col("_late"),
+        cause=cause,
+        cause_h=biggest / _US_PER_HOUR,
+        **{name: nw.col(c) / _US_PER_HOUR for c, name in zip(part_cols, part_names, strict=True)},
+    )
+    wide = wide.select(
+        "order_id",
+        "month",
+        *dims[1:],
+        *[c for c in wide.collect_schema().names() if c not in (*dims, "month")],
+    )
+    # the long frame from one reading of the late orders: one unpivot of the parts, the
+    # budget and actual of each read from its stage's columns
+    k = len(STAGES)
+    index = ["order_id", "channel", "owner_id", "customer_id", "_refm", "_state"]
+    carried = [*(f"_b{i}" for i in range(1, k + 1)), *(f"_a{i}" for i in range(1, k + 1))]
+    hold_names = list(HOLD_PARTS.values())
+    long = late.select(
+        *index,
+        *carried,
+        *[nw.col(h).alias(f"_y{h}") for h in hold_names],
+        **{s: nw.col(f"_x{s}") for s in STAGES},
+        **{h: nw.col(h) for h in hold_names},
+    ).pipe(_unpivot, part_names, [*index, *carried, *(f"_y{h}" for h in hold_names)], "micros")
+    budget: nw.Expr = nw.lit(0.0)
+    actual: nw.Expr = nw.col("micros")
+    for i, name in enumerate(STAGES, start=1):
+        budget = nw.when(nw.col("part") == name).then(nw.col(f"_b{i}")).otherwise(budget)
+        actual = nw.when(nw.col("part") == name).then(nw.col(f"_a{i}")).otherwise(actual)
+    part = nw.col("part")
+    stage_of = nw.when(part == "customer_wait").then(nw.lit("customer"))
+    reason_of = nw.when(part == "customer_wait").then(nw.lit(HoldReason.CUSTOMER_REQUEST.value))
+    for code, name in HOLD_PARTS.items():
+        if name != "customer_wait":
+            stage_of = stage_of.when(part == name).then(nw.lit("hold"))
+            reason_of = reason_of.when(part == name).then(nw.lit(code))
+    parts_frame = long.select(
+        "order_id",
+        "channel",
+        "owner_id",
+        "customer_id",
+        month=_month_label("_refm"),
+        state=nw.col("_state"),
+        part=part,
+        stage=stage_of.otherwise(part),
+        hold_reason=reason_of.otherwise(nw.lit(None, nw.String)),
+        budget_h=budget / _US_PER_HOUR,
+        actual_h=actual / _US_PER_HOUR,
+        hours=nw.col("micros") / _US_PER_HOUR,
+        micros=nw.col("micros"),
+    ).sort("order_id", "part")
+    return LatenessAttribution(
+        orders=_backend.to_caller(wide.sort("order_id"), orders),
+        parts=_backend.to_caller(parts_frame, orders),
+        counts=MappingProxyType({k_: int(v or 0) for k_, v in counted.items()}),
+        exclusions=MappingProxyType(_common.exclusions(totals, names)),
+        policy=policy,
+        as_of=as_of,
+    )
+
+
+_DIMENSIONS: Final = (
+    "month",
+    "channel",
+    "owner_id",
+    "customer_id",
+    "stage",
+    "part",
+    "hold_reason",
+    "state",
+)
+
+
+def lateness_by(attribution: LatenessAttribution, by: Sequence[str] = ("part",)) -> Any:
+    """Sum the parts of the lateness by some dimensions: where the delay went.
+
+    Args:
+        attribution: A `lateness_attribution` result.
+        by: Any of ``month``, ``channel``, ``owner_id``, ``customer_id``, ``stage``,
+            ``part``, ``hold_reason``, ``state``.
+
+    Returns:
+        One row per group (caller's library): the `by` columns, ``orders`` (late orders in
+        the group), ``over_budget`` (parts over budget: by ``part``, the orders whose part
+        overran), ``hours`` (sum of the parts: the lateness the group consumed; negative
+        where it saved time), ``late_hours`` (only the parts over budget) and ``share``
+        (``late_hours`` over all groups' ``late_hours``), sorted by ``late_hours``
+        descending, then the `by` columns.
+
+    Raises:
+        InvalidArgument: An unknown dimension.
+    """
+    unknown = [b for b in by if b not in _DIMENSIONS]
+    if unknown or not by:
+        raise InvalidArgument(
+            "lateness_by", "by", f"must name some of {', '.join(_DIMENSIONS)}, got {list(by)!r}"
+        )
+    lf = _backend.lazy(attribution.parts).with_columns(
+        _over=_backend.flag(nw.col("hours") > 0),
+        _late=nw.when(nw.col("hours") > 0).then(nw.col("hours")).otherwise(nw.lit(0.0)),
+    )
+    keys = list(dict.fromkeys(by))
+    # per order first, then per group: each order counts once in its group
+    per_order = lf.group_by(*dict.fromkeys([*keys, "order_id"])).agg(
+        nw.col("_over").sum(), nw.col("hours").sum(), nw.col("_late").sum()
+    )
+    grouped = per_order.group_by(*keys).agg(
+        nw.len().alias("orders"),
+        nw.col("_over").sum().alias("over_budget"),
+        nw.col("hours").sum(),
+        nw.col("_late").sum().alias("late_hours"),
+    )
+    total = _backend.rows(lf.select(nw.col("_late").sum()))[0]["_late"] or 0.0
+    out = grouped.with_columns(
+        share=nw.col("late_hours") / total if total else nw.lit(None, nw.Float64)
+    ).sort(["late_hours", *keys], descending=[True, *[False] * len(keys)], nulls_last=True)
+    return _backend.to_caller(out, attribution.parts)

@@ -1,0 +1,308 @@
+"""Lateness attribution: hand-computed cases on every backend, and the exact sum on a real book."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+import polars as pl
+import pytest
+
+from ordercore.errors import ConfigurationError, FrameSchemaError, InvalidArgument
+from ordercore.kpi.attribution import (
+    PARTS,
+    LatenessPolicy,
+    lateness_attribution,
+    lateness_by,
+)
+from ordercore.kpi.trail import trail_frame
+from ordercore.testing.book import synthetic_book
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from tests.kpi.conftest import Constructor
+
+UTC = dt.UTC
+POLICY = LatenessPolicy(shares={"review": 1, "transit": 1})
+
+
+def t(day: int, hour: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def _orders(*rows: dict[str, Any]) -> pd.DataFrame:
+    base = {
+        "customer_id": "C-1",
+        "channel": "web",
+        "owner_id": "S-1",
+        "received_at": t(1),
+        "promised_at": None,
+        "requested_at": None,
+        "delivered_at": None,
+        "cancelled_at": None,
+        "cancelled_by": None,
+    }
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    for column in ("received_at", "promised_at", "requested_at", "delivered_at", "cancelled_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True).dt.as_unit("us")
+    frame["cancelled_by"] = frame["cancelled_by"].astype("str")
+    return frame
+
+
+def _events(
+    *rows: tuple[str, str, dt.datetime] | tuple[str, str, dt.datetime, str, str],
+) -> pd.DataFrame:
+    records = [
+        {
+            "event_id": f"E{i}",
+            "order_id": r[0],
+            "event_type": r[1],
+            "at": r[2],
+            "hold_id": r[3] if len(r) > 3 else None,
+            "hold_reason": r[4] if len(r) > 3 else None,
+        }
+        for i, r in enumerate(rows)
+    ]
+    frame = pd.DataFrame(records)
+    frame["at"] = pd.to_datetime(frame["at"], utc=True).dt.as_unit("us")
+    for column in ("hold_id", "hold_reason"):
+        frame[column] = frame[column].astype("str")
+    return frame
+
+
+# a: approved on day 3, shipped on day 8, delivered on day 12, promised for day 11
+# b: two overlapping holds during review (credit 24 h, then address 12 h beyond it)
+# c: open, approved, past its promise at as_of (overdue)
+# d: open, approved, not yet due but projected to miss (at risk)
+# e: delivered early (on time); f: cancelled; g: promised nothing, requested day 3
+ORDERS = _orders(
+    {"order_id": "a", "promised_at": t(11), "delivered_at": t(12)},
+    {"order_id": "b", "promised_at": t(6), "delivered_at": t(7)},
+    {"order_id": "c", "promised_at": t(3)},
+    {"order_id": "d", "promised_at": t(20)},
+    {"order_id": "e", "promised_at": t(5), "delivered_at": t(4)},
+    {"order_id": "f", "promised_at": t(2), "cancelled_at": t(2), "cancelled_by": "customer"},
+    {"order_id": "g", "requested_at": t(3), "delivered_at": t(4), "channel": "phone"},
+)
+EVENTS = _events(
+    ("a", "order_approved", t(3)),
+    ("a", "quantity_shipped", t(8)),
+    ("b", "hold_placed", t(1, 12), "H1", "credit"),
+    ("b", "hold_placed", t(2), "H2", "address"),
+    ("b", "hold_released", t(2, 12), "H1", "credit"),
+    ("b", "hold_released", t(3), "H2", "address"),
+    ("b", "order_approved", t(3)),
+    ("b", "quantity_shipped", t(4, 6)),
+    ("c", "order_approved", t(1, 12)),
+    ("d", "order_approved", t(2)),
+    ("e", "order_approved", t(2)),
+    ("g", "order_approved", t(2)),
+)
+AS_OF = t(13)
+
+
+def _rows(native: Any) -> list[dict[str, Any]]:
+    frame = nw.from_native(native)
+    eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+    return list(eager.sort("order_id").rows(named=True))
+
+
+def _by_order(constructor: Constructor, **kwargs: Any) -> dict[str, dict[str, Any]]:
+    result = lateness_attribution(
+        constructor(ORDERS), constructor(EVENTS), as_of=AS_OF, policy=POLICY, **kwargs
+    )
+    return {row["order_id"]: row for row in _rows(result.orders)}
+
+
+def test_a_late_order_is_split_into_its_stages_against_their_budgets(
+    constructor: Constructor,
+) -> None:
+    row = _by_order(constructor)["a"]
+    # lead time 240 h: review and transit 120 h each; review took 48 h, dispatch 120 h,
+    # transit 96 h
+    assert (row["state"], row["lateness_h"]) == ("late", 24.0)
+    assert (row["review"], row["dispatch"], row["transit"]) == (-72.0, 120.0, -24.0)
+    assert (row["cause"], row["cause_h"], row["month"]) == ("dispatch", 120.0, "2026-03")
+
+
+def test_overlapping_holds_count_once_for_the_hold_placed_first(constructor: Constructor) -> None:
+    row = _by_order(constructor)["b"]
+    # review 48 h of which 36 h on hold: credit 24 h, address only its 12 h beyond credit
+    assert (row["hold_credit"], row["hold_address"]) == (24.0, 12.0)
+    assert (row["review"], row["dispatch"], row["transit"]) == (-48.0, 30.0, 6.0)
+    assert (row["lateness_h"], row["cause"]) == (24.0, "dispatch")
+
+
+def test_an_overdue_order_is_projected_from_the_stage_it_is_in(constructor: Constructor) -> None:
+    row = _by_order(constructor)["c"]
+    # allocation since 12:00 on day 1 (276 h, no budget); transit still needs its 24 h
+    assert (row["state"], row["review"], row["allocation"], row["transit"]) == (
+        "overdue",
+        -12.0,
+        276.0,
+        0.0,
+    )
+    assert (row["lateness_h"], row["cause"]) == (264.0, "allocation")
+
+
+def test_an_open_order_that_cannot_meet_its_promise_is_at_risk(constructor: Constructor) -> None:
+    found = _by_order(constructor)
+    # budgets 228 h each; review took 24 h, allocation 264 h so far, transit needs 228 h
+    assert (found["d"]["state"], found["d"]["lateness_h"]) == ("at_risk", 60.0)
+    assert (found["d"]["review"], found["d"]["allocation"]) == (-204.0, 264.0)
+    assert "d" not in _by_order(constructor, at_risk=False)
+
+
+def test_the_requested_date_stands_in_for_a_missing_promise(constructor: Constructor) -> None:
+    row = _by_order(constructor)["g"]
+    assert (row["lateness_h"], row["channel"], row["review"], row["transit"]) == (
+        24.0,
+        "phone",
+        0.0,
+        24.0,
+    )
+
+
+def test_on_time_and_cancelled_orders_are_counted_not_attributed(
+    constructor: Constructor,
+) -> None:
+    result = lateness_attribution(
+        constructor(ORDERS), constructor(EVENTS), as_of=AS_OF, policy=POLICY
+    )
+    assert sorted(r["order_id"] for r in _rows(result.orders)) == ["a", "b", "c", "d", "g"]
+    assert dict(result.counts) == {
+        "late": 3,
+        "overdue": 1,
+        "at_risk": 1,
+        "on_time": 1,
+        "open_on_track": 0,
+    }
+    assert result.exclusions["cancelled"] == 1
+
+
+def test_parts_sum_exactly_to_the_lateness_in_micros(constructor: Constructor) -> None:
+    result = lateness_attribution(
+        constructor(ORDERS), constructor(EVENTS), as_of=AS_OF, policy=POLICY
+    )
+    sums: dict[str, float] = {}
+    for part in _rows(result.parts):
+        sums[part["order_id"]] = sums.get(part["order_id"], 0.0) + part["micros"]
+    lateness = {r["order_id"]: r["lateness_us"] for r in _rows(result.orders)}
+    assert sums == lateness
+    assert lateness["a"] == 24 * 3_600_000_000
+
+
+def test_lateness_by_part_sums_the_parts_over_orders(constructor: Constructor) -> None:
+    result = lateness_attribution(
+        constructor(ORDERS), constructor(EVENTS), as_of=AS_OF, policy=POLICY
+    )
+    rows = {r["part"]: r for r in _rows_unsorted(lateness_by(result, ["part"]))}
+    # dispatch over budget on a (120 h) and b (30 h); allocation on c (276 h) and d (264 h)
+    assert (rows["dispatch"]["late_hours"], rows["dispatch"]["over_budget"]) == (150.0, 2)
+    assert rows["allocation"]["late_hours"] == 540.0
+    assert rows["hold_credit"]["hours"] == 24.0
+    assert rows["transit"]["orders"] == 5
+    total = sum(r["late_hours"] for r in rows.values())
+    assert rows["dispatch"]["share"] == pytest.approx(150.0 / total)
+
+
+def _rows_unsorted(native: Any) -> list[dict[str, Any]]:
+    frame = nw.from_native(native)
+    eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+    return list(eager.rows(named=True))
+
+
+def test_lateness_by_channel_and_month_groups_the_late_orders() -> None:
+    result = lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY)
+    rows = lateness_by(result, ["month", "channel"]).to_dict("records")
+    assert [(r["channel"], r["orders"], r["hours"]) for r in rows] == [
+        ("web", 4, 24.0 + 24.0 + 264.0 + 60.0),
+        ("phone", 1, 24.0),
+    ]
+
+
+def test_fixed_hours_take_their_budget_before_the_shares() -> None:
+    policy = LatenessPolicy(shares={"transit": 1}, hours={"review": 24})
+    result = lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=policy)
+    row = next(r for r in result.rows() if r["order_id"] == "a")
+    # review 48 h against 24 h; dispatch 120 h against none; transit 96 h against 216 h
+    assert (row["review"], row["dispatch"], row["transit"]) == (24.0, 120.0, -120.0)
+
+
+def test_events_without_the_hold_columns_are_refused() -> None:
+    with pytest.raises(FrameSchemaError, match=r"missing column 'hold_reason'.*trail_frame"):
+        lateness_attribution(ORDERS, EVENTS.drop(columns="hold_reason"), as_of=AS_OF)
+
+
+def test_an_unknown_hold_reason_is_refused() -> None:
+    events = EVENTS.copy()
+    events.loc[2, "hold_reason"] = "weather"
+    with pytest.raises(FrameSchemaError, match=r"hold_reason: 1 value.*order_id=b"):
+        lateness_attribution(ORDERS, events, as_of=AS_OF)
+
+
+def test_orders_without_a_reference_column_are_refused() -> None:
+    orders = ORDERS.drop(columns=["promised_at", "requested_at"])
+    with pytest.raises(FrameSchemaError, match="promised_at"):
+        lateness_attribution(orders, EVENTS, as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shares": {"painting": 1}}, "unknown stage 'painting'"),
+        ({"shares": {"review": -1}}, "finite number >= 0"),
+        ({"shares": {"review": 0}}, "positive share"),
+        ({"shares": {"review": 1}, "hours": {"review": 2}}, "both a share and fixed hours"),
+        ({"reference": "requested_at"}, "same column"),
+    ],
+)
+def test_a_policy_that_cannot_budget_is_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        LatenessPolicy(**kwargs)
+
+
+def test_a_policy_of_the_wrong_type_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="LatenessPolicy"):
+        lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy={"review": 1})  # type: ignore[arg-type]
+
+
+def test_lateness_by_refuses_an_unknown_dimension() -> None:
+    result = lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY)
+    with pytest.raises(InvalidArgument, match="region"):
+        lateness_by(result, ["region"])
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_on_a_real_book_the_parts_sum_exactly_to_every_late_orders_lateness(
+    library: str,
+) -> None:
+    book = synthetic_book(orders=300, seed=11)
+    frames = book.frames()
+    orders, events = frames["orders"], trail_frame(book.events)
+    convert: Callable[[pd.DataFrame], Any] = (
+        (lambda f: f) if library == "pandas" else pl.from_pandas
+    )
+    result = lateness_attribution(convert(orders), convert(events), as_of=book.as_of)
+    rows = _rows(result.orders)
+    parts = _rows(result.parts)
+    sums: dict[str, float] = {}
+    for part in parts:
+        sums[part["order_id"]] = sums.get(part["order_id"], 0.0) + part["micros"]
+    assert rows
+    assert all(sums[r["order_id"]] == r["lateness_us"] for r in rows)
+    assert {p["part"] for p in parts} == set(PARTS)
+    # the late ones are exactly the orders delivered after their reference date
+    reference = orders["promised_at"].fillna(orders["requested_at"])
+    late = orders[
+        orders["delivered_at"].notna()
+        & (orders["delivered_at"] > reference)
+        & orders["cancelled_at"].isna()
+    ]
+    assert {r["order_id"] for r in rows if r["state"] == "late"} == set(late["order_id"])
+    delay = (late["delivered_at"] - reference[late.index]).dt.total_seconds() * 1e6
+    expected = dict(zip(late["order_id"], delay.round(), strict=True))
+    assert {r["order_id"]: r["lateness_us"] for r in rows if r["state"] == "late"} == expected
