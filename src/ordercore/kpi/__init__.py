@@ -43,6 +43,7 @@ from ordercore.kpi.monitor import (
     alerts,
 )
 from ordercore.kpi.otif import otif
+from ordercore.kpi.pareto import Pareto, failure_causes, pareto
 from ordercore.kpi.policies import OtifPolicy
 from ordercore.kpi.report import MonthlyReport, line_report, monthly_report, staff_ranking
 from ordercore.kpi.result import Interval, KpiResult, KpiStatus
@@ -62,6 +63,7 @@ __all__ = [
     "LatenessPolicy",
     "MonthlyReport",
     "OtifPolicy",
+    "Pareto",
     "PastDueNotShipped",
     "Severity",
     "StuckInStatus",
@@ -74,6 +76,7 @@ __all__ = [
     "deliveries_frame",
     "errors_by_staff",
     "events_frame",
+    "failure_causes",
     "fill_rate",
     "frame_problems",
     "generate",
@@ -87,6 +90,7 @@ __all__ = [
     "order_accuracy",
     "orders_frame",
     "otif",
+    "pareto",
     "perfect_order",
     "perfect_order_multiplicative",
     "return_rate",
