@@ -33,6 +33,7 @@ from ordercore.kpi.convert import (
     surveys_frame,
 )
 from ordercore.kpi.cost import cost_per_order
+from ordercore.kpi.drivers import RateChange, decompose, rate_drivers
 from ordercore.kpi.fill import fill_rate
 from ordercore.kpi.monitor import (
     DeliveryWithoutProof,
@@ -65,6 +66,7 @@ __all__ = [
     "OtifPolicy",
     "Pareto",
     "PastDueNotShipped",
+    "RateChange",
     "Severity",
     "StuckInStatus",
     "alerts",
@@ -73,6 +75,7 @@ __all__ = [
     "check_frame",
     "cost_per_order",
     "cycle_time",
+    "decompose",
     "deliveries_frame",
     "errors_by_staff",
     "events_frame",
@@ -93,6 +96,7 @@ __all__ = [
     "pareto",
     "perfect_order",
     "perfect_order_multiplicative",
+    "rate_drivers",
     "return_rate",
     "staff_ranking",
     "stage_durations",
