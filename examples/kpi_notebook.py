@@ -61,10 +61,12 @@ print(f"{len(orders):,} orders, {len(surveys):,} surveys, as of {data.as_of:%Y-%
 
 # %%
 def shown(value: float | None, unit: str) -> str:
-    """A KPI value for a person: a share as a percentage."""
+    """A KPI value for a person: a share as a percentage, hours with their unit."""
     if value is None:
         return "–"
-    return f"{100 * value:.1f} %" if unit == "share" else f"{value:.1f}"
+    if unit == "share":
+        return f"{100 * value:.1f} %"
+    return f"{value:.1f} h" if unit == "hours" else f"{value:.1f}"
 
 
 results = [

@@ -38,7 +38,6 @@ EXPLAIN: Final = MappingProxyType(
         "nobody": ("-", "无需专人"),
         "actions": ("actions: {actions}", "措施：{actions}"),
         "list": (", ", "、"),
-        "unknown": ("unknown", "未知"),
     }
 )
 """The lines of `RiskAssessment.explain`: ``key -> (en, zh)`` `str.format` templates."""
