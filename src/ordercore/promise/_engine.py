@@ -15,11 +15,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from itertools import accumulate
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ordercore._base import ROUNDING
-from ordercore.promise.constraints import Constraint, ConstraintKind
-from ordercore.promise.plans import NOTHING, Availability, CapacityUse, LinePlan
+from ordercore.promise.constraints import ConstraintKind
+from ordercore.promise.plans import Availability, LinePlan, Wait
 from ordercore.promise.snapshot import Item, SourcingMode
 
 if TYPE_CHECKING:
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 _ZERO: Final = Decimal(0)
 _PLACES: Final = Decimal("0.000001")  # a Quantity's six places
 _ONE: Final = Decimal(1)
+_STOCK: Final = ConstraintKind.STOCK
+_CAPACITY: Final = ConstraintKind.CAPACITY
+_MATERIAL: Final = ConstraintKind.MATERIAL
+_LEAD: Final = ConstraintKind.SUPPLIER_LEAD_TIME
+_MAKING: Final = ConstraintKind.PRODUCTION_LEAD_TIME
 
 
 class Timeline:
@@ -48,6 +53,8 @@ class Timeline:
     def suffix(self) -> list[Decimal]:
         """Available-to-promise at each breakpoint: the least free supply from it on."""
         free = self.free
+        if len(free) == 1:
+            return free  # read only: nothing to take the minimum over
         out = free.copy()
         for k in range(len(out) - 2, -1, -1):
             out[k] = min(out[k], out[k + 1])
@@ -90,6 +97,8 @@ class Capacity:
 
 
 _EMPTY: Final = Timeline([0], [_ZERO], [()])
+_NONE_FREE: Final = [_ZERO]  # read only: the free stock of a SKU served by no stock
+_NO_LIST: Final[list[Any]] = []  # read only: an empty list no route ever appends to
 
 
 class State:
@@ -102,8 +111,19 @@ class State:
         self.calendar = snapshot.calendar
         self._parent: State | None = None
         self._business: dict[tuple[int, int], int] = {}
-        self._dates: list[date] = [self.as_of + timedelta(days=d) for d in range(self.horizon)]
+        self.dates: list[date] = [self.as_of + timedelta(days=d) for d in range(self.horizon)]
         self.items: dict[str, Item] = {item.sku: item for item in snapshot.items}
+        # Per SKU: whether finished stock serves it, whether a shortfall can be made or
+        # bought; its procurement lead time and the day an order placed today arrives.
+        self.sourcing: dict[str, tuple[bool, bool]] = {
+            item.sku: (
+                item.mode is not SourcingMode.MAKE_TO_ORDER,
+                item.has_route
+                or (item.mode is SourcingMode.BUY and item.procurement_days is not None),
+            )
+            for item in snapshot.items
+        }
+        self.buying: dict[str, tuple[int | None, int | None]] = {}
         self.timelines: dict[tuple[str, str], Timeline] = _timelines(snapshot)
         self.capacities: dict[str, Capacity] = {}
         # Cumulative nominal capacity (its daily capacity on its working days, no overrides,
@@ -112,15 +132,23 @@ class State:
         # orders or by a day down from the size of the run itself.
         self.totals: dict[str, list[Decimal]] = {}
         for resource in snapshot.resources:
-            free = [resource.capacity_on(day, self.calendar) for day in self._dates]
+            free = [resource.capacity_on(day, self.calendar) for day in self.dates]
             first = next((d for d, f in enumerate(free) if f), self.horizon)
             self.capacities[resource.resource_id] = Capacity(resource.resource_id, free, first)
             own = resource.calendar or self.calendar
             nominal = [
-                resource.daily_capacity if own.is_business_day(day) else _ZERO
-                for day in self._dates
+                resource.daily_capacity if own.is_business_day(day) else _ZERO for day in self.dates
             ]
             self.totals[resource.resource_id] = list(accumulate(nominal, initial=_ZERO))
+        self._fill_buying()
+
+    def _fill_buying(self) -> None:
+        for item in self.items.values():
+            days = item.procurement_days
+            self.buying[item.sku] = (
+                days,
+                None if days is None else self.after_business_days(0, days),
+            )
 
     def fork(self) -> State:
         """A state that reads this one and copies what it changes."""
@@ -142,9 +170,10 @@ class State:
     def peek(self, sku: str, location: str) -> Timeline:
         """The timeline without copying it (for reading only)."""
         found = self.timelines.get((sku, location))
-        if found is not None:
-            return found
-        return self._parent.peek(sku, location) if self._parent else _EMPTY
+        if found is None:
+            parent = self._parent
+            return _EMPTY if parent is None else parent.peek(sku, location)
+        return found
 
     def capacity(self, resource: str) -> Capacity:
         found = self.capacities.get(resource)
@@ -162,7 +191,7 @@ class State:
 
     def day(self, index: int) -> date:
         if 0 <= index < self.horizon:
-            return self._dates[index]
+            return self.dates[index]
         return self.as_of + timedelta(days=index)
 
     def after_business_days(self, index: int, count: int) -> int:
@@ -210,7 +239,11 @@ def _timelines(snapshot: PromiseSnapshot) -> dict[tuple[str, str], Timeline]:
 
 
 class _Route:
-    """A tentative production or purchase of a shortfall: read-only until committed."""
+    """A tentative production or purchase of a shortfall: read-only until committed.
+
+    A list is made only when something goes in it (the others share one empty list that
+    nothing appends to): a plan weighs tens of thousands of routes and keeps one per line.
+    """
 
     __slots__ = (
         "constraints",
@@ -229,35 +262,24 @@ class _Route:
         self.day: int | None = None
         self.produced = _ZERO
         self.procured = _ZERO
-        self.draws: list[tuple[str, int, Decimal]] = []  # component, breakpoint, quantity
-        self.outputs: list[tuple[int, Decimal]] = []  # day, cumulative quantity ready
-        self.uses: list[tuple[int, Decimal]] = []
         self.resource: str | None = None
-        self.constraints: list[Constraint] = []  # binding first
-        self.unmet: Constraint | None = None
-        self.materials: list[tuple[str, Decimal]] = []
+        self.unmet: Wait | None = None
+        self.draws: list[tuple[str, int, Decimal]] = _NO_LIST  # component, breakpoint, quantity
+        self.materials: list[tuple[str, Decimal]] = _NO_LIST  # component, quantity bought
+        self.outputs: list[tuple[int, Decimal]] = _NO_LIST  # day, cumulative quantity ready
+        self.uses: list[tuple[int, Decimal]] = _NO_LIST  # day, hours
+        self.constraints: list[Wait] = _NO_LIST  # binding first
 
 
-class _Choice:
+class _Choice(NamedTuple):
     """How a line is met: the stock timeline read, the stock drawn at breakpoint `k`, the route."""
 
-    __slots__ = ("atp", "day", "k", "route", "stock", "timeline")
-
-    def __init__(  # noqa: PLR0917 - a record of six parts
-        self,
-        timeline: Timeline,
-        atp: list[Decimal],
-        k: int,
-        stock: Decimal,
-        route: _Route | None,
-        day: int,
-    ) -> None:
-        self.timeline = timeline
-        self.atp = atp
-        self.k = k
-        self.stock = stock
-        self.route = route
-        self.day = day
+    timeline: Timeline
+    atp: list[Decimal]
+    k: int
+    stock: Decimal
+    route: _Route | None
+    day: int
 
 
 class Planner:
@@ -265,12 +287,12 @@ class Planner:
 
     def __init__(self, state: State) -> None:
         self.state = state
+        self._transit = state.snapshot.delivery_days
 
     def plan(self, order_id: str, line: OpenLine, *, profile: bool) -> LinePlan:
         state = self.state
         item = state.items[line.sku]
-        quantity = line.unallocated
-        if not quantity:
+        if not line.quantity - line.allocated:
             return LinePlan(
                 order_id,
                 line.line_id,
@@ -283,24 +305,51 @@ class Planner:
                 _ZERO,
                 _ZERO,
                 (),
+                None,
                 (),
                 state.as_of,
                 self._delivery(0),
-                NOTHING,
                 (),
             )
-        stocked = item.mode is not SourcingMode.MAKE_TO_ORDER
-        routed = item.has_route or (
-            item.mode is SourcingMode.BUY and item.procurement_days is not None
-        )
+        stocked, routed = state.sourcing[line.sku]
         timeline = state.peek(line.sku, line.location) if stocked else _EMPTY
-        atp = timeline.suffix() if stocked else [_ZERO]
+        atp = timeline.suffix() if stocked else _NONE_FREE
+        quantity = line.quantity - line.allocated
+        if atp[0] >= quantity and not profile:
+            # In stock today, the common case: drawn at once, nothing else to weigh.
+            state.timeline(line.sku, line.location).reserve(0, quantity)
+            today = state.as_of
+            return LinePlan(
+                order_id,
+                line.line_id,
+                line.sku,
+                line.location,
+                quantity,
+                line.allocated,
+                quantity,
+                today,
+                _ZERO,
+                _ZERO,
+                (),
+                None,
+                (),
+                today,
+                self._delivery(0),
+                (),
+            )
         choice = self._choose(item, line, timeline, atp, routed=routed)
         if choice.day < 0:
             return self._unmet(order_id, line, item, choice, routed=routed, profile=profile)
-        plan = self._made(order_id, line, choice, profile=profile)
-        self._commit(line, choice)
-        return plan
+        made = self._made(order_id, line, choice, profile=profile)
+        if choice.stock:
+            state.timeline(line.sku, line.location).reserve(choice.k, choice.stock)
+        route = choice.route
+        if route is not None:
+            for sku, j, need in route.draws:
+                state.timeline(sku, line.location).reserve(j, need)
+            if route.uses and route.resource is not None:
+                state.capacity(route.resource).book(route.uses)
+        return made
 
     def _choose(
         self, item: Item, line: OpenLine, timeline: Timeline, atp: list[Decimal], *, routed: bool
@@ -311,32 +360,48 @@ class Planner:
         rest produced or bought; all produced or bought. The earliest day wins, then more
         stock (less capacity and material used), then the earlier breakpoint.
         """
-        quantity = line.unallocated
+        quantity = line.quantity - line.allocated
         best: tuple[int, Decimal, int, _Route | None] | None = None  # day, -stock, k, route
-        for k, available in enumerate(atp):
-            day = timeline.days[k]
+        full = _covering(atp, quantity)
+        if full is None:
+            full = len(atp)
+        else:
+            best = (timeline.days[full], -quantity, full, None)
+        # A shortfall made or bought is ready no sooner than the route's floor: when that is
+        # not before the day stock covers the line, no split can beat the stock.
+        if not routed or (best is not None and self._floor(item) >= best[0]):
+            if best is None:
+                return _Choice(timeline, atp, len(atp) - 1, _ZERO, None, -1)
+            return _Choice(timeline, atp, best[2], quantity, None, best[0])
+        for k in range(full):
+            day, available = timeline.days[k], atp[k]
             if best is not None and day >= best[0]:
                 break
-            if available >= quantity:
-                best = _better(best, (day, -quantity, k, None))
-                break
-            if available > 0 and routed:
+            if available > 0:
                 route = self._route(item, line.location, quantity - available)
                 if route.day is not None:
                     best = _better(best, (max(day, route.day), -available, k, route))
-        if routed and (best is None or best[0] > 0):
+        # All made or bought: only when stock has nothing today. Otherwise the split at the
+        # first breakpoint makes less from the same start, so it is never later.
+        if atp[0] <= 0 and (best is None or best[0] > 0):
             route = self._route(item, line.location, quantity)
             if route.day is not None:
                 best = _better(best, (route.day, _ZERO, -1, route))
-        if best is None:
-            return _Choice(timeline, atp, len(atp) - 1, _ZERO, None, -1)
-        day, minus_stock, k, chosen = best
-        return _Choice(timeline, atp, k, -minus_stock, chosen, day)
+        return _choice(timeline, atp, best)
+
+    def _floor(self, item: Item) -> int:
+        """A day before which no shortfall of `item` can be made or bought."""
+        state = self.state
+        if item.mode is SourcingMode.BUY:
+            return state.buying[item.sku][1] or 0
+        start = 0 if item.resource is None else state.peek_capacity(item.resource).first
+        return state.after_business_days(start, item.production_days)
 
     def _delivery(self, index: int) -> date:
-        return self.state.day(
-            self.state.after_business_days(index, self.state.snapshot.delivery_days)
-        )
+        state = self.state
+        if not self._transit:
+            return state.day(index)
+        return state.day(state.after_business_days(index, self._transit))
 
     def _route(self, item: Item, location: str, shortfall: Decimal) -> _Route:
         state = self.state
@@ -348,11 +413,14 @@ class Planner:
             route.procured = shortfall
             route.outputs = [(day, shortfall)]
             route.constraints = [
-                Constraint(
-                    ConstraintKind.SUPPLIER_LEAD_TIME,
-                    day=state.day(day),
-                    sku=item.sku,
-                    days=item.procurement_days,
+                (
+                    _LEAD,
+                    state.day(day),
+                    item.sku,
+                    None,
+                    None,
+                    item.procurement_days,
+                    (),
                 )
             ]
             return route
@@ -369,26 +437,20 @@ class Planner:
             route.resource = item.resource
             finish = self._book(capacity, start, producible * item.hours_per_unit, route)
             if feasible and finish is None:
-                route.unmet = Constraint(ConstraintKind.CAPACITY, resource=item.resource)
+                route.unmet = (_CAPACITY, None, None, None, item.resource, None, ())
         if not feasible or finish is None:
             return route
         ready = state.after_business_days(finish, item.production_days)
-        capacity_wait = None
+        capacity_wait: Wait | None = None
         if finish > start:
-            capacity_wait = Constraint(
-                ConstraintKind.CAPACITY, day=state.day(finish), resource=item.resource
-            )
-        lead = None
+            capacity_wait = (_CAPACITY, state.day(finish), None, None, item.resource, None, ())
+        lead: Wait | None = None
         if item.production_days:
-            lead = Constraint(
-                ConstraintKind.PRODUCTION_LEAD_TIME,
-                day=state.day(ready),
-                sku=item.sku,
-                days=item.production_days,
-            )
+            lead = (_MAKING, state.day(ready), item.sku, None, None, item.production_days, ())
         # Binding: capacity that other orders' bookings or days down pushed; else the
         # material that set the start; else the resource's own capacity (the run spans days
-        # on the resource as it normally is too); else the lead time. The rest follow in the order they occur.
+        # on the resource as it normally is too); else the lead time. The rest follow in
+        # the order they occur.
         competing = capacity_wait is not None and finish > self._unloaded(
             item, start, shortfall * item.hours_per_unit
         )
@@ -410,68 +472,61 @@ class Planner:
 
     def _materials(
         self, item: Item, location: str, quantity: Decimal, route: _Route
-    ) -> tuple[int, bool, list[Constraint]]:
+    ) -> tuple[int, bool, list[Wait]]:
         """The day all components are there, whether they can be, and the waits, latest first."""
         state = self.state
         start = 0
-        waits: list[tuple[int, Constraint]] = []
+        waits: list[tuple[int, Wait]] = []
         feasible = True
+        draws: list[tuple[str, int, Decimal]] = []
+        route.draws = draws
         for component in item.components:
             need = quantity * component.quantity_per
             timeline = state.peek(component.sku, location)
             atp = timeline.suffix()
-            k = next((j for j, a in enumerate(atp) if a >= need), None)
-            bought = state.items[component.sku].procurement_days
-            buy_day = None if bought is None else state.after_business_days(0, bought)
+            k = _covering(atp, need)
+            bought, buy_day = state.buying[component.sku]
             if k is not None and (buy_day is None or timeline.days[k] <= buy_day):
                 day = timeline.days[k]
-                route.draws.append((component.sku, k, need))
+                draws.append((component.sku, k, need))
                 if day:
-                    waits.append(
-                        (
-                            day,
-                            Constraint(
-                                ConstraintKind.MATERIAL,
-                                day=state.day(day),
-                                sku=component.sku,
-                                location=location,
-                                receipts=timeline.receipts[k],
-                            ),
-                        )
+                    wait = (
+                        _MATERIAL,
+                        state.day(day),
+                        component.sku,
+                        location,
+                        None,
+                        None,
+                        timeline.receipts[k],
                     )
+                    waits.append((day, wait))
             elif buy_day is not None:
                 j = timeline.last_at_or_before(buy_day)
                 taken = min(need, max(atp[j], _ZERO))
                 if taken:
-                    route.draws.append((component.sku, j, taken))
+                    draws.append((component.sku, j, taken))
+                if not route.materials:
+                    route.materials = []
                 route.materials.append((component.sku, need - taken))
                 day = buy_day
-                waits.append(
-                    (
-                        day,
-                        Constraint(
-                            ConstraintKind.SUPPLIER_LEAD_TIME,
-                            day=state.day(day),
-                            sku=component.sku,
-                            days=bought,
-                        ),
-                    )
-                )
+                waits.append((day, (_LEAD, state.day(day), component.sku, None, None, bought, ())))
             else:
                 feasible = False
                 if route.unmet is None:
-                    route.unmet = Constraint(
-                        ConstraintKind.MATERIAL, sku=component.sku, location=location
-                    )
+                    route.unmet = (_MATERIAL, None, component.sku, location, None, None, ())
                 continue
             start = max(start, day)
+        if not waits:
+            return start, feasible, []
+        if len(waits) == 1:
+            return start, feasible, [waits[0][1]]
         waits.sort(key=lambda pair: -pair[0])  # the latest (binding) first; stable
-        return start, feasible, [c for _, c in waits]
+        return start, feasible, [wait for _, wait in waits]
 
     def _producible(self, item: Item, location: str, route: _Route) -> Decimal:
         """How much the components on hand and incoming allow (for partial answers)."""
-        route.draws.clear()
-        route.materials.clear()
+        route.draws = _NO_LIST
+        route.materials = _NO_LIST
         most: Decimal | None = None
         for component in item.components:
             available = max(self.state.peek(component.sku, location).suffix()[0], _ZERO)
@@ -487,7 +542,8 @@ class Planner:
         end = len(free)
         day = max(start, capacity.first)
         remaining = hours
-        uses = route.uses
+        uses: list[tuple[int, Decimal]] = []
+        route.uses = uses
         while remaining and day < end:
             left = free[day]
             if left:
@@ -505,6 +561,8 @@ class Planner:
             return
         done = _ZERO
         per = item.hours_per_unit
+        outputs: list[tuple[int, Decimal]] = []
+        route.outputs = outputs
         for day, hours in route.uses:
             done += hours
             units = _floor(ROUNDING.divide(done, per))
@@ -538,44 +596,69 @@ class Planner:
 
     def _made(self, order_id: str, line: OpenLine, choice: _Choice, *, profile: bool) -> LinePlan:
         state = self.state
-        route, stock = choice.route, choice.stock
+        route, stock, day = choice.route, choice.stock, choice.day
         stock_day = choice.timeline.days[choice.k] if stock else None
-        route_waits = route.constraints if route is not None else []
-        waited = list(route_waits)
+        waited = route.constraints if route is not None else []
         if stock_day:
-            stock_wait = Constraint(
-                ConstraintKind.STOCK,
-                day=state.day(stock_day),
-                sku=line.sku,
-                location=line.location,
-                receipts=choice.timeline.receipts[choice.k],
+            stock_wait = (
+                _STOCK,
+                state.day(stock_day),
+                line.sku,
+                line.location,
+                None,
+                None,
+                choice.timeline.receipts[choice.k],
             )
             if route is None or stock_day >= (route.day or 0):
-                waited.insert(0, stock_wait)
+                waited = [stock_wait, *waited]
             else:
-                waited.append(stock_wait)
-        day = choice.day
-        binding = waited[0] if waited and day else Constraint(ConstraintKind.NONE, day=state.day(0))
-        capacity: tuple[CapacityUse, ...] = ()
-        if route is not None and route.resource is not None:
-            capacity = tuple(CapacityUse(route.resource, state.day(d), h) for d, h in route.uses)
+                waited = [*waited, stock_wait]
+        ready = state.day(day)
+        if route is None:
+            return LinePlan(
+                order_id,
+                line.line_id,
+                line.sku,
+                line.location,
+                stock,
+                line.allocated,
+                stock,
+                None if stock_day is None else state.day(stock_day),
+                _ZERO,
+                _ZERO,
+                (),
+                None,
+                (),
+                ready,
+                self._delivery(day) if self._transit else ready,
+                tuple(waited) if day else (),
+                self._availability(choice, state.items[line.sku]) if profile else (),
+            )
+        bookings: tuple[tuple[date, Decimal], ...] = ()
+        if route.resource is not None:
+            dates = state.dates
+            uses = route.uses
+            if len(uses) == 1:  # most runs fit one day: no comprehension to call
+                bookings = ((dates[uses[0][0]], uses[0][1]),)
+            else:
+                bookings = tuple([(dates[d], h) for d, h in uses])
         return LinePlan(
             order_id,
             line.line_id,
             line.sku,
             line.location,
-            line.unallocated,
+            line.quantity - line.allocated,
             line.allocated,
             stock,
             None if stock_day is None else state.day(stock_day),
-            route.produced if route is not None else _ZERO,
-            route.procured if route is not None else _ZERO,
-            tuple(route.materials) if route is not None else (),
-            capacity,
-            state.day(day),
-            self._delivery(day),
-            binding,
-            tuple(waited),
+            route.produced,
+            route.procured,
+            tuple(route.materials),
+            route.resource,
+            bookings,
+            ready,
+            self._delivery(day) if self._transit else ready,
+            tuple(waited) if day else (),
             self._availability(choice, state.items[line.sku]) if profile else (),
         )
 
@@ -598,7 +681,7 @@ class Planner:
         if route is not None and route.unmet is not None:
             binding = route.unmet
         else:
-            binding = Constraint(ConstraintKind.STOCK, sku=line.sku, location=line.location)
+            binding = (_STOCK, None, line.sku, line.location, None, None, ())
         partial = _Choice(choice.timeline, choice.atp, choice.k, stock, route, -1)
         return LinePlan(
             order_id,
@@ -612,28 +695,33 @@ class Planner:
             _ZERO,
             _ZERO,
             (),
+            None,
             (),
             None,
             None,
-            binding,
             (binding,),
             self._availability(partial, item) if profile else (),
         )
 
-    def _commit(self, line: OpenLine, choice: _Choice) -> None:
-        state = self.state
-        if choice.stock:
-            state.timeline(line.sku, line.location).reserve(choice.k, choice.stock)
-        route = choice.route
-        if route is None:
-            return
-        for sku, j, quantity in route.draws:
-            state.timeline(sku, line.location).reserve(j, quantity)
-        if route.resource is not None and route.uses:
-            state.capacity(route.resource).book(route.uses)
-
 
 _Candidate = tuple[int, Decimal, int, "_Route | None"]
+
+
+def _covering(atp: list[Decimal], quantity: Decimal) -> int | None:
+    """The first breakpoint whose available-to-promise covers `quantity`, if any."""
+    if atp[0] >= quantity:
+        return 0
+    for k in range(1, len(atp)):
+        if atp[k] >= quantity:
+            return k
+    return None
+
+
+def _choice(timeline: Timeline, atp: list[Decimal], best: _Candidate | None) -> _Choice:
+    if best is None:
+        return _Choice(timeline, atp, len(atp) - 1, _ZERO, None, -1)
+    day, minus_stock, k, route = best
+    return _Choice(timeline, atp, k, -minus_stock, route, day)
 
 
 def _better(best: _Candidate | None, candidate: _Candidate) -> _Candidate:

@@ -194,9 +194,7 @@ def allocate(snapshot: PromiseSnapshot, policy: PriorityPolicy = DEFAULT_POLICY)
     with localcontext(ARITHMETIC):
         for rank, order in enumerate(policy.rank(snapshot.orders), 1):
             lines = tuple(planner.plan(order.order_id, line, profile=False) for line in order.lines)
-            plans.append(
-                OrderPlan(order.order_id, rank, policy.factors(order), lines, order.due_on)
-            )
+            plans.append(OrderPlan(order.order_id, rank, lines, order, policy))
     return AllocationPlan(snapshot, policy, tuple(plans), state=state)
 
 

@@ -95,6 +95,41 @@ def _sortable(key: PriorityKey, value: Any) -> tuple[Any, ...]:
     return (0, value)
 
 
+def _by_due(order: OpenOrder) -> tuple[Any, ...]:
+    due = order.promised_on or order.requested_on
+    return _LAST if due is None else (0, due)
+
+
+def _by_tier(order: OpenOrder) -> tuple[Any, ...]:
+    tier = order.customer_tier
+    return _LAST if tier is None else (0, tier)
+
+
+def _by_value(order: OpenOrder) -> tuple[Any, ...]:
+    value = order.value
+    return _LAST if value is None else (0, -value.amount)
+
+
+def _by_risk(order: OpenOrder) -> tuple[Any, ...]:
+    level = order.risk_level
+    return _LAST if level is None else (0, _RISK_RANK[level])
+
+
+def _by_arrival(order: OpenOrder) -> tuple[Any, ...]:
+    return (0, order.received_at)
+
+
+# The same order as `_sortable(key, _value(order, key))`, without the dispatch: ranking
+# 100,000 orders reads these half a million times.
+_SORTABLE: Final = {
+    PriorityKey.PROMISED_DATE: _by_due,
+    PriorityKey.CUSTOMER_TIER: _by_tier,
+    PriorityKey.ORDER_VALUE: _by_value,
+    PriorityKey.RISK_LEVEL: _by_risk,
+    PriorityKey.FIRST_COME: _by_arrival,
+}
+
+
 def _text(value: object) -> str:
     if value is None:
         return "none"
@@ -174,7 +209,7 @@ class PriorityPolicy:
 
     def sort_key(self, order: OpenOrder) -> tuple[Any, ...]:
         """The value the ranking sorts `order` by (smaller goes first)."""
-        return (*(_sortable(k, _value(order, k)) for k in self.keys), order.order_id)
+        return (*(_SORTABLE[k](order) for k in self.keys), order.order_id)
 
     def rank(self, orders: Iterable[OpenOrder]) -> tuple[OpenOrder, ...]:
         """The orders, first to serve first.
