@@ -29,8 +29,8 @@ BUGS: Final = [
     (
         "save keeps only the first event of a batch",
         "repository.py",
-        "connection.execute(_INSERT_EVENTS, self._event_rows(events))",
-        "connection.execute(_INSERT_EVENTS, self._event_rows(events)[:1])",
+        "self._insert_events.execute_many(connection, self._event_rows(events))",
+        "self._insert_events.execute_many(connection, self._event_rows(events)[:1])",
         "test_a_multi_event_save_is_stored_whole_and_in_order",
     ),
     (

@@ -93,7 +93,10 @@ def configure_sqlite(engine: Engine, *, busy_timeout_ms: int = 30_000) -> Engine
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight to the driver: this runs before every transaction.
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        )
 
     _CONFIGURED.add(engine)
     return engine

@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any, Final
 import pydantic
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ordercore.errors import (
@@ -53,12 +52,15 @@ from ordercore.memory import check_events_belong, check_feed_window
 from ordercore.orders import Order
 from ordercore.ports import FeedEntry
 from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas
+from ordercore_sqlalchemy._driver import DriverStatement, driver_instant
 from ordercore_sqlalchemy.engines import READ_ONLY, is_configured
 from ordercore_sqlalchemy.schema import EVENTS, ORDERS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from datetime import datetime
+
+    from sqlalchemy.pool import PoolProxiedConnection
 
     from ordercore.events import OrderEvent
     from ordercore.status import OrderStatus
@@ -74,7 +76,9 @@ _SELECT_ORDERS: Final = select(*_ORDER_COLUMNS).order_by(ORDERS.c.order_id)
 _GET: Final = select(*_ORDER_COLUMNS).where(ORDERS.c.order_id == bindparam("key"))
 _EXISTS: Final = select(ORDERS.c.version).where(ORDERS.c.order_id == bindparam("key"))
 _COUNT: Final = select(func.count()).select_from(ORDERS)
-_INSERT_ORDER: Final = insert(ORDERS)
+_INSERT_ORDER: Final = insert(ORDERS).values(
+    {column.name: bindparam(column.name) for column in ORDERS.columns}
+)
 _UPDATE_ORDER: Final = (
     update(ORDERS)
     .where(ORDERS.c.order_id == bindparam("key"), ORDERS.c.version == bindparam("expected"))
@@ -87,7 +91,17 @@ _UPDATE_ORDER: Final = (
         body=bindparam("new_body"),
     )
 )
-_INSERT_EVENTS: Final = insert(EVENTS)
+_EVENT_COLUMNS: Final = (
+    "event_id",
+    "order_id",
+    "order_version",
+    "seq",
+    "event_type",
+    "schema_version",
+    "at",
+    "body",
+)
+_INSERT_EVENTS: Final = insert(EVENTS).values({name: bindparam(name) for name in _EVENT_COLUMNS})
 _EVENTS_OF: Final = (
     select(EVENTS.c.body, EVENTS.c.schema_version)
     .where(EVENTS.c.order_id == bindparam("key"))
@@ -107,13 +121,13 @@ def _active_holds(order: Order) -> str:
     return "".join(f"|{reason}|" for reason in reasons)
 
 
-def _order_row(order: Order) -> dict[str, Any]:
+def _order_row(order: Order, *, sqlite: bool) -> dict[str, Any]:
     return {
         "order_id": order.order_id,
         "version": order.version,
         "status": order.status.value,
         "customer_id": order.customer.customer_id,
-        "received_at": order.received_at,
+        "received_at": driver_instant(order.received_at, sqlite=sqlite),
         "active_holds": _active_holds(order),
         "body": order.model_dump_json(),
     }
@@ -171,6 +185,13 @@ class SQLAlchemyOrderRepository:
                 component="SQLAlchemyOrderRepository",
             )
         self._serialise_feed = dialect == "postgresql"
+        self._sqlite = dialect == "sqlite"
+        self._update = _compiled(_UPDATE_ORDER, engine)
+        self._insert_order = _compiled(_INSERT_ORDER, engine)
+        self._version = _compiled(_EXISTS, engine)
+        self._lock = _compiled(_LOCK_EVENTS, engine)
+        self._insert_events = _compiled(_INSERT_EVENTS, engine)
+        self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         self._schemas = schemas
         self._reader = engine.execution_options(
             **({READ_ONLY: True} if dialect == "sqlite" else {"isolation_level": "AUTOCOMMIT"})
@@ -183,19 +204,31 @@ class SQLAlchemyOrderRepository:
     # -- transactions ---------------------------------------------------------------------
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self) -> Iterator[PoolProxiedConnection]:
+        """One write transaction on the driver's connection (see `_driver`)."""
         if self._engine is not None:
-            with self._engine.begin() as connection:
+            connection = self._engine.raw_connection()
+            try:
+                if self._sqlite:
+                    # The driver does not begin by itself (`configure_sqlite`): take the lock now.
+                    connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
                 if self._serialise_feed:
-                    connection.execute(_LOCK_EVENTS)
+                    self._lock.execute(connection, {})
                 yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            else:
+                connection.commit()
+            finally:
+                connection.close()
             return
         assert self._host is not None  # noqa: S101 - set together with _engine in __init__
-        connection = self._host()
-        with connection.begin_nested():
+        host = self._host()
+        with host.begin_nested():
             if self._serialise_feed:
-                connection.execute(_LOCK_EVENTS)
-            yield connection
+                self._lock.execute(host.connection, {})
+            yield host.connection
 
     def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
         if self._host is not None:
@@ -220,20 +253,20 @@ class SQLAlchemyOrderRepository:
                     "seq": seq,
                     "event_type": event.type,
                     "schema_version": version_of(event.type),
-                    "at": event.at,
+                    "at": driver_instant(event.at, sqlite=self._sqlite),
                     "body": event.model_dump_json(),
                 }
             )
         return rows
 
-    def _append(self, connection: Connection, events: Sequence[OrderEvent]) -> None:
+    def _append(self, connection: PoolProxiedConnection, events: Sequence[OrderEvent]) -> None:
         if not events:
             return
         try:
-            connection.execute(_INSERT_EVENTS, self._event_rows(events))
-        except IntegrityError as error:
-            detail = str(error.orig).strip().splitlines()
-            if "event_id" in str(error.orig):
+            self._insert_events.execute_many(connection, self._event_rows(events))
+        except self._integrity_error as error:
+            detail = str(error).strip().splitlines()
+            if "event_id" in str(error):
                 raise ValueError(
                     f"an event id of this batch is already stored ({' '.join(detail)})"
                 ) from None
@@ -253,8 +286,8 @@ class SQLAlchemyOrderRepository:
         check_events_belong(order, events, after_version=None)
         with self._write() as connection:
             try:
-                connection.execute(_INSERT_ORDER, _order_row(order))
-            except IntegrityError:
+                self._insert_order.execute(connection, _order_row(order, sqlite=self._sqlite))
+            except self._integrity_error:
                 raise OrderAlreadyExists(order.order_id) from None
             self._append(connection, events)
 
@@ -280,13 +313,20 @@ class SQLAlchemyOrderRepository:
                 f"from {expected_version}"
             )
         check_events_belong(order, events, after_version=expected_version)
-        row = _order_row(order)
-        params = {f"new_{key}": value for key, value in row.items() if key != "order_id"}
-        params["key"], params["expected"] = order.order_id, expected_version
+        params = {
+            "new_version": order.version,
+            "new_status": order.status.value,
+            "new_customer_id": order.customer.customer_id,
+            "new_received_at": driver_instant(order.received_at, sqlite=self._sqlite),
+            "new_active_holds": _active_holds(order),
+            "new_body": order.model_dump_json(),
+            "key": order.order_id,
+            "expected": expected_version,
+        }
         with self._write() as connection:
-            changed = connection.execute(_UPDATE_ORDER, params).rowcount
+            changed = self._update.execute(connection, params)
             if changed != 1:
-                actual = connection.execute(_EXISTS, {"key": order.order_id}).scalar()
+                actual = self._version.scalar(connection, {"key": order.order_id})
                 raise ConcurrencyConflict(order.order_id, expected_version, actual)
             self._append(connection, events)
 
@@ -383,6 +423,18 @@ class SQLAlchemyOrderRepository:
             if len(page) < _PAGE:
                 return
             position = page[-1].position
+
+
+_COMPILED: dict[tuple[str, str, int], DriverStatement] = {}
+
+
+def _compiled(statement: Any, engine: Engine) -> DriverStatement:
+    # Compiled once per statement and dialect, however many repositories hosts make.
+    key = (engine.dialect.name, engine.dialect.paramstyle, id(statement))
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _COMPILED[key] = DriverStatement(statement, engine.dialect)
+    return found
 
 
 def _check_order(method: str, order: object) -> None:
