@@ -23,6 +23,12 @@ from ordercore.kpi.attribution import (
     lateness_by,
 )
 from ordercore.kpi.check import check_frame, frame_problems, map_columns
+from ordercore.kpi.conformance import (
+    CheckpointRule,
+    ConformancePolicy,
+    ConformanceReport,
+    conformance,
+)
 from ordercore.kpi.convert import (
     cases_frame,
     deliveries_frame,
@@ -54,6 +60,9 @@ from ordercore.kpi.synthetic import generate
 from ordercore.kpi.trail import trail_frame
 
 __all__ = [
+    "CheckpointRule",
+    "ConformancePolicy",
+    "ConformanceReport",
     "DeliveryWithoutProof",
     "ErrorType",
     "HoldTooLong",
@@ -73,6 +82,7 @@ __all__ = [
     "backorder_rate",
     "cases_frame",
     "check_frame",
+    "conformance",
     "cost_per_order",
     "cycle_time",
     "decompose",

@@ -93,3 +93,26 @@ def refuse_codes(
         )
     if problems:
         raise FrameSchemaError(frame, problems)
+
+
+def unpivot(
+    lf: nw.LazyFrame[Any],
+    on: Sequence[str],
+    index: Sequence[str],
+    value: str,
+    variable: str = "part",
+) -> nw.LazyFrame[Any]:
+    """`on` columns into rows of `variable` (the column name) and `value`.
+
+    DuckDB relations run DuckDB's own ``UNPIVOT`` on their connection: narwhals' DuckDB
+    unpivot reads the relation through the default connection, and refuses a relation of
+    another.
+    """
+    if lf.implementation is not nw.Implementation.DUCKDB:
+        return lf.unpivot(on=list(on), index=list(index), variable_name=variable, value_name=value)
+    names = ", ".join(f'"{c}"' for c in on)
+    # the names are ordercore's own column names, never user input
+    query = f'UNPIVOT _t ON {names} INTO NAME "{variable}" VALUE "{value}"'
+    relation = lf.to_native().query("_t", query)
+    out: nw.LazyFrame[Any] = nw.from_native(relation)
+    return out.with_columns(nw.col(value).cast(nw.Float64))

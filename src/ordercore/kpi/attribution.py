@@ -446,25 +446,6 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.Lazy
     )
 
 
-def _unpivot(
-    lf: nw.LazyFrame[Any], on: Sequence[str], index: Sequence[str], value: str
-) -> nw.LazyFrame[Any]:
-    """`on` columns into rows of ``part`` (the column name) and `value`.
-
-    DuckDB relations run DuckDB's own ``UNPIVOT`` on their connection: narwhals' DuckDB
-    unpivot reads the relation through the default connection, and refuses a relation of
-    another.
-    """
-    if lf.implementation is not nw.Implementation.DUCKDB:
-        return lf.unpivot(on=list(on), index=list(index), variable_name="part", value_name=value)
-    names = ", ".join(f'"{c}"' for c in on)
-    # the names are ordercore's own part names, never user input
-    query = f"UNPIVOT _t ON {names} INTO NAME part VALUE {value}"
-    relation = lf.to_native().query("_t", query)
-    out: nw.LazyFrame[Any] = nw.from_native(relation)
-    return out.with_columns(nw.col(value).cast(nw.Float64))
-
-
 def _month_label(column: str) -> nw.Expr:
     month = nw.col(column)
     return nw.concat_str(
@@ -613,7 +594,9 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         *[nw.col(h).alias(f"_y{h}") for h in hold_names],
         **{s: nw.col(f"_x{s}") for s in STAGES},
         **{h: nw.col(h) for h in hold_names},
-    ).pipe(_unpivot, part_names, [*index, *carried, *(f"_y{h}" for h in hold_names)], "micros")
+    ).pipe(
+        _extra.unpivot, part_names, [*index, *carried, *(f"_y{h}" for h in hold_names)], "micros"
+    )
     budget: nw.Expr = nw.lit(0.0)
     actual: nw.Expr = nw.col("micros")
     for i, name in enumerate(STAGES, start=1):

@@ -60,6 +60,7 @@ from ordercore.lifecycle import (
     PlaceHold,
     RecordFeedback,
     RecordPayment,
+    RecordRiskAssessment,
     Reject,
     ReleaseHold,
     Ship,
@@ -86,9 +87,9 @@ if TYPE_CHECKING:
 
     from ordercore.context import ReviewContext
     from ordercore.lifecycle import ReviewVerdict
-    from ordercore.orders import Order
+    from ordercore.orders import Order, RiskLevelValue
 
-__all__ = ["CHANNEL_MIX", "SyntheticBook", "synthetic_book"]
+__all__ = ["CHANNEL_MIX", "INJECTABLE", "SyntheticBook", "synthetic_book"]
 
 CHANNEL_MIX: Final = (
     (Channel.WEB, 0.38),
@@ -103,6 +104,43 @@ CHANNEL_MIX: Final = (
 _STAFF: Final = ("S-01", "S-02", "S-03", "S-04", "S-05", "S-06")
 _SYSTEM: Final = Actor.system("order-engine")
 
+INJECTABLE: Final = (
+    "confirmed_before_approval",
+    "risk_assessed_before_approval",
+    "hold_release_authorised",
+    "complaint_investigated",
+    "archived_in_time",
+)
+"""The policy violations `synthetic_book(violations=...)` can inject (the conformance checks
+of `ordercore.kpi.conformance` with their default limits; the lifecycle's own guards make the
+others impossible: an approval without review, a close without feedback)."""
+_LEVELS: Final[tuple[tuple[RiskLevelValue, int], ...]] = (
+    ("low", 10),
+    ("medium", 35),
+    ("high", 60),
+    ("critical", 85),
+)
+
+
+class _Policy:
+    """Follows the written policy and breaks it on purpose, recording where.
+
+    Its own random stream decides, so the story's stream (and the orders) stay those of the
+    same seed without violations.
+    """
+
+    def __init__(self, rates: Mapping[str, float], seed: int) -> None:
+        self.rates = dict(rates)
+        self.rng = random.Random(seed * 7919 + 17)
+        self.found: dict[str, list[str]] = {name: [] for name in self.rates}
+
+    def breaks(self, check: str) -> bool:
+        rate = self.rates.get(check, 0.0)
+        return bool(rate) and self.rng.random() < rate
+
+    def record(self, check: str, order_id: str) -> None:
+        self.found[check].append(order_id)
+
 
 def _orders(orders: Iterable[Order]) -> tuple[Order, ...]:
     return tuple(orders)
@@ -114,6 +152,10 @@ def _events(events: Iterable[OrderEvent]) -> tuple[OrderEvent, ...]:
 
 def _frozen_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
     return tuple(FrozenMapping(row) for row in rows)
+
+
+def _frozen_ids(found: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
+    return FrozenMapping({check: tuple(ids) for check, ids in found.items()})
 
 
 @attrs.frozen
@@ -129,6 +171,8 @@ class SyntheticBook:
             with).
         as_of: The moment the book stands for.
         seed: The seed it was built from.
+        violations: Check name -> the ids of the orders where the policy was broken on
+            purpose (``synthetic_book(violations=...)``); empty otherwise.
     """
 
     orders: tuple[Order, ...] = attrs.field(converter=_orders)
@@ -137,6 +181,7 @@ class SyntheticBook:
     context: ReviewContext
     as_of: datetime
     seed: int
+    violations: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_ids)
 
     def frames(self) -> dict[str, Any]:
         """The canonical KPI frames (pandas) from the lifecycle: see `lifecycle_frames`.
@@ -178,11 +223,24 @@ class _Driver:
         self.events.extend(events)
 
 
-def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> None:  # noqa: C901, PLR0911, PLR0912, PLR0915 - one readable story
+def _story(  # noqa: C901, PLR0911, PLR0912, PLR0915 - one readable story
+    d: _Driver,
+    context: ReviewContext,
+    reviewer: Callable[..., Any],
+    policy: _Policy | None = None,
+) -> None:
     rng = d.rng
+    order_id = d.order.order_id
     if not d.wait(rng.uniform(0.05, 2)):
         return
     d.do(Submit())
+    skip_risk = policy is not None and policy.breaks("risk_assessed_before_approval")
+    if policy is not None and not skip_risk:
+        level, score = policy.rng.choices(_LEVELS, [0.7, 0.2, 0.08, 0.02])[0]
+        assessment = RecordRiskAssessment(
+            score=score, level=level, recommendation="accept", policy_version="book"
+        )
+        d.do(assessment, Actor.system("risk-engine"))
     if rng.random() < 0.02:  # left unreviewed until it expires
         if d.wait(DEFAULT_POLICY.review_expiry.total_seconds() / 3600 + 1):
             d.do(Expire(reason="not reviewed in time"), _SYSTEM)
@@ -195,7 +253,11 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
         )
         if not d.wait(rng.uniform(4, 48)):
             return
-        d.do(ReleaseHold(hold_id="H-1", reason="cleared"))
+        if policy is not None and policy.breaks("hold_release_authorised"):
+            d.do(ReleaseHold(hold_id="H-1", reason="cleared"), Actor.system("night-batch"))
+            policy.record("hold_release_authorised", order_id)
+        else:
+            d.do(ReleaseHold(hold_id="H-1", reason="cleared"))
     if not d.wait(rng.lognormvariate(0.5, 0.8)):
         return
     d.do(StartReview())
@@ -205,10 +267,17 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
     verdict = reviewer(d.order, context.model_copy(update={"as_of": d.at}))
     if not d.wait(rng.uniform(0.2, 6)):
         return
-    if not verdict.passed:
+    unconfirmed = d.order.channel in (Channel.PHONE, Channel.FAX) and not d.order.confirmation_ref
+    if not verdict.passed and not (policy is not None and unconfirmed):
         d.do(Reject(reason="; ".join(verdict.failure_reasons)[:400] or "review failed"))
         return
-    d.do(Approve(verdict=verdict))
+    if verdict.passed:
+        d.do(Approve(verdict=verdict))
+    else:  # the confirmation left out on purpose: approved over the failed review
+        d.do(Approve(verdict=verdict, override=True, reason="approved without confirmation"))
+        policy.record("confirmed_before_approval", order_id)  # type: ignore[union-attr]
+    if skip_risk:
+        policy.record("risk_assessed_before_approval", order_id)  # type: ignore[union-attr]
     if rng.random() < 0.05 and d.wait(rng.uniform(2, 24)):
         line = d.order.lines[0]
         d.do(AmendOrder(quantities=((line.line_id, line.quantity + 10),), reason="customer call"))
@@ -287,6 +356,12 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
                 description="late and poorly packed",
             )
         )
+        if policy is not None and policy.breaks("complaint_investigated"):
+            opened = d.at
+            if opened + timedelta(days=7) <= d.as_of:  # due (7 days) by as_of: a violation
+                policy.record("complaint_investigated", order_id)
+            if not d.wait(24 * 10):  # investigated only after ten days
+                return
         d.do(
             AdvanceCase(
                 case_id="CMP-1", action=CaseAction.INVESTIGATE, root_cause=RootCause.PACKAGING
@@ -306,7 +381,12 @@ def _story(d: _Driver, context: ReviewContext, reviewer: Callable[..., Any]) -> 
     else:
         d.do(WaiveFeedback(reason="no answer to the survey"))
     d.do(Close())
-    if d.wait(24 * 30):
+    if policy is not None and policy.breaks("archived_in_time"):
+        if d.at + timedelta(days=30) <= d.as_of:  # due (30 days) by as_of: a violation
+            policy.record("archived_in_time", order_id)
+        if d.wait(24 * 40):
+            d.do(Archive(), _SYSTEM)
+    elif d.wait(24 * 30):
         d.do(Archive(), _SYSTEM)
 
 
@@ -338,6 +418,7 @@ def synthetic_book(
     days: int = 180,
     customers: int = 40,
     reviewer: Callable[[Order, ReviewContext], ReviewVerdict] | None = None,
+    violations: Mapping[str, float] | None = None,
 ) -> SyntheticBook:
     """Build a seeded book of `orders` orders received over `days` days from `start`.
 
@@ -350,9 +431,24 @@ def synthetic_book(
         customers: How many customers (a long tail: a few order a lot).
         reviewer: How orders are reviewed; the default is `ordercore.validation.review`
             with the factory review context.
+        violations: Follow the written policy (every order risk-assessed before approval,
+            ...) and break it on purpose: check name (one of `INJECTABLE`) -> the share of
+            the orders it can happen to (phone and fax orders, orders with a hold, with a
+            complaint, closed orders). The book's `violations` lists where it did. `None`
+            (the default) tells the plain story, without risk assessments.
+
+    Raises:
+        ValueError: A count or window that is not positive, an unknown violation or a share
+            outside [0, 1].
     """
     if orders < 0 or days <= 0 or customers <= 0:
         raise ValueError("orders must be >= 0, days and customers > 0")
+    for check, share in (violations or {}).items():
+        if check not in INJECTABLE:
+            raise ValueError(f"cannot inject {check!r}; injectable: {', '.join(INJECTABLE)}")
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ValueError(f"the share of {check!r} must be in [0, 1], got {share!r}")
+    policy = None if violations is None else _Policy(violations, seed)
     rng = random.Random(seed)
     as_of = start + timedelta(days=days)
     context = _book_context(start, customers, days)
@@ -378,19 +474,26 @@ def synthetic_book(
             )
             for n in range(count)
         ]
+        channel = rng.choices(channels, shares)[0]
+        unconfirmed = (
+            policy is not None
+            and channel in (Channel.PHONE, Channel.FAX)
+            and policy.breaks("confirmed_before_approval")
+        )
         order = make_order(
             f"SO-{seed}-{number + 1:06d}",
             lines=lines,
             customer=make_customer(f"C-{customer_no:03d}"),
-            channel=rng.choices(channels, shares)[0],
+            channel=channel,
             received_at=received,
             requested_delivery_at=received + timedelta(days=rng.choice([7, 10, 14, 21])),
             owner={"staff_id": rng.choice(_STAFF), "team": "East"},
+            **({"confirmation_ref": None} if unconfirmed else {}),
         )
         entered, created = create(order, at=received, actor=Actor.integration("erp"))
         driver = _Driver(entered, rng, as_of)
         driver.events.extend(created)
-        _story(driver, context, review)
+        _story(driver, context, review, policy)
         built.append(driver.order)
         events.extend(driver.events)
         if driver.order.feedback is not None or driver.order.status is OrderStatus.CLOSED:
@@ -411,4 +514,5 @@ def synthetic_book(
         context=context,
         as_of=as_of,
         seed=seed,
+        violations={} if policy is None else policy.found,
     )
