@@ -4,7 +4,8 @@ A phone order confirmed in writing and changed after approval; a backordered lin
 three parts from two warehouses; a customer cutting a line's remainder after part shipped; a
 credit hold released by a manager; a damaged delivery exchanged, its replacement late; a
 warranty repair; an order split in two; an order reopened for a late complaint and closed
-again; a supplier failure handled by releasing, re-promising and re-allocating.
+again; a supplier failure handled by releasing, re-promising and re-allocating; an order
+billed in two instalments, a return credited and refunded in part.
 Run it: `python examples/order_desk.py`.
 """
 
@@ -14,7 +15,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from ordercore import Channel, Order
-from ordercore.aftersales import CaseAction, CaseKind, RepairTerms, ReturnCondition, RootCause
+from ordercore.aftersales import (
+    CaseAction,
+    CaseKind,
+    Disposition,
+    RepairTerms,
+    ReturnCondition,
+    RootCause,
+)
+from ordercore.billing import PaymentTerms
 from ordercore.events import Actor, LineShortClosed, OrderEvent, Party
 from ordercore.kpi import cases_frame
 from ordercore.lifecycle import (
@@ -31,9 +40,13 @@ from ordercore.lifecycle import (
     Dispatch,
     HoldReason,
     Invoice,
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
     OpenCase,
     Pack,
     PlaceHold,
+    ReceivePayment,
     RecordFeedback,
     RecordPayment,
     ReleaseAllocation,
@@ -307,6 +320,49 @@ def supplier_failure() -> None:
     desk.check("supplier failure: released, re-promised, re-allocated")
 
 
+def two_instalments_and_a_partial_refund() -> None:
+    """Billed in money: 30 % on the invoice date, 70 % in 30 days; a return partly refunded."""
+    terms = PaymentTerms.instalments_of(("0.3", 0), ("0.7", 30), code="30-70")
+    desk = Desk(make_order("SO-110", lines=1, terms=terms)).approve()
+    line = desk.order.lines[0]
+    desk.fulfil(line.line_id, int(line.quantity))
+    desk.do(IssueInvoice(invoice_id="INV-110", lines=((line.line_id, line.quantity),)))
+    first, second = desk.order.billing[0].schedule
+    desk.do(ReceivePayment(payment_id="P-1", amount=first.amount, invoice_id="INV-110"))
+    late = desk.order.billing_position.overdue(second.due_at + timedelta(days=1))
+    expect([i.number for i in late] == [2], "the second instalment is overdue after its date")
+    desk.do(ReceivePayment(payment_id="P-2", amount=second.amount), hours=24 * 30)
+    # one unit comes back damaged: received, scrapped, credited and refunded in two parts
+    desk.do(OpenCase(case_id="RMA-9", kind=CaseKind.RETURN, line_id=line.line_id, quantity=D(1)))
+    desk.do(AdvanceCase(case_id="RMA-9", action=CaseAction.APPROVE))
+    desk.do(
+        AdvanceCase(
+            case_id="RMA-9",
+            action=CaseAction.RECEIVE,
+            condition=ReturnCondition.DAMAGED,
+            disposition=Disposition.SCRAP,
+        )
+    )
+    desk.do(
+        IssueCreditNote(
+            credit_note_id="CN-110",
+            invoice_id="INV-110",
+            lines=((line.line_id, D(1)),),
+            case_id="RMA-9",
+        )
+    )
+    owed = -desk.order.billing_position.balance
+    part = (owed * D("0.5")).rounded()  # half now, the rest once the carrier pays
+    desk.do(IssueRefund(refund_id="R-1", amount=part, payment_id="P-2", reason="RMA-9, part"))
+    desk.do(IssueRefund(refund_id="R-2", amount=owed - part, reason="RMA-9, the rest"))
+    desk.do(AdvanceCase(case_id="RMA-9", action=CaseAction.REFUND))
+    desk.do(RecordFeedback(score=3))
+    desk.do(Close())
+    expect(desk.order.billing_position.settled, "the order is settled in money")
+    print(f"  invoiced {desk.order.billing_position.invoiced}, credited {owed}, refunded in two")
+    desk.check("two instalments, a return credited and refunded in part")
+
+
 def main() -> None:
     """Run every scenario."""
     for scenario in (
@@ -319,6 +375,7 @@ def main() -> None:
         order_split_in_two,
         reopened_for_a_late_complaint,
         supplier_failure,
+        two_instalments_and_a_partial_refund,
     ):
         scenario()
 

@@ -41,6 +41,7 @@ from ordercore.aftersales import (
     ReturnCondition,
     RootCause,
 )
+from ordercore.billing import BillingDocument, Payment, Refund
 from ordercore.holds import Hold
 from ordercore.money import Money
 from ordercore.orders import (
@@ -64,6 +65,7 @@ __all__ = [
     "CaseAdvanced",
     "CaseOpened",
     "CheckpointRecorded",
+    "CreditNoteIssued",
     "DeliveryRepromised",
     "Event",
     "FeedbackRecorded",
@@ -73,6 +75,7 @@ __all__ = [
     "HeaderAmended",
     "HoldPlaced",
     "HoldReleased",
+    "InvoiceIssued",
     "LineBackordered",
     "LineQuantity",
     "LineShortClosed",
@@ -93,6 +96,7 @@ __all__ = [
     "OrderSplit",
     "OrderSubmitted",
     "Party",
+    "PaymentReceived",
     "PaymentRecorded",
     "ProductionPlanned",
     "QuantityAllocated",
@@ -101,6 +105,7 @@ __all__ = [
     "QuantityPacked",
     "QuantityProduced",
     "QuantityShipped",
+    "RefundIssued",
     "ReviewReopened",
     "ReviewStarted",
     "RiskAssessed",
@@ -581,6 +586,34 @@ class RiskAssessed(OrderEvent):
     reasons: tuple[ShortText, ...] = Field(default=(), strict=False)
 
 
+class InvoiceIssued(OrderEvent):
+    """An invoice was issued (`Order.billing` gains it; its lines' `invoiced` move up)."""
+
+    type: Literal["invoice_issued"] = "invoice_issued"
+    document: BillingDocument
+
+
+class CreditNoteIssued(OrderEvent):
+    """A credit note was issued (`Order.billing` gains it; its lines' `invoiced` move down)."""
+
+    type: Literal["credit_note_issued"] = "credit_note_issued"
+    document: BillingDocument
+
+
+class PaymentReceived(OrderEvent):
+    """Money was received (`Order.payments` gains it)."""
+
+    type: Literal["payment_received"] = "payment_received"
+    payment: Payment
+
+
+class RefundIssued(OrderEvent):
+    """Money was paid back (`Order.refunds` gains it)."""
+
+    type: Literal["refund_issued"] = "refund_issued"
+    refund: Refund
+
+
 class CheckpointRecorded(OrderEvent):
     """A supervision checkpoint was recorded (`Order.checkpoints` gains it)."""
 
@@ -669,6 +702,10 @@ Event = Annotated[
     | HoldReleased
     | RiskAssessed
     | CheckpointRecorded
+    | InvoiceIssued
+    | CreditNoteIssued
+    | PaymentReceived
+    | RefundIssued
     | CaseOpened
     | CaseAdvanced
     | FeedbackRecorded

@@ -59,6 +59,15 @@ from ordercore._base import (
     decimal_field,
 )
 from ordercore.aftersales import AfterSalesCase, Feedback
+from ordercore.billing import (
+    BillingDocument,
+    BillingPosition,
+    DocumentKind,
+    Payment,
+    PaymentTerms,
+    Refund,
+    billing_position,
+)
 from ordercore.checkpoints import Checkpoint
 from ordercore.errors import AmountOutOfRange
 from ordercore.holds import Hold
@@ -75,6 +84,10 @@ from ordercore.links import OrderLink
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
+
+_MONEY_DIMENSIONS: Final = frozenset({Dimension.BILLING, Dimension.PAYMENT})
+# Where billable is what was delivered; before, it is what is still to be delivered too.
+_BILLED_ON_DELIVERY: Final = frozenset({OrderStatus.FULFILLED, OrderStatus.CLOSED})
 
 RiskLevelValue = Literal["low", "medium", "high", "critical"]
 """A recorded risk level, as `ordercore.risk.RiskLevel`'s values (the core does not import it)."""
@@ -475,7 +488,9 @@ class Order(Entity):
         packaging: Packing requirements.
         customer_po: The customer's own purchase-order reference.
         confirmation_ref: Reference of the confirmation sent back for a phone or fax order.
-        payment_terms: Payment terms code (``"NET30"``).
+        payment_terms: Payment terms code (``"NET30"``), as the host's own systems call it.
+        terms: The payment terms invoices are issued under (due dates, instalments, an
+            advance to be paid before shipping); see `ordercore.billing`.
         notes: Free text.
         lines: At least one line; line ids unique.
         status: The primary status (moved by the lifecycle only).
@@ -492,6 +507,10 @@ class Order(Entity):
             (the rest moved by plain `Ship` and `Deliver`).
         links: The orders this one was split from or split into (see `ordercore.links`).
         feedback: Customer feedback, or the record that it was waived.
+        billing: Every invoice and credit note issued (`IssueInvoice`, `IssueCreditNote`);
+            per line, what they bill less what they credit is the ledger's `invoiced`.
+        payments: Every payment received (`ReceivePayment`).
+        refunds: Every refund paid (`IssueRefund`).
         checkpoints: Every supervision checkpoint recorded (`RecordCheckpoint`), in order;
             see `checkpoint` for the one in force.
         risk_level: The level of the latest recorded risk assessment (`RecordRiskAssessment`),
@@ -516,6 +535,7 @@ class Order(Entity):
     customer_po: ShortText | None = None
     confirmation_ref: ShortText | None = None
     payment_terms: ShortText | None = None
+    terms: PaymentTerms | None = None
     notes: Text = ""
     lines: Annotated[tuple[OrderLine, ...], Field(strict=False), AfterValidator(_check_line_count)]
     status: Annotated[OrderStatus, Field(strict=False)] = OrderStatus.DRAFT
@@ -528,6 +548,9 @@ class Order(Entity):
     shipments: tuple[Shipment, ...] = Field(default=(), strict=False)
     links: tuple[OrderLink, ...] = Field(default=(), strict=False)
     feedback: Feedback | None = None
+    billing: tuple[BillingDocument, ...] = Field(default=(), strict=False)
+    payments: tuple[Payment, ...] = Field(default=(), strict=False)
+    refunds: tuple[Refund, ...] = Field(default=(), strict=False)
     checkpoints: tuple[Checkpoint, ...] = Field(default=(), strict=False)
     risk_level: RiskLevelValue | None = None
     updated_at: Timestamp | None = None
@@ -588,6 +611,7 @@ class Order(Entity):
             if case.line_id not in line_ids:
                 raise ValueError(f"cases[{index}] names unknown line {case.line_id!r}")
         self._check_shipments(line_ids)
+        self._check_billing()
         seen_links: set[tuple[str, str]] = set()
         for index, link in enumerate(self.links):
             if link.order_id == self.order_id:
@@ -596,6 +620,91 @@ class Order(Entity):
             if key in seen_links:
                 raise ValueError(f"links[{index}] ({key[0]} {key[1]}) is there twice")
             seen_links.add(key)
+
+    def _check_billing(self) -> None:  # noqa: C901, PLR0912 - one pass over each kind of record
+        """The billing records agree with each other, the lines and the ledger."""
+        if not (self.billing or self.payments or self.refunds):
+            return
+        billed = self._check_documents()
+        for line in self.lines:
+            if line.line_id in billed and billed[line.line_id] != line.ledger.invoiced:
+                raise ValueError(
+                    f"line {line.line_id}: its billing documents bill {billed[line.line_id]}, "
+                    f"its ledger's invoiced is {line.ledger.invoiced}"
+                )
+        if self.billing and any(line.ledger.paid for line in self.lines):
+            raise ValueError("an order billed in money records no paid units (RecordPayment)")
+        invoices = {d.document_id for d in self.billing if d.kind is DocumentKind.INVOICE}
+        payment_ids: set[str] = set()
+        for index, payment in enumerate(self.payments):
+            where = f"payments[{index}] ({payment.payment_id})"
+            if payment.payment_id in payment_ids:
+                raise ValueError(f"{where}: the id is used twice")
+            payment_ids.add(payment.payment_id)
+            if payment.amount.currency != self.currency:
+                raise ValueError(f"{where} is in {payment.amount.currency}")
+            if payment.document_id is not None and payment.document_id not in invoices:
+                raise ValueError(f"{where} pays unknown invoice {payment.document_id!r}")
+        refund_ids: set[str] = set()
+        for index, refund in enumerate(self.refunds):
+            where = f"refunds[{index}] ({refund.refund_id})"
+            if refund.refund_id in refund_ids:
+                raise ValueError(f"{where}: the id is used twice")
+            refund_ids.add(refund.refund_id)
+            if refund.amount.currency != self.currency:
+                raise ValueError(f"{where} is in {refund.amount.currency}")
+            if refund.payment_id is not None and refund.payment_id not in payment_ids:
+                raise ValueError(f"{where} names unknown payment {refund.payment_id!r}")
+        position = self.billing_position
+        if position.refunded > position.received:
+            raise ValueError(
+                f"refunds of {position.refunded} exceed payments of {position.received}"
+            )
+
+    def _check_documents(self) -> dict[str, Decimal]:
+        """Check each billing document; return, per line, what they bill less credit."""
+        lines = {line.line_id: line for line in self.lines}
+        quantum = _quantum(self.currency)
+        billed: dict[str, Decimal] = {}
+        invoices: set[str] = set()
+        ids: set[str] = set()
+        for index, document in enumerate(self.billing):
+            where = f"billing[{index}] ({document.document_id})"
+            if document.document_id in ids:
+                raise ValueError(f"{where}: the id is used twice")
+            ids.add(document.document_id)
+            if document.currency != self.currency:
+                raise ValueError(f"{where} is in {document.currency}, the order in {self.currency}")
+            credit = document.kind is DocumentKind.CREDIT_NOTE
+            if credit and document.credits not in invoices:
+                raise ValueError(f"{where} credits {document.credits!r}, no earlier invoice")
+            if not credit:
+                invoices.add(document.document_id)
+            for entry in document.lines:
+                if entry.line_id not in lines:
+                    raise ValueError(f"{where} names unknown line {entry.line_id!r}")
+                net = line_net(
+                    entry.quantity, entry.unit_price.amount, entry.discount_rate, quantum
+                )
+                tax = line_tax(net, entry.tax_rate, quantum)
+                if (entry.net.amount, entry.tax.amount) != (net, tax):
+                    raise ValueError(
+                        f"{where} line {entry.line_id}: net {entry.net} and tax {entry.tax} "
+                        "are not what its quantity and prices give"
+                    )
+                delta = -entry.quantity if credit else entry.quantity
+                billed[entry.line_id] = _add(billed.get(entry.line_id, _ZERO), delta)
+        return billed
+
+    @property
+    def billed_in_money(self) -> bool:
+        """Whether the order is billed with documents and payments (not unit counts)."""
+        return bool(self.billing or self.payments or self.refunds)
+
+    @property
+    def billing_position(self) -> BillingPosition:
+        """Where the order stands in money: billed, paid, balance, instalments."""
+        return billing_position(self.billing, self.payments, self.refunds, self.currency)
 
     def _check_shipments(self, line_ids: set[str]) -> None:
         if not self.shipments:
@@ -721,8 +830,44 @@ class Order(Entity):
         return self.net_total + self.tax_total
 
     def progress(self, dimension: Dimension) -> Progress:
-        """The order's progress in one dimension, combined over its lines."""
+        """The order's progress in one dimension, combined over its lines.
+
+        An order billed in money is judged in money for billing and payment: billing is
+        full when every line's billable quantity (delivered − returned + exchanged, at
+        least the open quantity once all is delivered) is invoiced, payment when that
+        and the balance is zero; a settled order never reads partial.
+        """
+        if self.billed_in_money and dimension in _MONEY_DIMENSIONS:
+            return self._money_progress(dimension)
         return combine_progress(line.progress(dimension) for line in self.lines)
+
+    def _money_progress(self, dimension: Dimension) -> Progress:
+        position = self.billing_position
+        if dimension is Dimension.BILLING:
+            if position.billed.amount <= 0:
+                return Progress.NONE
+            return Progress.FULL if not self.unbilled() else Progress.PARTIAL
+        if position.paid.amount <= 0:
+            return Progress.NONE
+        if not self.unbilled() and position.balance.amount <= 0:
+            return Progress.FULL
+        return Progress.PARTIAL
+
+    def unbilled(self) -> dict[str, Decimal]:
+        """Per line, billable quantity not yet invoiced (lines with none left out).
+
+        Billable is what was delivered less returned plus exchanged; before everything is
+        delivered, the open quantity (ordered less cancelled, less returned).
+        """
+        left = {}
+        for line in self.lines:
+            ledger = line.ledger
+            billable = _add(_subtract(ledger.delivered, ledger.returned), ledger.exchanged)
+            if self.status not in _BILLED_ON_DELIVERY:
+                billable = max(billable, _subtract(line.open_quantity, ledger.returned))
+            if ledger.invoiced < billable:
+                left[line.line_id] = _subtract(billable, ledger.invoiced)
+        return left
 
     @property
     def dimensions(self) -> dict[Dimension, Progress]:

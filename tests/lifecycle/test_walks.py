@@ -83,6 +83,8 @@ class LifecycleWalk(RuleBasedStateMachine):
 
     statuses: set[OrderStatus] = set()  # noqa: RUF012 - coverage gathered across runs
     types: set[str] = set()  # noqa: RUF012
+    # how billing went on the orders that closed: "money" (invoices, payments) or "units"
+    closed_billed_in: set[str] = set()  # noqa: RUF012
     SPEC: LifecycleSpec = CANONICAL
 
     def __init__(self) -> None:
@@ -107,6 +109,8 @@ class LifecycleWalk(RuleBasedStateMachine):
         _check_step(before, after, events, self.trail)
         self.order = after
         LifecycleWalk.types.update(e.type for e in events)
+        if after.status is OrderStatus.CLOSED:
+            LifecycleWalk.closed_billed_in.add("money" if after.billed_in_money else "units")
 
     @rule(step=steps())
     def step(self, step: Step) -> None:
@@ -142,6 +146,13 @@ class LifecycleWalk(RuleBasedStateMachine):
             CommandName.RECORD_TRANSIT,
             CommandName.CONFIRM_DELIVERY,
         ):
+            if name in allowed_commands(self.order, self.spec):
+                self._apply(command_for(self.order, name, step))
+
+    @rule(step=steps())
+    def pay_in_advance_and_refund(self, step: Step) -> None:
+        # A payment on account, then part or all of it paid back (a cancelled deal, say).
+        for name in (CommandName.RECEIVE_PAYMENT, CommandName.ISSUE_REFUND):
             if name in allowed_commands(self.order, self.spec):
                 self._apply(command_for(self.order, name, step))
 
@@ -191,10 +202,12 @@ WALKS = settings(
 def test_stateful_walks_reach_every_status_and_event_type_and_keep_every_invariant() -> None:
     LifecycleWalk.statuses.clear()
     LifecycleWalk.types.clear()
+    LifecycleWalk.closed_billed_in.clear()
     run_state_machine_as_test(LifecycleWalk, settings=WALKS)
     run_state_machine_as_test(HostLifecycleWalk, settings=WALKS)
     assert LifecycleWalk.statuses == set(OrderStatus)
     assert LifecycleWalk.types == set(event_types())
+    assert LifecycleWalk.closed_billed_in == {"money", "units"}
 
 
 def test_public_command_sequences_and_drive_reach_fulfilment_and_closing() -> None:

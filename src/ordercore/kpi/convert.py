@@ -130,6 +130,11 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
             "hold_released",
             "risk_assessed",
             "checkpoint_recorded",
+            # billing in money: no frame column reads invoices or payments yet
+            "invoice_issued",
+            "credit_note_issued",
+            "payment_received",
+            "refund_issued",
             "case_opened",
             "case_advanced",
             "feedback_recorded",

@@ -31,7 +31,7 @@ Examples:
     >>> apply(order, Ship(line_id="1", quantity=Decimal(1)), at=at, actor=clerk)
     Traceback (most recent call last):
     ...
-    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, split_off, merge_into, take_lines, place_hold, release_hold, record_risk_assessment, record_checkpoint
+    ordercore.errors.InvalidTransition: cannot ship order SO-7 in status submitted; allowed: start_review, expire, cancel, amend, amend_header, repromise, receive_payment, issue_refund, split_off, merge_into, take_lines, place_hold, release_hold, record_risk_assessment, record_checkpoint
 """
 
 from __future__ import annotations
@@ -45,17 +45,20 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
 from ordercore.aftersales import AfterSalesCase, CaseKind, CaseStatus
+from ordercore.billing import Payment, Refund
 from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
 from ordercore.events import (
     Actor,
     CaseAdvanced,
     CaseOpened,
     CheckpointRecorded,
+    CreditNoteIssued,
     FeedbackRecorded,
     FeedbackWaived,
     FrozenMap,
     HoldPlaced,
     HoldReleased,
+    InvoiceIssued,
     LineBackordered,
     LineQuantity,
     LinesMerged,
@@ -64,6 +67,8 @@ from ordercore.events import (
     OrderCreated,
     OrderEvent,
     OrderSplit,
+    PaymentReceived,
+    RefundIssued,
     RiskAssessed,
     ShipmentCollected,
     ShipmentDelivered,
@@ -73,6 +78,7 @@ from ordercore.events import (
 from ordercore.holds import DEFAULT_BLOCKS, Hold
 from ordercore.lifecycle._fast import construct, replace, update_fresh
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
+from ordercore.lifecycle.billing import credit_note_document, invoice_document
 from ordercore.lifecycle.commands import (
     AdvanceCase,
     AmendHeader,
@@ -84,10 +90,14 @@ from ordercore.lifecycle.commands import (
     ConfirmDelivery,
     Dispatch,
     HostTrigger,
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
     MergeInto,
     Movement,
     OpenCase,
     PlaceHold,
+    ReceivePayment,
     RecordCheckpoint,
     RecordFeedback,
     RecordRiskAssessment,
@@ -113,6 +123,7 @@ from ordercore.lifecycle.replay import changes_of
 from ordercore.lifecycle.split import moved_lines, remaining_order
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.links import OrderLink, OrderRelation
+from ordercore.money import Money
 from ordercore.orders import Order, OrderLine
 from ordercore.shipments import Shipment, ShipmentLine, ShipmentStatus
 from ordercore.status import OrderStatus
@@ -582,6 +593,72 @@ def _risk(_: Order, command: Command, __: str, ___: Transition, emit: _Emitter) 
     return [emit(RiskAssessed, {}, {"risk_level": command.level}, payload)]
 
 
+def _billing_document(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    if isinstance(command, IssueInvoice):
+        document = invoice_document(order, command, emit.at)
+        cls: type[OrderEvent] = InvoiceIssued
+        step = _add
+    else:
+        assert isinstance(command, IssueCreditNote)  # noqa: S101 - routed by name
+        document = credit_note_document(order, command, emit.at)
+        cls = CreditNoteIssued
+        step = _subtract
+    key = f"billing.{document.document_id}"
+    before, after = {key: "none"}, {key: f"{document.kind.value} {document.gross}"}
+    for entry in document.lines:
+        invoiced = order.line(entry.line_id).ledger.invoiced
+        before[f"lines.{entry.line_id}.invoiced"] = str(invoiced)
+        after[f"lines.{entry.line_id}.invoiced"] = str(step(invoiced, entry.quantity))
+    return [emit(cls, before, after, {"document": document})]
+
+
+def _money_summary(
+    order: Order, received: Money, refunded: Money
+) -> tuple[dict[str, str], dict[str, str]]:
+    position = order.billing_position
+    paid = position.paid + received - refunded
+    return (
+        {"paid": str(position.paid), "balance": str(position.balance)},
+        {"paid": str(paid), "balance": str(position.billed - paid)},
+    )
+
+
+def _payment(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, ReceivePayment)  # noqa: S101 - routed by name
+    payment = Payment(
+        payment_id=command.payment_id,
+        amount=command.amount,
+        received_at=emit.at,
+        document_id=command.invoice_id,
+        method=command.method,
+        reference=command.reference,
+    )
+    zero = Money.zero(order.currency)
+    before, after = _money_summary(order, command.amount, zero)
+    return [emit(PaymentReceived, before, after, {"payment": payment})]
+
+
+def _refund(
+    order: Order, command: Command, _: str, __: Transition, emit: _Emitter
+) -> list[OrderEvent]:
+    assert isinstance(command, IssueRefund)  # noqa: S101 - routed by name
+    refund = Refund(
+        refund_id=command.refund_id,
+        amount=command.amount,
+        refunded_at=emit.at,
+        payment_id=command.payment_id,
+        case_id=command.case_id,
+        reason=command.reason,
+    )
+    zero = Money.zero(order.currency)
+    before, after = _money_summary(order, zero, command.amount)
+    return [emit(RefundIssued, before, after, {"refund": refund})]
+
+
 def _checkpoint(
     _: Order, command: Command, __: str, ___: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -637,6 +714,23 @@ def _advance_case(
         raise GuardRejected(
             command.name, "root_cause_given", ["investigating needs a root_cause"], order.order_id
         )
+    if (
+        command.action == "refund"
+        and order.billed_in_money
+        and not any(d.case_id == case.case_id for d in order.billing)
+    ):
+        raise GuardRejected(
+            command.name,
+            "refund_credited",
+            [
+                (
+                    f"order {order.order_id} is billed in money: credit the goods of case "
+                    f"{case.case_id} first (IssueCreditNote with case_id={case.case_id!r}), "
+                    "then pay the money back with IssueRefund"
+                )
+            ],
+            order.order_id,
+        )
     goods_back = command.action == "receive" and case.kind in (CaseKind.RETURN, CaseKind.EXCHANGE)
     if command.disposition is not None and not goods_back:
         raise GuardRejected(
@@ -682,6 +776,10 @@ _SPECIAL: Final[dict[str, _Decider]] = {
     CommandName.RELEASE_HOLD: _release_hold,
     CommandName.RECORD_RISK_ASSESSMENT: _risk,
     CommandName.RECORD_CHECKPOINT: _checkpoint,
+    CommandName.ISSUE_INVOICE: _billing_document,
+    CommandName.ISSUE_CREDIT_NOTE: _billing_document,
+    CommandName.RECEIVE_PAYMENT: _payment,
+    CommandName.ISSUE_REFUND: _refund,
     CommandName.OPEN_CASE: _open_case,
     CommandName.ADVANCE_CASE: _advance_case,
     CommandName.RECORD_FEEDBACK: _feedback,

@@ -57,6 +57,7 @@ from ordercore.aftersales import (
     ReturnCondition,
     RootCause,
 )
+from ordercore.billing import PaymentTerms, positive_in_minor_units
 from ordercore.errors import InvalidCommand
 from ordercore.events import Party
 from ordercore.holds import HoldAction, HoldReason
@@ -90,6 +91,9 @@ __all__ = [
     "Expire",
     "HostTrigger",
     "Invoice",
+    "IssueCreditNote",
+    "IssueInvoice",
+    "IssueRefund",
     "MergeInto",
     "Movement",
     "OpenCase",
@@ -98,6 +102,7 @@ __all__ = [
     "PlanProduction",
     "Procure",
     "Produce",
+    "ReceivePayment",
     "RecordCheckpoint",
     "RecordFeedback",
     "RecordPayment",
@@ -183,6 +188,14 @@ class CommandName(StrEnum):
     """Release a hold."""
     RECORD_RISK_ASSESSMENT = "record_risk_assessment"
     """Record a risk assessment in the trail."""
+    ISSUE_INVOICE = "issue_invoice"
+    """Issue an invoice in money for delivered (or open) quantities."""
+    ISSUE_CREDIT_NOTE = "issue_credit_note"
+    """Credit goods of an invoice back (a return, a correction)."""
+    RECEIVE_PAYMENT = "receive_payment"
+    """Record money received, against an invoice or on account."""
+    ISSUE_REFUND = "issue_refund"
+    """Record money paid back to the customer."""
     RECORD_CHECKPOINT = "record_checkpoint"
     """Record a supervision checkpoint (a second approval, an inspection) on the order."""
     OPEN_CASE = "open_case"
@@ -588,6 +601,83 @@ class Backorder(Command):
     line_id: Id
     quantity: PositiveQuantity
     expected_at: Timestamp
+
+
+_PositiveMoney = Annotated[Money, AfterValidator(positive_in_minor_units)]
+
+
+class IssueInvoice(Command):
+    """Issue an invoice in money: lines at the order's prices, due as the terms say.
+
+    Each line's net and tax are computed from the order line's unit price, discount and
+    tax rate, rounded once per line; the invoice's instalments come from `terms` (or the
+    order's `terms`, or due on the invoice date). The line's `invoiced` moves by the
+    quantity, up to what is open. An order billed this way is billed in money throughout:
+    the unit commands `Invoice` and `RecordPayment` are refused on it.
+
+    Attributes:
+        invoice_id: New among the order's billing documents.
+        lines: Quantity by line id (each line once, at least one).
+        terms: The payment terms of this invoice, if not the order's.
+    """
+
+    name: ClassVar[str] = CommandName.ISSUE_INVOICE
+    invoice_id: Id
+    lines: _SomeLineQuantities
+    terms: PaymentTerms | None = None
+
+
+class IssueCreditNote(Command):
+    """Credit goods of an invoice back, at the prices it billed them at.
+
+    Attributes:
+        credit_note_id: New among the order's billing documents.
+        invoice_id: The invoice it credits.
+        lines: Quantity by line id, at most what the invoice bills less earlier credits.
+        case_id: The after-sales case it is for (a return), if any.
+    """
+
+    name: ClassVar[str] = CommandName.ISSUE_CREDIT_NOTE
+    credit_note_id: Id
+    invoice_id: Id
+    lines: _SomeLineQuantities
+    case_id: Id | None = None
+
+
+class ReceivePayment(Command):
+    """Record money received, against an invoice or on account (an advance payment).
+
+    Attributes:
+        payment_id: New among the order's payments.
+        amount: How much, in the order's currency (more than zero).
+        invoice_id: The invoice it pays; `None` for a payment on account.
+        method: How it was paid.
+        reference: The bank's or provider's reference.
+    """
+
+    name: ClassVar[str] = CommandName.RECEIVE_PAYMENT
+    payment_id: Id
+    amount: _PositiveMoney
+    invoice_id: Id | None = None
+    method: ShortText | None = None
+    reference: ShortText | None = None
+
+
+class IssueRefund(Command):
+    """Record money paid back to the customer; a reason is required.
+
+    Attributes:
+        refund_id: New among the order's refunds.
+        amount: How much, in the order's currency (more than zero), at most what was paid.
+        payment_id: The payment it pays back, if one is named.
+        case_id: The after-sales case it is for, if any.
+    """
+
+    name: ClassVar[str] = CommandName.ISSUE_REFUND
+    refund_id: Id
+    amount: _PositiveMoney
+    payment_id: Id | None = None
+    case_id: Id | None = None
 
 
 class SplitOff(Command):

@@ -257,8 +257,12 @@ def all_delivered(order: Order) -> bool:
 def settled(order: Order) -> tuple[str, ...]:
     """What keeps the order from being settled: per line, billed and paid in full.
 
-    Billable per line is delivered − returned + exchanged (refunds lower `invoiced`).
+    Billable per line is delivered − returned + exchanged (credit notes and unit refunds
+    lower `invoiced`). An order billed in money is settled when every billable quantity is
+    invoiced and its balance (billed less paid) is exactly zero.
     """
+    if order.billed_in_money:
+        return _settled_in_money(order)
     problems = []
     for line in order.lines:
         ledger = line.ledger
@@ -267,6 +271,26 @@ def settled(order: Order) -> tuple[str, ...]:
             problems.append(f"line {line.line_id} invoiced {ledger.invoiced} of {billable}")
         if ledger.paid < ledger.invoiced:
             problems.append(f"line {line.line_id} paid {ledger.paid} of {ledger.invoiced}")
+    return tuple(problems)
+
+
+def _settled_in_money(order: Order) -> tuple[str, ...]:
+    problems = []
+    for line in order.lines:
+        ledger = line.ledger
+        billable = _add(_subtract(ledger.delivered, ledger.returned), ledger.exchanged)
+        if ledger.invoiced < billable:
+            problems.append(f"line {line.line_id} invoiced {ledger.invoiced} of {billable}")
+        elif ledger.invoiced > billable:
+            problems.append(
+                f"line {line.line_id} invoiced {ledger.invoiced}, more than the {billable} "
+                "billable (credit the rest)"
+            )
+    balance = order.billing_position.balance
+    if balance.amount > 0:
+        problems.append(f"{balance} is still to be paid")
+    elif balance.amount < 0:
+        problems.append(f"{-balance} paid beyond what is billed is to be refunded")
     return tuple(problems)
 
 
@@ -392,6 +416,17 @@ def nothing_shipped_or_paid(order: Order, command: Command, __: GuardContext) ->
     paid = [line.line_id for line in order.lines if line.ledger.paid]
     if paid:
         return f"lines {', '.join(paid)} hold payments; refund them before {command.name}"
+    if order.billed_in_money:
+        position = order.billing_position
+        if position.paid.amount:
+            return (
+                f"the order holds {position.paid} of payments; refund them (IssueRefund) "
+                f"before {command.name}"
+            )
+        if position.billed.amount:
+            return (
+                f"{position.billed} is invoiced; credit it (IssueCreditNote) before {command.name}"
+            )
     return None
 
 
@@ -825,9 +860,31 @@ def not_on_a_shipment(order: Order, command: Command, _: GuardContext) -> str | 
     return None
 
 
+def advance_received(order: Order, _: Command, __: GuardContext) -> str | None:
+    """Goods leave only once the advance the payment terms ask for is paid."""
+    terms = order.terms
+    if terms is None or not terms.advance_share:
+        return None
+    due = terms.advance_due(order.total)
+    paid = order.billing_position.paid
+    if paid >= due:
+        return None
+    return f"the terms {terms.code} ask for an advance of {due} before shipping; paid {paid}"
+
+
+def billed_in_units(order: Order, command: Command, _: GuardContext) -> str | None:
+    """Unit billing (`Invoice`, `RecordPayment`) is for orders not billed in money."""
+    if order.billed_in_money:
+        return (
+            f"order {order.order_id} is billed in money; use IssueInvoice, ReceivePayment "
+            f"and IssueRefund instead of {command.name}"
+        )
+    return None
+
+
 MOVEMENT_GUARDS: Final = (known_line, not_held)
 """The guards of a plain movement (`Deliver`, `Pack`, ...) and of a `ConfirmDelivery`'s lines."""
-SHIP_GUARDS: Final = (*MOVEMENT_GUARDS, allocation_covers)
+SHIP_GUARDS: Final = (*MOVEMENT_GUARDS, allocation_covers, advance_received)
 """The guards of `Ship`, and of each line of a `Dispatch`."""
 DELIVER_GUARDS: Final = (*MOVEMENT_GUARDS, not_on_a_shipment)
 """The guards of a plain `Deliver`."""

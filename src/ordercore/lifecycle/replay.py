@@ -31,6 +31,7 @@ Examples:
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from ordercore._base import ARITHMETIC, MAX_QUANTITY
@@ -40,18 +41,21 @@ from ordercore.aftersales import (
     CaseKind,
     Feedback,
 )
+from ordercore.billing import DocumentKind
 from ordercore.checkpoints import Checkpoint
 from ordercore.errors import InvalidArgument, LedgerViolation, TrailError
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
     CheckpointRecorded,
+    CreditNoteIssued,
     DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
     HeaderAmended,
     HoldPlaced,
     HoldReleased,
+    InvoiceIssued,
     LineBackordered,
     LineQuantity,
     LineShortClosed,
@@ -62,6 +66,8 @@ from ordercore.events import (
     OrderEvent,
     OrderMerged,
     OrderSplit,
+    PaymentReceived,
+    RefundIssued,
     RiskAssessed,
     ShipmentCollected,
     ShipmentDelivered,
@@ -287,6 +293,8 @@ def _case_advanced(order: Order, event: OrderEvent) -> _Changes:
         raise TrailError(event.event_id, order.order_id, f"it names unknown case {event.case_id!r}")
     changes: _Changes = {"cases": tuple(cases)}
     effect = _case_effect(case.kind, event.action, case.quantity)
+    if event.action == CaseAction.REFUND and order.billed_in_money:
+        effect = None  # billed in money: the credit note moved `invoiced`, IssueRefund pays
     if effect is not None:
         changes["lines"] = _with_line(order, event, case.line_id, effect)
     return changes
@@ -519,6 +527,57 @@ def _checkpoint_recorded(order: Order, event: OrderEvent) -> _Changes:
     return {"checkpoints": (*order.checkpoints, record)}
 
 
+def _billed(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, (InvoiceIssued, CreditNoteIssued))  # noqa: S101 - by type
+    document = event.document
+    refuse = partial(TrailError, event.event_id, order.order_id)
+    if any(d.document_id == document.document_id for d in order.billing):
+        raise refuse(f"billing document {document.document_id} exists")
+    if document.currency != order.currency:
+        raise refuse(f"its document is in {document.currency}, the order in {order.currency}")
+    kind = DocumentKind.INVOICE if type(event) is InvoiceIssued else DocumentKind.CREDIT_NOTE
+    if document.kind is not kind:
+        raise refuse(f"it carries a {document.kind.value}")
+    if kind is DocumentKind.CREDIT_NOTE and not any(
+        d.document_id == document.credits and d.kind is DocumentKind.INVOICE for d in order.billing
+    ):
+        raise refuse(f"its credit note credits {document.credits}, no invoice of the order")
+    if any(line.ledger.paid for line in order.lines):
+        raise refuse("the order is billed in units (paid units are recorded)")
+    lines = {line.line_id: line for line in order.lines}
+    for entry in document.lines:
+        line = lines.get(entry.line_id)
+        if line is None:
+            raise refuse(f"it names unknown line {entry.line_id!r}")
+        delta = entry.quantity if kind is DocumentKind.INVOICE else -entry.quantity
+        lines[entry.line_id] = _move(line, LedgerField.INVOICED, delta)
+    return {"lines": tuple(lines.values()), "billing": (*order.billing, document)}
+
+
+def _payment_received(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, PaymentReceived)  # noqa: S101 - dispatched by type
+    payment = event.payment
+    refuse = partial(TrailError, event.event_id, order.order_id)
+    if any(p.payment_id == payment.payment_id for p in order.payments):
+        raise refuse(f"payment {payment.payment_id} exists")
+    if payment.amount.currency != order.currency:
+        raise refuse(f"its payment is in {payment.amount.currency}")
+    return {"payments": (*order.payments, payment)}
+
+
+def _refund_issued(order: Order, event: OrderEvent) -> _Changes:
+    assert isinstance(event, RefundIssued)  # noqa: S101 - dispatched by type
+    refund = event.refund
+    refuse = partial(TrailError, event.event_id, order.order_id)
+    if any(r.refund_id == refund.refund_id for r in order.refunds):
+        raise refuse(f"refund {refund.refund_id} exists")
+    if refund.amount.currency != order.currency:
+        raise refuse(f"its refund is in {refund.amount.currency}")
+    if refund.amount > order.billing_position.paid:
+        raise refuse(f"it refunds {refund.amount}, more than was paid")
+    return {"refunds": (*order.refunds, refund)}
+
+
 def _trail_only(_: Order, __: OrderEvent) -> _Changes:
     # Nothing on the order changes, but the trail grew: the version moves like any change,
     # so a repository's optimistic check also guards the append of this event.
@@ -549,6 +608,10 @@ _EVOLVE: Final[dict[type[OrderEvent], Callable[[Order, OrderEvent], _Changes]]] 
     SubStatusChanged: _sub_status,
     RiskAssessed: _risk_assessed,
     CheckpointRecorded: _checkpoint_recorded,
+    InvoiceIssued: _billed,
+    CreditNoteIssued: _billed,
+    PaymentReceived: _payment_received,
+    RefundIssued: _refund_issued,
 }
 
 

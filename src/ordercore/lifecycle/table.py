@@ -14,7 +14,7 @@ event it emits, and the ledger field it moves. Everything else is read from here
 Examples:
     >>> row = ROWS["ship"]
     >>> row.moves, row.event.__name__, [g.__name__ for g in row.guards]
-    (<LedgerField.SHIPPED: 'shipped'>, 'QuantityShipped', ['known_line', 'not_held', 'allocation_covers'])
+    (<LedgerField.SHIPPED: 'shipped'>, 'QuantityShipped', ['known_line', 'not_held', 'allocation_covers', 'advance_received'])
     >>> [r.command for r in TABLE if r.derived]
     ['send_back_to_review', 'start_fulfilment', 'complete_fulfilment']
 """
@@ -25,11 +25,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+import ordercore.lifecycle.billing as b
+import ordercore.lifecycle.commands as c
+import ordercore.lifecycle.guards as g
+import ordercore.lifecycle.header as h
 from ordercore.events import (
     AllocationReleased,
     CaseAdvanced,
     CaseOpened,
     CheckpointRecorded,
+    CreditNoteIssued,
     DeliveryRepromised,
     FeedbackRecorded,
     FeedbackWaived,
@@ -37,6 +42,7 @@ from ordercore.events import (
     HeaderAmended,
     HoldPlaced,
     HoldReleased,
+    InvoiceIssued,
     LineBackordered,
     LineShortClosed,
     LinesMerged,
@@ -54,6 +60,7 @@ from ordercore.events import (
     OrderReopened,
     OrderSplit,
     OrderSubmitted,
+    PaymentReceived,
     PaymentRecorded,
     ProductionPlanned,
     QuantityAllocated,
@@ -62,6 +69,7 @@ from ordercore.events import (
     QuantityPacked,
     QuantityProduced,
     QuantityShipped,
+    RefundIssued,
     ReviewReopened,
     ReviewStarted,
     RiskAssessed,
@@ -70,11 +78,8 @@ from ordercore.events import (
     ShipmentDispatched,
 )
 from ordercore.ledger import LedgerField
-from ordercore.lifecycle import commands as c
-from ordercore.lifecycle import guards as g
-from ordercore.lifecycle import header as h
-from ordercore.lifecycle import split as sp
 from ordercore.lifecycle.commands import CommandName as N
+from ordercore.lifecycle.split import merge_fits, split_fits, takes_lines_fits
 from ordercore.status import OrderStatus as S
 
 __all__ = [
@@ -223,9 +228,53 @@ TABLE: Final[tuple[Transition, ...]] = (
         LineShortClosed,
         (g.known_line, g.leaves_something_open),
     ),
-    _movement(c.Invoice, LedgerField.INVOICED, QuantityInvoiced, sources=_BILLING),
+    # billing in units (a host that bills elsewhere records what it billed and was paid)
     _movement(
-        c.RecordPayment, LedgerField.PAID, PaymentRecorded, (g.known_line,), sources=_BILLING
+        c.Invoice,
+        LedgerField.INVOICED,
+        QuantityInvoiced,
+        (*_MOVE, g.billed_in_units),
+        sources=_BILLING,
+    ),
+    _movement(
+        c.RecordPayment,
+        LedgerField.PAID,
+        PaymentRecorded,
+        (g.known_line, g.billed_in_units),
+        sources=_BILLING,
+    ),
+    # billing in money: invoices and credit notes, payments (advances too) and refunds
+    Transition(
+        N.ISSUE_INVOICE,
+        _BILLING,
+        None,
+        (b.document_new, b.unit_billing_absent, b.invoice_fits, b.invoice_not_held),
+        InvoiceIssued,
+        c.IssueInvoice,
+    ),
+    Transition(
+        N.ISSUE_CREDIT_NOTE,
+        _BILLING,
+        None,
+        (b.document_new, b.credit_fits),
+        CreditNoteIssued,
+        c.IssueCreditNote,
+    ),
+    Transition(
+        N.RECEIVE_PAYMENT,
+        _OPEN,
+        None,
+        (b.unit_billing_absent, b.payment_fits),
+        PaymentReceived,
+        c.ReceivePayment,
+    ),
+    Transition(
+        N.ISSUE_REFUND,
+        _OPEN,
+        None,
+        (g.reason_given, b.refund_fits),
+        RefundIssued,
+        c.IssueRefund,
     ),
     # shipments as records: several lines at once, carrier and tracking, delivery per shipment
     Transition(
@@ -261,13 +310,13 @@ TABLE: Final[tuple[Transition, ...]] = (
         c.Backorder,
     ),
     # split: unfulfilled quantities move into a new order (`split` creates it, linked)
-    Transition(N.SPLIT_OFF, _BEFORE_SHIPPING, None, (sp.split_fits,), OrderSplit, c.SplitOff),
+    Transition(N.SPLIT_OFF, _BEFORE_SHIPPING, None, (split_fits,), OrderSplit, c.SplitOff),
     # merge: orders with nothing started end, their lines move into a target (`merge`)
     Transition(
         N.MERGE_INTO,
         (*_UNREVIEWED, S.APPROVED),
         S.CANCELLED,
-        (sp.merge_fits,),
+        (merge_fits,),
         OrderMerged,
         c.MergeInto,
     ),
@@ -275,7 +324,7 @@ TABLE: Final[tuple[Transition, ...]] = (
         N.TAKE_LINES,
         (*_UNREVIEWED, *_FULFILLING),
         None,
-        (sp.takes_lines_fits,),
+        (takes_lines_fits,),
         LinesMerged,
         c.TakeLines,
     ),

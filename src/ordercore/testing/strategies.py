@@ -44,8 +44,10 @@ from ordercore.lifecycle import (
     Close,
     Command,
     Expire,
+    MergeInto,
     OpenCase,
     PlaceHold,
+    RecordCheckpoint,
     RecordFeedback,
     RecordRiskAssessment,
     Reject,
@@ -302,6 +304,8 @@ def commands(
         WaiveFeedback(reason="generated"),
         RecordFeedback(score=5),
         RecordRiskAssessment(score=70, level="high", recommendation="hold", policy_version="1"),
+        RecordCheckpoint(checkpoint="second_approval"),
+        MergeInto(target_order_id="SO-T", reason="merged in a generated sequence"),
     ]
     return st.one_of(
         st.sampled_from(fixed),

@@ -37,6 +37,7 @@ from ordercore.aftersales import (
     ReturnCondition,
     RootCause,
 )
+from ordercore.billing import DocumentKind
 from ordercore.errors import OrderCoreError
 from ordercore.holds import HoldReason
 from ordercore.ledger import LIMITS, LedgerField, LineLedger
@@ -54,12 +55,16 @@ from ordercore.lifecycle import (
     ConfirmDelivery,
     Dispatch,
     HostTrigger,
+    IssueCreditNote,
+    IssueInvoice,
+    IssueRefund,
     LifecyclePolicy,
     LifecycleSpec,
     MergeInto,
     OpenCase,
     Party,
     PlaceHold,
+    ReceivePayment,
     RecordCheckpoint,
     RecordFeedback,
     RecordRiskAssessment,
@@ -76,6 +81,7 @@ from ordercore.lifecycle import (
 )
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.table import MOVEMENTS, ROWS, Transition
+from ordercore.money import Money
 from ordercore.orders import Address, OrderLine
 from ordercore.shipments import Shipment, ShipmentStatus, TransportMode
 from ordercore.status import OrderStatus
@@ -93,6 +99,9 @@ _N = CommandName
 _ZERO: Final = Decimal(0)
 _FORWARD: Final = (_N.ALLOCATE, _N.PACK, _N.SHIP, _N.DELIVER)
 _BILL: Final = (_N.INVOICE, _N.RECORD_PAYMENT)
+_MONEY: Final = frozenset(
+    {_N.ISSUE_INVOICE, _N.ISSUE_CREDIT_NOTE, _N.RECEIVE_PAYMENT, _N.ISSUE_REFUND}
+)
 # Commands that end a walk early or lengthen it (lines taken in): a random pick lands on them
 # only now and then, so walks still reach fulfilment and closing.
 _THINNED: Final = frozenset({_N.CANCEL, _N.REJECT, _N.EXPIRE, _N.MERGE_INTO, _N.TAKE_LINES})
@@ -177,7 +186,10 @@ def _forward(order: Order, step: Step) -> Command | None:  # noqa: PLR0911 - one
     if status is OrderStatus.CLOSED and not order.archived and step.amount % 3 == 2:  # noqa: PLR2004
         return Reopen(reason="walk: a late complaint")
     if status is OrderStatus.FULFILLED:
-        move = _shipment_out(order, step) or _first_move(order, _BILL, 0) or _case_step(order, step)
+        # one walk in four bills in money (if nothing was billed in units)
+        money = order.billed_in_money or (step.amount % 4 == 2 and not _billed_in_units(order))  # noqa: PLR2004
+        bill = _settle_in_money(order, step) if money else _first_move(order, _BILL, 0)
+        move = _shipment_out(order, step) or bill or _case_step(order, step)
         if move is not None:
             return move
         if order.feedback is None and step.amount % 3 == 1:
@@ -224,6 +236,72 @@ def _dispatch(order: Order, step: Step) -> Dispatch:
         mode=list(TransportMode)[step.amount % len(TransportMode)],
         tracking_ref=f"WF{order.version:06d}",
     )
+
+
+def _billed_in_units(order: Order) -> bool:
+    return any(line.ledger.invoiced or line.ledger.paid for line in order.lines)
+
+
+def _settle_in_money(order: Order, step: Step) -> Command | None:
+    """The next step of settling in money: credit what came back, invoice, pay or refund."""
+    for line in order.lines:
+        ledger = line.ledger
+        billable = ledger.delivered - ledger.returned + ledger.exchanged
+        if ledger.invoiced > billable:
+            return _billing(order, _N.ISSUE_CREDIT_NOTE, step)
+    if order.unbilled():
+        return _billing(order, _N.ISSUE_INVOICE, attrs.evolve(step, amount=0))
+    balance = order.billing_position.balance
+    if balance.amount > 0:
+        return _billing(order, _N.RECEIVE_PAYMENT, attrs.evolve(step, amount=0))
+    if balance.amount < 0:
+        return _billing(order, _N.ISSUE_REFUND, attrs.evolve(step, amount=0))
+    return None
+
+
+def _billing(order: Order, name: str, step: Step) -> Command:
+    """A billing-in-money command that fits the order (a part now and then, unless amount % 3 == 0)."""
+    currency = order.currency
+    if name == _N.ISSUE_INVOICE:
+        unbilled = order.unbilled()
+        lines = tuple(
+            (line_id, _quantity(room, step.amount)) for line_id, room in unbilled.items()
+        ) or ((order.lines[0].line_id, Decimal(1)),)
+        return IssueInvoice(invoice_id=f"INV{len(order.billing) + 1}", lines=lines)
+    if name == _N.ISSUE_CREDIT_NOTE:
+        invoices = [d for d in order.billing if d.kind is DocumentKind.INVOICE]
+        invoice = invoices[-1] if invoices else None
+        number = f"CN{len(order.billing) + 1}"
+        if invoice is None:
+            return IssueCreditNote(
+                credit_note_id=number, invoice_id="INV1", lines=(("1", Decimal(1)),)
+            )
+        entry = invoice.lines[step.line % len(invoice.lines)]
+        line = order.line(entry.line_id)
+        ledger = line.ledger
+        over = ledger.invoiced - (ledger.delivered - ledger.returned + ledger.exchanged)
+        room = min(over, entry.quantity) if over > 0 else entry.quantity
+        return IssueCreditNote(
+            credit_note_id=number,
+            invoice_id=invoice.document_id,
+            lines=((entry.line_id, _quantity(room, step.amount)),),
+        )
+    position = order.billing_position
+    if name == _N.RECEIVE_PAYMENT:
+        owed = position.balance if position.balance.amount > 0 else order.total
+        whole = step.amount % 3 == 0 or owed.amount < 1
+        amount = owed if whole else owed * Decimal("0.5")
+        return ReceivePayment(
+            payment_id=f"P{len(order.payments) + 1}",
+            amount=Money.of(str(amount.rounded().amount), currency),
+            invoice_id=None
+            if step.amount % 2 or not order.billing
+            else order.billing[0].document_id,
+        )
+    owed_back = -position.balance if position.balance.amount < 0 else position.paid
+    if owed_back.amount <= 0:
+        owed_back = Money.of(1, currency)  # refused: walks exercise refusals too
+    return IssueRefund(refund_id=f"R{len(order.refunds) + 1}", amount=owed_back, reason="walk")
 
 
 def _case_step(order: Order, step: Step) -> Command | None:
@@ -406,6 +484,8 @@ def command_for(order: Order, name: str, step: Step | None = None) -> Command:  
         return RecordRiskAssessment(
             score=score, level=level, recommendation="review", policy_version="walk"
         )
+    if name in _MONEY:
+        return _billing(order, name, step)
     if name == _N.RECORD_CHECKPOINT:
         return RecordCheckpoint(checkpoint=f"check_{step.line % 3}", passed=step.amount % 4 != 1)
     if name == _N.OPEN_CASE:
