@@ -16,6 +16,7 @@ from ordercore.kpi.attribution import (
     LatenessPolicy,
     lateness_attribution,
     lateness_by,
+    promise_at_risk,
 )
 from ordercore.kpi.trail import trail_frame
 from ordercore.testing.book import synthetic_book
@@ -306,3 +307,19 @@ def test_on_a_real_book_the_parts_sum_exactly_to_every_late_orders_lateness(
     delay = (late["delivered_at"] - reference[late.index]).dt.total_seconds() * 1e6
     expected = dict(zip(late["order_id"], delay.round(), strict=True))
     assert {r["order_id"]: r["lateness_us"] for r in rows if r["state"] == "late"} == expected
+
+
+def test_promise_at_risk_alerts_before_the_date_passes(constructor: Constructor) -> None:
+    found = _rows(
+        promise_at_risk(constructor(ORDERS), constructor(EVENTS), as_of=AS_OF, policy=POLICY)
+    )
+    # only d: open, due on day 20, projected 60 h late (allocation has taken 264 h)
+    assert found == [
+        {
+            "order_id": "d",
+            "rule": "promise_at_risk",
+            "age_hours": 60.0,
+            "severity": "critical",
+            "cause": "allocation",
+        }
+    ]

@@ -21,6 +21,7 @@ from ordercore.kpi.attribution import (
     LatenessPolicy,
     lateness_attribution,
     lateness_by,
+    promise_at_risk,
 )
 from ordercore.kpi.check import check_frame, frame_problems, map_columns
 from ordercore.kpi.conformance import (
@@ -46,6 +47,8 @@ from ordercore.kpi.monitor import (
     HoldTooLong,
     PastDueNotShipped,
     Severity,
+    ShippedNotDelivered,
+    StageOverdue,
     StuckInStatus,
     alerts,
 )
@@ -77,6 +80,8 @@ __all__ = [
     "PastDueNotShipped",
     "RateChange",
     "Severity",
+    "ShippedNotDelivered",
+    "StageOverdue",
     "StuckInStatus",
     "alerts",
     "backorder_rate",
@@ -106,6 +111,7 @@ __all__ = [
     "pareto",
     "perfect_order",
     "perfect_order_multiplicative",
+    "promise_at_risk",
     "rate_drivers",
     "return_rate",
     "staff_ranking",

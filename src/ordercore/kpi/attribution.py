@@ -77,6 +77,7 @@ __all__ = [
     "LatenessPolicy",
     "lateness_attribution",
     "lateness_by",
+    "promise_at_risk",
 ]
 
 STAGES: Final = (
@@ -690,3 +691,38 @@ def lateness_by(attribution: LatenessAttribution, by: Sequence[str] = ("part",))
         share=nw.col("late_hours") / total if total else nw.lit(None, nw.Float64)
     ).sort(["late_hours", *keys], descending=[True, *[False] * len(keys)], nulls_last=True)
     return _backend.to_caller(out, attribution.parts)
+
+
+def promise_at_risk(
+    orders: object,
+    events: object,
+    *,
+    as_of: dt.datetime,
+    policy: LatenessPolicy | None = None,
+    tz: str = "UTC",
+    critical_hours: float = 24.0,
+) -> Any:
+    """Alerts for open orders that cannot meet their promise, before the date passes.
+
+    An open order not yet past its reference date is at risk when the stage it is in and
+    the stages after it, each given at least its budget, end after the reference (see
+    `lateness_attribution`). The alerts have the columns of `ordercore.kpi.monitor.alerts`:
+    ``order_id``, ``rule`` (``promise_at_risk``), ``age_hours`` (the projected lateness) and
+    ``severity`` (``critical`` from `critical_hours`), plus ``cause``: the part that
+    consumed most of the lead time.
+
+    Raises:
+        FrameSchemaError: As `lateness_attribution`.
+    """
+    result = lateness_attribution(orders, events, as_of=as_of, policy=policy, tz=tz)
+    lf = _backend.lazy(result.orders).filter(nw.col("state") == "at_risk")
+    out = lf.select(
+        "order_id",
+        rule=nw.lit("promise_at_risk"),
+        age_hours=nw.col("lateness_h"),
+        severity=nw.when(nw.col("lateness_h") >= critical_hours)
+        .then(nw.lit("critical"))
+        .otherwise(nw.lit("warning")),
+        cause=nw.col("cause"),
+    ).sort("order_id")
+    return _backend.to_caller(out, result.orders)

@@ -221,8 +221,9 @@ ORDER_COLUMNS: Final = (
     "qty_cancelled",
     "qty_delivered",
     "value",
+    "risk_level",
 )
-"""The columns of `orders_frame`, in order."""
+"""The columns of `orders_frame`, in order (``risk_level``: `Order.risk_level`, for supervision)."""
 LINE_COLUMNS: Final = (
     "order_id",
     "line_id",
@@ -565,6 +566,7 @@ class _Book:
                     gone,
                     delivered,
                     value,
+                    fields["risk_level"],
                 )
             )
         return rows

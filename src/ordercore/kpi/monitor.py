@@ -2,14 +2,24 @@
 
 Rules (each an attrs value; pass any subset):
 
-* [`PastDueNotShipped`][ordercore.kpi.monitor.PastDueNotShipped]: the reference date has
-  passed, nothing shipped, not cancelled; age = hours past the reference date.
+* [`PastDueNotShipped`][ordercore.kpi.monitor.PastDueNotShipped]: the reference date (the
+  requested date where no promise exists) has passed, nothing shipped, not cancelled; age =
+  hours past the reference date.
+* [`ShippedNotDelivered`][ordercore.kpi.monitor.ShippedNotDelivered]: shipped and not
+  delivered beyond the carrier's SLA; age = hours since shipping.
+* [`StageOverdue`][ordercore.kpi.monitor.StageOverdue]: a stage (review, fulfilment,
+  transit, or two timestamps of your own) begun and not finished within its SLA; age =
+  hours since it began.
 * [`StuckInStatus`][ordercore.kpi.monitor.StuckInStatus]: in `status` longer than `sla_hours`
   (from ``status_since``); age = hours in the status.
 * [`HoldTooLong`][ordercore.kpi.monitor.HoldTooLong]: an active hold (``hold_since``) older
   than `limit_hours`.
 * [`DeliveryWithoutProof`][ordercore.kpi.monitor.DeliveryWithoutProof]: a delivery older than
   `grace_hours` with ``has_proof`` false (deliveries frame).
+
+`StuckInStatus`, `ShippedNotDelivered` and `StageOverdue` take `levels`: then they watch only
+the orders whose ``risk_level`` column (`orders_frame` has it) is one of them, so that a
+supervision plan can give each risk level its own, tighter SLAs.
 
 Severity is ``critical`` when the age is at least `critical_factor` × the limit, else
 ``warning``. Alerts come back as a frame in the caller's library: ``order_id``, ``rule``,
@@ -50,7 +60,7 @@ from ordercore.labels import label
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from ordercore.kpi.check import Duplicates
     from ordercore.labels import Language
@@ -61,6 +71,8 @@ __all__ = [
     "PastDueNotShipped",
     "Rule",
     "Severity",
+    "ShippedNotDelivered",
+    "StageOverdue",
     "StuckInStatus",
     "alerts",
 ]
@@ -75,14 +87,24 @@ class Severity(StrEnum):
     """Far beyond it (at least `critical_factor` × the limit)."""
 
 
+def _levels(value: Iterable[str]) -> tuple[str, ...]:
+    """Risk levels as a tuple (any iterable of level names is accepted)."""
+    return tuple(value)
+
+
 @attrs.frozen
 class PastDueNotShipped:
-    """Reference date passed and nothing shipped (grace in hours; critical after 24 h by default)."""
+    """Reference date passed and nothing shipped (grace in hours; critical after 24 h by default).
+
+    Where the reference is null, the `fallback` column stands in when the frame has it (an
+    order promised nothing is due by the date the customer asked for); `None`: no fallback.
+    """
 
     reference: str = "promised_at"
     grace_hours: float = 0.0
     critical_hours: float = 24.0
     name: str = "past_due_not_shipped"
+    fallback: str | None = "requested_at"
 
 
 @attrs.frozen
@@ -93,6 +115,7 @@ class StuckInStatus:
     sla_hours: float
     critical_factor: float = 3.0
     name: str = "stuck_in_status"
+    levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
 
 
 @attrs.frozen
@@ -113,7 +136,73 @@ class DeliveryWithoutProof:
     name: str = "delivery_without_proof"
 
 
-Rule = PastDueNotShipped | StuckInStatus | HoldTooLong | DeliveryWithoutProof
+_STAGE_SPANS: dict[str, tuple[str, str]] = {
+    "review": ("received_at", "approved_at"),
+    "fulfilment": ("approved_at", "shipped_at"),
+    "transit": ("shipped_at", "delivered_at"),
+}
+_STAGE_WORDS: dict[str, tuple[str, str]] = {
+    "review": ("review", "评审"),
+    "fulfilment": ("fulfilment", "履行"),
+    "transit": ("transit", "运输"),
+}
+
+
+@attrs.frozen
+class ShippedNotDelivered:
+    """Shipped (``shipped_at``) and not delivered beyond the carrier's SLA, in hours."""
+
+    carrier_sla_hours: float = 72.0
+    critical_factor: float = 2.0
+    name: str = "shipped_not_delivered"
+    levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
+
+
+@attrs.frozen
+class StageOverdue:
+    """A stage begun and not finished within its SLA (hours), on the orders frame.
+
+    Stages: ``review`` (``received_at`` to ``approved_at``), ``fulfilment`` (``approved_at``
+    to ``shipped_at``), ``transit`` (``shipped_at`` to ``delivered_at``), or any name with
+    your own `start` and `end` timestamp columns.
+
+    Raises:
+        ConfigurationError: A stage of your own without `start` and `end`.
+    """
+
+    stage: str
+    sla_hours: float
+    start: str | None = None
+    end: str | None = None
+    critical_factor: float = 3.0
+    name: str = "stage_overdue"
+    levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
+
+    def __attrs_post_init__(self) -> None:
+        if self.stage not in _STAGE_SPANS and (self.start is None or self.end is None):
+            from ordercore.errors import ConfigurationError  # noqa: PLC0415
+
+            raise ConfigurationError(
+                f"stage {self.stage!r} needs start and end columns; known stages: "
+                f"{', '.join(_STAGE_SPANS)}",
+                component="StageOverdue",
+            )
+
+    @property
+    def span(self) -> tuple[str, str]:
+        """The timestamp columns the stage runs between."""
+        start, end = _STAGE_SPANS.get(self.stage, (self.start, self.end))
+        return (self.start or start or "", self.end or end or "")
+
+
+Rule = (
+    PastDueNotShipped
+    | StuckInStatus
+    | HoldTooLong
+    | DeliveryWithoutProof
+    | ShippedNotDelivered
+    | StageOverdue
+)
 """Any monitoring rule."""
 
 
@@ -123,7 +212,20 @@ _KINDS: dict[type, str] = {
     StuckInStatus: "stuck_in_status",
     HoldTooLong: "hold_too_long",
     DeliveryWithoutProof: "delivery_without_proof",
+    ShippedNotDelivered: "shipped_not_delivered",
+    StageOverdue: "stage_overdue",
 }
+_MORE_ALERTS: dict[str, tuple[str, str]] = {
+    "shipped_not_delivered": (
+        "order {order_id}: shipped {age} h ago, not delivered, carrier SLA {limit} h ({severity})",
+        "订单 {order_id}：已发货 {age} 小时仍未签收，承运时限 {limit} 小时（{severity}）",
+    ),
+    "stage_overdue": (
+        "order {order_id}: {age} h in {stage}, SLA {limit} h ({severity})",
+        "订单 {order_id}：{stage}阶段已 {age} 小时，时限 {limit} 小时（{severity}）",
+    ),
+}
+"""Messages of the rules whose texts live here: ``rule -> (en, zh)``."""
 """The message template of each kind of rule (a rule's `name` may be the host's own)."""
 
 
@@ -141,12 +243,18 @@ def _fields(rule: Rule, lang: str) -> dict[str, str]:
         return {"status": status, "limit": f"{rule.sla_hours:g}"}
     if isinstance(rule, HoldTooLong):
         return {"limit": f"{rule.limit_hours:g}"}
+    if isinstance(rule, ShippedNotDelivered):
+        return {"limit": f"{rule.carrier_sla_hours:g}"}
+    if isinstance(rule, StageOverdue):
+        words = _STAGE_WORDS.get(rule.stage)
+        return {"stage": words[index] if words else rule.stage, "limit": f"{rule.sla_hours:g}"}
     return {"limit": f"{rule.grace_hours:g}"}
 
 
 def _message(rule: Rule, lang: str, critical: nw.Expr) -> nw.Expr:
     """A rule's message per row: its template with the order id, the age and the severity."""
-    template = ALERTS[_KINDS[type(rule)]][1 if is_zh(lang) else 0]
+    kind = _KINDS[type(rule)]
+    template = (ALERTS[kind] if kind in ALERTS else _MORE_ALERTS[kind])[1 if is_zh(lang) else 0]
     fixed = _fields(rule, lang)
     severity = (
         nw.when(critical)
@@ -167,29 +275,42 @@ def _message(rule: Rule, lang: str, critical: nw.Expr) -> nw.Expr:
     return nw.concat_str(parts)
 
 
+def _not_yet(lf: nw.LazyFrame[Any], column: str, now: float) -> nw.Expr:
+    """Whether the moment in `column` has not happened by `now` (null, later, or no column)."""
+    if not _common.has(lf, column):
+        return nw.lit(value=True)
+    # what happened after as_of has not happened yet at as_of
+    return nw.col(column).is_null() | (nw.col(column) > now)
+
+
+def _alive(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
+    """Not cancelled by `now`, and not closed, rejected or expired (when the frame says)."""
+    alive = _not_yet(lf, "cancelled_at", now)
+    if _common.has(lf, "status"):  # a closed, rejected or expired order is not due any more
+        final = nw.col("status").is_in(list(_FINAL_STATUSES))
+        if _common.has(lf, "status_since"):
+            final = final & ~(nw.col("status_since") > now).fill_null(value=False)
+        alive = alive & ~final.fill_null(value=False)
+    return alive
+
+
 def _one(
     lf: nw.LazyFrame[Any], now: float, rule: Rule, lang: str | None = None
 ) -> nw.LazyFrame[Any]:
     if isinstance(rule, PastDueNotShipped):
-        age = (nw.lit(now) - nw.col(rule.reference)) / 3600.0
-        # what happened after as_of has not happened yet at as_of
-        shipped = (
-            (nw.col("shipped_at").is_null() | (nw.col("shipped_at") > now))
-            if _common.has(lf, "shipped_at")
-            else nw.lit(value=True)
-        )
-        alive = (
-            (nw.col("cancelled_at").is_null() | (nw.col("cancelled_at") > now))
-            if _common.has(lf, "cancelled_at")
-            else nw.lit(value=True)
-        )
-        if _common.has(lf, "status"):  # a closed, rejected or expired order is not due any more
-            final = nw.col("status").is_in(list(_FINAL_STATUSES))
-            if _common.has(lf, "status_since"):
-                final = final & ~(nw.col("status_since") > now).fill_null(value=False)
-            alive = alive & ~final.fill_null(value=False)
-        hit = shipped & alive & (age > rule.grace_hours)
+        reference = nw.col(rule.reference)
+        if rule.fallback and rule.fallback != rule.reference and _common.has(lf, rule.fallback):
+            reference = nw.coalesce(reference, nw.col(rule.fallback))
+        age = (nw.lit(now) - reference) / 3600.0
+        hit = _not_yet(lf, "shipped_at", now) & _alive(lf, now) & (age > rule.grace_hours)
         critical = age >= rule.critical_hours
+    elif isinstance(rule, (ShippedNotDelivered, StageOverdue)):
+        start, end = rule.span if isinstance(rule, StageOverdue) else ("shipped_at", "delivered_at")
+        limit = rule.sla_hours if isinstance(rule, StageOverdue) else rule.carrier_sla_hours
+        age = (nw.lit(now) - nw.col(start)) / 3600.0
+        begun = ~nw.col(start).is_null() & (nw.col(start) <= now)
+        hit = begun & _not_yet(lf, end, now) & _alive(lf, now) & (age > limit)
+        critical = age >= limit * rule.critical_factor
     elif isinstance(rule, StuckInStatus):
         age = (nw.lit(now) - nw.col("status_since")) / 3600.0
         hit = (nw.col("status") == rule.status) & (age > rule.sla_hours)
@@ -202,6 +323,9 @@ def _one(
         age = (nw.lit(now) - nw.col("delivered_at")) / 3600.0
         hit = ~nw.col("has_proof").fill_null(value=False) & (age > rule.grace_hours)
         critical = age >= rule.grace_hours * rule.critical_factor
+    levels = getattr(rule, "levels", ())
+    if levels:  # only the orders at these risk levels
+        hit = hit & nw.col("risk_level").is_in(list(levels)).fill_null(value=False)
     columns = [
         nw.col("order_id"),
         nw.lit(rule.name).alias("rule"),
@@ -218,6 +342,30 @@ def _one(
         .filter(nw.col("_hit") == 1)
         .select(*columns)
     )
+
+
+def _columns(rules: Sequence[Rule]) -> tuple[list[str], list[str]]:
+    """The columns the rules need, and those they read only when the frame has them."""
+    needed: list[str] = []
+    optional: list[str] = []
+    for rule in rules:
+        if getattr(rule, "levels", ()):
+            needed.append("risk_level")
+        if isinstance(rule, PastDueNotShipped):
+            needed.append(rule.reference)
+            if rule.fallback:
+                optional.append(rule.fallback)
+        elif isinstance(rule, ShippedNotDelivered):
+            needed.append("shipped_at")
+        elif isinstance(rule, StageOverdue):
+            needed += list(rule.span)
+        elif isinstance(rule, StuckInStatus):
+            needed += ["status", "status_since"]
+        elif isinstance(rule, HoldTooLong):
+            needed.append("hold_since")
+        else:
+            needed.append("has_proof")
+    return needed, optional
 
 
 def alerts(
@@ -249,16 +397,7 @@ def alerts(
         if rules and all(isinstance(r, DeliveryWithoutProof) for r in rules)
         else "orders"
     )
-    needed: list[str] = []
-    for rule in rules:
-        if isinstance(rule, PastDueNotShipped):
-            needed.append(rule.reference)
-        elif isinstance(rule, StuckInStatus):
-            needed += ["status", "status_since"]
-        elif isinstance(rule, HoldTooLong):
-            needed.append("hold_since")
-        else:
-            needed.append("has_proof")
+    needed, optional = _columns(rules)
     if lang is not None:
         is_zh(lang)  # refuses an unknown language before any work
     if not rules:
@@ -266,7 +405,15 @@ def alerts(
 
         raise ConfigurationError("alerts() needs at least one rule", component="monitor")
     # status_since too: a past-due check reads it to tell when an order became final
-    read = ["received_at", "delivered_at", "shipped_at", "cancelled_at", "status_since", *needed]
+    read = [
+        "received_at",
+        "delivered_at",
+        "shipped_at",
+        "cancelled_at",
+        "status_since",
+        *needed,
+        *optional,
+    ]
     lf = _common.load(
         frame,
         kind,
