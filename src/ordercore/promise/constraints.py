@@ -70,8 +70,8 @@ _TEMPLATES: Final[dict[tuple[str, bool], tuple[str, str]]] = {
         "资源 {resource} 的产能已排满至 {day}",
     ),
     ("capacity", False): (
-        "capacity of resource {resource} is booked through the horizon ({day_or_end})",
-        "资源 {resource} 的产能在计划期内（至 {day_or_end}）已排满",
+        "capacity of resource {resource} is booked through the horizon",
+        "资源 {resource} 的产能在计划期内已排满",
     ),
     ("material", True): (
         "component {sku} at {location} is available from {day}{receipts}",
@@ -145,12 +145,11 @@ class Constraint:
         """The short name of the kind (``"Capacity"``, ``"产能"``)."""
         return CONSTRAINT_LABELS[self.kind][_index(lang)]
 
-    def explain(self, lang: Language | str = "en", *, horizon_end: date | None = None) -> str:
+    def explain(self, lang: Language | str = "en") -> str:
         """One sentence saying what the constraint is and when it is met.
 
         Args:
             lang: ``"en"`` or ``"zh"``.
-            horizon_end: The horizon's last day, named when capacity is booked through it.
 
         Raises:
             InvalidArgument: If `lang` is neither ``"en"`` nor ``"zh"``.
@@ -164,7 +163,6 @@ class Constraint:
             location=self.location,
             resource=self.resource,
             days=self.days,
-            day_or_end=horizon_end or ("its end", "期末")[index],
             receipts=f" (receipt {receipts})" if receipts else "",
             receipts_zh=f"（到货单 {receipts}）" if receipts else "",
         )
