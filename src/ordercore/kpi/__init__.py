@@ -42,6 +42,7 @@ from ordercore.kpi.convert import (
 from ordercore.kpi.cost import cost_per_order
 from ordercore.kpi.drivers import RateChange, decompose, rate_drivers
 from ordercore.kpi.fill import fill_rate
+from ordercore.kpi.improvement import ImprovementReport, improvement_report
 from ordercore.kpi.monitor import (
     DeliveryWithoutProof,
     HoldTooLong,
@@ -69,6 +70,7 @@ __all__ = [
     "DeliveryWithoutProof",
     "ErrorType",
     "HoldTooLong",
+    "ImprovementReport",
     "Interval",
     "KpiResult",
     "KpiStatus",
@@ -98,6 +100,7 @@ __all__ = [
     "fill_rate",
     "frame_problems",
     "generate",
+    "improvement_report",
     "lateness_attribution",
     "lateness_by",
     "lifecycle_frames",
