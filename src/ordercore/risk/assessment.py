@@ -150,7 +150,20 @@ class RiskAssessment:
         return (*(s.code for s in self.hard_stops), *(f.reason for f in self.reasons))
 
     def _repr_html_(self) -> str:
-        """Rich display in notebooks: score, level, action, supervision and every factor."""
+        """Rich display in notebooks: score, level, action, the hard stops and every factor.
+
+        Values are shown in their unit, as `explain` shows them (basis points as a
+        percentage).
+
+        Examples:
+            >>> from datetime import datetime, timezone
+            >>> from ordercore.risk.features import OrderFeatures
+            >>> from ordercore.risk.score import assess_features
+            >>> features = OrderFeatures(order_id="SO-9", exposure_bp=16810)
+            >>> html = assess_features(features, as_of=datetime(2026, 3, 2, tzinfo=timezone.utc))._repr_html_()
+            >>> "168.10 %" in html, "16810" in html
+            (True, False)
+        """
         from ordercore import _html  # noqa: PLC0415 - only notebooks call this
 
         header = _html.definition_list(
@@ -163,12 +176,25 @@ class RiskAssessment:
             ]
         )
         rows = [
-            (f.code, f.points, f.observed if f.known else "unknown", f.threshold, f.en, f.zh)
+            (
+                f.code,
+                f.points,
+                format_value(f.observed, f.unit) if f.known else "unknown",
+                "" if f.threshold is None else format_value(f.threshold, f.unit),
+                f.en,
+                f.zh,
+            )
             for f in self.factors
             if f.points or not f.known
         ]
+        stops = [
+            (s.code, "!", format_value(s.observed, s.unit), format_value(s.threshold, s.unit))
+            for s in self.hard_stops
+        ]
         return header + _html.table(
-            ["factor", "points", "observed", "threshold", "reason", "原因"], rows
+            ["factor", "points", "observed", "threshold", "reason", "原因"],
+            [*((*stop, *LABELS[("RiskReason", stop[0])]) for stop in stops), *rows],
+            numeric=[False, True, True, True],
         )
 
     def explain(self, lang: str = "en") -> str:
