@@ -337,7 +337,7 @@ class Planner:
                 self._delivery(0),
                 (),
             )
-        choice = self._choose(item, line, timeline, atp, routed=routed)
+        choice = self._choose(item, line, timeline, atp, quantity, routed=routed)
         if choice.day < 0:
             return self._unmet(order_id, line, item, choice, routed=routed, profile=profile)
         made = self._made(order_id, line, choice, profile=profile)
@@ -352,7 +352,14 @@ class Planner:
         return made
 
     def _choose(
-        self, item: Item, line: OpenLine, timeline: Timeline, atp: list[Decimal], *, routed: bool
+        self,
+        item: Item,
+        line: OpenLine,
+        timeline: Timeline,
+        atp: list[Decimal],
+        quantity: Decimal,
+        *,
+        routed: bool,
     ) -> _Choice:
         """The best way to meet the line; `day` is -1 when none meets it within the horizon.
 
@@ -360,7 +367,6 @@ class Planner:
         rest produced or bought; all produced or bought. The earliest day wins, then more
         stock (less capacity and material used), then the earlier breakpoint.
         """
-        quantity = line.quantity - line.allocated
         best: tuple[int, Decimal, int, _Route | None] | None = None  # day, -stock, k, route
         full = _covering(atp, quantity)
         if full is None:
@@ -441,28 +447,36 @@ class Planner:
         if not feasible or finish is None:
             return route
         ready = state.after_business_days(finish, item.production_days)
-        capacity_wait: Wait | None = None
-        if finish > start:
-            capacity_wait = (_CAPACITY, state.day(finish), None, None, item.resource, None, ())
-        lead: Wait | None = None
-        if item.production_days:
-            lead = (_MAKING, state.day(ready), item.sku, None, None, item.production_days, ())
-        # Binding: capacity that other orders' bookings or days down pushed; else the
-        # material that set the start; else the resource's own capacity (the run spans days
-        # on the resource as it normally is too); else the lead time. The rest follow in
-        # the order they occur.
-        competing = capacity_wait is not None and finish > self._unloaded(
-            item, start, shortfall * item.hours_per_unit
-        )
-        if competing or (capacity_wait is not None and not start):
-            ordered = [c for c in (capacity_wait, *waits, lead) if c is not None]
-        elif start:
-            ordered = [c for c in (*waits, capacity_wait, lead) if c is not None]
-        else:
-            ordered = [lead] if lead is not None else []
-        route.constraints = ordered
+        hours = shortfall * item.hours_per_unit
+        route.constraints = self._waits(item, start, finish, ready, hours, waits)
         route.day = ready
         return route
+
+    def _waits(  # noqa: PLR0917 - the run's facts, read once by the caller
+        self, item: Item, start: int, finish: int, ready: int, hours: Decimal, waits: list[Wait]
+    ) -> list[Wait]:
+        """A run's waits, binding first.
+
+        Binding: capacity that other orders' bookings or days down pushed; else the material
+        that set the start; else the resource's own capacity (the run spans days on the
+        resource as it normally is too); else the lead time. The rest follow in the order
+        they occur.
+        """
+        state = self.state
+        ordered: list[Wait]
+        if finish > start:
+            capacity: Wait = (_CAPACITY, state.day(finish), None, None, item.resource, None, ())
+            if not start or finish > self._unloaded(item, start, hours):
+                ordered = [capacity, *waits]
+            else:
+                ordered = [*waits, capacity]
+        else:
+            ordered = waits if start else []
+        if item.production_days:
+            ordered.append(
+                (_MAKING, state.day(ready), item.sku, None, None, item.production_days, ())
+            )
+        return ordered
 
     def _unloaded(self, item: Item, start: int, hours: Decimal) -> int:
         """The day a run from `start` would finish on the resource at nominal capacity."""

@@ -189,11 +189,12 @@ def allocate(snapshot: PromiseSnapshot, policy: PriorityPolicy = DEFAULT_POLICY)
             _ALLOCATE, "policy", f"must be a PriorityPolicy, not {type(policy).__name__}"
         )
     state = State(snapshot)
-    planner = Planner(state)
+    plan_line = Planner(state).plan
     plans = []
     with localcontext(ARITHMETIC):
         for rank, order in enumerate(policy.rank(snapshot.orders), 1):
-            lines = tuple(planner.plan(order.order_id, line, profile=False) for line in order.lines)
+            order_id = order.order_id
+            lines = tuple([plan_line(order_id, line, profile=False) for line in order.lines])
             plans.append(OrderPlan(order.order_id, rank, lines, order, policy))
     return AllocationPlan(snapshot, policy, tuple(plans), state=state)
 
