@@ -1,4 +1,7 @@
-"""Helpers of the adapter's tests: fresh databases from a migrated template."""
+"""Helpers of the adapter's tests: fresh databases and one real lifecycle step.
+
+The fixtures that start the databases are in `_sqlalchemy_fixtures`.
+"""
 
 from __future__ import annotations
 

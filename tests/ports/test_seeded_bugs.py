@@ -18,6 +18,8 @@ import pytest
 
 import ordercore_sqlalchemy
 
+pytest_plugins = ["_sqlalchemy_fixtures"]
+
 if TYPE_CHECKING:
     from ordercore_sqlalchemy.testing import TemporaryPostgres
 

@@ -19,6 +19,8 @@ from _sqlalchemy_support import empty_postgres, fresh_sqlite, step
 from ordercore.testing.factories import make_order
 from ordercore_sqlalchemy import SQLAlchemyOrderRepository, sqlite_engine
 
+pytest_plugins = ["_sqlalchemy_fixtures"]
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

@@ -25,6 +25,8 @@ from ordercore_sqlalchemy import (
 )
 from ordercore_sqlalchemy.migrate import VERSION_TABLE, alembic_config
 
+pytest_plugins = ["_sqlalchemy_fixtures"]
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path

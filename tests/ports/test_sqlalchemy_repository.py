@@ -18,6 +18,8 @@ from ordercore.testing.contracts import OrderRepositoryContract
 from ordercore.testing.factories import make_order
 from ordercore_sqlalchemy import SQLAlchemyOrderRepository, configure_sqlite, sqlite_engine
 
+pytest_plugins = ["_sqlalchemy_fixtures"]
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path

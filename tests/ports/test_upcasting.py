@@ -18,6 +18,8 @@ from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas
 from ordercore_sqlalchemy import SQLAlchemyOrderRepository, sqlite_engine
 from ordercore_sqlalchemy.schema import EVENTS
 
+pytest_plugins = ["_sqlalchemy_fixtures"]
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 

@@ -1,9 +1,12 @@
-"""Real databases for the adapter's tests: SQLite files, and a throwaway PostgreSQL server.
+"""Real databases for the adapter's tests, as a pytest plugin.
 
-The server is started once per test session (`ordercore_sqlalchemy.testing.TemporaryPostgres`,
-on a Unix socket in a temporary folder) and stopped at its end. Without the server binaries
-the PostgreSQL tests skip with one line saying how to enable them; under CI (`CI=true`) they
-fail instead, so that a CI machine without PostgreSQL cannot pass by skipping.
+Test modules load it with ``pytest_plugins = ["_sqlalchemy_fixtures"]`` (one plugin, so one
+server per session however many modules ask). A throwaway PostgreSQL server
+(`ordercore_sqlalchemy.testing.TemporaryPostgres`, on a Unix socket in a temporary folder)
+is started once per test session and stopped at its end. Without the server binaries the
+PostgreSQL tests skip with one line saying how to enable them; under CI (`CI=true`) they
+fail instead, so that a CI machine without PostgreSQL cannot pass by skipping. SQLite tests
+copy a migrated template file.
 """
 
 from __future__ import annotations
@@ -18,10 +21,20 @@ from ordercore_sqlalchemy import sqlite_engine, upgrade
 from ordercore_sqlalchemy.testing import ENABLE_HINT, TemporaryPostgres
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
     from pathlib import Path
 
     from sqlalchemy.engine import Engine
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport() -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Fold every skip for missing binaries into one line of the summary (`-ra`)."""
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and ENABLE_HINT in str(longrepr[2]):
+        report.longrepr = (__file__, 0, str(longrepr[2]))
+    return report
 
 
 @pytest.fixture(scope="session")
