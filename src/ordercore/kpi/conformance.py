@@ -157,6 +157,10 @@ _CHECKPOINT_CHECK: Final = Check(
 )
 
 
+def _names(value: Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else frozenset(value)
+
+
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
@@ -170,6 +174,8 @@ class CheckpointRule:
         levels: The risk levels it applies to (the order's latest recorded assessment).
         after: The event type from which the SLA runs (``order_approved``).
         sla_hours: Hours allowed.
+        only: The orders it is judged on, when not all of them (a sampled checkpoint:
+            `SupervisionPlan.conformance_rules` gives the sample); `None`: every order.
 
     Raises:
         ConfigurationError: An unknown level, no level, or an SLA that is not > 0.
@@ -179,6 +185,7 @@ class CheckpointRule:
     levels: tuple[str, ...] = attrs.field(converter=_levels)
     after: str = "order_approved"
     sla_hours: float = 24.0
+    only: frozenset[str] | None = attrs.field(default=None, converter=_names)
 
     def __attrs_post_init__(self) -> None:
         unknown = [lv for lv in self.levels if lv not in _LEVELS]
@@ -200,10 +207,6 @@ class CheckpointRule:
 
 def _rules(value: Iterable[CheckpointRule]) -> tuple[CheckpointRule, ...]:
     return tuple(value)
-
-
-def _names(value: Iterable[str] | None) -> frozenset[str] | None:
-    return None if value is None else frozenset(value)
 
 
 @attrs.frozen
@@ -516,8 +519,12 @@ def _order_checks(
     for i, rule in enumerate(policy.checkpoints):
         start = nw.col(f"_from{i}")
         due = _micros(f"_from{i}") + round(rule.sla_hours * _US_PER_HOUR)
+        sample = (
+            nw.lit(value=True) if rule.only is None else nw.col("order_id").is_in(sorted(rule.only))
+        )
         applies = (
-            nw.col("_level").is_in(list(rule.levels))
+            sample
+            & nw.col("_level").is_in(list(rule.levels))
             & ~start.is_null()
             & (~nw.col(f"_done{i}").is_null() | (due <= now_us))
         )

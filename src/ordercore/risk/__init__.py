@@ -24,8 +24,10 @@ from ordercore.risk.policy import (
     SupervisionIntensity,
 )
 from ordercore.risk.score import assess, assess_features
+from ordercore.risk.supervision import DEFAULT_PLAN, SupervisionCheckpoint, SupervisionPlan
 
 __all__ = [
+    "DEFAULT_PLAN",
     "DEFAULT_POLICY",
     "Band",
     "BandFactor",
@@ -40,7 +42,9 @@ __all__ = [
     "RiskLevel",
     "RiskPolicy",
     "Supervision",
+    "SupervisionCheckpoint",
     "SupervisionIntensity",
+    "SupervisionPlan",
     "assess",
     "assess_features",
     "assess_frame",
