@@ -42,7 +42,8 @@ import attrs
 
 from ordercore._base import ARITHMETIC
 from ordercore.errors import InvalidArgument
-from ordercore.promise._engine import Planner, State
+from ordercore.promise._engine import Planner
+from ordercore.promise._state import State
 from ordercore.promise.errors import UnknownReference
 from ordercore.promise.plans import LinePlan, OrderPlan, PlannedCommand, PromiseAnswer
 from ordercore.promise.policy import DEFAULT_POLICY, PriorityPolicy
