@@ -18,8 +18,10 @@ from ordercore.promise import (
     PriorityPolicy,
     PromiseSnapshot,
     Receipt,
+    ReceiptCancelled,
     Resource,
     allocate,
+    respond,
 )
 from promise._builders import MONDAY, day, order
 
@@ -189,3 +191,31 @@ def test_the_promise_answer_equals_the_full_allocation_of_an_order_ranked_last(
     assert [
         (a.ready_on, a.from_stock, a.produced, a.procured, a.binding) for a in answer.lines
     ] == [(p.ready_on, p.from_stock, p.produced, p.procured, p.binding) for p in planned]
+
+
+def _involves(snapshot: PromiseSnapshot, order: OpenOrder, sku: str) -> bool:
+    items = {item.sku: item for item in snapshot.items}
+    return any(
+        line.sku == sku or any(c.sku == sku for c in items[line.sku].components)
+        for line in order.lines
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(snapshots())
+def test_a_cancelled_receipt_never_moves_an_order_ranked_before_any_that_needs_its_sku(
+    snapshot: PromiseSnapshot,
+) -> None:
+    if not snapshot.receipts:
+        return
+    cancelled = snapshot.receipts[0]
+    plan = allocate(snapshot, POLICY)
+    affected = {
+        a.order_id
+        for a in respond(plan, ReceiptCancelled(receipt_id=cancelled.receipt_id)).affected
+    }
+    ranked = [next(o for o in snapshot.orders if o.order_id == p.order_id) for p in plan.orders]
+    for earlier in ranked:
+        if _involves(snapshot, earlier, cancelled.sku):
+            break
+        assert earlier.order_id not in affected
