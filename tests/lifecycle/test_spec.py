@@ -162,3 +162,13 @@ def test_the_docs_states_table_is_the_one_the_lifecycle_table_gives() -> None:
     start = text.index("| status | en | zh |")
     end = text.index("\n\n", start) + 1
     assert text[start:end] == _states_table()
+
+
+def test_derived_transitions_are_tried_only_after_the_commands_the_table_names() -> None:
+    after_allocate = [t for t, _, _ in CANONICAL.derived_after("approved", "allocate")]
+    after_amend = [t for t, _, _ in CANONICAL.derived_after("approved", "amend")]
+    assert after_allocate == ["start_fulfilment"]
+    assert after_amend == ["send_back_to_review", "start_fulfilment"]
+    assert [t for t, _, _ in CANONICAL.derived("approved")] == after_amend
+    # a state or command the spec does not know falls back to every derived transition
+    assert CANONICAL.derived_after("approved", "no_such_command") == CANONICAL.derived("approved")

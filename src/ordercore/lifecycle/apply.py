@@ -807,6 +807,7 @@ def _derive(  # noqa: PLR0917 - apply's state, passed on positionally
     spec: LifecycleSpec,
     emit: _Emitter,
     state: str,
+    name: str,
     candidates: tuple[tuple[str, str, tuple[Guard, ...]], ...],
 ) -> list[OrderEvent]:
     """Fire derived transitions until none applies (each status at most once: no cycles).
@@ -821,11 +822,12 @@ def _derive(  # noqa: PLR0917 - apply's state, passed on positionally
                 if guard(order, command, context) is not None:
                     break
             else:
-                event = emit(_ROWS[trigger].event, _status_summary(state), _status_summary(dest))
+                summary = _STATUS_SUMMARY.get(state) or {"status": state}
+                event = emit(_ROWS[trigger].event, summary, _status_summary(dest))
                 update_fresh(order, changes_of(order, event))
                 events.append(event)
                 state = dest
-                candidates = spec.derived(dest)
+                candidates = spec.derived_after(dest, name)
                 break
         else:
             break
@@ -968,9 +970,9 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
         new = replace(new, changes_of(new, event))  # `fold`, inlined on the hot path
     if new is not order:  # every command emits an event, so `new` is this call's own copy
         state = new.sub_status or _STATE[new.status]
-        candidates = spec.derived(state)
+        candidates = spec.derived_after(state, name)
         if candidates:
-            events.extend(_derive(new, command, context, spec, emit, state, candidates))
+            events.extend(_derive(new, command, context, spec, emit, state, name, candidates))
     return new, events
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, cast
 
 from transitions import Machine
 
-from ordercore.lifecycle.table import DERIVED, FINAL_STATUSES, TABLE
+from ordercore.lifecycle.table import DERIVED, FINAL_STATUSES, ROWS, TABLE
 from ordercore.status import OrderStatus as S
 
 if TYPE_CHECKING:
@@ -136,6 +136,18 @@ class LifecycleSpec:
             )
             for state, commands in table.items()
         }
+        # (state, caller command) -> the derived transitions tried after it: those the
+        # table's `fired_by` leaves out for this command are never tried.
+        self._derived_after: dict[tuple[str, str], tuple[tuple[str, str, tuple[Guard, ...]], ...]]
+        self._derived_after = {
+            (state, command): tuple(
+                candidate
+                for candidate in candidates
+                if not ROWS[candidate[0]].fired_by or command in ROWS[candidate[0]].fired_by
+            )
+            for state, candidates in self._derived.items()
+            for command in {c for row in table.values() for c in row if c not in DERIVED}
+        }
 
     def canonical(self, state: str) -> S:
         """The canonical status a state (canonical or host sub-state) stands for."""
@@ -161,6 +173,13 @@ class LifecycleSpec:
     def derived(self, state: str) -> tuple[tuple[str, str, tuple[Guard, ...]], ...]:
         """The derived transitions out of `state`: (trigger, destination, guards), in order."""
         return self._derived.get(state, ())
+
+    def derived_after(
+        self, state: str, command: str
+    ) -> tuple[tuple[str, str, tuple[Guard, ...]], ...]:
+        """As `derived`, less the transitions the table does not fire after `command`."""
+        found = self._derived_after.get((state, command))
+        return self.derived(state) if found is None else found
 
     def commands(self, state: str) -> tuple[str, ...]:
         """The caller commands the table allows in `state`, in definition order."""

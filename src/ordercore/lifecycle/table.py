@@ -111,6 +111,8 @@ class Transition:
         derived: Fired by the lifecycle itself when its guards pass, never by a caller.
         lowers: The movement lowers its field (a release) instead of raising it.
         reopens: The one kind of exit a final status may have: reopening a closed order.
+        fired_by: For a derived trigger, the commands after which it is tried (empty: after
+            any command); its guards are not run after any other.
     """
 
     command: str
@@ -123,6 +125,7 @@ class Transition:
     derived: bool = False
     lowers: bool = False
     reopens: bool = False
+    fired_by: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # Names are plain strings, as the machine, error messages and events carry them.
@@ -336,6 +339,7 @@ TABLE: Final[tuple[Transition, ...]] = (
         (g.amendment_worsened,),
         ReviewReopened,
         derived=True,
+        fired_by=frozenset({N.AMEND, N.AMEND_HEADER, N.TAKE_LINES}),
     ),
     Transition(
         N.START_FULFILMENT,
