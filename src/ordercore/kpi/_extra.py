@@ -57,6 +57,18 @@ def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
         raise FrameSchemaError(frame, problems)
 
 
+def only(native: object, columns: Sequence[str]) -> Any:
+    """`native` with only `columns` (those it has), in its own library, eager or lazy.
+
+    The analyses read events by first and last moments, which a repeated event does not
+    change: leaving out ``event_id`` spares the check for repeated keys (counting distinct
+    ids is the costliest step on millions of events).
+    """
+    frame = nw.from_native(native)  # type: ignore[call-overload]
+    present = [c for c in columns if c in frame.collect_schema()]
+    return frame.select(present).to_native()
+
+
 def refuse_codes(
     lf: nw.LazyFrame[Any], frame: str, codes: Mapping[str, Sequence[str]], key: str = "order_id"
 ) -> None:

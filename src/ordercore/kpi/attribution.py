@@ -246,7 +246,9 @@ class LatenessAttribution:
         parts: One row per order and part (caller's library): ``order_id``, ``month``,
             ``channel``, ``owner_id``, ``customer_id``, ``state``, ``part``, ``stage``
             (the stage, ``hold`` or ``customer``), ``hold_reason``, ``budget_h``,
-            ``actual_h``, ``hours`` (actual minus budget) and ``micros`` (the same, exact).
+            ``actual_h``, ``hours`` (actual minus budget) and ``micros`` (the same, exact);
+            in no particular order (sort it if you need one: at scale, sorting costs more
+            than the attribution).
         counts: Orders by outcome: ``late``, ``overdue``, ``at_risk``, ``on_time`` (complete
             by the reference or open and on track), ``open_on_track``.
         exclusions: Orders left out by reason (``cancelled``, ``no_reference``,
@@ -344,8 +346,9 @@ def _order_frame(
 
 def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, Any]:
     _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
+    read_columns = ["order_id", "event_type", "at", "hold_id", "hold_reason"]
     lf = _common.load(
-        events,
+        _extra.only(events, read_columns),
         "events",
         tz=tz,
         stamps=["at"],
@@ -354,8 +357,10 @@ def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, A
         kpi="lateness_attribution",
     )
     _extra.refuse_codes(lf, "events", {"hold_reason": [r.value for r in HoldReason]})
-    lf = lf.filter(nw.col("_ok")).with_columns(_at=_micros("at"))
     kind = nw.col("event_type")
+    # only the events that end a stage or place or release a hold are read
+    read = [t for ends in STAGE_ENDS.values() for t in ends] + ["hold_placed", "hold_released"]
+    lf = lf.filter(nw.col("_ok") & kind.is_in(read)).with_columns(_at=_micros("at"))
     # marks as columns first, then plain aggregations (what every backend groups alike)
     marks = {}
     for i, stage in enumerate(STAGES[:-1], start=1):
@@ -470,7 +475,8 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
             ``delivered_at``; ``owner_id``, ``cancelled_at`` and the quantities when there).
         events: The events frame with the ``hold_id`` and ``hold_reason`` columns
             ([`trail_frame`][ordercore.kpi.trail.trail_frame] gives them); events after
-            `as_of` are not seen, repeated event ids count once.
+            `as_of` are not seen; a repeated event changes nothing (only first and last
+            moments are read).
         as_of: The moment of the analysis: open orders are projected from it.
         policy: The stage budgets (`LatenessPolicy()` by default).
         tz: The zone of the months.
@@ -540,7 +546,22 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
     base = base.with_columns(_state=state)
     native: Any = orders
     if isinstance(nw.from_native(native), nw.DataFrame):
-        base = base.collect().lazy()  # eager input: compute the orders once for every output
+        # eager input: compute the orders once for every output, keeping what they read
+        kept = [
+            "order_id",
+            "channel",
+            "owner_id",
+            "customer_id",
+            "_refm",
+            "_state",
+            "_done",
+            "_late",
+            "_ref_us",
+            *(f"_{c}{i}" for c in "ba" for i in range(1, k + 1)),
+            *(f"_x{s}" for s in STAGES),
+            *HOLD_PARTS.values(),
+        ]
+        base = base.select(kept).collect().lazy()
     part_cols = [f"_x{s}" for s in STAGES] + list(HOLD_PARTS.values())
     part_names = list(PARTS)
     counted = _backend.rows(
@@ -586,7 +607,8 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
     # the long frame from one reading of the late orders: one unpivot of the parts, the
     # budget and actual of each read from its stage's columns
     k = len(STAGES)
-    index = ["order_id", "channel", "owner_id", "customer_id", "_refm", "_state"]
+    late = late.with_columns(_mlabel=_month_label("_refm"))
+    index = ["order_id", "channel", "owner_id", "customer_id", "_mlabel", "_state"]
     carried = [*(f"_b{i}" for i in range(1, k + 1)), *(f"_a{i}" for i in range(1, k + 1))]
     hold_names = list(HOLD_PARTS.values())
     long = late.select(
@@ -615,7 +637,7 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         "channel",
         "owner_id",
         "customer_id",
-        month=_month_label("_refm"),
+        month=nw.col("_mlabel"),
         state=nw.col("_state"),
         part=part,
         stage=stage_of.otherwise(part),
@@ -624,7 +646,7 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         actual_h=actual / _US_PER_HOUR,
         hours=nw.col("micros") / _US_PER_HOUR,
         micros=nw.col("micros"),
-    ).sort("order_id", "part")
+    )
     return LatenessAttribution(
         orders=_backend.to_caller(wide.sort("order_id"), orders),
         parts=_backend.to_caller(parts_frame, orders),

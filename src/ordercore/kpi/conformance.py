@@ -406,13 +406,26 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         },
     )
     require_columns(events, "events", ["actor", "actor_kind", "reason"])
+    # first moments and counts of bad releases, which a repeated event does not change
+    read_columns = [
+        "order_id",
+        "event_type",
+        "at",
+        "actor",
+        "actor_kind",
+        "reason",
+        "confirmation_ref",
+        "hold_id",
+        "checkpoint",
+        "passed",
+        "risk_level",
+    ]
     lf = _common.load(
-        events,
+        _extra.only(events, read_columns),
         "events",
         tz=tz,
         stamps=["at"],
         as_of=as_of,
-        duplicates="exclude",
         kpi="conformance",
     )
     _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
