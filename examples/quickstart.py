@@ -28,7 +28,9 @@ from ordercore.kpi import (
     StuckInStatus,
     alerts,
     generate,
+    improvement_report,
     monthly_report,
+    trail_frame,
 )
 from ordercore.lifecycle import (
     AdvanceCase,
@@ -58,7 +60,7 @@ from ordercore.memory import InMemoryOrderRepository
 from ordercore.risk import RiskContext, assess
 from ordercore.risk.integration import apply_assessment
 from ordercore.status import OrderStatus
-from ordercore.testing.book import synthetic_book
+from ordercore.testing.book import INJECTABLE, synthetic_book
 from ordercore.testing.factories import (
     make_customer,
     make_line,
@@ -316,6 +318,25 @@ def kpis() -> None:
     print(f"  lifecycle diagram: {diagram} (Mermaid; paste into any Mermaid viewer)")
 
 
+def improvement() -> None:
+    """The month's causes and the policy checks that fail, on a book that breaks the policy."""
+    section("7. Improvement: causes and conformance (原因分析 / 制度执行)")
+    book = synthetic_book(orders=400, seed=7, violations=dict.fromkeys(INJECTABLE, 0.15))
+    frames = book.frames()
+    month = f"{book.as_of - timedelta(days=20):%Y-%m}"
+    companion = improvement_report(
+        frames["orders"],
+        trail_frame(book.events),
+        as_of=book.as_of,
+        period=month,
+        lines=frames["lines"],
+        cases=frames["cases"],
+    )
+    for line in [*companion.headlines(), *companion.headlines("zh")]:
+        print(f"  {line}")
+    print(companion.causes.to_markdown())
+
+
 def main() -> None:
     """Run every part of the demo."""
     started = time.perf_counter()
@@ -323,6 +344,7 @@ def main() -> None:
     score_book()
     whole_life()
     kpis()
+    improvement()
     print(f"\ndone in {time.perf_counter() - started:.1f} s")
 
 
