@@ -35,6 +35,7 @@ from ordercore.lifecycle import (
     WaiveFeedback,
     apply,
     replay,
+    split,
 )
 from ordercore.orders import OrderLine
 from ordercore.testing.factories import make_line
@@ -311,3 +312,12 @@ def test_a_replayed_trail_refuses_a_payment_recorded_twice() -> None:
     with pytest.raises(Exception, match="payment P-1 exists"):
         replay([*trail.events, doubled])
     assert isinstance(order.lines[0], OrderLine)
+
+
+def test_a_split_leaves_the_money_with_the_source() -> None:
+    trail = Trail(_order()).to_approved()
+    trail.do(ReceivePayment(payment_id="ADV", amount=_cny("20.00")))
+    parts = split(trail.order, (("1", Decimal(4)),), new_order_id="SO-1-B", at=AT, actor=CLERK)
+    assert [p.payment_id for p in parts.source.payments] == ["ADV"]
+    assert parts.new.payments == ()
+    assert parts.new.billing_position.paid == _cny("0.00")

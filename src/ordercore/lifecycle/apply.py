@@ -1114,6 +1114,9 @@ def split(
             "holds": (),
             "cases": (),
             "shipments": (),
+            "billing": (),  # invoices, payments and refunds stay with the source
+            "payments": (),
+            "refunds": (),
             "feedback": None,
             "updated_at": None,
             "links": (
