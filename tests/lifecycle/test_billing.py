@@ -25,6 +25,7 @@ from ordercore.lifecycle import (
     IssueCreditNote,
     IssueInvoice,
     IssueRefund,
+    MergeInto,
     OpenCase,
     Pack,
     Party,
@@ -321,3 +322,10 @@ def test_a_split_leaves_the_money_with_the_source() -> None:
     assert [p.payment_id for p in parts.source.payments] == ["ADV"]
     assert parts.new.payments == ()
     assert parts.new.billing_position.paid == _cny("0.00")
+
+
+def test_an_order_holding_a_payment_cannot_merge_away() -> None:
+    trail = Trail(_order(order_id="SO-2"))
+    trail.do(ReceivePayment(payment_id="ADV", amount=_cny("20.00")))
+    with pytest.raises(GuardRejected, match="it has invoices or payments"):
+        trail.do(MergeInto(target_order_id="SO-1", reason="one delivery"))

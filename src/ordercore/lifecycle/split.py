@@ -148,6 +148,8 @@ def nothing_started(order: Order) -> str | None:
         return f"it has shipments ({', '.join(s.shipment_id for s in order.shipments)})"
     if order.cases:
         return f"it has after-sales cases ({', '.join(c.case_id for c in order.cases)})"
+    if order.billed_in_money:
+        return "it has invoices or payments (credit and refund them, or bill it as it is)"
     active = order.active_holds
     if active:
         return f"hold {active[0].hold_id} is active"
