@@ -53,6 +53,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import math
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -248,21 +249,29 @@ class LatenessAttribution:
             (the stage, ``hold`` or ``customer``), ``hold_reason``, ``budget_h``,
             ``actual_h``, ``hours`` (actual minus budget) and ``micros`` (the same, exact);
             in no particular order (sort it if you need one: at scale, sorting costs more
-            than the attribution).
+            than the attribution). Built on first use (a property).
         counts: Orders by outcome: ``late``, ``overdue``, ``at_risk``, ``on_time`` (complete
             by the reference or open and on track), ``open_on_track``.
         exclusions: Orders left out by reason (``cancelled``, ``no_reference``,
             ``promise_before_receipt`` and the frame's own: ``missing_received_at``, ...).
         policy: The policy used.
         as_of: The moment of the analysis.
+        late: The late orders with every column the parts are read from (narwhals).
+        like: The frame whose library the results are in.
     """
 
     orders: Any
-    parts: Any
     counts: Mapping[str, int]
     exclusions: Mapping[str, int]
     policy: LatenessPolicy
     as_of: dt.datetime
+    late: nw.LazyFrame[Any] = attrs.field(repr=False, eq=False)
+    like: object = attrs.field(repr=False, eq=False)
+
+    @functools.cached_property
+    def parts(self) -> Any:
+        """The long frame (see the attributes), built on first use and kept."""
+        return _parts(self.late, self.like)
 
     def rows(self) -> list[dict[str, Any]]:
         """`orders` as a list of dicts (sorted by order id)."""
@@ -356,7 +365,10 @@ def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, A
         duplicates="exclude",
         kpi="lateness_attribution",
     )
-    _extra.refuse_codes(lf, "events", {"hold_reason": [r.value for r in HoldReason]})
+    holding = nw.col("event_type").is_in(["hold_placed", "hold_released"])
+    _extra.refuse_codes(
+        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}
+    )
     kind = nw.col("event_type")
     # only the events that end a stage or place or release a hold are read
     read = [t for ends in STAGE_ENDS.values() for t in ends] + ["hold_placed", "hold_released"]
@@ -452,6 +464,55 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.Lazy
     )
 
 
+def _parts(late: nw.LazyFrame[Any], like: object) -> Any:
+    """The long frame of the parts (see `LatenessAttribution.parts`) from the late orders."""
+    part_names = list(PARTS)
+    # the long frame from one reading of the late orders: one unpivot of the parts, the
+    # budget and actual of each read from its stage's columns
+    k = len(STAGES)
+    late = late.with_columns(_mlabel=_month_label("_refm"))
+    index = ["order_id", "channel", "owner_id", "customer_id", "_mlabel", "_state"]
+    carried = [*(f"_b{i}" for i in range(1, k + 1)), *(f"_a{i}" for i in range(1, k + 1))]
+    hold_names = list(HOLD_PARTS.values())
+    long = late.select(
+        *index,
+        *carried,
+        *[nw.col(h).alias(f"_y{h}") for h in hold_names],
+        **{s: nw.col(f"_x{s}") for s in STAGES},
+        **{h: nw.col(h) for h in hold_names},
+    ).pipe(
+        _extra.unpivot, part_names, [*index, *carried, *(f"_y{h}" for h in hold_names)], "micros"
+    )
+    budget: nw.Expr = nw.lit(0.0)
+    actual: nw.Expr = nw.col("micros")
+    for i, name in enumerate(STAGES, start=1):
+        budget = nw.when(nw.col("part") == name).then(nw.col(f"_b{i}")).otherwise(budget)
+        actual = nw.when(nw.col("part") == name).then(nw.col(f"_a{i}")).otherwise(actual)
+    part = nw.col("part")
+    stage_of = nw.when(part == "customer_wait").then(nw.lit("customer"))
+    reason_of = nw.when(part == "customer_wait").then(nw.lit(HoldReason.CUSTOMER_REQUEST.value))
+    for code, name in HOLD_PARTS.items():
+        if name != "customer_wait":
+            stage_of = stage_of.when(part == name).then(nw.lit("hold"))
+            reason_of = reason_of.when(part == name).then(nw.lit(code))
+    parts_frame = long.select(
+        "order_id",
+        "channel",
+        "owner_id",
+        "customer_id",
+        month=nw.col("_mlabel"),
+        state=nw.col("_state"),
+        part=part,
+        stage=stage_of.otherwise(part),
+        hold_reason=reason_of.otherwise(nw.lit(None, nw.String)),
+        budget_h=budget / _US_PER_HOUR,
+        actual_h=actual / _US_PER_HOUR,
+        hours=nw.col("micros") / _US_PER_HOUR,
+        micros=nw.col("micros"),
+    )
+    return _backend.to_caller(parts_frame, like)
+
+
 def _month_label(column: str) -> nw.Expr:
     month = nw.col(column)
     return nw.concat_str(
@@ -459,7 +520,7 @@ def _month_label(column: str) -> nw.Expr:
     )
 
 
-def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, read top to bottom
+def lateness_attribution(
     orders: object,
     events: object,
     *,
@@ -503,6 +564,10 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         _p=nw.col("_ref_us") - nw.col("_m0")
     )
     base = _milestones(base)
+    native: Any = orders
+    eager = isinstance(nw.from_native(native), nw.DataFrame)
+    if eager:  # the holds read the milestones too: computed once, not once per reader
+        base = base.collect().lazy()
     hold_frame = _hold_overlaps(holds, base)
     base = base.join(hold_frame, on="order_id", how="left").with_columns(
         *[nw.col(f"_h{i}").fill_null(0.0) for i in range(1, k + 1)],
@@ -544,8 +609,7 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         .otherwise(nw.lit("at_risk"))
     )
     base = base.with_columns(_state=state)
-    native: Any = orders
-    if isinstance(nw.from_native(native), nw.DataFrame):
+    if eager:
         # eager input: compute the orders once for every output, keeping what they read
         kept = [
             "order_id",
@@ -604,52 +668,10 @@ def lateness_attribution(  # noqa: PLR0915 - one pipeline from frames to parts, 
         *dims[1:],
         *[c for c in wide.collect_schema().names() if c not in (*dims, "month")],
     )
-    # the long frame from one reading of the late orders: one unpivot of the parts, the
-    # budget and actual of each read from its stage's columns
-    k = len(STAGES)
-    late = late.with_columns(_mlabel=_month_label("_refm"))
-    index = ["order_id", "channel", "owner_id", "customer_id", "_mlabel", "_state"]
-    carried = [*(f"_b{i}" for i in range(1, k + 1)), *(f"_a{i}" for i in range(1, k + 1))]
-    hold_names = list(HOLD_PARTS.values())
-    long = late.select(
-        *index,
-        *carried,
-        *[nw.col(h).alias(f"_y{h}") for h in hold_names],
-        **{s: nw.col(f"_x{s}") for s in STAGES},
-        **{h: nw.col(h) for h in hold_names},
-    ).pipe(
-        _extra.unpivot, part_names, [*index, *carried, *(f"_y{h}" for h in hold_names)], "micros"
-    )
-    budget: nw.Expr = nw.lit(0.0)
-    actual: nw.Expr = nw.col("micros")
-    for i, name in enumerate(STAGES, start=1):
-        budget = nw.when(nw.col("part") == name).then(nw.col(f"_b{i}")).otherwise(budget)
-        actual = nw.when(nw.col("part") == name).then(nw.col(f"_a{i}")).otherwise(actual)
-    part = nw.col("part")
-    stage_of = nw.when(part == "customer_wait").then(nw.lit("customer"))
-    reason_of = nw.when(part == "customer_wait").then(nw.lit(HoldReason.CUSTOMER_REQUEST.value))
-    for code, name in HOLD_PARTS.items():
-        if name != "customer_wait":
-            stage_of = stage_of.when(part == name).then(nw.lit("hold"))
-            reason_of = reason_of.when(part == name).then(nw.lit(code))
-    parts_frame = long.select(
-        "order_id",
-        "channel",
-        "owner_id",
-        "customer_id",
-        month=nw.col("_mlabel"),
-        state=nw.col("_state"),
-        part=part,
-        stage=stage_of.otherwise(part),
-        hold_reason=reason_of.otherwise(nw.lit(None, nw.String)),
-        budget_h=budget / _US_PER_HOUR,
-        actual_h=actual / _US_PER_HOUR,
-        hours=nw.col("micros") / _US_PER_HOUR,
-        micros=nw.col("micros"),
-    )
     return LatenessAttribution(
         orders=_backend.to_caller(wide.sort("order_id"), orders),
-        parts=_backend.to_caller(parts_frame, orders),
+        late=late,
+        like=orders,
         counts=MappingProxyType({k_: int(v or 0) for k_, v in counted.items()}),
         exclusions=MappingProxyType(_common.exclusions(totals, names)),
         policy=policy,
@@ -669,13 +691,16 @@ _DIMENSIONS: Final = (
 )
 
 
-def lateness_by(attribution: LatenessAttribution, by: Sequence[str] = ("part",)) -> Any:
+def lateness_by(
+    attribution: LatenessAttribution, by: Sequence[str] = ("part",), *, month: str | None = None
+) -> Any:
     """Sum the parts of the lateness by some dimensions: where the delay went.
 
     Args:
         attribution: A `lateness_attribution` result.
         by: Any of ``month``, ``channel``, ``owner_id``, ``customer_id``, ``stage``,
             ``part``, ``hold_reason``, ``state``.
+        month: Only the orders due in this month (``"2026-07"``).
 
     Returns:
         One row per group (caller's library): the `by` columns, ``orders`` (late orders in
@@ -687,13 +712,18 @@ def lateness_by(attribution: LatenessAttribution, by: Sequence[str] = ("part",))
 
     Raises:
         InvalidArgument: An unknown dimension.
+        ConfigurationError: A month that does not look like ``"2026-07"``.
     """
     unknown = [b for b in by if b not in _DIMENSIONS]
     if unknown or not by:
         raise InvalidArgument(
             "lateness_by", "by", f"must name some of {', '.join(_DIMENSIONS)}, got {list(by)!r}"
         )
-    lf = _backend.lazy(attribution.parts).with_columns(
+    _common.period_month(month)
+    lf = _backend.lazy(attribution.parts)
+    if month is not None:
+        lf = lf.filter(nw.col("month") == month)
+    lf = lf.with_columns(
         _over=_backend.flag(nw.col("hours") > 0),
         _late=nw.when(nw.col("hours") > 0).then(nw.col("hours")).otherwise(nw.lit(0.0)),
     )

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import narwhals.stable.v2 as nw
 
-from ordercore.kpi import _backend, _common, _words
+from ordercore.kpi import _common, _words
 from ordercore.kpi.attribution import LatenessAttribution, lateness_attribution, lateness_by
 from ordercore.kpi.conformance import ConformanceReport, conformance
 from ordercore.kpi.drivers import RateChange, rate_drivers
@@ -207,10 +207,7 @@ def improvement_report(
 
     _common.period_month(period)
     attribution = lateness_attribution(orders, events, as_of=as_of, policy=lateness, tz=tz)
-    month = _backend.lazy(attribution.parts).filter(nw.col("month") == period)
-    month_native = _backend.to_caller(month, attribution.parts)
-    shaped = attrs.evolve(attribution, parts=month_native)
-    by_part = lateness_by(shaped, ["part"])
+    by_part = lateness_by(attribution, ["part"], month=period)
     frame = nw.from_native(by_part)
     eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
     lateness_rows = tuple(dict(r) for r in eager.rows(named=True))
