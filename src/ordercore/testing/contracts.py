@@ -764,3 +764,41 @@ class OrderRepositoryContract(ABC):
         missed = sorted(set(everything) - set(read_ids))
         assert not missed, f"a reader following the feed missed {missed}"
         assert read_ids == everything, "the reader saw events twice or out of feed order"
+
+    def test_a_reader_never_sees_half_a_save(self) -> None:
+        repo = self._fresh()
+        order = make_order("SO-1")
+        repo.add(order)
+        saves = 20
+        done = threading.Event()
+        torn: list[str] = []
+
+        def write() -> None:
+            current = order
+            for step in range(1, saves + 1):
+                new_order, events = _advance(current, minutes=step)
+                repo.save(new_order, expected_version=current.version, events=events)
+                current = new_order
+            done.set()
+
+        def read() -> None:
+            while not done.is_set():
+                # Each save moves the version by one with one event: a reader that saw k
+                # events must see the order at k or later, and the other way round.
+                seen = len(repo.events("SO-1"))
+                version = repo.get("SO-1").version
+                if version < seen:
+                    torn.append(f"{seen} events, then the order at version {version}")
+                version = repo.get("SO-1").version
+                seen = len(repo.events("SO-1"))
+                if seen < version:
+                    torn.append(f"the order at version {version}, then {seen} events")
+
+        readers = [threading.Thread(target=read) for _ in range(2)]
+        writer = threading.Thread(target=write)
+        for thread in (*readers, writer):
+            thread.start()
+        for thread in (writer, *readers):
+            thread.join(timeout=60)
+        assert done.is_set(), "the writer did not finish"
+        assert not torn, f"a reader saw half a save: {torn[:3]}"
