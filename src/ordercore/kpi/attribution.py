@@ -243,7 +243,7 @@ class LatenessAttribution:
             reference date, in `tz`), ``channel``, ``owner_id``, ``customer_id``, ``state``
             (``late``, ``overdue``, ``at_risk``), ``lateness_h``, ``cause`` (the part with the
             largest share of the lateness), ``cause_h``, then one column per part in hours
-            (`PARTS`).
+            (`PARTS`); in no particular order (`rows` sorts by order id).
         parts: One row per order and part (caller's library): ``order_id``, ``month``,
             ``channel``, ``owner_id``, ``customer_id``, ``state``, ``part``, ``stage``
             (the stage, ``hold`` or ``customer``), ``hold_reason``, ``budget_h``,
@@ -669,7 +669,7 @@ def lateness_attribution(
         *[c for c in wide.collect_schema().names() if c not in (*dims, "month")],
     )
     return LatenessAttribution(
-        orders=_backend.to_caller(wide.sort("order_id"), orders),
+        orders=_backend.to_caller(wide, orders),
         late=late,
         like=orders,
         counts=MappingProxyType({k_: int(v or 0) for k_, v in counted.items()}),

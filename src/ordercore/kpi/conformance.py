@@ -32,6 +32,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -278,20 +279,28 @@ class ConformanceReport:
     Attributes:
         results: One row per check and order (case) it applies to, caller's library:
             ``check``, ``order_id``, ``case_id`` (complaints), ``month``, ``channel``,
-            ``owner_id``, ``passed``.
+            ``owner_id``, ``passed``; built on first use (a property).
         summary: One dict per check that ran, in `checks` order: ``check``, ``section``,
             ``checked``, ``passed``, ``failed``, ``rate`` (None when nothing was checked),
             ``examples`` (up to `examples` failing order ids, sorted).
         checks: The checks by name.
         policy: The policy used.
         as_of: The moment of the report.
+        long: The results as a narwhals frame, not yet computed.
+        like: The frame whose library the results are in.
     """
 
-    results: Any
     summary: tuple[Mapping[str, Any], ...]
     checks: Mapping[str, Check]
     policy: ConformancePolicy
     as_of: dt.datetime
+    long: nw.LazyFrame[Any] = attrs.field(repr=False, eq=False)
+    like: object = attrs.field(repr=False, eq=False)
+
+    @functools.cached_property
+    def results(self) -> Any:
+        """The results frame (see the attributes), built on first use and kept."""
+        return _backend.to_caller(self.long, self.like)
 
     def failures(self, check: str) -> list[str]:
         """Every order id failing `check`, sorted (a complaint: its order)."""
@@ -620,9 +629,41 @@ def conformance(
         )
     wide, names = _order_checks(orders, events, policy, as_of=as_of, tz=tz)
     index = ["order_id", "channel", "owner_id", "_month"]
+    wide = wide.select(*index, *names)
+    native: Any = orders
+    if isinstance(nw.from_native(native), nw.DataFrame):
+        wide = wide.collect().lazy()  # eager input: computed once for every view
+    complaints = None if cases is None else _complaint_checks(cases, policy, as_of=as_of, tz=tz)
+    # the summary from the wide frame (one row per order): count and sum each check's column
+    row = _backend.rows(
+        wide.select(
+            *[nw.col(n).count().alias(f"_n{i}") for i, n in enumerate(names)],
+            *[nw.col(n).sum().alias(f"_p{i}") for i, n in enumerate(names)],
+        )
+    )[0]
+    counted = {n: (int(row[f"_n{i}"] or 0), int(row[f"_p{i}"] or 0)) for i, n in enumerate(names)}
+    failing: dict[str, list[str]] = {}
+    if examples:
+        for n in names:
+            found = wide.filter(nw.col(n) == 0.0).select("order_id").sort("order_id").head(examples)
+            failing[n] = [r["order_id"] for r in _backend.rows(found)]
+    ran = list(names)
+    if complaints is not None:
+        ran.insert(4, "complaint_investigated")
+        flags = complaints.with_columns(_p=_backend.flag(nw.col("passed")))
+        got = _backend.rows(flags.select(nw.len().alias("n"), nw.col("_p").sum().alias("p")))[0]
+        counted["complaint_investigated"] = (int(got["n"] or 0), int(got["p"] or 0))
+        if examples:
+            found = (
+                complaints.filter(~nw.col("passed"))
+                .select("order_id")
+                .unique()
+                .sort("order_id")
+                .head(examples)
+            )
+            failing["complaint_investigated"] = [r["order_id"] for r in _backend.rows(found)]
     long = (
-        wide.select(*index, *names)
-        .pipe(_extra.unpivot, names, index, "_v", variable="check")
+        wide.pipe(_extra.unpivot, names, index, "_v", variable="check")
         .filter(~nw.col("_v").is_null())
         .select(
             "check",
@@ -634,43 +675,14 @@ def conformance(
             passed=nw.col("_v") == 1.0,
         )
     )
-    parts = [long]
-    ran = list(names)
-    if cases is not None:
-        parts.append(_complaint_checks(cases, policy, as_of=as_of, tz=tz))
-        ran.insert(4, "complaint_investigated")
-    merged = nw.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+    merged = nw.concat([long, complaints], how="vertical") if complaints is not None else long
     results = merged.with_columns(month=_month("_month")).select(
         "check", "order_id", "case_id", "month", "channel", "owner_id", "passed"
     )
-    native: Any = orders
-    if isinstance(nw.from_native(native), nw.DataFrame):
-        results = results.collect().lazy()  # eager input: computed once for every view
-    counted = {
-        r["check"]: r
-        for r in _backend.rows(
-            results.with_columns(_p=_backend.flag(nw.col("passed")))
-            .group_by("check")
-            .agg(nw.len().alias("checked"), nw.col("_p").sum().alias("passed"))
-        )
-    }
-    failing: dict[str, list[str]] = {}
-    if examples:
-        rows = _backend.rows(
-            results.filter(~nw.col("passed"))
-            .select("check", "order_id")
-            .unique()
-            .sort("check", "order_id")
-        )
-        for row in rows:
-            listed = failing.setdefault(row["check"], [])
-            if len(listed) < examples:
-                listed.append(row["order_id"])
     checks = policy.checks()
     summary = []
     for name in ran:
-        row = counted.get(name, {"checked": 0, "passed": 0})
-        checked, passed = int(row["checked"] or 0), int(row["passed"] or 0)
+        checked, passed = counted.get(name, (0, 0))
         summary.append(
             MappingProxyType(
                 {
@@ -685,9 +697,10 @@ def conformance(
             )
         )
     return ConformanceReport(
-        results=_backend.to_caller(results, orders),
         summary=tuple(summary),
         checks=MappingProxyType({n: checks[n] for n in ran}),
         policy=policy,
         as_of=as_of,
+        long=results,
+        like=orders,
     )
