@@ -438,8 +438,23 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         kpi="conformance",
     )
     _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
-    lf = lf.filter(nw.col("_ok"))
     kind, at = nw.col("event_type"), nw.col("at")
+    # only the events a check reads (no shipment, delivery or billing movements)
+    read = {
+        "order_created",
+        "header_amended",
+        "review_started",
+        "risk_assessed",
+        "order_approved",
+        "hold_released",
+        "feedback_recorded",
+        "feedback_waived",
+        "order_closed",
+        "order_archived",
+        "checkpoint_recorded",
+        *(rule.after for rule in policy.checkpoints),
+    }
+    lf = lf.filter(nw.col("_ok") & kind.is_in(sorted(read)))
     reason = nw.col("reason").fill_null("").str.strip_chars() != ""
     if policy.hold_releasers is None:
         authorised = nw.col("actor_kind") == "user"
