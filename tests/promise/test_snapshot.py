@@ -190,3 +190,10 @@ def test_an_order_with_nothing_open_is_refused() -> None:
     done = {"allocated": Decimal(10), "packed": Decimal(10), "shipped": Decimal(10)}
     with pytest.raises(SnapshotError, match="order SO-1 has no open quantity"):
         OpenOrder.from_order(_order(**done), location="P1", calendar=BusinessCalendar())
+
+
+def test_a_lead_time_of_years_is_refused() -> None:
+    with pytest.raises(
+        SnapshotError, match="production_days: Input should be less than or equal to 1000"
+    ):
+        Item(sku="GEAR", production_days=1001)

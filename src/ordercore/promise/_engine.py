@@ -41,34 +41,21 @@ _NO_LIST: Final[list[Any]] = []  # read only: an empty list no route ever append
 class _Route:
     """A tentative production or purchase of a shortfall: read-only until committed.
 
-    A list is made only when something goes in it (the others share one empty list that
-    nothing appends to): a plan weighs tens of thousands of routes and keeps one per line.
+    Every field defaults on the class (the lists to one shared empty list that nothing
+    appends to) and is set on the instance only when it differs: a plan weighs tens of
+    thousands of routes and keeps one per line.
     """
 
-    __slots__ = (
-        "constraints",
-        "day",
-        "draws",
-        "materials",
-        "outputs",
-        "procured",
-        "produced",
-        "resource",
-        "unmet",
-        "uses",
-    )
-
-    def __init__(self) -> None:
-        self.day: int | None = None
-        self.produced = _ZERO
-        self.procured = _ZERO
-        self.resource: str | None = None
-        self.unmet: Wait | None = None
-        self.draws: list[tuple[str, int, Decimal]] = _NO_LIST  # component, breakpoint, quantity
-        self.materials: list[tuple[str, Decimal]] = _NO_LIST  # component, quantity bought
-        self.outputs: list[tuple[int, Decimal]] = _NO_LIST  # day, cumulative quantity ready
-        self.uses: list[tuple[int, Decimal]] = _NO_LIST  # day, hours
-        self.constraints: list[Wait] = _NO_LIST  # binding first
+    day: int | None = None
+    produced: Decimal = _ZERO
+    procured: Decimal = _ZERO
+    resource: str | None = None
+    unmet: Wait | None = None
+    draws: list[tuple[str, int, Decimal]] = _NO_LIST  # component, breakpoint, quantity
+    materials: list[tuple[str, Decimal]] = _NO_LIST  # component, quantity bought
+    outputs: list[tuple[int, Decimal]] = _NO_LIST  # day, cumulative quantity ready
+    uses: list[tuple[int, Decimal]] = _NO_LIST  # day, hours
+    constraints: list[Wait] = _NO_LIST  # binding first
 
 
 class _Choice(NamedTuple):
@@ -91,13 +78,15 @@ class Planner:
 
     def plan(self, order_id: str, line: OpenLine, *, profile: bool) -> LinePlan:
         state = self.state
-        item = state.items[line.sku]
-        if not line.quantity - line.allocated:
+        sku, location = line.sku, line.location
+        item, stocked, routed = state.sourcing[sku]
+        quantity = line.quantity - line.allocated
+        if not quantity:
             return LinePlan(
                 order_id,
                 line.line_id,
-                line.sku,
-                line.location,
+                sku,
+                location,
                 _ZERO,
                 line.allocated,
                 _ZERO,
@@ -111,19 +100,17 @@ class Planner:
                 self._delivery(0),
                 (),
             )
-        stocked, routed = state.sourcing[line.sku]
-        timeline = state.peek(line.sku, line.location) if stocked else EMPTY
+        timeline = state.peek(sku, location) if stocked else EMPTY
         atp = timeline.suffix() if stocked else NONE_FREE
-        quantity = line.quantity - line.allocated
         if atp[0] >= quantity and not profile:
             # In stock today, the common case: drawn at once, nothing else to weigh.
-            state.timeline(line.sku, line.location).reserve(0, quantity)
+            state.timeline(sku, location).reserve(0, quantity)
             today = state.as_of
             return LinePlan(
                 order_id,
                 line.line_id,
-                line.sku,
-                line.location,
+                sku,
+                location,
                 quantity,
                 line.allocated,
                 quantity,
@@ -134,10 +121,10 @@ class Planner:
                 None,
                 (),
                 today,
-                self._delivery(0),
+                self._delivery(0) if self._transit else today,
                 (),
             )
-        choice = self._choose(item, line, timeline, atp, quantity, routed=routed)
+        choice = self._choose(item, location, timeline, atp, quantity, routed=routed)
         if choice.day < 0:
             return self._unmet(order_id, line, item, choice, routed=routed, profile=profile)
         made = self._made(order_id, line, choice, profile=profile)
@@ -154,7 +141,7 @@ class Planner:
     def _choose(
         self,
         item: Item,
-        line: OpenLine,
+        location: str,
         timeline: Timeline,
         atp: list[Decimal],
         quantity: Decimal,
@@ -184,13 +171,13 @@ class Planner:
             if best is not None and day >= best[0]:
                 break
             if available > 0:
-                route = self._route(item, line.location, quantity - available)
+                route = self._route(item, location, quantity - available)
                 if route.day is not None:
                     best = _better(best, (max(day, route.day), -available, k, route))
         # All made or bought: only when stock has nothing today. Otherwise the split at the
         # first breakpoint makes less from the same start, so it is never later.
         if atp[0] <= 0 and (best is None or best[0] > 0):
-            route = self._route(item, line.location, quantity)
+            route = self._route(item, location, quantity)
             if route.day is not None:
                 best = _better(best, (route.day, _ZERO, -1, route))
         return _choice(timeline, atp, best)
@@ -234,6 +221,7 @@ class Planner:
         producible = shortfall if feasible else self._producible(item, location, route)
         route.produced = shortfall
         finish: int | None = start
+        hours = _ZERO
         if item.resource is None:
             if producible:
                 ready = state.after_business_days(start, item.production_days)
@@ -241,14 +229,17 @@ class Planner:
         else:
             capacity = state.peek_capacity(item.resource)
             route.resource = item.resource
-            finish = self._book(capacity, start, producible * item.hours_per_unit, route)
+            hours = producible * item.hours_per_unit  # the shortfall's, when feasible
+            finish = self._book(capacity, start, hours, route)
             if feasible and finish is None:
                 route.unmet = (_CAPACITY, None, None, None, item.resource, None, ())
         if not feasible or finish is None:
             return route
         ready = state.after_business_days(finish, item.production_days)
-        hours = shortfall * item.hours_per_unit
-        route.constraints = self._waits(item, start, finish, ready, hours, waits)
+        if finish > start or item.production_days:
+            route.constraints = self._waits(item, start, finish, ready, hours, waits)
+        elif start:  # the material that set the start is all it waited for
+            route.constraints = waits
         route.day = ready
         return route
 
@@ -412,11 +403,12 @@ class Planner:
         state = self.state
         route, stock, day = choice.route, choice.stock, choice.day
         stock_day = choice.timeline.days[choice.k] if stock else None
+        stock_date = None if stock_day is None else state.day(stock_day)
         waited = route.constraints if route is not None else []
         if stock_day:
             stock_wait = (
                 _STOCK,
-                state.day(stock_day),
+                stock_date,
                 line.sku,
                 line.location,
                 None,
@@ -437,7 +429,7 @@ class Planner:
                 stock,
                 line.allocated,
                 stock,
-                None if stock_day is None else state.day(stock_day),
+                stock_date,
                 _ZERO,
                 _ZERO,
                 (),
@@ -464,7 +456,7 @@ class Planner:
             line.quantity - line.allocated,
             line.allocated,
             stock,
-            None if stock_day is None else state.day(stock_day),
+            stock_date,
             route.produced,
             route.procured,
             tuple(route.materials),

@@ -101,10 +101,11 @@ class State:
         self._business: dict[tuple[int, int], int] = {}
         self.dates: list[date] = [self.as_of + timedelta(days=d) for d in range(self.horizon)]
         self.items: dict[str, Item] = {item.sku: item for item in snapshot.items}
-        # Per SKU: whether finished stock serves it, whether a shortfall can be made or
-        # bought; its procurement lead time and the day an order placed today arrives.
-        self.sourcing: dict[str, tuple[bool, bool]] = {
+        # Per SKU: its item, whether finished stock serves it, whether a shortfall can be
+        # made or bought; its procurement lead time and the day an order placed today arrives.
+        self.sourcing: dict[str, tuple[Item, bool, bool]] = {
             item.sku: (
+                item,
                 item.mode is not SourcingMode.MAKE_TO_ORDER,
                 item.has_route
                 or (item.mode is SourcingMode.BUY and item.procurement_days is not None),

@@ -194,8 +194,11 @@ def allocate(snapshot: PromiseSnapshot, policy: PriorityPolicy = DEFAULT_POLICY)
     plans = []
     with localcontext(ARITHMETIC):
         for rank, order in enumerate(policy.rank(snapshot.orders), 1):
-            order_id = order.order_id
-            lines = tuple([plan_line(order_id, line, profile=False) for line in order.lines])
+            order_id, open_lines = order.order_id, order.lines
+            if len(open_lines) == 1:  # most orders: no comprehension to call
+                lines: tuple[LinePlan, ...] = (plan_line(order_id, open_lines[0], profile=False),)
+            else:
+                lines = tuple([plan_line(order_id, line, profile=False) for line in open_lines])
             plans.append(OrderPlan(order.order_id, rank, lines, order, policy))
     return AllocationPlan(snapshot, policy, tuple(plans), state=state)
 

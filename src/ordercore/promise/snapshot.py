@@ -72,7 +72,9 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 _MAX_HORIZON: Final = 3660  # ten years of days: beyond that a horizon is a data error
-_LeadDays = Annotated[int, Field(ge=0, le=3650)]
+# At most 1,000 business days (about four years): a calendar walk of more than ten years is
+# refused, and a lead time of years is a data error.
+_LeadDays = Annotated[int, Field(ge=0, le=1000)]
 
 
 class SourcingMode(StrEnum):
