@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
@@ -21,10 +22,10 @@ from ordercore.kpi.trail import trail_frame
 from ordercore.testing.book import synthetic_book
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     import pandas as pd
-    from tests.kpi.conftest import Constructor
+
+Constructor = Callable[["pd.DataFrame"], Any]
+"""Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
 
 
 def _rows(native: Any) -> list[dict[str, Any]]:

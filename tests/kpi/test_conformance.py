@@ -4,7 +4,8 @@ with violations injected on purpose."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -16,8 +17,9 @@ from ordercore.kpi.conformance import CheckpointRule, ConformancePolicy, conform
 from ordercore.kpi.trail import trail_frame
 from ordercore.testing.book import INJECTABLE, synthetic_book
 
-if TYPE_CHECKING:
-    from tests.kpi.conftest import Constructor
+Constructor = Callable[[pd.DataFrame], Any]
+"""Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
+
 
 UTC = dt.UTC
 

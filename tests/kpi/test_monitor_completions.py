@@ -4,7 +4,8 @@ SLAs per stage, and SLAs that depend on the order's risk level."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -15,8 +16,9 @@ from ordercore.kpi import PastDueNotShipped, StuckInStatus, alerts, orders_frame
 from ordercore.kpi.monitor import ShippedNotDelivered, StageOverdue
 from ordercore.testing.book import synthetic_book
 
-if TYPE_CHECKING:
-    from tests.kpi.conftest import Constructor
+Constructor = Callable[[pd.DataFrame], Any]
+"""Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
+
 
 UTC = dt.UTC
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -14,8 +15,9 @@ from ordercore.errors import FrameSchemaError, InvalidArgument
 from ordercore.kpi.attribution import LatenessPolicy, lateness_attribution
 from ordercore.kpi.pareto import CAUSE_COLUMNS, failure_causes, pareto
 
-if TYPE_CHECKING:
-    from tests.kpi.conftest import Constructor
+Constructor = Callable[[pd.DataFrame], Any]
+"""Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
+
 
 UTC = dt.UTC
 AS_OF = dt.datetime(2026, 4, 1, tzinfo=UTC)
