@@ -2,6 +2,7 @@
 
     python _writer_process.py feed URL PREFIX ORDERS SAVES   # prints "ready", waits for a line
     python _writer_process.py hang URL ORDER_ID              # saves, prints, never commits
+    python _writer_process.py race URL ORDER_ID N            # one save on a go; won/conflict
 
 URL is a SQLAlchemy URL; ``sqlite:///path`` is opened with `sqlite_engine`.
 """
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine
 
+from ordercore.errors import ConcurrencyConflict
 from ordercore.testing.factories import make_order
 from ordercore_sqlalchemy import SQLAlchemyOrderRepository, sqlite_engine
 
@@ -61,9 +63,30 @@ def hang(url: str, order_id: str) -> None:
         time.sleep(300)
 
 
+def race(url: str, order_id: str, n: int) -> None:
+    """Read the order, wait for go, save step `n` on it; print whether the save won."""
+    engine = _engine(url)
+    repo = SQLAlchemyOrderRepository(engine)
+    order = repo.get(order_id)
+    new_order, events = step(order, n)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    sys.stdin.readline()
+    try:
+        repo.save(new_order, expected_version=order.version, events=events)
+    except ConcurrencyConflict as conflict:
+        sys.stdout.write(f"conflict {conflict.actual_version}\n")
+    else:
+        sys.stdout.write("won\n")
+    sys.stdout.flush()
+    engine.dispose()
+
+
 if __name__ == "__main__":
     mode, *args = sys.argv[1:]
     if mode == "feed":
         feed(args[0], args[1], int(args[2]), int(args[3]))
+    elif mode == "race":
+        race(args[0], args[1], int(args[2]))
     else:
         hang(args[0], args[1])

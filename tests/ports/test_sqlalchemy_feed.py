@@ -1,4 +1,4 @@
-"""The event feed under writers in several OS processes, the lock behind it, and crashes."""
+"""Writers in several OS processes: the feed, a race for one version, the lock, and crashes."""
 
 from __future__ import annotations
 
@@ -75,6 +75,30 @@ def test_a_reader_misses_no_event_of_writers_in_other_processes(
     missed = sorted({e.position for e in everything} - {e.position for e in seen})
     assert not missed, f"the reader missed the events at positions {missed}"
     assert seen == everything, "the reader saw an event twice or out of order"
+
+
+def test_processes_saving_the_same_version_let_exactly_one_win(
+    store: tuple[str, Engine],
+) -> None:
+    url, engine = store
+    repo = SQLAlchemyOrderRepository(engine)
+    repo.add(make_order("SO-1"))
+    with contextlib.ExitStack() as stack:
+        racers = [
+            stack.enter_context(_spawn("race", url, "SO-1", str(n + 1))) for n in range(PROCESSES)
+        ]
+        for racer in racers:
+            assert racer.stdout is not None
+            assert racer.stdout.readline().strip() == "ready"
+        for racer in racers:
+            assert racer.stdin is not None
+            racer.stdin.write("go\n")
+            racer.stdin.flush()
+        outcomes = sorted(racer.communicate(timeout=60)[0].strip() for racer in racers)
+    assert outcomes == [*["conflict 1"] * (PROCESSES - 1), "won"], outcomes
+    stored = repo.events("SO-1")
+    assert len(stored) == 1, f"{len(stored)} events stored by {PROCESSES} racers"
+    assert repo.get("SO-1").version == 1
 
 
 def _follow(
