@@ -28,11 +28,13 @@ if TYPE_CHECKING:
 _ZERO: Final = Decimal(0)
 _PLACES: Final = Decimal("0.000001")  # a Quantity's six places
 _ONE: Final = Decimal(1)
-_STOCK: Final = ConstraintKind.STOCK
-_CAPACITY: Final = ConstraintKind.CAPACITY
-_MATERIAL: Final = ConstraintKind.MATERIAL
-_LEAD: Final = ConstraintKind.SUPPLIER_LEAD_TIME
-_MAKING: Final = ConstraintKind.PRODUCTION_LEAD_TIME
+# The kinds as plain strings: a tuple of strings, dates and numbers is one the garbage
+# collector stops tracking, and a plan keeps one such tuple per constraint waited for.
+_STOCK: Final = ConstraintKind.STOCK.value
+_CAPACITY: Final = ConstraintKind.CAPACITY.value
+_MATERIAL: Final = ConstraintKind.MATERIAL.value
+_LEAD: Final = ConstraintKind.SUPPLIER_LEAD_TIME.value
+_MAKING: Final = ConstraintKind.PRODUCTION_LEAD_TIME.value
 
 
 _NO_LIST: Final[list[Any]] = []  # read only: an empty list no route ever appends to

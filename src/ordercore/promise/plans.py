@@ -46,7 +46,7 @@ _ZERO: Final = Decimal(0)
 PlanCommand = Allocate | PlanProduction | Procure | ReleaseAllocation | Repromise
 
 Wait = tuple[
-    ConstraintKind,
+    str,
     date | None,
     str | None,
     str | None,
@@ -54,8 +54,9 @@ Wait = tuple[
     int | None,
     tuple[str, ...],
 ]
-"""A constraint's fields in `Constraint`'s order: kind, day, sku, location, resource, days,
-receipts. Plans keep these and build `Constraint` values when they are read."""
+"""A constraint's fields in `Constraint`'s order: kind (its value), day, sku, location,
+resource, days, receipts. Plans keep these plain tuples and build `Constraint` values when
+they are read."""
 
 
 @attrs.frozen
@@ -147,13 +148,13 @@ class LinePlan(NamedTuple):
     def binding(self) -> Constraint:
         """The constraint that set `ready_on` (or, when it is `None`, the one not met)."""
         if self.waits:
-            return Constraint(*self.waits[0])
+            return _constraint(self.waits[0])
         return Constraint(ConstraintKind.NONE, day=self.ready_on)
 
     @property
     def waited_for(self) -> tuple[Constraint, ...]:
         """Every constraint met after the planning day (or not met), the binding one first."""
-        return tuple(Constraint(*wait) for wait in self.waits)
+        return tuple(_constraint(wait) for wait in self.waits)
 
     @property
     def feasible(self) -> bool:
@@ -214,6 +215,11 @@ class LinePlan(NamedTuple):
                 )
             )
         return found
+
+
+def _constraint(wait: Wait) -> Constraint:
+    kind, day, sku, location, resource, days, receipts = wait
+    return Constraint(ConstraintKind(kind), day, sku, location, resource, days, receipts)
 
 
 def _latest(lines: tuple[LinePlan, ...]) -> tuple[date | None, Constraint]:
