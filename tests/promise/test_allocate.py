@@ -144,7 +144,7 @@ def test_allocated_quantities_are_kept_and_only_the_rest_is_planned() -> None:
         ),
         PriorityPolicy.of("customer_tier"),
     )
-    # 5 on hand, 4 allocated to SO-1: SO-2 (first) takes the 1 free? It needs 2: unmet.
+    # 5 on hand, 4 of them allocated to SO-1: 1 is free, and SO-2 (first) needs 2: unmet.
     assert plan.order("SO-2").ready_on is None
     kept = plan.order("SO-1").lines[0]
     assert (kept.allocated_before, kept.quantity, kept.ready_on) == (Decimal(4), Decimal(2), None)
