@@ -162,6 +162,8 @@ def test_bad_arguments_raise_invalid_argument_and_change_nothing(engine: Engine)
         repo.add({"order_id": "SO-2"})  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="expected_version must be an int"):
         repo.save(order, expected_version="0")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="statuses must be OrderStatus values"):
+        repo.by_status("draft")  # type: ignore[arg-type]
     assert len(repo) == 1
     assert repo.get("SO-1") == order
 

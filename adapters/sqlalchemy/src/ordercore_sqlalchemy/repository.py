@@ -51,6 +51,7 @@ from ordercore.errors import (
 from ordercore.memory import check_events_belong, check_feed_window
 from ordercore.orders import Order
 from ordercore.ports import FeedEntry
+from ordercore.status import OrderStatus
 from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas
 from ordercore_sqlalchemy._driver import DriverStatement, driver_instant
 from ordercore_sqlalchemy.engines import READ_ONLY, is_configured
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
     from sqlalchemy.pool import PoolProxiedConnection
 
     from ordercore.events import OrderEvent
-    from ordercore.status import OrderStatus
 
 __all__ = ["SQLAlchemyOrderRepository"]
 
@@ -376,6 +376,11 @@ class SQLAlchemyOrderRepository:
         """Orders in any of the statuses, by id."""
         if not statuses:
             return []
+        for status in statuses:
+            if not isinstance(status, OrderStatus):
+                raise InvalidArgument(
+                    "by_status", "statuses", f"must be OrderStatus values, got {status!r}"
+                )
         return self._orders(ORDERS.c.status.in_([str(status.value) for status in statuses]))
 
     def by_customer(self, customer_id: str) -> list[Order]:
