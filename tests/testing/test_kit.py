@@ -91,12 +91,14 @@ def test_the_book_frames_pass_the_kpi_frame_check(book) -> None:  # type: ignore
 
 def test_the_book_and_the_frame_generator_share_the_orders_schema(book) -> None:  # type: ignore[no-untyped-def]
     generated = set(generate(200, seed=5).orders.columns)
-    # the entity-level book also knows each order's value, status and active-hold start
+    # the entity-level book also knows each order's value, status, active-hold start and
+    # risk level
     assert set(book.frames()["orders"].columns) <= generated | {
         "value",
         "status",
         "hold_since",
         "channel_detail",
+        "risk_level",
     }
 
 
