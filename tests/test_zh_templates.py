@@ -1,21 +1,23 @@
 """Every message template and label a person reads exists in English and Chinese.
 
 Walks the catalogues of labels, review messages, durations, risk explanations and the KPI
-views (the lifecycle guards' refusals are written in `ordercore.lifecycle.guards` and
-checked with the lifecycle). Each entry must have both texts with the same placeholders (a
-field ``x_zh`` in Chinese stands for ``x`` in English), the Chinese text must be Chinese (no
-English words left, beyond the abbreviations a Chinese reader uses), and neither may carry
-raw Python text.
+views. Each entry must have both texts with the same placeholders (a field ``x_zh`` in
+Chinese stands for ``x`` in English), the Chinese text must be Chinese (no English words
+left, beyond the abbreviations a Chinese reader uses), and neither may carry raw Python text.
+
+The lifecycle guards' refusals are no catalogue: each is written where its guard refuses,
+from the order's facts, so they are checked by making every guard refuse
+(`tests/lifecycle/test_refusals_zh.py`, with the same checks from `_zh_support`).
 """
 
 from __future__ import annotations
 
-import re
 from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from _zh_support import ABBREVIATIONS, CJK, ENGLISH_WORD, RAW_PYTHON
 from ordercore._durations import UNITS
 from ordercore.kpi import _texts as kpi_texts
 from ordercore.labels import LABELS
@@ -44,15 +46,6 @@ ENTRIES = [
 ]
 CHINESE = [pytest.param(entry.values[1], id=entry.id) for entry in ENTRIES]
 ENGLISH = [pytest.param(entry.values[0], id=entry.id) for entry in ENTRIES]
-# Abbreviations written in Latin letters in Chinese business text too.
-ABBREVIATIONS = {"EDI", "API", "OTIF", "CSAT", "SKU", "RMA", "UTC", "KPI"}
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
-# Python's own spellings: None or a bool inside a sentence (the label "None" is a word), a
-# timedelta's str, reprs of decimals and dates.
-RAW_PYTHON = re.compile(
-    r".\b(None|True|False)\b|\b(None|True|False)\b.|timedelta|datetime\.|Decimal\(|\d days?, \d+:\d\d"
-)
 
 
 def _fields(template: str) -> set[str]:

@@ -17,6 +17,8 @@ import dataclasses
 from typing import TYPE_CHECKING, ClassVar
 
 from ordercore._iso4217 import currency_hint
+from ordercore._lang import is_zh
+from ordercore._refusals import command_zh, zh_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -127,7 +129,29 @@ class InvalidTransition(OrderCoreError, ValueError):
 
 
 class GuardRejected(OrderCoreError, ValueError):
-    """A command is allowed in the status but one of its guards refused it."""
+    """A command is allowed in the status but one of its guards refused it.
+
+    The message and `reasons` are English; `reasons_zh` and `message("zh")` give the same
+    refusal in Chinese. A reason that is a `Refusal` (every canonical guard's) carries its
+    Chinese text; a host guard's plain `str` reason shows in English in both.
+
+    Attributes:
+        command: The command refused (``"ship"``).
+        guard: The guard that refused it, by its code name (``"not_held"``), in both languages.
+        reasons: Why, in English.
+        reasons_zh: Why, in Chinese (the English where a reason has no Chinese text).
+        order_id: The order, if known.
+
+    Examples:
+        >>> from ordercore.lifecycle.guards import Refusal
+        >>> error = GuardRejected(
+        ...     "ship", "not_held", [Refusal("hold H-1 blocks ship", "冻结 H-1 阻止发货")], "SO-1"
+        ... )
+        >>> error.message("zh")
+        '无法对订单 SO-1 执行「发货」：not_held 拒绝：冻结 H-1 阻止发货'
+        >>> error.message("en") == str(error)
+        True
+    """
 
     code: ClassVar[str] = "guard_rejected"
 
@@ -140,10 +164,27 @@ class GuardRejected(OrderCoreError, ValueError):
     ) -> None:
         self.command = command
         self.guard = guard
-        self.reasons = tuple(reasons)
+        self.reasons = tuple(str(reason) for reason in reasons)
+        self.reasons_zh = tuple(zh_of(reason) for reason in reasons)
         self.order_id = order_id
         who = f"order {order_id}" if order_id else "order"
         super().__init__(f"cannot {command} {who}: {guard} refused: " + "; ".join(self.reasons))
+
+    def message(self, lang: str = "en") -> str:
+        """The whole refusal as one sentence, in English (``"en"``) or Chinese (``"zh"``).
+
+        The Chinese names the command by its Chinese label (a host's own command by its
+        name) and keeps the guard's code name.
+
+        Raises:
+            ValueError: If the language is neither English nor Chinese.
+        """
+        if not is_zh(lang):
+            return str(self)
+        who = f"订单 {self.order_id} " if self.order_id else "订单"
+        return f"无法对{who}执行「{command_zh(self.command)}」：{self.guard} 拒绝：" + "；".join(
+            self.reasons_zh
+        )
 
 
 class InvalidCommand(OrderCoreError, ValueError):

@@ -136,6 +136,7 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("CommandName", "waive_feedback"): ("Waive feedback", "免于反馈"),
     ("CommandName", "close"): ("Close", "关闭订单"),
     ("CommandName", "archive"): ("Archive", "归档"),
+    ("CommandName", "create"): ("Create order", "创建订单"),
     ("CommandName", "start_fulfilment"): ("Start fulfilment (derived)", "开始履行（自动）"),
     ("CommandName", "complete_fulfilment"): ("Complete fulfilment (derived)", "履行完成（自动）"),
     ("CommandName", "send_back_to_review"): ("Send back to review (derived)", "退回审核（自动）"),

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
+from ordercore._refusals import Refusal, listed
 from ordercore.aftersales import AfterSalesCase, CaseKind, CaseStatus
 from ordercore.billing import Payment, Refund
 from ordercore.errors import GuardRejected, InvalidArgument, InvalidTransition
@@ -76,6 +77,7 @@ from ordercore.events import (
     SubStatusChanged,
 )
 from ordercore.holds import DEFAULT_BLOCKS, Hold
+from ordercore.labels import label
 from ordercore.lifecycle._fast import construct, replace, update_fresh
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
 from ordercore.lifecycle.billing import credit_note_document, invoice_document
@@ -695,10 +697,16 @@ def _advance_case(
     case = next((c for c in order.cases if c.case_id == command.case_id), None)
     if case is None:
         known = ", ".join(c.case_id for c in order.cases) or "none"
+        known_zh = listed(c.case_id for c in order.cases)
         raise GuardRejected(
             command.name,
             "case_exists",
-            [f"no case {command.case_id!r}; cases: {known}"],
+            [
+                Refusal(
+                    f"no case {command.case_id!r}; cases: {known}",
+                    f"没有售后单 {command.case_id!r}；现有售后单：{known_zh}",
+                )
+            ],
             order.order_id,
         )
     status = CaseMachines.next_status(case.kind, case.status, command.action)
@@ -712,7 +720,10 @@ def _advance_case(
         )
     if command.action == "investigate" and command.root_cause is None:
         raise GuardRejected(
-            command.name, "root_cause_given", ["investigating needs a root_cause"], order.order_id
+            command.name,
+            "root_cause_given",
+            [Refusal("investigating needs a root_cause", "调查须注明根因（root_cause）")],
+            order.order_id,
         )
     if (
         command.action == "refund"
@@ -723,10 +734,12 @@ def _advance_case(
             command.name,
             "refund_credited",
             [
-                (
+                Refusal(
                     f"order {order.order_id} is billed in money: credit the goods of case "
                     f"{case.case_id} first (IssueCreditNote with case_id={case.case_id!r}), "
-                    "then pay the money back with IssueRefund"
+                    "then pay the money back with IssueRefund",
+                    f"订单 {order.order_id} 按金额开票：请先为售后单 {case.case_id} 的货物开具"
+                    f"红字发票（IssueCreditNote，case_id={case.case_id!r}），再用 IssueRefund 退款",
                 )
             ],
             order.order_id,
@@ -736,7 +749,14 @@ def _advance_case(
         raise GuardRejected(
             command.name,
             "disposition_fits",
-            [f"a disposition is for goods received back, not {command.action} on a {case.kind}"],
+            [
+                Refusal(
+                    f"a disposition is for goods received back, not {command.action} on a "
+                    f"{case.kind}",
+                    f"处置方式只用于收回的退货或换货，不能用于{label(case.kind, 'zh')}售后单的"
+                    f"「{label(command.action, 'zh')}」",
+                )
+            ],
             order.order_id,
         )
     key = f"cases.{case.case_id}"
@@ -948,7 +968,12 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
         raise GuardRejected(
             name,
             "not_before_last_change",
-            [f"at {at.isoformat()} is before the order's last change ({last.isoformat()})"],
+            [
+                Refusal(
+                    f"at {at.isoformat()} is before the order's last change ({last.isoformat()})",
+                    f"时间 {at.isoformat()} 早于订单最近一次变更（{last.isoformat()}）",
+                )
+            ],
             order.order_id,
         )
     context = _context(GuardContext, (at, actor, policy, order))
@@ -956,7 +981,7 @@ def apply(  # noqa: C901, PLR0912 - one straight path; each branch a refusal or 
         refusal = guard(order, command, context)
         if refusal is not None:
             raise GuardRejected(
-                name, getattr(guard, "__name__", "guard"), [str(refusal)], order.order_id
+                name, getattr(guard, "__name__", "guard"), [refusal], order.order_id
             )
     emit = _Emitter(order, command, at, actor, order.version + 1, ids, policy)
     decide = _DECIDERS.get(name)
@@ -1013,7 +1038,12 @@ def create(
         raise GuardRejected(
             "create",
             "not_before_last_change",
-            [f"at {at.isoformat()} is before the order was received ({last.isoformat()})"],
+            [
+                Refusal(
+                    f"at {at.isoformat()} is before the order was received ({last.isoformat()})",
+                    f"时间 {at.isoformat()} 早于订单接收时间（{last.isoformat()}）",
+                )
+            ],
             order.order_id,
         )
     try:

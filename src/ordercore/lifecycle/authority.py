@@ -32,9 +32,13 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
+from ordercore._refusals import Refusal, listed
 from ordercore.errors import ConfigurationError
+from ordercore.labels import label
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ordercore.events import Actor
     from ordercore.orders import Order
 
@@ -56,6 +60,11 @@ REVIEW_OVERRIDE: Final = "override_review"
 REOPEN_ORDER: Final = "reopen_order"
 """The action of reopening a closed order; it has no subjects."""
 _ACTIONS: Final = frozenset({RELEASE_HOLD, REVIEW_OVERRIDE, REOPEN_ORDER})
+_ACTIONS_ZH: Final = {
+    RELEASE_HOLD: "解除冻结",
+    REVIEW_OVERRIDE: "越过未通过的审核批准订单",
+    REOPEN_ORDER: "重新打开订单",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +93,11 @@ class AuthorityRequest:
 
 
 Authority = Callable[[AuthorityRequest], "str | None"]
-"""Decides a request: `None` allows it, a text refuses it (shown in the `GuardRejected`)."""
+"""Decides a request: `None` allows it, a text refuses it (shown in the `GuardRejected`).
+
+A `Refusal` (see `ordercore.lifecycle.guards`) gives the refusal in Chinese too; a plain `str`
+shows in English in both languages. `AuthorityRules` refuses with a `Refusal`.
+"""
 
 
 def allow_any(_: AuthorityRequest) -> str | None:
@@ -181,9 +194,13 @@ class AuthorityRules:
         granted = "; ".join(_describe(grant) for grant in grants)
         subjects = ", ".join(request.subjects) or "-"
         currency = request.order.currency
-        return (
+        subjects_zh = f"（{_subjects_zh(request.subjects)}）" if request.subjects else ""
+        return Refusal(
             f"{actor} (roles: {held}) may not {request.action.replace('_', ' ')} "
-            f"({subjects}) on {request.amount} {currency}; granted to: {granted}"
+            f"({subjects}) on {request.amount} {currency}; granted to: {granted}",
+            f"{actor}（角色：{listed(sorted(roles))}）无权{_ACTIONS_ZH[request.action]}"
+            f"{subjects_zh}，订单金额 {request.amount} {currency}；"
+            f"有权限的是：{'；'.join(_describe_zh(grant) for grant in grants)}",
         )
 
 
@@ -192,3 +209,21 @@ def _describe(grant: Grant) -> str:
     subjects = f" for {', '.join(sorted(grant.subjects))}" if grant.subjects else ""
     limit = f" up to {grant.up_to}" if grant.up_to is not None else ""
     return f"{roles}{subjects}{limit}"
+
+
+def _describe_zh(grant: Grant) -> str:
+    roles = "、".join(sorted(grant.roles))
+    subjects = f"（{_subjects_zh(sorted(grant.subjects))}）" if grant.subjects else ""
+    limit = f"，最高 {grant.up_to}" if grant.up_to is not None else ""
+    return f"{roles}{subjects}{limit}"
+
+
+def _subjects_zh(subjects: Iterable[str]) -> str:
+    """Hold reasons by their Chinese label; review failure reasons as the review gave them."""
+    shown = []
+    for subject in subjects:
+        try:
+            shown.append(label(("HoldReason", subject), "zh"))
+        except KeyError:
+            shown.append(subject)
+    return "、".join(shown)

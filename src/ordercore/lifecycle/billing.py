@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from ordercore._base import ARITHMETIC
+from ordercore._refusals import Refusal, command_zh, hold_blocks, join, listed, refusal
 from ordercore.billing import BillingDocument, BillingLine, DocumentKind, PaymentTerms
 from ordercore.holds import HoldAction
 from ordercore.lifecycle.commands import (
@@ -152,7 +153,7 @@ def document_new(order: Order, command: Command, _: GuardContext) -> str | None:
     else:
         return None
     if _document(order, new) is not None:
-        return f"billing document {new!r} exists already"
+        return refusal(f"billing document {new!r} exists already", f"开票单据 {new!r} 已存在")
     return None
 
 
@@ -162,9 +163,11 @@ def unit_billing_absent(order: Order, command: Command, _: GuardContext) -> str 
         return None  # billed in money already: unit billing has been refused since
     units = [line.line_id for line in order.lines if line.ledger.invoiced or line.ledger.paid]
     if units:
-        return (
+        return refusal(
             f"lines {', '.join(units)} are invoiced or paid in units; {command.name} cannot "
-            "bill the order in money as well"
+            "bill the order in money as well",
+            f"第 {listed(units)} 行已按数量开票或收款；「{command_zh(command.name)}」"
+            "不能再按金额为该订单开票收款",
         )
     return None
 
@@ -192,12 +195,21 @@ def invoice_fits(order: Order, command: Command, _: GuardContext) -> str | None:
         room = _billable_room(order, line_id)
         if room is None:
             known = ", ".join(line.line_id for line in order.lines)
-            problems.append(f"order has no line {line_id!r}; lines: {known}")
-        elif quantity > room:
             problems.append(
-                f"line {line_id} has {max(room, _ZERO)} left to invoice, not {quantity}"
+                refusal(
+                    f"order has no line {line_id!r}; lines: {known}",
+                    f"订单没有行 {line_id!r}；现有行：{listed(li.line_id for li in order.lines)}",
+                )
             )
-    return "; ".join(problems) or None
+        elif quantity > room:
+            left = max(room, _ZERO)
+            problems.append(
+                refusal(
+                    f"line {line_id} has {left} left to invoice, not {quantity}",
+                    f"第 {line_id} 行尚可开票 {left}，不是 {quantity}",
+                )
+            )
+    return join(problems)
 
 
 def invoice_not_held(order: Order, command: Command, _: GuardContext) -> str | None:
@@ -207,11 +219,7 @@ def invoice_not_held(order: Order, command: Command, _: GuardContext) -> str | N
     for line_id, _quantity in command.lines:
         for hold in order.holds:
             if hold.blocks_action(HoldAction.INVOICE, line_id):
-                scope = f"lines {', '.join(hold.line_ids)}" if hold.line_ids else "the order"
-                return (
-                    f"hold {hold.hold_id} ({hold.reason.value}, on {scope}) blocks invoicing "
-                    f"line {line_id}; release it first"
-                )
+                return hold_blocks(hold, f"invoicing line {line_id}", f"第 {line_id} 行开票")
     return None
 
 
@@ -221,25 +229,40 @@ def credit_fits(order: Order, command: Command, _: GuardContext) -> str | None:
         return None
     invoice = _document(order, command.invoice_id)
     if invoice is None or invoice.kind is not DocumentKind.INVOICE:
-        known = ", ".join(d.document_id for d in order.billing if d.kind is DocumentKind.INVOICE)
-        return f"no invoice {command.invoice_id!r} to credit; invoices: {known or 'none'}"
+        known = [d.document_id for d in order.billing if d.kind is DocumentKind.INVOICE]
+        return refusal(
+            f"no invoice {command.invoice_id!r} to credit; invoices: {', '.join(known) or 'none'}",
+            f"没有可冲红的发票 {command.invoice_id!r}；现有发票：{listed(known)}",
+        )
     if command.case_id is not None and all(c.case_id != command.case_id for c in order.cases):
-        return f"no case {command.case_id!r}"
+        return _no_case(command.case_id)
     problems = []
     for line_id, quantity in command.lines:
         billed = invoice.quantity(line_id)
         if not billed:
-            problems.append(f"invoice {invoice.document_id} does not bill line {line_id!r}")
+            problems.append(
+                refusal(
+                    f"invoice {invoice.document_id} does not bill line {line_id!r}",
+                    f"发票 {invoice.document_id} 未开行 {line_id!r}",
+                )
+            )
             continue
         for note in order.billing:
             if note.credits == invoice.document_id:
                 billed = _subtract(billed, note.quantity(line_id))
         if quantity > billed:
             problems.append(
-                f"line {line_id} has {billed} left on invoice {invoice.document_id} to "
-                f"credit, not {quantity}"
+                refusal(
+                    f"line {line_id} has {billed} left on invoice {invoice.document_id} to "
+                    f"credit, not {quantity}",
+                    f"第 {line_id} 行在发票 {invoice.document_id} 上尚可冲红 {billed}，不是 {quantity}",
+                )
             )
-    return "; ".join(problems) or None
+    return join(problems)
+
+
+def _no_case(case_id: str) -> Refusal:
+    return refusal(f"no case {case_id!r}", f"没有售后单 {case_id!r}")
 
 
 def payment_fits(order: Order, command: Command, _: GuardContext) -> str | None:
@@ -250,20 +273,30 @@ def payment_fits(order: Order, command: Command, _: GuardContext) -> str | None:
     if not isinstance(command, ReceivePayment):
         return None
     if command.amount.currency != order.currency:
-        return f"the payment is in {command.amount.currency}, the order in {order.currency}"
+        return refusal(
+            f"the payment is in {command.amount.currency}, the order in {order.currency}",
+            f"收款币种为 {command.amount.currency}，订单币种为 {order.currency}",
+        )
     if any(p.payment_id == command.payment_id for p in order.payments):
-        return f"payment {command.payment_id!r} exists already"
+        return refusal(
+            f"payment {command.payment_id!r} exists already", f"收款 {command.payment_id!r} 已存在"
+        )
     if command.invoice_id is not None:
         invoice = _document(order, command.invoice_id)
         if invoice is None or invoice.kind is not DocumentKind.INVOICE:
-            return f"no invoice {command.invoice_id!r} to pay"
+            return refusal(
+                f"no invoice {command.invoice_id!r} to pay",
+                f"没有可收款的发票 {command.invoice_id!r}",
+            )
     position = order.billing_position
     ceiling = max(position.billed, order.total)
     after = position.paid + command.amount
     if after > ceiling:
-        return (
+        more = ceiling - position.paid
+        return refusal(
             f"payments would come to {after}, more than the {ceiling} billed or ordered "
-            f"(at most {ceiling - position.paid} more)"
+            f"(at most {more} more)",
+            f"收款合计将达 {after}，超过已开票或订单金额 {ceiling}（最多还可收 {more}）",
         )
     return None
 
@@ -278,26 +311,37 @@ def refund_fits(order: Order, command: Command, _: GuardContext) -> str | None:
     problem = None
     paid = order.billing_position.paid
     if command.amount.currency != order.currency:
-        problem = f"the refund is in {command.amount.currency}, the order in {order.currency}"
+        problem = refusal(
+            f"the refund is in {command.amount.currency}, the order in {order.currency}",
+            f"退款币种为 {command.amount.currency}，订单币种为 {order.currency}",
+        )
     elif any(r.refund_id == command.refund_id for r in order.refunds):
-        problem = f"refund {command.refund_id!r} exists already"
+        problem = refusal(
+            f"refund {command.refund_id!r} exists already", f"退款 {command.refund_id!r} 已存在"
+        )
     elif command.case_id is not None and all(c.case_id != command.case_id for c in order.cases):
-        problem = f"no case {command.case_id!r}"
+        problem = _no_case(command.case_id)
     elif command.amount > paid:
-        problem = f"only {paid} was paid; a refund of {command.amount} is more"
+        problem = refusal(
+            f"only {paid} was paid; a refund of {command.amount} is more",
+            f"仅收款 {paid}；退款 {command.amount} 超出",
+        )
     elif command.payment_id is not None:
         problem = _payment_refundable(order, command.payment_id, command.amount)
     return problem
 
 
-def _payment_refundable(order: Order, payment_id: str, amount: Money) -> str | None:
+def _payment_refundable(order: Order, payment_id: str, amount: Money) -> Refusal | None:
     payment = next((p for p in order.payments if p.payment_id == payment_id), None)
     if payment is None:
-        return f"no payment {payment_id!r}"
+        return refusal(f"no payment {payment_id!r}", f"没有收款 {payment_id!r}")
     left = payment.amount
     for refund in order.refunds:
         if refund.payment_id == payment_id:
             left -= refund.amount
     if amount > left:
-        return f"payment {payment_id} has {left} left to refund"
+        return refusal(
+            f"payment {payment_id} has {left} left to refund",
+            f"收款 {payment_id} 尚可退款 {left}",
+        )
     return None

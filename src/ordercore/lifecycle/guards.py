@@ -1,7 +1,10 @@
 """The guards: explicit callables, attached to their transitions, that may refuse a command.
 
 A guard takes the order, the command and a [`GuardContext`][ordercore.lifecycle.guards.GuardContext]
-and returns `None` to let the command through or a sentence saying why not. The lifecycle
+and returns `None` to let the command through or a sentence saying why not: a
+[`Refusal`][ordercore.lifecycle.guards.Refusal], the English text carrying the Chinese as
+`.zh`, which `GuardRejected.reasons_zh` shows (a host's guard may return a plain `str`; its
+Chinese is then the English). Refusals are built only when a guard refuses. The lifecycle
 table (`ordercore.lifecycle.table`) attaches guards to transitions; `apply` runs the guards of
 the transition it takes, in order, and raises `GuardRejected` with the first refusal; nothing
 changes. The derived transitions (the lifecycle fires them itself) use the same kind of
@@ -16,8 +19,11 @@ Examples:
     >>> from ordercore.events import Actor
     >>> from ordercore.lifecycle.commands import Allocate
     >>> context = GuardContext(make_order().received_at, Actor.user("ana"), LifecyclePolicy())
-    >>> known_line(make_order(), Allocate(line_id="9", quantity=Decimal(1)), context)
+    >>> refused = known_line(make_order(), Allocate(line_id="9", quantity=Decimal(1)), context)
+    >>> refused
     "order has no line '9'; lines: 1, 2"
+    >>> refused.zh
+    "订单没有行 '9'；现有行：1、2"
 """
 
 from __future__ import annotations
@@ -31,8 +37,22 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from pydantic import ValidationError
 
 from ordercore._base import ARITHMETIC
+from ordercore._refusals import (
+    Refusal,
+    before_receipt,
+    command_zh,
+    error_refusal,
+    hold_blocks,
+    join,
+    ledger_refusal,
+    listed,
+    no_line,
+    refusal,
+    validation_refusal,
+)
 from ordercore.aftersales import CaseAction, CaseKind
 from ordercore.errors import ConfigurationError, LedgerViolation
+from ordercore.labels import label
 from ordercore.ledger import LineLedger, check_ledger, open_ceiling
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.authority import (
@@ -73,12 +93,14 @@ if TYPE_CHECKING:
     from ordercore.events import Actor
 
 __all__ = [
+    "CHANGES_NOTHING",
     "DELIVER_GUARDS",
     "MOVEMENT_GUARDS",
     "SHIP_GUARDS",
     "Guard",
     "GuardContext",
     "LifecyclePolicy",
+    "Refusal",
     "active_hold",
     "all_delivered",
     "allocation_covers",
@@ -104,6 +126,7 @@ __all__ = [
     "nothing_shipped_or_paid",
     "past_review_expiry",
     "reason_given",
+    "refusal",
     "replacement_fits",
     "review_passed",
     "settled",
@@ -124,6 +147,15 @@ _SHIPPING: Final = frozenset({OrderStatus.APPROVED, OrderStatus.IN_FULFILMENT})
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
 _multiply = ARITHMETIC.multiply
+# The conditions of derived transitions refuse on most commands: their refusals are built once.
+_NOT_AN_AMENDMENT: Final = Refusal("not an amendment", "不是订单变更")
+_NOT_WORSE: Final = Refusal(
+    "the amendment did not make the order worse", "本次变更未使订单条件变差"
+)
+_NOTHING_STARTED: Final = Refusal("no fulfilment movement yet", "尚无履行记录")
+_NOT_ALL_DELIVERED: Final = Refusal("open quantity is not yet delivered", "未结数量尚未全部签收")
+CHANGES_NOTHING: Final = Refusal("the amendment changes nothing", "本次变更没有改动任何内容")
+"""The refusal of an amendment (of lines or of the header) that changes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +244,10 @@ class GuardContext(NamedTuple):
 
 
 Guard = Callable[[Order, Command, GuardContext], "str | None"]
-"""A guard: ``(order, command, context) -> None`` to allow, or a sentence saying why not."""
+"""A guard: ``(order, command, context) -> None`` to allow, or a sentence saying why not.
+
+The canonical guards refuse with a `Refusal` (English and Chinese); a plain `str` is English.
+"""
 
 
 # ---------------------------------------------------------------- ledger predicates
@@ -254,7 +289,7 @@ def all_delivered(order: Order) -> bool:
     return owed
 
 
-def settled(order: Order) -> tuple[str, ...]:
+def settled(order: Order) -> tuple[Refusal, ...]:
     """What keeps the order from being settled: per line, billed and paid in full.
 
     Billable per line is delivered − returned + exchanged (credit notes and unit refunds
@@ -268,29 +303,50 @@ def settled(order: Order) -> tuple[str, ...]:
         ledger = line.ledger
         billable = _add(_subtract(ledger.delivered, ledger.returned), ledger.exchanged)
         if ledger.invoiced < billable:
-            problems.append(f"line {line.line_id} invoiced {ledger.invoiced} of {billable}")
+            problems.append(_under_invoiced(line.line_id, ledger.invoiced, billable))
         if ledger.paid < ledger.invoiced:
-            problems.append(f"line {line.line_id} paid {ledger.paid} of {ledger.invoiced}")
+            problems.append(
+                refusal(
+                    f"line {line.line_id} paid {ledger.paid} of {ledger.invoiced}",
+                    f"第 {line.line_id} 行已收款 {ledger.paid}，已开票 {ledger.invoiced}",
+                )
+            )
     return tuple(problems)
 
 
-def _settled_in_money(order: Order) -> tuple[str, ...]:
+def _under_invoiced(line_id: str, invoiced: Decimal, billable: Decimal) -> Refusal:
+    return refusal(
+        f"line {line_id} invoiced {invoiced} of {billable}",
+        f"第 {line_id} 行已开票 {invoiced}，应开票 {billable}",
+    )
+
+
+def _settled_in_money(order: Order) -> tuple[Refusal, ...]:
     problems = []
     for line in order.lines:
         ledger = line.ledger
         billable = _add(_subtract(ledger.delivered, ledger.returned), ledger.exchanged)
         if ledger.invoiced < billable:
-            problems.append(f"line {line.line_id} invoiced {ledger.invoiced} of {billable}")
+            problems.append(_under_invoiced(line.line_id, ledger.invoiced, billable))
         elif ledger.invoiced > billable:
             problems.append(
-                f"line {line.line_id} invoiced {ledger.invoiced}, more than the {billable} "
-                "billable (credit the rest)"
+                refusal(
+                    f"line {line.line_id} invoiced {ledger.invoiced}, more than the {billable} "
+                    "billable (credit the rest)",
+                    f"第 {line.line_id} 行已开票 {ledger.invoiced}，超过可开票的 {billable}"
+                    "（请为多出部分开具红字发票）",
+                )
             )
     balance = order.billing_position.balance
     if balance.amount > 0:
-        problems.append(f"{balance} is still to be paid")
+        problems.append(refusal(f"{balance} is still to be paid", f"尚有 {balance} 未收款"))
     elif balance.amount < 0:
-        problems.append(f"{-balance} paid beyond what is billed is to be refunded")
+        problems.append(
+            refusal(
+                f"{-balance} paid beyond what is billed is to be refunded",
+                f"超出开票金额多收的 {-balance} 须退款",
+            )
+        )
     return tuple(problems)
 
 
@@ -323,7 +379,12 @@ def amended_order(order: Order, command: AmendOrder) -> Order:
             lines.append({**line.__dict__, "quantity": quantity, "ledger": released(line, excess)})
     if quantities:
         known = ", ".join(line.line_id for line in order.lines)
-        raise ValueError(f"unknown lines {sorted(quantities)}; lines: {known}")
+        raise ValueError(
+            refusal(
+                f"unknown lines {sorted(quantities)}; lines: {known}",
+                f"未知的行 {sorted(quantities)}；现有行：{listed(line.line_id for line in order.lines)}",
+            )
+        )
     lines.extend(command.new_lines)
     values = dict(order.__dict__)
     values["lines"] = lines
@@ -347,29 +408,58 @@ def review_passed(  # noqa: PLR0911 - one early return per refusal reads best
     reason, and the policy's authority allowing it.
     """
     if not isinstance(command, Approve):
-        return "approval needs a review result"
+        return refusal("approval needs a review result", "审核通过需要审核结果")
     verdict: ReviewVerdict = command.verdict
     if verdict.order_id != order.order_id:
-        return f"the review result is for order {verdict.order_id}, not {order.order_id}"
+        return refusal(
+            f"the review result is for order {verdict.order_id}, not {order.order_id}",
+            f"审核结果属于订单 {verdict.order_id}，而非 {order.order_id}",
+        )
     if verdict.order_version > order.version:
-        return (
+        return refusal(
             f"the review result is for version {verdict.order_version} but the order is only "
-            f"at version {order.version}"
+            f"at version {order.version}",
+            f"审核结果对应版本 {verdict.order_version}，但订单仅到版本 {order.version}",
         )
     if verdict.order_version < order.content_version:
-        return (
+        return refusal(
             f"the review result is for version {verdict.order_version} but the order's "
-            f"content changed at version {order.content_version}; review it again"
+            f"content changed at version {order.content_version}; review it again",
+            f"审核结果对应版本 {verdict.order_version}，但订单内容已在版本 "
+            f"{order.content_version} 变更；请重新审核",
         )
     if not verdict.passed:
         reasons = ", ".join(str(r) for r in verdict.failure_reasons) or "no reason given"
         if not command.override:
-            return f"the review did not pass: {reasons}"
+            return refusal(
+                f"the review did not pass: {reasons}", f"审核未通过：{_failures_zh(verdict)}"
+            )
         if not command.reason.strip():
-            return f"overriding a failed review ({reasons}) needs a reason"
+            return refusal(
+                f"overriding a failed review ({reasons}) needs a reason",
+                f"越过未通过的审核（{_failures_zh(verdict)}）须说明原因",
+            )
         subjects = tuple(str(r) for r in verdict.failure_reasons)
         return _ask(context, REVIEW_OVERRIDE, order, subjects, command.reason)
     return None
+
+
+def _failures_zh(verdict: ReviewVerdict) -> str:
+    """The review's failure reasons in Chinese, where the verdict carries its issues.
+
+    A `ReviewResult` does (each error issue has `message_zh`); another verdict's reasons show
+    as it gives them.
+    """
+    reasons = tuple(str(r) for r in verdict.failure_reasons)
+    issues = getattr(verdict, "issues", None)
+    if issues is not None:
+        errors = [
+            i for i in issues if getattr(getattr(i, "severity", None), "value", None) == "error"
+        ]
+        if len(errors) == len(reasons) and all(hasattr(i, "message_zh") for i in errors):
+            # The Chinese messages name their line themselves ("第 1 行"): no field path.
+            reasons = tuple(f"{i.message_zh} [{i.code}]" for i in errors)
+    return "；".join(reasons) or "未说明原因"
 
 
 def not_held(order: Order, command: Command, _: GuardContext) -> str | None:
@@ -379,24 +469,25 @@ def not_held(order: Order, command: Command, _: GuardContext) -> str | None:
     line_id = command.line_id if isinstance(command, Movement) else None
     for hold in order.holds:
         if hold.blocks_action(command.name, line_id):
-            scope = f"lines {', '.join(hold.line_ids)}" if hold.line_ids else "the order"
-            return (
-                f"hold {hold.hold_id} ({hold.reason.value}, on {scope}) blocks "
-                f"{command.name}; release it first"
-            )
+            return hold_blocks(hold, command.name, command_zh(command.name))
     return None
 
 
 def reason_given(_: Order, command: Command, __: GuardContext) -> str | None:
     """The command needs a reason (rejections, waivers)."""
-    return None if command.reason.strip() else f"{command.name} needs a reason"
+    if command.reason.strip():
+        return None
+    return refusal(f"{command.name} needs a reason", f"「{command_zh(command.name)}」须说明原因")
 
 
 def past_review_expiry(order: Order, _: Command, context: GuardContext) -> str | None:
     """Expiry needs the order to be older than the policy's review expiry."""
     limit = order.received_at + context.policy.review_expiry
     if context.at < limit:
-        return f"the order may expire from {limit.isoformat()}, it is {context.at.isoformat()}"
+        return refusal(
+            f"the order may expire from {limit.isoformat()}, it is {context.at.isoformat()}",
+            f"订单自 {limit.isoformat()} 起方可过期，当前为 {context.at.isoformat()}",
+        )
     return None
 
 
@@ -409,23 +500,31 @@ def nothing_shipped_or_paid(order: Order, command: Command, __: GuardContext) ->
     """
     shipped = [line.line_id for line in order.lines if line.ledger.shipped]
     if shipped:
-        return (
+        return refusal(
             f"lines {', '.join(shipped)} have shipped; {command.name} would strand them "
-            "(short-close the rest instead)"
+            "(short-close the rest instead)",
+            f"第 {listed(shipped)} 行已发货；「{command_zh(command.name)}」会使已发出的货物无从处理"
+            "（请改为对其余数量做行关闭）",
         )
     paid = [line.line_id for line in order.lines if line.ledger.paid]
     if paid:
-        return f"lines {', '.join(paid)} hold payments; refund them before {command.name}"
+        return refusal(
+            f"lines {', '.join(paid)} hold payments; refund them before {command.name}",
+            f"第 {listed(paid)} 行已有收款；请先退款，再「{command_zh(command.name)}」",
+        )
     if order.billed_in_money:
         position = order.billing_position
         if position.paid.amount:
-            return (
+            return refusal(
                 f"the order holds {position.paid} of payments; refund them (IssueRefund) "
-                f"before {command.name}"
+                f"before {command.name}",
+                f"订单已收款 {position.paid}；请先退款（IssueRefund），再「{command_zh(command.name)}」",
             )
         if position.billed.amount:
-            return (
-                f"{position.billed} is invoiced; credit it (IssueCreditNote) before {command.name}"
+            return refusal(
+                f"{position.billed} is invoiced; credit it (IssueCreditNote) before {command.name}",
+                f"已开票 {position.billed}；请先开具红字发票（IssueCreditNote），"
+                f"再「{command_zh(command.name)}」",
             )
     return None
 
@@ -434,8 +533,7 @@ def known_line(order: Order, command: Command, _: GuardContext) -> str | None:
     """A movement needs a line the order has."""
     line_id = command.line_id if isinstance(command, _WITH_LINE) else None
     if line_id is None or _line(order, line_id) is None:
-        known = ", ".join(line.line_id for line in order.lines)
-        return f"order has no line {line_id!r}; lines: {known}"
+        return no_line(order, line_id)
     return None
 
 
@@ -464,9 +562,11 @@ def allocation_unpacked(order: Order, command: Command, _: GuardContext) -> str 
     ledger = line.ledger
     free = _subtract(ledger.allocated, ledger.packed)
     if command.quantity > free:
-        return (
+        return refusal(
             f"line {line.line_id}: only {free} of the allocation is not packed "
-            f"(allocated {ledger.allocated}, packed {ledger.packed})"
+            f"(allocated {ledger.allocated}, packed {ledger.packed})",
+            f"第 {line.line_id} 行：已分配数量中仅 {free} 未包装"
+            f"（已分配 {ledger.allocated}，已包装 {ledger.packed}）",
         )
     return None
 
@@ -477,9 +577,11 @@ def allocation_covers(order: Order, command: Command, _: GuardContext) -> str | 
     line = order.line(command.line_id)
     ledger = line.ledger
     if _add(ledger.shipped, command.quantity) > ledger.allocated:
-        return (
+        return refusal(
             f"line {line.line_id}: shipping {command.quantity} needs allocation; "
-            f"allocated {ledger.allocated}, shipped {ledger.shipped}"
+            f"allocated {ledger.allocated}, shipped {ledger.shipped}",
+            f"第 {line.line_id} 行：发货 {command.quantity} 须先分配；"
+            f"已分配 {ledger.allocated}，已发货 {ledger.shipped}",
         )
     return None
 
@@ -492,7 +594,10 @@ def leaves_something_open(order: Order, command: Command, _: GuardContext) -> st
         cut = command.quantity if line.line_id == command.line_id else _ZERO
         remaining = _add(remaining, _subtract(line.open_quantity, cut))
     if remaining <= 0:
-        return "this would cancel everything on the order; cancel the order instead"
+        return refusal(
+            "this would cancel everything on the order; cancel the order instead",
+            "这样会取消订单上的全部数量；请改为取消订单",
+        )
     return None
 
 
@@ -506,12 +611,11 @@ def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
     """
     assert isinstance(command, AmendOrder)  # noqa: S101 - routed by the table
     if not (command.quantities or command.new_lines or command.requested_delivery_at):
-        return "the amendment changes nothing"
+        return CHANGES_NOTHING
     for line_id, quantity in command.quantities:
         line = _line(order, line_id)
         if line is None:
-            known = ", ".join(line.line_id for line in order.lines)
-            return f"order has no line {line_id!r}; lines: {known}"
+            return no_line(order, line_id)
         # Allocation above the new open quantity is released first, so it never blocks.
         excess = excess_allocation(line, quantity, line.ledger.cancelled)
         try:
@@ -522,16 +626,21 @@ def amendment_valid(  # noqa: PLR0911 - one early return per refusal reads best
                 line_id=line_id,
             )
         except LedgerViolation as error:
-            return f"{error} (only the unfulfilled part may change)"
+            return ledger_refusal(
+                error, " (only the unfulfilled part may change)", "（只能变更未履行部分）"
+            )
     for new in command.new_lines:
         if any(new.ledger.__dict__.values()):
-            return f"new line {new.line_id} must have an empty ledger"
+            return refusal(
+                f"new line {new.line_id} must have an empty ledger",
+                f"新增行 {new.line_id} 的数量台账须为空",
+            )
     try:
         amended_order(order, command)
     except ValidationError as error:
-        return model_refusal(error)
+        return validation_refusal(error, model_refusal(error))
     except ValueError as error:
-        return str(error)
+        return error_refusal(error)
     return None
 
 
@@ -539,10 +648,12 @@ def new_hold(order: Order, command: Command, _: GuardContext) -> str | None:
     """A hold needs a new id and known lines."""
     assert isinstance(command, PlaceHold)  # noqa: S101 - routed by the table
     if any(hold.hold_id == command.hold_id for hold in order.holds):
-        return f"hold {command.hold_id!r} exists already"
+        return refusal(
+            f"hold {command.hold_id!r} exists already", f"冻结 {command.hold_id!r} 已存在"
+        )
     unknown = [i for i in command.line_ids if _line(order, i) is None]
     if unknown:
-        return f"unknown lines {unknown}"
+        return refusal(f"unknown lines {unknown}", f"未知的行 {unknown}")
     return None
 
 
@@ -551,9 +662,16 @@ def active_hold(order: Order, command: Command, _: GuardContext) -> str | None:
     assert isinstance(command, ReleaseHold)  # noqa: S101 - routed by the table
     for hold in order.holds:
         if hold.hold_id == command.hold_id:
-            return None if hold.active else f"hold {command.hold_id} is already released"
+            if hold.active:
+                return None
+            return refusal(
+                f"hold {command.hold_id} is already released", f"冻结 {command.hold_id} 已解除"
+            )
     active = ", ".join(h.hold_id for h in order.active_holds) or "none"
-    return f"no hold {command.hold_id!r}; active holds: {active}"
+    return refusal(
+        f"no hold {command.hold_id!r}; active holds: {active}",
+        f"没有冻结 {command.hold_id!r}；有效的冻结：{listed(h.hold_id for h in order.active_holds)}",
+    )
 
 
 def reopen_authorised(order: Order, command: Command, context: GuardContext) -> str | None:
@@ -574,7 +692,9 @@ def _ask(
     request = AuthorityRequest(action, context.actor, order, subjects, reason)
     refusal: object = context.policy.authority(request)  # a host's callable: anything
     if refusal is not None and not isinstance(refusal, str):
-        return f"the authority refused with {refusal!r}"
+        return Refusal(
+            f"the authority refused with {refusal!r}", f"权限规则拒绝（返回 {refusal!r}）"
+        )
     return refusal if isinstance(refusal, str) else None
 
 
@@ -583,47 +703,79 @@ def case_can_open(  # noqa: PLR0911 - one early return per refusal reads best
 ) -> str | None:
     """A case needs a new id, a known line and a quantity the line's ledger can take."""
     assert isinstance(command, OpenCase)  # noqa: S101 - routed by the table
+    kind = command.kind
     if any(case.case_id == command.case_id for case in order.cases):
-        return f"case {command.case_id!r} exists already"
+        return refusal(
+            f"case {command.case_id!r} exists already", f"售后单 {command.case_id!r} 已存在"
+        )
     line = _line(order, command.line_id)
     if line is None:
-        return f"order has no line {command.line_id!r}"
-    if command.kind is not CaseKind.COMPLAINT and command.quantity <= 0:
-        return f"a {command.kind.value} case needs a quantity greater than zero"
-    if (command.kind is CaseKind.REPAIR) != (command.repair_terms is not None):
+        return refusal(f"order has no line {command.line_id!r}", f"订单没有行 {command.line_id!r}")
+    if kind is not CaseKind.COMPLAINT and command.quantity <= 0:
+        return refusal(
+            f"a {kind.value} case needs a quantity greater than zero",
+            f"{label(kind, 'zh')}售后单的数量须大于零",
+        )
+    if (kind is CaseKind.REPAIR) != (command.repair_terms is not None):
         if command.repair_terms is None:
-            return "a repair case needs repair_terms: warranty or chargeable"
-        return f"repair_terms are for repair cases, not a {command.kind.value} case"
+            return refusal(
+                "a repair case needs repair_terms: warranty or chargeable",
+                "维修售后单须注明维修条款（repair_terms）：保修或收费维修",
+            )
+        return refusal(
+            f"repair_terms are for repair cases, not a {kind.value} case",
+            f"维修条款（repair_terms）只用于维修售后单，不用于{label(kind, 'zh')}售后单",
+        )
     ledger = line.ledger
-    if command.kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
+    if kind in (CaseKind.RETURN, CaseKind.EXCHANGE):
         free = _subtract(ledger.delivered, ledger.return_requested)
         if command.quantity > free:
-            return f"line {line.line_id}: only {free} delivered and not yet asked back"
+            return refusal(
+                f"line {line.line_id}: only {free} delivered and not yet asked back",
+                f"第 {line.line_id} 行：已签收且尚未申请退回的仅 {free}",
+            )
     elif command.quantity > ledger.delivered:
-        return f"line {line.line_id}: only {ledger.delivered} delivered"
+        return refusal(
+            f"line {line.line_id}: only {ledger.delivered} delivered",
+            f"第 {line.line_id} 行：仅签收 {ledger.delivered}",
+        )
     return None
 
 
 def feedback_once(order: Order, _: Command, __: GuardContext) -> str | None:
     """Feedback is recorded or waived once."""
     if order.feedback is not None:
-        return "feedback is already recorded or waived"
+        return refusal("feedback is already recorded or waived", "客户反馈已记录或已免于反馈")
     return None
 
 
 def closing_gate(order: Order, _: Command, __: GuardContext) -> str | None:
     """Closing needs settlement, no open case, hold or shipment out, and feedback handled."""
     problems = list(settled(order))
-    problems.extend(f"case {c.case_id} is {c.status.value}" for c in order.open_cases)
-    problems.extend(f"hold {h.hold_id} is active" for h in order.active_holds)
     problems.extend(
-        f"shipment {s.shipment_id} is {s.status.value}"
+        refusal(
+            f"case {c.case_id} is {c.status.value}",
+            f"售后单 {c.case_id} 仍处于「{label(c.status, 'zh')}」",
+        )
+        for c in order.open_cases
+    )
+    problems.extend(
+        refusal(f"hold {h.hold_id} is active", f"冻结 {h.hold_id} 仍有效")
+        for h in order.active_holds
+    )
+    problems.extend(
+        refusal(
+            f"shipment {s.shipment_id} is {s.status.value}",
+            f"发运单 {s.shipment_id} 仍处于「{label(s.status, 'zh')}」",
+        )
         for s in order.shipments
         if s.status is not ShipmentStatus.DELIVERED
     )
     if order.feedback is None:
-        problems.append("feedback is neither recorded nor waived")
-    return "; ".join(problems) or None
+        problems.append(
+            refusal("feedback is neither recorded nor waived", "客户反馈既未记录也未免于反馈")
+        )
+    return join(problems)
 
 
 # ---------------------------------------------------------------- derived-transition conditions
@@ -639,7 +791,7 @@ def amendment_worsened(order: Order, command: Command, context: GuardContext) ->
     """
     before = context.before
     if not isinstance(command, _AMENDMENTS) or before is None:
-        return "not an amendment"
+        return _NOT_AN_AMENDMENT
     policy = context.policy
     if isinstance(command, AmendHeader) and policy.re_review_fields & set(
         changed_fields(before, command)
@@ -654,17 +806,17 @@ def amendment_worsened(order: Order, command: Command, context: GuardContext) ->
         old_date is None or new_date < old_date - policy.date_tightening_tolerance
     ):
         return None
-    return "the amendment did not make the order worse"
+    return _NOT_WORSE
 
 
 def started_fulfilment(order: Order, _: Command, __: GuardContext) -> str | None:
     """Some fulfilment quantity is on the books (see `fulfilment_started`)."""
-    return None if fulfilment_started(order) else "no fulfilment movement yet"
+    return None if fulfilment_started(order) else _NOTHING_STARTED
 
 
 def delivered_in_full(order: Order, _: Command, __: GuardContext) -> str | None:
     """Every open quantity is delivered (see `all_delivered`)."""
-    return None if all_delivered(order) else "open quantity is not yet delivered"
+    return None if all_delivered(order) else _NOT_ALL_DELIVERED
 
 
 def guard_names(guards: Iterable[Guard]) -> tuple[str, ...]:
@@ -743,15 +895,18 @@ def new_shipment(order: Order, command: Command, _: GuardContext) -> str | None:
     """
     assert isinstance(command, Dispatch)  # noqa: S101 - routed by the table
     if shipment_of(order, command.shipment_id) is not None:
-        return f"shipment {command.shipment_id!r} exists already"
+        return refusal(
+            f"shipment {command.shipment_id!r} exists already",
+            f"发运单 {command.shipment_id!r} 已存在",
+        )
     if command.case_id is None and order.status not in _SHIPPING:
-        return f"an order that is {order.status.value} ships only replacements (case_id)"
+        return refusal(
+            f"an order that is {order.status.value} ships only replacements (case_id)",
+            f"「{label(order.status, 'zh')}」的订单只能发运售后换货（须注明 case_id）",
+        )
     planned = command.planned_delivery_at
     if planned is not None and planned < order.received_at:
-        return (
-            f"planned_delivery_at {planned.isoformat()} is before the order was received "
-            f"({order.received_at.isoformat()})"
-        )
+        return before_receipt(order, "planned_delivery_at", "计划送达时间", planned)
     return None
 
 
@@ -767,25 +922,34 @@ def replacement_fits(order: Order, command: Command, _: GuardContext) -> str | N
     case = next((c for c in order.cases if c.case_id == command.case_id), None)
     if case is None:
         known = ", ".join(c.case_id for c in order.cases) or "none"
-        return f"no case {command.case_id!r}; cases: {known}"
+        return refusal(
+            f"no case {command.case_id!r}; cases: {known}",
+            f"没有售后单 {command.case_id!r}；现有售后单：{listed(c.case_id for c in order.cases)}",
+        )
     if CaseMachines.next_status(case.kind, case.status, CaseAction.REPLACE) is None:
-        return (
-            f"case {case.case_id} ({case.kind.value}, {case.status.value}) cannot be replaced now"
+        return refusal(
+            f"case {case.case_id} ({case.kind.value}, {case.status.value}) cannot be replaced now",
+            f"售后单 {case.case_id}（{label(case.kind, 'zh')}，{label(case.status, 'zh')}）"
+            "目前不能更换",
         )
     expected = ((case.line_id, case.quantity),)
     if command.lines != expected:
-        return (
+        return refusal(
             f"a replacement for case {case.case_id} carries line {case.line_id} x "
-            f"{case.quantity}, exactly"
+            f"{case.quantity}, exactly",
+            f"售后单 {case.case_id} 的换货发运须恰好为第 {case.line_id} 行、数量 {case.quantity}",
         )
     return None
 
 
-def _known_shipment(order: Order, shipment_id: str) -> Shipment | str:
+def _known_shipment(order: Order, shipment_id: str) -> Shipment | Refusal:
     shipment = shipment_of(order, shipment_id)
     if shipment is None:
         known = ", ".join(s.shipment_id for s in order.shipments) or "none"
-        return f"no shipment {shipment_id!r}; shipments: {known}"
+        return refusal(
+            f"no shipment {shipment_id!r}; shipments: {known}",
+            f"没有发运单 {shipment_id!r}；现有发运单：{listed(s.shipment_id for s in order.shipments)}",
+        )
     return shipment
 
 
@@ -796,7 +960,10 @@ def shipment_dispatched(order: Order, command: Command, _: GuardContext) -> str 
     if isinstance(shipment, str):
         return shipment
     if shipment.status is not ShipmentStatus.DISPATCHED:
-        return f"shipment {shipment.shipment_id} is {shipment.status.value}, not dispatched"
+        return refusal(
+            f"shipment {shipment.shipment_id} is {shipment.status.value}, not dispatched",
+            f"发运单 {shipment.shipment_id} 处于「{label(shipment.status, 'zh')}」，而非「已发运」",
+        )
     return None
 
 
@@ -808,16 +975,25 @@ def shipment_deliverable(order: Order, command: Command, _: GuardContext) -> str
         return shipment
     lines = shipment_lines(order, command)
     if not lines:
-        return f"shipment {shipment.shipment_id} is delivered in full already"
+        return refusal(
+            f"shipment {shipment.shipment_id} is delivered in full already",
+            f"发运单 {shipment.shipment_id} 已全部签收",
+        )
     for line_id, quantity in lines:
         if shipment.line(line_id) is None:
-            carried = ", ".join(line.line_id for line in shipment.lines)
-            return f"shipment {shipment.shipment_id} does not carry line {line_id!r} ({carried})"
+            carried = [line.line_id for line in shipment.lines]
+            return refusal(
+                f"shipment {shipment.shipment_id} does not carry line {line_id!r} "
+                f"({', '.join(carried)})",
+                f"发运单 {shipment.shipment_id} 不含行 {line_id!r}（所含行：{listed(carried)}）",
+            )
         out = shipment.undelivered(line_id)
         if quantity > out:
-            return (
+            return refusal(
                 f"shipment {shipment.shipment_id}: line {line_id} has {out} not yet "
-                f"confirmed, not {quantity}"
+                f"confirmed, not {quantity}",
+                f"发运单 {shipment.shipment_id}：第 {line_id} 行尚未确认签收的为 {out}，"
+                f"不是 {quantity}",
             )
     return None
 
@@ -828,15 +1004,14 @@ def backorder_fits(order: Order, command: Command, _: GuardContext) -> str | Non
     line = order.line(command.line_id)  # known_line ran first
     unshipped = max(_subtract(line.open_quantity, line.ledger.shipped), _ZERO)
     if command.quantity > unshipped:
-        return (
+        return refusal(
             f"line {line.line_id}: backorder of {command.quantity} is more than its open, "
-            f"unshipped quantity ({unshipped})"
+            f"unshipped quantity ({unshipped})",
+            f"第 {line.line_id} 行：缺货待补 {command.quantity} 超过其未结且未发货的数量"
+            f"（{unshipped}）",
         )
     if command.expected_at < order.received_at:
-        return (
-            f"expected_at {command.expected_at.isoformat()} is before the order was received "
-            f"({order.received_at.isoformat()})"
-        )
+        return before_receipt(order, "expected_at", "预计到货时间", command.expected_at)
     return None
 
 
@@ -852,10 +1027,13 @@ def not_on_a_shipment(order: Order, command: Command, _: GuardContext) -> str | 
         on_shipments = _add(on_shipments, shipment.undelivered(line.line_id))
     loose = _subtract(_subtract(line.ledger.shipped, line.ledger.delivered), on_shipments)
     if command.quantity > loose:
-        names = ", ".join(s.shipment_id for s in out)
-        return (
+        names = [s.shipment_id for s in out]
+        return refusal(
             f"line {line.line_id}: {on_shipments} of what is shipped is on shipments not yet "
-            f"confirmed ({names}); confirm them with confirm_delivery (loose: {loose})"
+            f"confirmed ({', '.join(names)}); confirm them with confirm_delivery (loose: {loose})",
+            f"第 {line.line_id} 行：已发货数量中有 {on_shipments} 在尚未确认签收的发运单上"
+            f"（{listed(names)}）；请用「确认签收」（confirm_delivery）确认"
+            f"（不在发运单上的：{loose}）",
         )
     return None
 
@@ -869,15 +1047,20 @@ def advance_received(order: Order, _: Command, __: GuardContext) -> str | None:
     paid = order.billing_position.paid
     if paid >= due:
         return None
-    return f"the terms {terms.code} ask for an advance of {due} before shipping; paid {paid}"
+    return refusal(
+        f"the terms {terms.code} ask for an advance of {due} before shipping; paid {paid}",
+        f"付款条件 {terms.code} 要求发货前预付 {due}；已付 {paid}",
+    )
 
 
 def billed_in_units(order: Order, command: Command, _: GuardContext) -> str | None:
     """Unit billing (`Invoice`, `RecordPayment`) is for orders not billed in money."""
     if order.billed_in_money:
-        return (
+        return refusal(
             f"order {order.order_id} is billed in money; use IssueInvoice, ReceivePayment "
-            f"and IssueRefund instead of {command.name}"
+            f"and IssueRefund instead of {command.name}",
+            f"订单 {order.order_id} 按金额开票；请用 IssueInvoice、ReceivePayment 和 "
+            f"IssueRefund 代替「{command_zh(command.name)}」",
         )
     return None
 

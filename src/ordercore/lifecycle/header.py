@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from pydantic import ValidationError
 
+from ordercore._refusals import (
+    Refusal,
+    before_receipt,
+    error_refusal,
+    no_line,
+    refusal,
+    validation_refusal,
+)
 from ordercore.lifecycle.commands import AmendHeader, Command, Repromise, model_refusal
 from ordercore.orders import Order
 
@@ -36,6 +44,8 @@ __all__ = [
 HEADER_FIELDS: Final = ("ship_to", "contact", "customer_po", "confirmation_ref", "packaging")
 """The header fields `AmendHeader` changes (besides line prices and discounts)."""
 _LINE_FIELDS: Final = {"unit_prices": "unit_price", "discount_rates": "discount_rate"}
+CHANGES_NOTHING: Final = Refusal("the amendment changes nothing", "本次变更没有改动任何内容")
+"""The refusal of an amendment (of lines or of the header) that changes nothing."""
 
 
 class HeaderChange(Protocol):
@@ -109,35 +119,37 @@ def header_amendment_valid(order: Order, command: Command, _: GuardContext) -> s
     """A header amendment changes something, prices only where nothing is invoiced."""
     assert isinstance(command, AmendHeader)  # noqa: S101 - routed by the table
     if not changed_fields(order, command):
-        return "the amendment changes nothing"
+        return CHANGES_NOTHING
     lines: Mapping[str, OrderLine] = {line.line_id: line for line in order.lines}
     for name in _LINE_FIELDS:
         for line_id, _value in getattr(command, name):
             line = lines.get(line_id)
             if line is None:
-                return f"order has no line {line_id!r}; lines: {', '.join(lines)}"
+                return no_line(order, line_id)
             if line.ledger.invoiced:
-                return (
+                return refusal(
                     f"line {line_id} is invoiced ({line.ledger.invoiced}); its price and "
-                    "discount no longer change"
+                    "discount no longer change",
+                    f"第 {line_id} 行已开票（{line.ledger.invoiced}）；其单价和折扣不能再变更",
                 )
     try:
         amended_header(order, command)
     except ValidationError as error:
-        return model_refusal(error)
+        return validation_refusal(error, model_refusal(error))
     except ValueError as error:
-        return str(error)
+        return error_refusal(error)
     return None
 
 
 def repromise_valid(order: Order, command: Command, _: GuardContext) -> str | None:
     """A re-promise names a new date, not before the order was received."""
     assert isinstance(command, Repromise)  # noqa: S101 - routed by the table
-    if command.promised_delivery_at == order.promised_delivery_at:
-        return f"the order is already promised for {command.promised_delivery_at.isoformat()}"
-    if command.promised_delivery_at < order.received_at:
-        return (
-            f"promised_delivery_at {command.promised_delivery_at.isoformat()} is before the "
-            f"order was received ({order.received_at.isoformat()})"
+    promised = command.promised_delivery_at
+    if promised == order.promised_delivery_at:
+        return refusal(
+            f"the order is already promised for {promised.isoformat()}",
+            f"订单的承诺交期已是 {promised.isoformat()}",
         )
+    if promised < order.received_at:
+        return before_receipt(order, "promised_delivery_at", "承诺交期", promised)
     return None
