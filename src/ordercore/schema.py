@@ -103,7 +103,8 @@ def models() -> dict[str, type[BaseModel]]:
     """Every model whose schema is public, by name: entities, commands and events.
 
     They are the pydantic models that the core's public modules (`ordercore.orders`,
-    `ordercore.events`, `ordercore.context`, ...) and `ordercore.lifecycle.commands` export,
+    `ordercore.events`, `ordercore.context`, ...), `ordercore.lifecycle.commands` and the
+    promise engine's snapshots and supply events export,
     found when first asked for, so a new entity, command or event has its schema without a
     list to keep; the bases (`Entity`, `Command`, `Movement`, `OrderEvent`) are left out.
     The name ``"Event"`` (any event, by its ``type``) is known to `json_schema` besides these.
@@ -115,6 +116,7 @@ def models() -> dict[str, type[BaseModel]]:
     """
     import ordercore  # noqa: PLC0415 - found on first use, not at import
     from ordercore.lifecycle import commands  # noqa: PLC0415 - the core imports no wing at import
+    from ordercore.promise import contingency, snapshot  # noqa: PLC0415 - as the lifecycle's
 
     modules = [
         importlib.import_module(f"ordercore.{info.name}")
@@ -123,7 +125,7 @@ def models() -> dict[str, type[BaseModel]]:
     ]
     bases = (Entity, commands.Command, commands.Movement, OrderEvent)
     found: dict[str, type[BaseModel]] = {}
-    for module in [*modules, commands]:
+    for module in [*modules, commands, snapshot, contingency]:
         for name in getattr(module, "__all__", ()):
             value = getattr(module, name, None)
             if not isinstance(value, type) or not issubclass(value, BaseModel) or value in bases:
