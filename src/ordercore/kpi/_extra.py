@@ -15,7 +15,7 @@ from ordercore.errors import FrameProblem, FrameSchemaError
 from ordercore.kpi import _backend
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
 _HINT = "build the frame with ordercore.kpi.trail_frame, or add the column (null where unknown)"
 
@@ -57,16 +57,21 @@ def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
         raise FrameSchemaError(frame, problems)
 
 
-def only(native: object, columns: Sequence[str]) -> Any:
+def only(native: object, columns: Sequence[str], event_types: Iterable[str] | None = None) -> Any:
     """`native` with only `columns` (those it has), in its own library, eager or lazy.
 
     The analyses read events by first and last moments, which a repeated event does not
     change: leaving out ``event_id`` spares the check for repeated keys (counting distinct
-    ids is the costliest step on millions of events).
+    ids is the costliest step on millions of events). With `event_types`, only the rows of
+    those types are kept (a string ``event_type`` column is required first): the checks and
+    conversions then run on the rows the analysis reads.
     """
     frame = nw.from_native(native)  # type: ignore[call-overload]
     present = [c for c in columns if c in frame.collect_schema()]
-    return frame.select(present).to_native()
+    frame = frame.select(present)
+    if event_types is not None and frame.collect_schema().get("event_type") == nw.String:
+        frame = frame.filter(nw.col("event_type").is_in(sorted(set(event_types))))
+    return frame.to_native()
 
 
 def refuse_codes(

@@ -356,8 +356,9 @@ def _order_frame(
 def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, Any]:
     _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
     read_columns = ["order_id", "event_type", "at", "hold_id", "hold_reason"]
+    read = [t for ends in STAGE_ENDS.values() for t in ends] + ["hold_placed", "hold_released"]
     lf = _common.load(
-        _extra.only(events, read_columns),
+        _extra.only(events, read_columns, read),
         "events",
         tz=tz,
         stamps=["at"],
@@ -371,7 +372,6 @@ def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, A
     )
     kind = nw.col("event_type")
     # only the events that end a stage or place or release a hold are read
-    read = [t for ends in STAGE_ENDS.values() for t in ends] + ["hold_placed", "hold_released"]
     lf = lf.filter(nw.col("_ok") & kind.is_in(read)).with_columns(_at=_micros("at"))
     # marks as columns first, then plain aggregations (what every backend groups alike)
     marks = {}

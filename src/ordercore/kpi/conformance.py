@@ -429,16 +429,6 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         "passed",
         "risk_level",
     ]
-    lf = _common.load(
-        _extra.only(events, read_columns),
-        "events",
-        tz=tz,
-        stamps=["at"],
-        as_of=as_of,
-        kpi="conformance",
-    )
-    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
-    kind, at = nw.col("event_type"), nw.col("at")
     # only the events a check reads (no shipment, delivery or billing movements)
     read = {
         "order_created",
@@ -454,6 +444,16 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         "checkpoint_recorded",
         *(rule.after for rule in policy.checkpoints),
     }
+    lf = _common.load(
+        _extra.only(events, read_columns, read),
+        "events",
+        tz=tz,
+        stamps=["at"],
+        as_of=as_of,
+        kpi="conformance",
+    )
+    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
+    kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") & kind.is_in(sorted(read)))
     reason = nw.col("reason").fill_null("").str.strip_chars() != ""
     if policy.hold_releasers is None:
