@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from pydantic import ValidationError
 
-    from ordercore.errors import LedgerViolation
+    from ordercore.errors import AmountOutOfRange, LedgerViolation
     from ordercore.holds import Hold
     from ordercore.orders import Order
 
@@ -199,8 +199,11 @@ _MODEL_ZH: Final = (
         "{where} 的单价币种为 {line}，订单币种为 {order}；一张订单只能使用一种币种",
     ),
     (
-        re.compile(r"(?P<what>\S+) (?P<when>.+) is before the order was received \((?P<at>.+)\)"),
-        "{what} {when} 早于订单接收时间（{at}）",
+        re.compile(
+            r"(?:(?P<line>\S+)\.)?(?P<field>\w+) (?P<when>.+) is before the order was received "
+            r"\((?P<at>.+)\)"
+        ),
+        "{line}{field_zh}（{field}）{when} 早于订单接收时间（{at}）",
     ),
     (re.compile(r"an order needs at least one line"), "订单至少需要一行"),
     (
@@ -214,25 +217,58 @@ _MODEL_ZH: Final = (
 )
 
 
+_DATES_ZH: Final = {
+    "requested_delivery_at": "要求交期",
+    "promised_delivery_at": "承诺交期",
+    "updated_at": "最近变更时间",
+}
+
+
+def _amount_zh(error: AmountOutOfRange) -> str:
+    attempted = error.attempted
+    if not attempted.is_finite():
+        problem = f"{attempted} 不是有限数值"
+    elif attempted.copy_abs() > error.limit:
+        problem = f"{attempted} 超出上下限 {error.limit}"
+    else:
+        problem = f"{attempted} 的小数超过 {error.places} 位"
+    return f"金额超出范围：{problem}；不做舍入"
+
+
+def _cause_zh(cause: ValueError) -> str:
+    from ordercore.errors import AmountOutOfRange, LedgerViolation  # noqa: PLC0415 - a cycle
+
+    if isinstance(cause, LedgerViolation):
+        return ledger_refusal(cause, "", "").zh
+    if isinstance(cause, AmountOutOfRange):
+        return _amount_zh(cause)
+    return _model_problem_zh(str(cause))
+
+
 def _model_problem_zh(message: str) -> str:
     for pattern, template in _MODEL_ZH:
         found = pattern.fullmatch(message)
         if found is not None:
-            return template.format(**found.groupdict())
+            values = found.groupdict()
+            if "field" in values:  # a date: named in Chinese, the line's own before it
+                values["field_zh"] = _DATES_ZH.get(values["field"], "日期")
+                values["line"] = f"{values['line']} 的" if values["line"] else ""
+            return template.format(**values)
     return message
 
 
 def validation_refusal(error: ValidationError, english: str) -> Refusal:
     """A model's validation error as a refusal: `english` as the guards have always said it.
 
-    The Chinese names the same fields and values; a check of the model without a Chinese
-    text here shows its English message.
+    The Chinese names the same fields and values: the order-level checks an amendment, a
+    split or a merge can fail, ledger violations and amounts out of range are in Chinese; a
+    check of the model without a Chinese text here (a field's own type or range) shows its
+    English message.
     """
     problems = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
         cause = (item.get("ctx") or {}).get("error")
-        message = str(cause) if isinstance(cause, ValueError) else item["msg"]
-        problem = _model_problem_zh(message)
+        problem = _cause_zh(cause) if isinstance(cause, ValueError) else item["msg"]
         problems.append(f"{where}：{problem}" if where else problem)
     return Refusal(english, "订单校验未通过：" + "；".join(problems))

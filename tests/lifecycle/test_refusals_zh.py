@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from _lifecycle_support import AT, CLERK, Trail, Verdict
 from _support import RECEIVED, make_line, make_order
 from _validation_support import good_order, make_context, profile
 from _zh_support import CJK, RAW_PYTHON, english_words, facts
 from ordercore import GuardRejected, Money
-from ordercore._refusals import Refusal, zh_of
+from ordercore._refusals import Refusal, validation_refusal, zh_of
 from ordercore.aftersales import CaseAction, CaseKind, Disposition, ReturnCondition
 from ordercore.billing import PaymentTerms
 from ordercore.events import Actor
@@ -509,6 +510,53 @@ def test_most_refusals_name_facts(refusals: dict[str, GuardRejected]) -> None:
     # A few refusals name nothing but the command ("reject needs a reason").
     named = [name for name, error in refusals.items() if facts(error.reasons[0])]
     assert len(named) >= len(refusals) - 8
+
+
+MODEL_CHECKS = [
+    pytest.param(
+        AmendOrder(requested_delivery_at=RECEIVED - timedelta(days=2)),
+        "要求交期（requested_delivery_at）2026-02-28 09:30:00+00:00 早于订单接收时间",
+        id="a date before receipt",
+    ),
+    pytest.param(
+        AmendOrder(new_lines=(make_line("3", unit_price=Money.of("1", "USD")),)),
+        "lines[2] 的单价币种为 USD，订单币种为 CNY；一张订单只能使用一种币种",
+        id="a line in another currency",
+    ),
+    pytest.param(
+        AmendOrder(new_lines=(make_line("3", requested_delivery_at=RECEIVED - timedelta(1)),)),
+        "lines[2] 的要求交期（requested_delivery_at）2026-03-01 09:30:00+00:00 早于",
+        id="a line's date before receipt",
+    ),
+    pytest.param(
+        AmendHeader(requested_by=Party.SELLER, unit_prices=(("1", Money.of("1", "USD")),)),
+        "lines[0] 的单价币种为 USD",
+        id="a price in another currency",
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), MODEL_CHECKS)
+def test_the_order_models_checks_read_in_chinese(command: Command, expected: str) -> None:
+    with pytest.raises(GuardRejected) as caught:
+        _approved().do(command)
+    (en,) = caught.value.reasons
+    (zh,) = caught.value.reasons_zh
+    assert zh.startswith("订单校验未通过：")
+    assert expected in zh
+    assert not english_words(zh), zh
+    assert facts(en) <= facts(zh), (en, zh)
+
+
+def test_a_model_check_without_a_chinese_text_shows_its_english() -> None:
+    with pytest.raises(ValidationError) as caught:
+        TypeAdapter(int).validate_python("x")
+    reason = validation_refusal(caught.value, "x: not a number")
+    assert reason == "x: not a number"
+    assert (
+        reason.zh
+        == "订单校验未通过：Input should be a valid integer, unable to parse string as an integer"
+    )
 
 
 def test_a_hold_refusal_reads_as_the_order_desk_says_it() -> None:
