@@ -58,7 +58,7 @@ def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
 
 
 def only(native: object, columns: Sequence[str], event_types: Iterable[str] | None = None) -> Any:
-    """`native` with only `columns` (those it has), in its own library, eager or lazy.
+    """`native` with only `columns` (those it has), in its own library (lazy where it can be).
 
     The analyses read events by first and last moments, which a repeated event does not
     change: leaving out ``event_id`` spares the check for repeated keys (counting distinct
@@ -67,6 +67,8 @@ def only(native: object, columns: Sequence[str], event_types: Iterable[str] | No
     conversions then run on the rows the analysis reads.
     """
     frame = nw.from_native(native)  # type: ignore[call-overload]
+    if isinstance(frame, nw.DataFrame):
+        frame = frame.lazy()  # an eager frame is not copied: the selection runs in the query
     present = [c for c in columns if c in frame.collect_schema()]
     frame = frame.select(present)
     if event_types is not None and frame.collect_schema().get("event_type") == nw.String:
