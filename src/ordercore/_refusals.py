@@ -46,11 +46,11 @@ __all__ = [
 class Refusal(str):  # noqa: SLOT000 - a str subclass cannot hold slots; `zh` needs a dict
     """A guard's reason for refusing: the English text, carrying the Chinese text as `.zh`.
 
-    It is a `str` (its text is the English), so it compares, joins and prints as the English
-    reason does; `GuardRejected.reasons_zh` reads `.zh`.
+    Built as ``Refusal(en, zh)``. It is a `str` whose text is the English reason, so it
+    compares, joins and prints as the English reason does; `GuardRejected.reasons_zh` reads
+    `.zh`. It is immutable, and copies and pickles keep both texts.
 
-    Args:
-        en: The English reason.
+    Attributes:
         zh: The same reason in Chinese, with the same ids, quantities, amounts and dates.
 
     Examples:
@@ -90,9 +90,14 @@ def refusal(en: str, zh: str) -> Refusal:
 
 
 def zh_of(reason: object) -> str:
-    """The Chinese text of a reason: a `Refusal`'s `.zh`, any other text as it is (English)."""
-    if isinstance(reason, Refusal):
-        return reason.zh
+    """The Chinese text of a reason: a `Refusal`'s `.zh`, any other text as it is (English).
+
+    Read by its attribute, so that a `Refusal` of a module imported twice (doctest runners
+    do that) still counts.
+    """
+    zh = getattr(reason, "zh", None)
+    if isinstance(reason, str) and isinstance(zh, str):
+        return zh
     return str(reason)
 
 
@@ -119,8 +124,9 @@ def command_zh(name: str) -> str:
 
 def error_refusal(error: ValueError) -> Refusal | str:
     """The refusal a `ValueError` was raised with (a `Refusal` argument keeps its Chinese)."""
-    if error.args and isinstance(error.args[0], Refusal):
-        return error.args[0]
+    reason = error.args[0] if error.args else None
+    if isinstance(reason, str) and isinstance(getattr(reason, "zh", None), str):
+        return reason
     return str(error)
 
 
