@@ -6,8 +6,8 @@ Chinese text as `.zh`. The canonical guards return them; a host's guard may retu
 `str`, whose Chinese falls back to the English. Refusals are built only when a guard
 refuses, never on the way through.
 
-This module has no ordercore imports but the label table, so that `ordercore.errors`
-can read refusals without an import cycle.
+This module imports nothing of ordercore when it loads but the label table, so that
+`ordercore.errors` can read refusals without an import cycle.
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ _MODEL_ZH: Final = (
     ),
     (
         re.compile(r"unit_price must be greater than zero, got (?P<price>.+?);.*"),
-        "单价须大于零，实为 {price}；赠品请按价目价录入并设置折扣率",
+        "单价须大于零，实为 {price}；赠品请按价目表价格录入并设置折扣率",
     ),
 )
 
@@ -235,7 +235,7 @@ def _amount_zh(error: AmountOutOfRange) -> str:
     if not attempted.is_finite():
         problem = f"{attempted} 不是有限数值"
     elif attempted.copy_abs() > error.limit:
-        problem = f"{attempted} 超出上下限 {error.limit}"
+        problem = f"{attempted} 的绝对值超出上限 {error.limit}"
     else:
         problem = f"{attempted} 的小数超过 {error.places} 位"
     return f"金额超出范围：{problem}；不做舍入"

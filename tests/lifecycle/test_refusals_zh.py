@@ -548,6 +548,15 @@ def test_the_order_models_checks_read_in_chinese(command: Command, expected: str
     assert facts(en) <= facts(zh), (en, zh)
 
 
+def test_an_amount_beyond_the_limit_reads_in_chinese() -> None:
+    with pytest.raises(ValidationError) as caught:
+        make_line(quantity=D(10**9), unit_price=_cny("100000000"))
+    assert validation_refusal(caught.value, "too much").zh == (
+        "订单校验未通过：金额超出范围：100000000000000000.00 的绝对值超出上限 100000000000000；"
+        "不做舍入"
+    )
+
+
 def test_a_model_check_without_a_chinese_text_shows_its_english() -> None:
     with pytest.raises(ValidationError) as caught:
         TypeAdapter(int).validate_python("x")
