@@ -125,14 +125,15 @@ _LEVELS: Final[tuple[tuple[RiskLevelValue, int], ...]] = (
 class _Policy:
     """Follows the written policy and breaks it on purpose, recording where.
 
-    Its own random stream decides, so the story's stream (and the orders) stay those of the
-    same seed without violations.
+    Its own random stream decides (and draws the risk levels), so the story's stream is
+    untouched: the orders are those of the same seed without violations, but for what the
+    violations themselves change (a later archive, say).
     """
 
     def __init__(self, rates: Mapping[str, float], seed: int) -> None:
         self.rates = dict(rates)
         self.rng = random.Random(seed * 7919 + 17)
-        self.found: dict[str, list[str]] = {name: [] for name in self.rates}
+        self.found: dict[str, list[str]] = {name: [] for name in INJECTABLE}
 
     def breaks(self, check: str) -> bool:
         rate = self.rates.get(check, 0.0)
@@ -171,8 +172,9 @@ class SyntheticBook:
             with).
         as_of: The moment the book stands for.
         seed: The seed it was built from.
-        violations: Check name -> the ids of the orders where the policy was broken on
-            purpose (``synthetic_book(violations=...)``); empty otherwise.
+        violations: Check name (each of `INJECTABLE`) -> the ids of the orders where the
+            policy was broken on purpose (``synthetic_book(violations=...)``); empty
+            without violations.
     """
 
     orders: tuple[Order, ...] = attrs.field(converter=_orders)
