@@ -77,8 +77,11 @@ def test_a_high_risk_order_cannot_ship_without_the_second_approval() -> None:
     order, at, _ = _ready("high")
     with pytest.raises(
         GuardRejected, match="needs checkpoint second_approval \\(role supervisor\\)"
-    ):
+    ) as caught:
         _ship(order, at)
+    assert caught.value.reasons_zh == (
+        f"订单 {order.order_id} 风险等级为高，发货前须通过监督检查点 second_approval（角色 supervisor）",
+    )
 
 
 def test_the_recorded_checkpoint_lets_it_ship() -> None:
@@ -113,8 +116,11 @@ def test_only_the_role_may_record_the_checkpoint() -> None:
     order, at, _ = _ready("high")
     with pytest.raises(
         GuardRejected, match=r"user:li\.wei may not record checkpoint second_approval"
-    ):
+    ) as caught:
         apply(order, RecordCheckpoint(checkpoint="second_approval"), at=at, actor=CLERK, spec=SPEC)
+    assert caught.value.reasons_zh == (
+        "user:li.wei 无权记录监督检查点 second_approval：须具备角色 supervisor",
+    )
 
 
 def test_sampling_is_deterministic_given_the_seed_and_the_order_id() -> None:

@@ -43,6 +43,7 @@ ARRIVAL_REASON = {
     "found_at": "not_yet_found",
     "at": "not_yet_happened",
     "delivered_at": "not_yet_delivered",
+    "opened_at": "not_yet_opened",
 }
 """The exclusion reason of a row whose arrival timestamp is after `as_of`."""
 

@@ -42,7 +42,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from ordercore._refusals import Refusal, command_zh
 from ordercore.errors import ConfigurationError, InvalidArgument
+from ordercore.labels import label
+from ordercore.risk.policy import RiskLevel
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -300,9 +303,13 @@ class SupervisionPlan:
             if not missing:
                 return None
             names = ", ".join(f"{c.checkpoint} (role {c.role})" for c in missing)
-            return (
+            names_zh = "、".join(f"{c.checkpoint}（角色 {c.role}）" for c in missing)
+            level_zh = label(RiskLevel(order.risk_level), "zh") if order.risk_level else "未评估"
+            return Refusal(
                 f"order {order.order_id} at risk level {order.risk_level} needs checkpoint "
-                f"{names} passed before {command.name}"
+                f"{names} passed before {command.name}",
+                f"订单 {order.order_id} 风险等级为{level_zh}，"
+                f"{command_zh(command.name)}前须通过监督检查点 {names_zh}",
             )
 
         guard.__name__ = f"supervision_before_{stage}"
@@ -317,7 +324,11 @@ class SupervisionPlan:
                 return None  # a checkpoint of no plan: the host's own business
             if self.may_perform(context.actor, planned[name].role):
                 return None
-            return f"{context.actor} may not record checkpoint {name}: it needs role {planned[name].role}"
+            role = planned[name].role
+            return Refusal(
+                f"{context.actor} may not record checkpoint {name}: it needs role {role}",
+                f"{context.actor} 无权记录监督检查点 {name}：须具备角色 {role}",
+            )
 
         guard.__name__ = "supervision_performer"
         guard.__doc__ = "Only an actor with the checkpoint's role records it."
