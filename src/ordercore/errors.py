@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from ordercore._iso4217 import currency_hint
 from ordercore._lang import is_zh
 from ordercore._refusals import command_zh, zh_of
+from ordercore.labels import label
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -123,9 +124,55 @@ class InvalidTransition(OrderCoreError, ValueError):
         self.status = status
         self.allowed = tuple(allowed)
         self.order_id = order_id
+        self.subject = subject
         who = f"{subject} {order_id}" if order_id else subject
         allowed_text = ", ".join(self.allowed) if self.allowed else "nothing"
         super().__init__(f"cannot {command} {who} in status {status}; allowed: {allowed_text}")
+
+    def message(self, lang: str = "en") -> str:
+        """The refusal as one sentence, in English (``"en"``) or Chinese (``"zh"``).
+
+        The Chinese names the command, the status and the allowed commands by their Chinese
+        labels (a host's own names as they are).
+
+        Examples:
+            >>> InvalidTransition("ship", "submitted", ("start_review", "cancel"), "SO-7").message("zh")
+            '订单 SO-7 处于「已提交」状态，不能执行「发货」；可执行：开始审核、取消订单'
+            >>> InvalidTransition("close", "closed (archived)", (), "SO-7").message("zh")
+            '订单 SO-7 处于「已关闭」（已归档）状态，不能执行「关闭订单」；可执行：无'
+
+        Raises:
+            ValueError: If the language is neither English nor Chinese.
+        """
+        if not is_zh(lang):
+            return str(self)
+        case = self.subject != "order"
+        what = "售后单" if case else "订单"
+        who = f"{what} {self.order_id}" if self.order_id else what
+        name = _case_zh if case else command_zh
+        allowed = "、".join(name(a) for a in self.allowed) or "无"
+        return (
+            f"{who} 处于{_state_zh(self.status, case=case)}状态，不能执行「{name(self.command)}」；"
+            f"可执行：{allowed}"
+        )
+
+
+def _state_zh(status: str, *, case: bool) -> str:
+    """「status」 by its Chinese label (a host's sub-state by its name), archived marked."""
+    archived = status.endswith(" (archived)")
+    state = status.removesuffix(" (archived)")
+    try:
+        text = label(("CaseStatus" if case else "OrderStatus", state), "zh")
+    except KeyError:
+        text = state
+    return f"「{text}」" + ("（已归档）" if archived else "")
+
+
+def _case_zh(action: str) -> str:
+    try:
+        return label(("CaseAction", action), "zh")
+    except KeyError:
+        return action
 
 
 class GuardRejected(OrderCoreError, ValueError):
