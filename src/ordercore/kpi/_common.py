@@ -63,6 +63,14 @@ def as_of_values(as_of: dt.datetime, tz: str) -> tuple[float, int]:
     return (as_of - _EPOCH).total_seconds(), (local - _EPOCH.date()).days
 
 
+def month_label(column: str) -> nw.Expr:
+    """A month column held as 202603 written as ``"2026-03"`` (the inverse of `period_month`)."""
+    month = nw.col(column)
+    return nw.concat_str(
+        [(month // 100).cast(nw.String), nw.lit("-"), (month % 100).cast(nw.String).str.zfill(2)]
+    )
+
+
 def period_month(period: str | None) -> int | None:
     """``"2026-03"`` as 202603."""
     if period is None:

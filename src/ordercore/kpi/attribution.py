@@ -470,7 +470,7 @@ def _parts(late: nw.LazyFrame[Any], like: object) -> Any:
     # the long frame from one reading of the late orders: one unpivot of the parts, the
     # budget and actual of each read from its stage's columns
     k = len(STAGES)
-    late = late.with_columns(_mlabel=_month_label("_refm"))
+    late = late.with_columns(_mlabel=_common.month_label("_refm"))
     index = ["order_id", "channel", "owner_id", "customer_id", "_mlabel", "_state"]
     carried = [*(f"_b{i}" for i in range(1, k + 1)), *(f"_a{i}" for i in range(1, k + 1))]
     hold_names = list(HOLD_PARTS.values())
@@ -511,13 +511,6 @@ def _parts(late: nw.LazyFrame[Any], like: object) -> Any:
         micros=nw.col("micros"),
     )
     return _backend.to_caller(parts_frame, like)
-
-
-def _month_label(column: str) -> nw.Expr:
-    month = nw.col(column)
-    return nw.concat_str(
-        [(month // 100).cast(nw.String), nw.lit("-"), (month % 100).cast(nw.String).str.zfill(2)]
-    )
 
 
 def lateness_attribution(
@@ -654,7 +647,7 @@ def lateness_attribution(
     dims = ["order_id", "channel", "owner_id", "customer_id"]
     wide = late.select(
         *dims,
-        month=_month_label("_refm"),
+        month=_common.month_label("_refm"),
         state=nw.col("_state"),
         lateness_h=nw.col("_late") / _US_PER_HOUR,
         lateness_us=nw.col("_late"),

@@ -596,13 +596,6 @@ def _complaint_checks(
     )
 
 
-def _month(column: str) -> nw.Expr:
-    month = nw.col(column)
-    return nw.concat_str(
-        [(month // 100).cast(nw.String), nw.lit("-"), (month % 100).cast(nw.String).str.zfill(2)]
-    )
-
-
 def conformance(
     orders: object,
     events: object,
@@ -691,7 +684,7 @@ def conformance(
         )
     )
     merged = nw.concat([long, complaints], how="vertical") if complaints is not None else long
-    results = merged.with_columns(month=_month("_month")).select(
+    results = merged.with_columns(month=_common.month_label("_month")).select(
         "check", "order_id", "case_id", "month", "channel", "owner_id", "passed"
     )
     checks = policy.checks()
