@@ -44,6 +44,7 @@ ARRIVAL_REASON = {
     "at": "not_yet_happened",
     "delivered_at": "not_yet_delivered",
     "opened_at": "not_yet_opened",
+    "packed_at": "not_yet_packed",
 }
 """The exclusion reason of a row whose arrival timestamp is after `as_of`."""
 

@@ -241,3 +241,48 @@ def csat(
         .group_by("sent_at" + _M, *by)
         .agg(nw.col("_r").sum().alias("csat_responses"), nw.col("_t").sum().alias("csat_top2"))
     )
+
+
+def green_packages(
+    packages: object,
+    orders: object,
+    by: Sequence[str],
+    *,
+    tz: str,
+    as_of: dt.datetime,
+    duplicates: Duplicates,
+) -> nw.LazyFrame[Any]:
+    """Packages and green packages per month of ``packed_at`` and group (policy 10.1).
+
+    Packages packed after `as_of` are not known yet; rows no KPI can judge (a repeated key
+    excluded, say) are not counted. The `by` columns the packages frame lacks are looked up
+    on the orders frame by ``order_id``.
+    """
+    now, _ = _common.as_of_values(as_of, tz)
+    names = set(_backend.lazy(packages).collect_schema().names())
+    from_orders = [c for c in by if c not in names]
+    pk = _common.load(
+        packages,
+        "packages",
+        tz=tz,
+        needed=["green", *[c for c in by if c not in from_orders]],
+        period_by="packed_at",
+        stamps=["packed_at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi="monthly_report",
+    )
+    if from_orders:
+        attributes = _common.load(
+            orders, "orders", tz=tz, needed=from_orders, stamps=[], kpi="monthly_report"
+        )
+        pk = pk.join(attributes.select("order_id", *from_orders), on="order_id", how="left")
+    pk = pk.filter((nw.col("packed_at") <= now).fill_null(value=False))
+    pk = pk.with_columns(
+        _p=nw.col("_ok"), _g=(nw.col("_ok") & nw.col("green")).fill_null(value=False)
+    )
+    return (
+        _backend.summable(pk)
+        .group_by("packed_at" + _M, *by)
+        .agg(nw.col("_p").sum().alias("packages"), nw.col("_g").sum().alias("packages_green"))
+    )

@@ -36,6 +36,9 @@ COLUMNS: Final = MappingProxyType(
         "csat_responses": ("CSAT responses", "满意度回复数"),
         "csat_top2": ("Satisfied (4-5)", "满意（4-5分）"),
         "csat_rate": ("CSAT", "客户满意度"),
+        "packages": ("Packages", "包裹数"),
+        "packages_green": ("Green packages", "环保包裹数"),
+        "green_packaging_rate": ("Green packaging", "环保包装占比"),
         "status": ("Status", "状态"),
         # the monthly report, line grain
         "lines": ("Lines", "订单行数"),

@@ -21,13 +21,19 @@ Examples:
     >>> result = green_packaging_share([packing], materials, period="2026-03", min_sample=1)
     >>> result.value, result.numerator, result.denominator, result.details["green_weight_share"]
     (0.5, 1, 2, 0.75)
+
+`packages_frame` turns the same records into the canonical ``packages`` frame, which
+`monthly_report(..., packages=...)` reads for its ``green_packaging_rate`` column:
+
+    >>> packages_frame([packing], materials)[["package_id", "green"]].to_dict("records")
+    [{'package_id': '1', 'green': True}, {'package_id': '2', 'green': False}]
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from ordercore.errors import ConfigurationError, InvalidArgument
@@ -40,7 +46,7 @@ if TYPE_CHECKING:
 
     from ordercore.packaging import PackagingMaterial
 
-__all__ = ["green_packaging_share"]
+__all__ = ["green_packaging_share", "packages_frame"]
 
 _PERIOD: Final = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _NAME: Final = "green_packaging_share"
@@ -127,3 +133,62 @@ def green_packaging_share(
         period=period,
         details=details,
     )
+
+
+def packages_frame(
+    packings: Iterable[ShipmentPacking], materials: Mapping[str, PackagingMaterial]
+) -> Any:
+    """The canonical ``packages`` frame (pandas): one row per package of each packing.
+
+    ``green`` is whether the package's material is recyclable or reusable, as
+    `green_packaging_share` counts it.
+
+    Raises:
+        InvalidArgument: If a packing is not a `ShipmentPacking`.
+        ConfigurationError: If a package's material is not in `materials`.
+    """
+    import pandas as pd  # noqa: PLC0415 - the frames are optional for the records' users
+
+    rows = []
+    for packing in packings:
+        if not isinstance(packing, ShipmentPacking):
+            raise InvalidArgument(
+                "packages_frame",
+                "packings",
+                f"must hold ShipmentPacking values, not {type(packing).__name__}",
+            )
+        for package in packing.packages:
+            material = materials.get(package.material_id)
+            if material is None:
+                raise ConfigurationError(
+                    f"package {package.package_id} of shipment {packing.shipment_id} is packed "
+                    f"in {package.material_id!r}, which is not in the materials",
+                    component="packages_frame",
+                )
+            rows.append(
+                (
+                    packing.order_id,
+                    packing.shipment_id,
+                    package.package_id,
+                    packing.packed_at,
+                    material.green,
+                    package.material_id,
+                    float(package.weight_kg),
+                )
+            )
+    columns = [
+        "order_id",
+        "shipment_id",
+        "package_id",
+        "packed_at",
+        "green",
+        "material_id",
+        "weight_kg",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("order_id", "shipment_id", "package_id", "material_id"):
+        frame[name] = frame[name].astype("str")
+    frame["packed_at"] = pd.to_datetime(frame["packed_at"], utc=True).dt.as_unit("us")
+    frame["green"] = frame["green"].astype("bool")
+    frame["weight_kg"] = frame["weight_kg"].astype("float64")
+    return frame

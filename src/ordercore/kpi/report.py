@@ -69,6 +69,7 @@ _RATES: dict[str, dict[str, tuple[str, str]]] = {
         "otif_rate": ("otif", "counted"),
         "perfect_rate": ("perfect", "counted"),
         "csat_rate": ("csat_top2", "csat_responses"),
+        "green_packaging_rate": ("packages_green", "packages"),
     },
     "line": {
         "on_time_rate": ("on_time", "counted"),
@@ -124,6 +125,7 @@ _CYCLE_STAMPS = ("received_at", "delivered_at", "cancelled_at", "promised_at")
 _FILL_STAMPS = ("received_at", "promised_at")
 """The timestamps `fill_rate` reads (and so checks the order of)."""
 _CSAT = ("csat_responses", "csat_top2")
+_PACKAGES = ("packages", "packages_green")
 _LINE_COUNTS = ("lines", "unjudged", "counted", "on_time", "in_full", "otif")
 _UNITS = ("units_owed", "units_filled")
 
@@ -312,6 +314,7 @@ def monthly_report(
     min_sample: int = MIN_SAMPLE,
     lines: object | None = None,
     duplicates: Duplicates = "refuse",
+    packages: object | None = None,
 ) -> MonthlyReport:
     """Compute the monthly report, grouped by month and the `by` columns.
 
@@ -331,6 +334,10 @@ def monthly_report(
         lines: The lines frame, for a policy with ``every_line=True`` (as for `otif`).
         duplicates: ``"refuse"`` frames with repeated keys (default) or ``"exclude"`` every
             row of a repeated key (counted in ``unjudged``), as the KPI functions do.
+        packages: The packages frame (`ordercore.kpi.packaging.packages_frame`), for the
+            green-packaging share (policy 10.1): ``packages`` and ``packages_green`` by month
+            of ``packed_at`` and ``green_packaging_rate``. Grouping columns it lacks are
+            looked up on the orders frame by ``order_id``.
 
     Raises:
         ConfigurationError: For a line-, unit- or value-grain policy (use `line_report` or
@@ -418,12 +425,20 @@ def monthly_report(
             )
         )
         columns.update(dict.fromkeys(_CSAT, "count"))
+    if packages is not None:
+        parts.append(
+            _report_frame.green_packages(
+                packages, orders, by, tz=tz, as_of=as_of, duplicates=duplicates
+            ).rename({"packed_at" + _M: keys[0]})
+        )
+        columns.update(dict.fromkeys(_PACKAGES, "count"))
     out = _report_frame.complete(parts, keys, columns, like=orders, as_of=as_of, tz=tz)
     order = [
         *_ORDER_COUNTS[:4],
         *_HOURS,
         *_ORDER_COUNTS[4:],
         *(_CSAT if surveys is not None else ()),
+        *(_PACKAGES if packages is not None else ()),
         *_RATES["order"],
     ]
     out = _report_frame.finish(out, keys, order, _RATES["order"], min_sample)

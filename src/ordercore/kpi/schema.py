@@ -461,8 +461,40 @@ _CASES = FrameSpec(
     "opened_at",
 )
 
+_PACKAGES = FrameSpec(
+    "packages",
+    "one package of a shipment's packing (policy 10.1, green packaging)",
+    ("order_id", "shipment_id", "package_id"),
+    (
+        _c("order_id", "string", "The order the shipment is for.", required=True),
+        _c("shipment_id", "string", "The shipment.", required=True),
+        _c("package_id", "string", "The package, unique within its shipment.", required=True),
+        _c(
+            "packed_at",
+            "datetime",
+            "When the shipment was packed (packages are bucketed by this).",
+            required=True,
+        ),
+        _c("green", "bool", "Its material is recyclable or reusable.", required=True),
+        _c("material_id", "string", "Its packaging material."),
+        _c("weight_kg", "float", "Its weight in kilograms.", not_null=False),
+    ),
+    (),
+    "packed_at",
+)
+
 FRAMES: Final[dict[str, FrameSpec]] = {
     spec.name: spec
-    for spec in (_ORDERS, _LINES, _EVENTS, _DELIVERIES, _SURVEYS, _ERRORS, _COSTS, _CASES)
+    for spec in (
+        _ORDERS,
+        _LINES,
+        _EVENTS,
+        _DELIVERIES,
+        _SURVEYS,
+        _ERRORS,
+        _COSTS,
+        _CASES,
+        _PACKAGES,
+    )
 }
 """Every canonical frame by name."""
