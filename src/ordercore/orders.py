@@ -621,7 +621,7 @@ class Order(Entity):
                 raise ValueError(f"links[{index}] ({key[0]} {key[1]}) is there twice")
             seen_links.add(key)
 
-    def _check_billing(self) -> None:  # noqa: C901, PLR0912 - one pass over each kind of record
+    def _check_billing(self) -> None:
         """The billing records agree with each other, the lines and the ledger."""
         if not (self.billing or self.payments or self.refunds):
             return
@@ -635,31 +635,38 @@ class Order(Entity):
         if self.billing and any(line.ledger.paid for line in self.lines):
             raise ValueError("an order billed in money records no paid units (RecordPayment)")
         invoices = {d.document_id for d in self.billing if d.kind is DocumentKind.INVOICE}
-        payment_ids: set[str] = set()
-        for index, payment in enumerate(self.payments):
-            where = f"payments[{index}] ({payment.payment_id})"
-            if payment.payment_id in payment_ids:
-                raise ValueError(f"{where}: the id is used twice")
-            payment_ids.add(payment.payment_id)
-            if payment.amount.currency != self.currency:
-                raise ValueError(f"{where} is in {payment.amount.currency}")
-            if payment.document_id is not None and payment.document_id not in invoices:
-                raise ValueError(f"{where} pays unknown invoice {payment.document_id!r}")
-        refund_ids: set[str] = set()
-        for index, refund in enumerate(self.refunds):
-            where = f"refunds[{index}] ({refund.refund_id})"
-            if refund.refund_id in refund_ids:
-                raise ValueError(f"{where}: the id is used twice")
-            refund_ids.add(refund.refund_id)
-            if refund.amount.currency != self.currency:
-                raise ValueError(f"{where} is in {refund.amount.currency}")
-            if refund.payment_id is not None and refund.payment_id not in payment_ids:
-                raise ValueError(f"{where} names unknown payment {refund.payment_id!r}")
+        payment_ids = self._check_money_records(
+            "payments", [(p.payment_id, p.amount, p.document_id) for p in self.payments], invoices
+        )
+        self._check_money_records(
+            "refunds", [(r.refund_id, r.amount, r.payment_id) for r in self.refunds], payment_ids
+        )
         position = self.billing_position
         if position.refunded > position.received:
             raise ValueError(
                 f"refunds of {position.refunded} exceed payments of {position.received}"
             )
+
+    def _check_money_records(
+        self, name: str, records: list[tuple[str, Money, str | None]], known: set[str]
+    ) -> set[str]:
+        """Check payments (or refunds) and return their ids.
+
+        Each id is used once, each amount is in the order's currency, and a named invoice (for
+        a refund: payment) is one of `known`.
+        """
+        ids: set[str] = set()
+        named = "invoice" if name == "payments" else "payment"
+        for index, (record_id, amount, other) in enumerate(records):
+            where = f"{name}[{index}] ({record_id})"
+            if record_id in ids:
+                raise ValueError(f"{where}: the id is used twice")
+            ids.add(record_id)
+            if amount.currency != self.currency:
+                raise ValueError(f"{where} is in {amount.currency}")
+            if other is not None and other not in known:
+                raise ValueError(f"{where} names unknown {named} {other!r}")
+        return ids
 
     def _check_documents(self) -> dict[str, Decimal]:
         """Check each billing document; return, per line, what they bill less credit."""

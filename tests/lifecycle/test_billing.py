@@ -329,3 +329,26 @@ def test_an_order_holding_a_payment_cannot_merge_away() -> None:
     trail.do(ReceivePayment(payment_id="ADV", amount=_cny("20.00")))
     with pytest.raises(GuardRejected, match="it has invoices or payments"):
         trail.do(MergeInto(target_order_id="SO-1", reason="one delivery"))
+
+
+def test_an_order_with_a_payment_of_an_unknown_invoice_or_a_repeated_id_is_refused() -> None:
+    trail = _delivered()
+    trail.do(IssueInvoice(invoice_id="INV-1", lines=(("1", Decimal(10)),)))
+    trail.do(ReceivePayment(payment_id="P-1", amount=_cny("10.00"), invoice_id="INV-1"))
+    trail.do(IssueRefund(refund_id="R-1", amount=_cny("1.00"), payment_id="P-1", reason="x"))
+    data = trail.order.model_dump()
+    data["payments"][0]["document_id"] = "INV-9"
+    with pytest.raises(ValidationError, match=r"payments\[0\] \(P-1\) names unknown invoice"):
+        Order.model_validate(data)
+    data = trail.order.model_dump()
+    data["refunds"][0]["payment_id"] = "P-9"
+    with pytest.raises(ValidationError, match=r"refunds\[0\] \(R-1\) names unknown payment"):
+        Order.model_validate(data)
+    data = trail.order.model_dump()
+    data["payments"] = [*data["payments"], data["payments"][0]]
+    with pytest.raises(ValidationError, match=r"payments\[1\] \(P-1\): the id is used twice"):
+        Order.model_validate(data)
+    data = trail.order.model_dump()
+    data["refunds"][0]["amount"]["amount"] = Decimal("10.01")
+    with pytest.raises(ValidationError, match=r"refunds of 10\.01 CNY exceed payments"):
+        Order.model_validate(data)
