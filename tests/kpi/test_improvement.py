@@ -102,7 +102,9 @@ def test_the_checks_that_fail_most_are_named() -> None:
         "risk_assessed_before_approval",
         "hold_release_authorised",
     ]
-    assert report.headlines("zh")[1].startswith("未通过最多的制度检查：每个订单在审批前已评审 (0%)")
+    assert report.headlines("zh")[1].startswith(
+        "未通过最多的制度检查：每个订单在审批前已评审（0%）；"
+    )
 
 
 def test_without_the_month_before_there_are_no_drivers() -> None:

@@ -121,7 +121,7 @@ CHECKS: Final[Mapping[str, Check]] = MappingProxyType(
                 "supervision: anomalies",
                 "监督：异常处理",
                 "holds released by an authorised person with a reason",
-                "暂停由授权人员解除并说明原因",
+                "冻结由授权人员解除并说明原因",
             ),
             Check(
                 "complaint_investigated",

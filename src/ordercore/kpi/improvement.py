@@ -111,7 +111,12 @@ class ImprovementReport:
         if not worst:
             lines.append("所有制度检查均通过" if zh else "every policy check passed")
         else:
-            listed = ", ".join(f"{checks[s['check']].label(lang)} ({s['rate']:.0%})" for s in worst)
+            parts = [(checks[s["check"]].label(lang), f"{s['rate']:.0%}") for s in worst]
+            listed = (
+                "；".join(f"{name}（{rate}）" for name, rate in parts)
+                if zh
+                else ", ".join(f"{name} ({rate})" for name, rate in parts)
+            )
             lines.append(
                 f"未通过最多的制度检查：{listed}" if zh else f"checks that fail most: {listed}"
             )
