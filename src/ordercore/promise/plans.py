@@ -231,6 +231,14 @@ def _latest(lines: tuple[LinePlan, ...]) -> tuple[date | None, Constraint]:
     return latest.ready_on, latest.binding
 
 
+def _last_delivery(lines: tuple[LinePlan, ...]) -> date | None:
+    """The latest line delivery day; None if a line cannot be delivered in full."""
+    days = [line.delivery_on for line in lines]
+    if any(day is None for day in days):
+        return None
+    return max(day for day in days if day is not None)
+
+
 @attrs.frozen
 class OrderPlan:
     """An order's place in the allocation and the plans of its lines.
@@ -267,9 +275,7 @@ class OrderPlan:
     @property
     def delivery_on(self) -> date | None:
         """The latest line delivery day; `None` when a line cannot be met in full."""
-        if any(line.delivery_on is None for line in self.lines):
-            return None
-        return max(line.delivery_on for line in self.lines if line.delivery_on is not None)
+        return _last_delivery(self.lines)
 
     @property
     def binding(self) -> Constraint:
@@ -317,9 +323,7 @@ class PromiseAnswer:
     @property
     def delivery_on(self) -> date | None:
         """The earliest day every line can be delivered in full; `None` if one cannot be."""
-        if any(line.delivery_on is None for line in self.lines):
-            return None
-        return max(line.delivery_on for line in self.lines if line.delivery_on is not None)
+        return _last_delivery(self.lines)
 
     @property
     def binding(self) -> Constraint:
