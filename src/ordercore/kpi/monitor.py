@@ -40,7 +40,7 @@ Examples:
     1        a       stuck_in_status       96.0   warning
     2        b       stuck_in_status       96.0   warning
     >>> for message in alerts(orders, [PastDueNotShipped()], as_of=t(5), lang="zh")["message"]:
-    ...     print(message)
+    ...     print(message)  # io-ok - the doctest shows the message
     订单 a：已超过承诺交期 48.0 小时，尚未发货（严重）
 """
 

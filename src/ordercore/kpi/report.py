@@ -173,7 +173,7 @@ class MonthlyReport:
             >>> from ordercore.kpi.synthetic import generate
             >>> data = generate(500, seed=1, months=1)
             >>> report = monthly_report(data.orders, as_of=data.as_of, tz="Asia/Shanghai")
-            >>> print(report.in_language("zh").to_markdown(["period", "orders", "status"]))
+            >>> print(report.in_language("zh").to_markdown(["period", "orders", "status"]))  # io-ok
             | 期间 | 订单数 | 状态 |
             |---|---|---|
             | 2026-01 | 500 | 正常 |
