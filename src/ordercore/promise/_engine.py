@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from decimal import ROUND_FLOOR, Decimal
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from ordercore._base import ROUNDING
 from ordercore.promise._state import EMPTY, NONE_FREE
 from ordercore.promise.constraints import ConstraintKind
-from ordercore.promise.plans import Availability, LinePlan, Wait
+from ordercore.promise.plans import Availability, LineRow, Wait
 from ordercore.promise.snapshot import Item, SourcingMode
 
 if TYPE_CHECKING:
@@ -78,13 +79,13 @@ class Planner:
         self.state = state
         self._transit = state.snapshot.delivery_days
 
-    def plan(self, order_id: str, line: OpenLine, *, profile: bool) -> LinePlan:
+    def plan(self, order_id: str, line: OpenLine, *, profile: bool) -> LineRow:
         state = self.state
         sku, location = line.sku, line.location
         item, stocked, routed = state.sourcing[sku]
         quantity = line.quantity - line.allocated
         if not quantity:
-            return LinePlan(
+            return (
                 order_id,
                 line.line_id,
                 sku,
@@ -101,14 +102,18 @@ class Planner:
                 state.as_of,
                 self._delivery(0),
                 (),
+                (),
             )
-        timeline = state.peek(sku, location) if stocked else EMPTY
-        atp = timeline.suffix() if stocked else NONE_FREE
+        if stocked:
+            timeline = state.peek(sku, location)
+            atp = timeline.atp
+        else:
+            timeline, atp = EMPTY, NONE_FREE
         if atp[0] >= quantity and not profile:
             # In stock today, the common case: drawn at once, nothing else to weigh.
             state.timeline(sku, location).reserve(0, quantity)
             today = state.as_of
-            return LinePlan(
+            return (
                 order_id,
                 line.line_id,
                 sku,
@@ -125,17 +130,18 @@ class Planner:
                 today,
                 self._delivery(0) if self._transit else today,
                 (),
+                (),
             )
         choice = self._choose(item, location, timeline, atp, quantity, routed=routed)
         if choice.day < 0:
             return self._unmet(order_id, line, item, choice, routed=routed, profile=profile)
         made = self._made(order_id, line, choice, profile=profile)
         if choice.stock:
-            state.timeline(line.sku, line.location).reserve(choice.k, choice.stock)
+            state.timeline(sku, location).reserve(choice.k, choice.stock)
         route = choice.route
         if route is not None:
-            for sku, j, need in route.draws:
-                state.timeline(sku, line.location).reserve(j, need)
+            for component, j, need in route.draws:
+                state.timeline(component, location).reserve(j, need)
             if route.uses and route.resource is not None:
                 state.capacity(route.resource).book(route.uses)
         return made
@@ -157,7 +163,7 @@ class Planner:
         stock (less capacity and material used), then the earlier breakpoint.
         """
         best: tuple[int, Decimal, int, _Route | None] | None = None  # day, -stock, k, route
-        full = _covering(atp, quantity)
+        full = 0 if atp[0] >= quantity else _covering(atp, quantity) if len(atp) > 1 else None
         if full is None:
             full = len(atp)
         else:
@@ -258,7 +264,8 @@ class Planner:
         state = self.state
         ordered: list[Wait]
         if finish > start:
-            capacity: Wait = (_CAPACITY, state.day(finish), None, None, item.resource, None, ())
+            day = state.dates[finish] if finish < state.horizon else state.day(finish)
+            capacity: Wait = (_CAPACITY, day, None, None, item.resource, None, ())
             if not start or finish > self._unloaded(item, start, hours):
                 ordered = [capacity, *waits]
             else:
@@ -287,20 +294,20 @@ class Planner:
         feasible = True
         draws: list[tuple[str, int, Decimal]] = []
         route.draws = draws
-        for component in item.components:
-            need = quantity * component.quantity_per
-            timeline = state.peek(component.sku, location)
-            atp = timeline.suffix()
+        dates, horizon = state.dates, state.horizon
+        for sku, per, bought, buy_day in state.recipes[item.sku]:
+            need = quantity * per
+            timeline = state.peek(sku, location)
+            atp = timeline.atp
             k = _covering(atp, need)
-            bought, buy_day = state.buying[component.sku]
             if k is not None and (buy_day is None or timeline.days[k] <= buy_day):
                 day = timeline.days[k]
-                draws.append((component.sku, k, need))
+                draws.append((sku, k, need))
                 if day:
                     wait = (
                         _MATERIAL,
-                        state.day(day),
-                        component.sku,
+                        dates[day] if day < horizon else state.day(day),
+                        sku,
                         location,
                         None,
                         None,
@@ -311,16 +318,16 @@ class Planner:
                 j = timeline.last_at_or_before(buy_day)
                 taken = min(need, max(atp[j], _ZERO))
                 if taken:
-                    draws.append((component.sku, j, taken))
+                    draws.append((sku, j, taken))
                 if not route.materials:
                     route.materials = []
-                route.materials.append((component.sku, need - taken))
+                route.materials.append((sku, need - taken))
                 day = buy_day
-                waits.append((day, (_LEAD, state.day(day), component.sku, None, None, bought, ())))
+                waits.append((day, (_LEAD, state.day(day), sku, None, None, bought, ())))
             else:
                 feasible = False
                 if route.unmet is None:
-                    route.unmet = (_MATERIAL, None, component.sku, location, None, None, ())
+                    route.unmet = (_MATERIAL, None, sku, location, None, None, ())
                 continue
             start = max(start, day)
         if not waits:
@@ -347,17 +354,21 @@ class Planner:
         """Book `hours` from day `start` on (tentatively); the finish day, None if it runs out."""
         free = capacity.free
         end = len(free)
-        day = max(start, capacity.first)
+        day = capacity.open_from(start) if start < end else end
         remaining = hours
         uses: list[tuple[int, Decimal]] = []
         route.uses = uses
         while remaining and day < end:
-            left = free[day]
-            if left:
-                take = min(remaining, left)
-                uses.append((day, take))
-                remaining -= take
-            day += 1
+            left = free[day]  # some left: open_from skips the days with none
+            if left < remaining:
+                uses.append((day, left))
+                remaining -= left
+                day += 1
+                if day < end and not free[day]:
+                    day = capacity.open_from(day)
+            else:
+                uses.append((day, remaining))
+                remaining = _ZERO
         if remaining:
             return None
         return uses[-1][0] if uses else start
@@ -401,11 +412,15 @@ class Planner:
                 last = total
         return tuple(out)
 
-    def _made(self, order_id: str, line: OpenLine, choice: _Choice, *, profile: bool) -> LinePlan:
+    def _made(self, order_id: str, line: OpenLine, choice: _Choice, *, profile: bool) -> LineRow:
         state = self.state
         route, stock, day = choice.route, choice.stock, choice.day
         stock_day = choice.timeline.days[choice.k] if stock else None
-        stock_date = None if stock_day is None else state.day(stock_day)
+        dates, horizon = state.dates, state.horizon
+        if stock_day is None:
+            stock_date = None
+        else:
+            stock_date = dates[stock_day] if stock_day < horizon else state.day(stock_day)
         waited = route.constraints if route is not None else []
         if stock_day:
             stock_wait = (
@@ -421,9 +436,9 @@ class Planner:
                 waited = [stock_wait, *waited]
             else:
                 waited = [*waited, stock_wait]
-        ready = state.day(day)
+        ready = dates[day] if day < horizon else state.day(day)
         if route is None:
-            return LinePlan(
+            return (
                 order_id,
                 line.line_id,
                 line.sku,
@@ -439,18 +454,17 @@ class Planner:
                 (),
                 ready,
                 self._delivery(day) if self._transit else ready,
-                tuple(waited) if day else (),
+                _flat(waited) if day else (),
                 self._availability(choice, state.items[line.sku]) if profile else (),
             )
-        bookings: tuple[tuple[date, Decimal], ...] = ()
+        bookings: tuple[date | Decimal, ...] = ()
         if route.resource is not None:
-            dates = state.dates
             uses = route.uses
             if len(uses) == 1:  # most runs fit one day: no comprehension to call
-                bookings = ((dates[uses[0][0]], uses[0][1]),)
+                bookings = (dates[uses[0][0]], uses[0][1])
             else:
-                bookings = tuple([(dates[d], h) for d, h in uses])
-        return LinePlan(
+                bookings = tuple([x for d, h in uses for x in (dates[d], h)])
+        return (
             order_id,
             line.line_id,
             line.sku,
@@ -461,12 +475,12 @@ class Planner:
             stock_date,
             route.produced,
             route.procured,
-            tuple(route.materials),
+            _flat(route.materials),
             route.resource,
             bookings,
             ready,
             self._delivery(day) if self._transit else ready,
-            tuple(waited) if day else (),
+            _flat(waited) if day else (),
             self._availability(choice, state.items[line.sku]) if profile else (),
         )
 
@@ -479,7 +493,7 @@ class Planner:
         *,
         routed: bool,
         profile: bool,
-    ) -> LinePlan:
+    ) -> LineRow:
         """A line not met in full: nothing reserved; what is available by when, for answers."""
         quantity = line.unallocated
         stock = _ZERO
@@ -491,7 +505,7 @@ class Planner:
         else:
             binding = (_STOCK, None, line.sku, line.location, None, None, ())
         partial = _Choice(choice.timeline, choice.atp, choice.k, stock, route, -1)
-        return LinePlan(
+        return (
             order_id,
             line.line_id,
             line.sku,
@@ -507,7 +521,7 @@ class Planner:
             (),
             None,
             None,
-            (binding,),
+            binding,  # one wait: its fields are the flat form
             self._availability(partial, item) if profile else (),
         )
 
@@ -515,10 +529,21 @@ class Planner:
 _Candidate = tuple[int, Decimal, int, "_Route | None"]
 
 
+def _flat(pairs: list[Wait] | list[tuple[str, Decimal]]) -> tuple[Any, ...]:
+    """Tuples' fields one after the other: the form a line row keeps them in (see `LineRow`)."""
+    if not pairs:
+        return ()
+    if len(pairs) == 1:
+        return pairs[0]
+    return tuple(chain.from_iterable(pairs))
+
+
 def _covering(atp: list[Decimal], quantity: Decimal) -> int | None:
     """The first breakpoint whose available-to-promise covers `quantity`, if any."""
     if atp[0] >= quantity:
         return 0
+    if len(atp) == 1:
+        return None
     for k in range(1, len(atp)):
         if atp[k] >= quantity:
             return k

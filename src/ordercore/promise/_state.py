@@ -10,6 +10,7 @@ a copy-on-write child for promise answers. Nothing here is public.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,64 +26,102 @@ _ZERO: Final = Decimal(0)
 
 
 class Timeline:
-    """Cumulative free supply of one SKU at one location, at its breakpoints."""
+    """Cumulative free supply of one SKU at one location at its breakpoints, and its ATP.
 
-    __slots__ = ("days", "free", "receipts")
+    `atp` is kept with `free` as draws are reserved, so reading available-to-promise costs
+    no copy: a draw of q from breakpoint k lowers the free supply, and so the least free
+    supply, of every breakpoint from k on by exactly q; before k it is the minimum with
+    the lowered value, recomputed back to the first breakpoint it does not change.
+    """
+
+    __slots__ = ("atp", "days", "free", "receipts")
 
     def __init__(
-        self, days: list[int], free: list[Decimal], receipts: list[tuple[str, ...]]
+        self,
+        days: list[int],
+        free: list[Decimal],
+        receipts: list[tuple[str, ...]],
+        atp: list[Decimal] | None = None,
     ) -> None:
         self.days = days
         self.free = free
         self.receipts = receipts
+        self.atp = _least_from(free) if atp is None else atp
 
     def copy(self) -> Timeline:
-        return Timeline(self.days, self.free.copy(), self.receipts)
+        return Timeline(self.days, self.free.copy(), self.receipts, self.atp.copy())
 
     def suffix(self) -> list[Decimal]:
-        """Available-to-promise at each breakpoint: the least free supply from it on."""
-        free = self.free
-        if len(free) == 1:
-            return free  # read only: nothing to take the minimum over
-        out = free.copy()
-        for k in range(len(out) - 2, -1, -1):
-            out[k] = min(out[k], out[k + 1])
-        return out
+        """Available-to-promise at each breakpoint: the least free supply from it on (read only)."""
+        return self.atp
 
     def last_at_or_before(self, day: int) -> int:
-        k = 0
-        for j, d in enumerate(self.days):
-            if d <= day:
-                k = j
-        return k
+        return bisect_right(self.days, day) - 1 if day >= 0 else 0
 
     def reserve(self, k: int, quantity: Decimal) -> None:
-        free = self.free
+        free, atp = self.free, self.atp
         for j in range(k, len(free)):
             free[j] -= quantity
+            atp[j] -= quantity
+        j = k - 1
+        while j >= 0:
+            low = min(free[j], atp[j + 1])
+            if low == atp[j]:
+                break
+            atp[j] = low
+            j -= 1
+
+
+def _least_from(free: list[Decimal]) -> list[Decimal]:
+    out = free.copy()
+    for k in range(len(out) - 2, -1, -1):
+        out[k] = min(out[k], out[k + 1])
+    return out
 
 
 class Capacity:
-    """Free capacity of one resource per horizon day, and the first day with any left."""
+    """Free capacity of one resource per horizon day, and where the days with some left are.
 
-    __slots__ = ("first", "free", "resource")
+    `skip[d]` points at a day no later than the first day from `d` on with capacity left
+    (`len(free)` when none is): every day in between has none. A booking that uses a day
+    up points it at the next, and `open_from` follows and shortens the pointers, so a run
+    steps over booked-out days without reading them one by one.
+    """
 
-    def __init__(self, resource: str, free: list[Decimal], first: int) -> None:
+    __slots__ = ("first", "free", "resource", "skip")
+
+    def __init__(
+        self, resource: str, free: list[Decimal], first: int, skip: list[int] | None = None
+    ) -> None:
         self.resource = resource
         self.free = free
         self.first = first
+        if skip is None:
+            skip = [d if f else d + 1 for d, f in enumerate(free)]
+            skip.append(len(free))
+        self.skip = skip
 
     def copy(self) -> Capacity:
-        return Capacity(self.resource, self.free.copy(), self.first)
+        return Capacity(self.resource, self.free.copy(), self.first, self.skip.copy())
+
+    def open_from(self, day: int) -> int:
+        """The first day from `day` on with capacity left (`len(free)` when none is)."""
+        skip = self.skip
+        found = day
+        while skip[found] != found:
+            found = skip[found]
+        while day != found:  # every pointer read now points at the day found
+            skip[day], day = found, skip[day]
+        return found
 
     def book(self, uses: list[tuple[int, Decimal]]) -> None:
-        free = self.free
+        free, skip = self.free, self.skip
         for day, hours in uses:
-            free[day] -= hours
-        first, end = self.first, len(free)
-        while first < end and not free[first]:
-            first += 1
-        self.first = first
+            left = free[day] - hours
+            free[day] = left
+            if not left:
+                skip[day] = day + 1
+        self.first = self.open_from(self.first)
 
 
 EMPTY: Final = Timeline([0], [_ZERO], [()])
@@ -130,6 +169,12 @@ class State:
             ]
             self.totals[resource.resource_id] = list(accumulate(nominal, initial=_ZERO))
         self._fill_buying()
+        # Per SKU, its bill of materials as plain tuples: component, quantity per unit, its
+        # procurement lead time and the day an order for it placed today arrives.
+        self.recipes: dict[str, tuple[tuple[str, Decimal, int | None, int | None], ...]] = {
+            item.sku: tuple((c.sku, c.quantity_per, *self.buying[c.sku]) for c in item.components)
+            for item in snapshot.items
+        }
 
     def _fill_buying(self) -> None:
         for item in self.items.values():

@@ -45,7 +45,14 @@ from ordercore.errors import InvalidArgument
 from ordercore.promise._engine import Planner
 from ordercore.promise._state import State
 from ordercore.promise.errors import UnknownReference
-from ordercore.promise.plans import LinePlan, OrderPlan, PlannedCommand, PromiseAnswer
+from ordercore.promise.plans import (
+    LinePlan,
+    LineRow,
+    OrderPlan,
+    PlannedCommand,
+    PromiseAnswer,
+    line_plan,
+)
 from ordercore.promise.policy import DEFAULT_POLICY, PriorityPolicy
 from ordercore.promise.snapshot import OpenLine, OpenOrder, PromiseSnapshot
 
@@ -106,12 +113,9 @@ class AllocationPlan:
         """Stock of `sku` at `location` still free to promise on `day` after the plan."""
         timeline = self._state.peek(sku, location)
         index = (day - self.snapshot.as_of).days
-        atp = timeline.suffix()
-        found = ARITHMETIC.create_decimal(0)
-        for k, start in enumerate(timeline.days):
-            if start <= index:
-                found = atp[k]
-        return found
+        if index < 0:
+            return ARITHMETIC.create_decimal(0)
+        return timeline.suffix()[timeline.last_at_or_before(index)]
 
     def commands(self, *, correlation_id: str | None = None) -> tuple[PlannedCommand, ...]:
         """The `Allocate`, `PlanProduction` and `Procure` commands of every line met in full.
@@ -164,7 +168,7 @@ class AllocationPlan:
                 raise UnknownReference("SKU", line.sku, len(items))
         planner = Planner(self._state.fork())
         with localcontext(ARITHMETIC):
-            planned = tuple(planner.plan(name, line, profile=True) for line in lines)
+            planned = tuple([line_plan(planner.plan(name, line, profile=True)) for line in lines])
         return PromiseAnswer(name, planned)
 
 
@@ -191,15 +195,24 @@ def allocate(snapshot: PromiseSnapshot, policy: PriorityPolicy = DEFAULT_POLICY)
         )
     state = State(snapshot)
     plan_line = Planner(state).plan
-    plans = []
+    ranked = policy.rank(snapshot.orders)
+    # Every row goes into one list as it is planned, and the order plans are built from it
+    # at the end: a row reached straight from a long-lived list is one the collector stops
+    # tracking by its second pass, where one reached only through a new order plan is still
+    # tracked when it is moved to the oldest generation (and makes a full collection due).
+    rows: list[LineRow] = []
+    add = rows.append
     with localcontext(ARITHMETIC):
-        for rank, order in enumerate(policy.rank(snapshot.orders), 1):
-            order_id, open_lines = order.order_id, order.lines
-            if len(open_lines) == 1:  # most orders: no comprehension to call
-                lines: tuple[LinePlan, ...] = (plan_line(order_id, open_lines[0], profile=False),)
-            else:
-                lines = tuple([plan_line(order_id, line, profile=False) for line in open_lines])
-            plans.append(OrderPlan(order.order_id, rank, lines, order, policy))
+        for order in ranked:
+            order_id = order.order_id
+            for line in order.lines:
+                add(plan_line(order_id, line, profile=False))
+    plans = []
+    start = 0
+    for rank, order in enumerate(ranked, 1):
+        stop = start + len(order.lines)
+        plans.append(OrderPlan(order.order_id, rank, tuple(rows[start:stop]), order, policy))
+        start = stop
     return AllocationPlan(snapshot, policy, tuple(plans), state=state)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -85,6 +85,51 @@ class CapacityUse:
     resource: str
     day: date
     hours: Decimal
+
+
+LineRow = tuple[
+    str,
+    str,
+    str,
+    str,
+    Decimal,
+    Decimal,
+    Decimal,
+    date | None,
+    Decimal,
+    Decimal,
+    tuple[str | Decimal, ...],
+    str | None,
+    tuple[date | Decimal, ...],
+    date | None,
+    date | None,
+    tuple[Any, ...],
+    tuple[Availability, ...],
+]
+"""A line plan as an order plan keeps it: `LinePlan`'s fields in its order, with the pairs
+of `materials_procured` and `bookings` and the seven fields of each wait laid out one
+after the other in a single flat tuple each.
+
+Everything in a row is then a string, a number, a date or a plain tuple of them, one
+level deep, so the garbage collector stops tracking it by its second collection (it never
+stops tracking a named tuple, nor a tuple of tuples before its inner ones): an allocation
+of 100,000 lines keeps 100,000 rows without every later collection walking them, nor
+the collections of the oldest objects running for them."""
+
+
+def line_plan(row: LineRow) -> LinePlan:
+    """The `LinePlan` of a row (see `LineRow`)."""
+    materials, bookings, waits = row[10], row[12], row[15]
+    return LinePlan(
+        *row[:10],
+        tuple(zip(materials[::2], materials[1::2], strict=True)),  # type: ignore[arg-type]
+        row[11],
+        tuple(zip(bookings[::2], bookings[1::2], strict=True)),  # type: ignore[arg-type]
+        row[13],
+        row[14],
+        tuple(zip(*[iter(waits)] * 7, strict=True)),
+        row[16],
+    )
 
 
 class LinePlan(NamedTuple):
@@ -243,19 +288,27 @@ def _last_delivery(lines: tuple[LinePlan, ...]) -> date | None:
 class OrderPlan:
     """An order's place in the allocation and the plans of its lines.
 
+    Its lines are kept as plain tuples (see `lines`), so that a plan of many orders holds
+    no object per line that the garbage collector has to walk.
+
     Attributes:
         order_id: The order.
         rank: Its position in the policy's ranking, from 1.
-        lines: Its line plans, in line order.
+        rows: Its line plans, in line order, each as a `LineRow`.
         order: The open order planned.
         policy: The policy that ranked it.
     """
 
     order_id: str
     rank: int
-    lines: tuple[LinePlan, ...]
+    rows: tuple[LineRow, ...] = attrs.field(repr=False)
     order: OpenOrder = attrs.field(repr=False)
     policy: PriorityPolicy = attrs.field(repr=False)
+
+    @property
+    def lines(self) -> tuple[LinePlan, ...]:
+        """Its line plans, in line order."""
+        return tuple(map(line_plan, self.rows))
 
     @property
     def ranked_by(self) -> tuple[RankFactor, ...]:

@@ -223,7 +223,13 @@ class PriorityPolicy:
                 raise InvalidArgument(
                     "rank", "orders", f"must hold OpenOrder values, not {type(order).__name__}"
                 )
-        return tuple(sorted(listed, key=self.sort_key))
+        # The keys of every order computed key by key (each key's function mapped over the
+        # orders, then zipped with the order ids): what `sort_key` gives, without its
+        # per-order generator.
+        columns = [map(_SORTABLE[k], listed) for k in self.keys]
+        keys = list(zip(*columns, (order.order_id for order in listed), strict=True))
+        ranked = sorted(range(len(listed)), key=keys.__getitem__)
+        return tuple([listed[n] for n in ranked])
 
     def factors(self, order: OpenOrder) -> tuple[RankFactor, ...]:
         """What the ranking read of `order`, key by key."""
