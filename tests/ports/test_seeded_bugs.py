@@ -52,7 +52,7 @@ BUGS: Final = [
     (
         "held orders found by searching the JSON for holds",
         "repository.py",
-        'return self._orders(ORDERS.c.active_holds != "")',
+        "return self._orders(held)",
         "return self._orders(ORDERS.c.body.contains('\"hold_id\"'))",
         "test_a_released_hold_is_no_longer_found",
     ),

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import pydantic
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, literal_column, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -191,6 +191,7 @@ class SQLAlchemyOrderRepository:
         self._version = _compiled(_EXISTS, engine)
         self._lock = _compiled(_LOCK_EVENTS, engine)
         self._insert_events = _compiled(_INSERT_EVENTS, engine)
+        self._feed = _compiled(_FEED, engine)
         self._integrity_error: type[Exception] = engine.dialect.loaded_dbapi.IntegrityError
         self._schemas = schemas
         self._reader = engine.execution_options(
@@ -229,6 +230,22 @@ class SQLAlchemyOrderRepository:
             if self._serialise_feed:
                 self._lock.execute(host.connection, {})
             yield host.connection
+
+    def _feed_rows(self, params: dict[str, Any]) -> Sequence[Any]:
+        """The feed's rows: in the host's transaction, or on the driver's cursor (`_driver`).
+
+        On its own connection the query runs outside a transaction (SQLite's driver is in
+        autocommit mode, see `configure_sqlite`) or in one it rolls back at once
+        (PostgreSQL): one statement, one consistent snapshot either way.
+        """
+        if self._engine is None:
+            return self._rows(_FEED, params)
+        connection = self._engine.raw_connection()
+        try:
+            return self._feed.rows(connection, params)
+        finally:
+            connection.rollback()
+            connection.close()
 
     def _rows(self, statement: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
         if self._host is not None:
@@ -402,9 +419,12 @@ class SQLAlchemyOrderRepository:
 
     def with_active_hold(self, reason: str | None = None) -> list[Order]:
         """Orders with a hold not yet released (of `reason`, matched exactly), by id."""
+        # `active_holds != ''` in both, written out (a bound parameter would hide it from
+        # the planner): the condition of the partial index of held orders.
+        held = ORDERS.c.active_holds != literal_column("''")
         if reason is None:
-            return self._orders(ORDERS.c.active_holds != "")
-        return self._orders(ORDERS.c.active_holds.contains(f"|{reason}|", autoescape=True))
+            return self._orders(held)
+        return self._orders(held & ORDERS.c.active_holds.contains(f"|{reason}|", autoescape=True))
 
     def events(self, order_id: str) -> list[OrderEvent]:
         """One order's events in append order."""
@@ -414,8 +434,8 @@ class SQLAlchemyOrderRepository:
     def events_since(self, position: int = 0, limit: int = 1000) -> list[FeedEntry]:
         """The events after `position`, at most `limit`, by position (see the module)."""
         check_feed_window(position, limit)
-        rows = self._rows(_FEED, {"after": position, "limit": limit})
-        events = self._schemas.read_many((body, version) for _, body, version in rows)
+        rows = self._feed_rows({"after": position, "limit": limit})
+        events = self._schemas.read_many([(body, version) for _, body, version in rows])
         return [FeedEntry(row[0], event) for row, event in zip(rows, events, strict=True)]
 
     def all_events(self) -> Iterator[OrderEvent]:

@@ -1,7 +1,7 @@
 """The tables: one row per order with its lookup columns, one row per event.
 
-The same `MetaData` describes the schema on PostgreSQL and on SQLite; the first Alembic
-migration creates exactly these tables (a test compares the two). Every table name starts
+The same `MetaData` describes the schema on PostgreSQL and on SQLite; the Alembic
+migrations, applied in order, create exactly these tables (a test compares the two). Every table name starts
 with `ordercore_`, so the tables sit beside a host's own in one database, and Alembic
 records this schema's revision in its own table, `ordercore_alembic_version`.
 
@@ -10,11 +10,14 @@ records this schema's revision in its own table, `ordercore_alembic_version`.
   PostgreSQL, fixed-width UTC text on SQLite, so that comparing is comparing instants), and
   `active_holds` (the reasons of the holds not yet released, each framed as ``|reason|``).
   Ids compare bytewise (`COLLATE "C"` on PostgreSQL, SQLite's default `BINARY`): ordering
-  follows code points, as Python's `sorted` does, whatever the database's locale.
+  follows code points, as Python's `sorted` does, whatever the database's locale. A
+  partial index holds the ids of the orders with an active hold (since revision 0002), so
+  `with_active_hold` reads those orders only.
 - `ordercore_events`: one row per event, with its feed `position` (an identity column),
   a unique `event_id`, and a unique (`order_id`, `order_version`, `seq`) so that two
   writers can never both append an order's next version. `schema_version` is the version of
-  the event type's shape the body was written in (see `ordercore.upcasting`).
+  the event type's shape the body was written in (see `ordercore.upcasting`). An index on
+  (`order_id`, `position`) reads one order's trail in append order (since revision 0002).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     cast,
+    text,
 )
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
@@ -141,6 +145,12 @@ ORDERS: Final = Table(
     Index("ordercore_orders_status", "status", "order_id"),
     Index("ordercore_orders_customer", "customer_id", "order_id"),
     Index("ordercore_orders_received", "received_at"),
+    Index(
+        "ordercore_orders_held",
+        "order_id",
+        postgresql_where=text("active_holds <> ''"),
+        sqlite_where=text("active_holds <> ''"),
+    ),
 )
 """One row per order: its JSON and the columns lookups filter on."""
 
@@ -163,5 +173,6 @@ EVENTS: Final = Table(
     Column("body", JsonBody(), nullable=False),
     UniqueConstraint("event_id", name="ordercore_events_event_id"),
     UniqueConstraint("order_id", "order_version", "seq", name="ordercore_events_trail"),
+    Index("ordercore_events_order", "order_id", "position"),
 )
 """One row per event; `position` orders the feed."""
