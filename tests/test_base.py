@@ -14,6 +14,7 @@ import pydantic
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic_core import TzInfo
 
 from _support import make_line, make_order
 from ordercore import LineLedger, Money, Order, OrderLine, PackagingRequirements
@@ -335,6 +336,82 @@ def test_every_timestamp_is_refused_for_range_or_offset_or_equals_its_json_round
     assert _At.model_validate_json(value.model_dump_json()) == value
     assert value.at.utcoffset() == moment.utcoffset()
     assert value.at.replace(tzinfo=None) == moment.replace(tzinfo=None, fold=0)
+
+
+# A timestamp read from JSON arrives in pydantic's own fixed-offset zone (`TzInfo`);
+# `_timestamp` turns it into the `timezone` of its offset without `_fixed`'s calls once
+# that offset has been seen. The result and the refusals are `_fixed`'s all the same.
+_OFFSETS = st.integers(min_value=-1439, max_value=1439).map(lambda minutes: minutes * 60)
+
+
+def _in_pydantic_zone(moment: datetime, seconds: int) -> datetime:
+    return moment.replace(tzinfo=TzInfo(seconds))
+
+
+def _expected(moment: datetime) -> datetime | set[str]:
+    """What `_fixed` (the full check) makes of a moment, or the types of its refusal."""
+    try:
+        return normalise_timestamp(moment)
+    except ValueError as error:
+        return {"timestamp_range" if "out of range" in str(error) else "timestamp_offset"}
+
+
+@given(
+    st.datetimes(),
+    st.one_of(_OFFSETS, st.integers(min_value=-86399, max_value=86399)),
+    st.booleans(),
+)
+def test_a_timestamp_in_pydantics_zone_is_normalised_as_the_full_check_does(
+    wall: datetime, seconds: int, seen_before: bool
+) -> None:
+    moment = _in_pydantic_zone(wall, seconds)
+    if seen_before:  # the offset's zone is known: the short path applies
+        _at(datetime(2026, 1, 1, tzinfo=TzInfo(seconds)))
+    value, expected = _at(moment), _expected(moment)
+    if isinstance(expected, set):
+        assert value == expected
+        return
+    assert isinstance(value, _At)
+    assert value.at == expected
+    assert value.at.tzinfo is expected.tzinfo  # the one shared zone of the offset
+    assert value.at.replace(tzinfo=None) == wall.replace(fold=0)
+    assert value.at.fold == 0
+
+
+@given(st.datetimes(timezones=st.just(UTC)), _OFFSETS)
+def test_a_json_timestamp_reads_back_the_same_instant_wall_time_and_zone(
+    wall: datetime, seconds: int
+) -> None:
+    moment = wall.replace(tzinfo=timezone(timedelta(seconds=seconds)))
+    expected = _expected(moment)
+    text = json.dumps({"at": moment.isoformat().replace("+00:00", "Z")})
+    try:
+        read: _At | set[str] = _At.model_validate_json(text)
+    except pydantic.ValidationError as error:
+        read = {e["type"] for e in error.errors()}
+    if isinstance(expected, set):
+        assert read == expected
+        return
+    assert isinstance(read, _At)
+    assert read.at == expected
+    assert read.at.tzinfo is expected.tzinfo
+
+
+@pytest.mark.parametrize(
+    ("moment", "refused"),
+    [
+        pytest.param(datetime.max.replace(tzinfo=TzInfo(-3600)), "timestamp_range", id="max"),
+        pytest.param(datetime.min.replace(tzinfo=TzInfo(3600)), "timestamp_range", id="min"),
+        pytest.param(datetime(2026, 3, 2, tzinfo=TzInfo(30)), "timestamp_offset", id="seconds"),
+    ],
+)
+def test_a_timestamp_in_pydantics_zone_is_refused_as_any_other(
+    moment: datetime, refused: str
+) -> None:
+    seconds = moment.utcoffset()
+    assert seconds is not None
+    _at(datetime(2026, 1, 1, tzinfo=timezone(seconds)))  # its offset seen before, if valid
+    assert _at(moment) == {refused}
 
 
 def test_normalise_timestamp_gives_the_fixed_offset_value() -> None:

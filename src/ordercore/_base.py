@@ -27,7 +27,7 @@ from pydantic import (
     GetJsonSchemaHandler,
     ValidationInfo,
 )
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError, TzInfo, core_schema
 
 __all__ = [
     "ARITHMETIC",
@@ -372,6 +372,7 @@ PositiveQuantity = Annotated[Decimal, decimal_field(gt=0, le=MAX_QUANTITY, decim
 
 
 _MINUTE: Final = timedelta(minutes=1)
+_EDGE_YEARS: Final = (MINYEAR, MAXYEAR)
 # One fixed-offset zone per offset, so that normalised values share their tzinfo object.
 _ZONES: dict[timedelta, timezone] = {timedelta(0): UTC}
 
@@ -425,8 +426,26 @@ def _fixed(value: datetime) -> datetime:
 
 
 def _timestamp(value: datetime) -> datetime:
-    if value.tzinfo is UTC and not value.fold and type(value) is datetime:
+    tzinfo = value.tzinfo
+    if tzinfo is UTC and not value.fold and type(value) is datetime:
         return value  # the common case, without a second call (this runs on every entity)
+    if type(tzinfo) is TzInfo and type(value) is datetime and value.year not in _EDGE_YEARS:
+        # Read from JSON: pydantic's own fixed-offset zone. An offset already in `_ZONES`
+        # passed `_fixed`'s checks before, and away from the first and last year no UTC
+        # conversion overflows: `_fixed`'s result, without its calls (every JSON entity
+        # has timestamps, every stored event one at least).
+        zone = _ZONES.get(tzinfo.utcoffset(None))  # type: ignore[arg-type]
+        if zone is not None:
+            return datetime(
+                value.year,
+                value.month,
+                value.day,
+                value.hour,
+                value.minute,
+                value.second,
+                value.microsecond,
+                zone,
+            )
     try:
         return _fixed(value)
     except _Refused as refused:
