@@ -25,6 +25,7 @@ Examples:
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -34,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import SchemaSerializer, core_schema
 
 from ordercore._base import Entity, ExactDecimal, Id, Quantity, ShortText, Timestamp
@@ -50,9 +52,11 @@ __all__ = [
     "BusinessCalendar",
     "CapacityView",
     "CustomerProfile",
+    "DeliveryPromise",
     "FrozenMapping",
     "PriceList",
     "Product",
+    "PromiseSource",
     "ReviewContext",
 ]
 
@@ -585,6 +589,71 @@ class CapacityView(_Snapshot):
     free: Annotated[Mapping[date, Quantity], _FROZEN]
 
 
+@attrs.frozen
+class DeliveryPromise:
+    """A promise engine's answer for one order: the day it can deliver, and what bound it.
+
+    Review's promised-date rule and risk's capacity factor read this one value for an order
+    (see `ReviewContext.promise`), so the verdict and the score cannot disagree.
+
+    Attributes:
+        order_id: The order.
+        promised_on: Its promised day in the engine's calendar (`None`: nothing promised).
+        due_on: The promised day, else the requested day (`None`: neither).
+        delivery_on: The earliest day the whole order can be delivered with the competing
+            orders the engine plans seen; `None` when not in full within its horizon.
+        late_business_days: Business days `delivery_on` falls after `due_on` (0 on time;
+            past the horizon's end counts one more than it); `None` without a due day.
+        capacity_needed: Capacity the order's production needs on its resources.
+        capacity_free: Capacity of those resources the competing orders leave free from the
+            planning day to `due_on`, both included (for an order the engine has already
+            planned, with its own bookings counted as free).
+        reason_en: The binding constraint, in English.
+        reason_zh: The binding constraint, in Chinese.
+    """
+
+    order_id: str
+    promised_on: date | None
+    due_on: date | None
+    delivery_on: date | None
+    late_business_days: int | None
+    capacity_needed: Decimal
+    capacity_free: Decimal
+    reason_en: str
+    reason_zh: str
+
+    @property
+    def kept(self) -> bool | None:
+        """Whether the promised day can be kept (`None` when nothing was promised)."""
+        if self.promised_on is None:
+            return None
+        return self.delivery_on is not None and self.delivery_on <= self.promised_on
+
+
+class PromiseSource(abc.ABC):
+    """The port through which review and risk ask a promise engine about an order.
+
+    The core defines it and never implements it: `ordercore.promise.review.PlanPromises`
+    answers from an allocation plan, and a host may bring its own. Put one in
+    `ReviewContext.promise`.
+    """
+
+    @abc.abstractmethod
+    def answer(self, order: Order) -> DeliveryPromise | None:
+        """The answer for `order` (`None` when nothing of it is open).
+
+        Asked twice about the same order object, it should give the same answer object:
+        the rule and the factor of one review then read one answer.
+        """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: object, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        """An instance of the port, taken as it is (it is an engine, not data)."""
+        return core_schema.is_instance_schema(cls)
+
+
 class ReviewContext(_Snapshot):
     """Everything besides the order that review and risk read, fixed at `as_of`.
 
@@ -603,6 +672,10 @@ class ReviewContext(_Snapshot):
         stated_totals: The gross total the customer's own document states (a fax, a PDF
             purchase order), by order id, for checking that the entered order adds up
             (read-only).
+        promise: A promise engine (a `PromiseSource`), if promised dates are to be checked
+            with competing orders seen: the default promised-date rule and the capacity
+            risk factor then read its answer instead of `capacity`. An engine, not data:
+            it is not dumped to JSON, so a context read back from JSON has none.
     """
 
     # Review's per-context precomputation (`ordercore.validation._prepared`); a slot, not a
@@ -619,3 +692,4 @@ class ReviewContext(_Snapshot):
     capacity: CapacityView | None = None
     recent_orders: Annotated[tuple[Order, ...], Field(strict=False)] = ()
     stated_totals: Annotated[Mapping[Id, Money], _FROZEN] = Field(default_factory=FrozenMapping)
+    promise: SkipJsonSchema[PromiseSource] | None = Field(default=None, exclude=True)

@@ -508,6 +508,7 @@ _TABLE: dict[tuple[str, str], tuple[str, str]] = {
         "要求交期短于交货周期",
     ),
     ("IssueCode", "capacity.insufficient"): ("Not enough capacity", "产能不足"),
+    ("IssueCode", "promise.date_not_kept"): ("Promised date not kept", "承诺交期无法满足"),
     ("IssueCode", "customer.unknown"): ("Unknown customer", "未知客户"),
     ("IssueCode", "credit.blocked"): ("Customer blocked", "客户已冻结"),
     ("IssueCode", "credit.limit_exceeded"): ("Credit limit exceeded", "超出信用额度"),

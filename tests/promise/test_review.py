@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ordercore import CustomerRef, Money, Order
 from ordercore.context import BusinessCalendar, CapacityView, Product, ReviewContext
@@ -15,11 +17,14 @@ from ordercore.promise import AllocationPlan, Item, allocate
 from ordercore.promise.review import (
     PROMISE_CAPACITY,
     PROMISE_DELAY_FEATURE,
+    PlanPromises,
     promise_features,
     promised_date_within_plan,
 )
 from ordercore.risk import RiskContext, RiskPolicy, assess
+from ordercore.risk._exact import BASIS_POINTS, floor_ratio
 from ordercore.risk.factors import BUILTIN_FACTORS, CAPACITY
+from ordercore.risk.features import features_of
 from ordercore.validation.capacity import promised_date_within_capacity
 from promise._builders import order, press, snapshot
 
@@ -27,7 +32,9 @@ GEAR = Item(sku="GEAR", mode="make_to_order", resource="PRESS", hours_per_unit=D
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)
 
 
-def _order(order_id: str, promised: date | None, sku: str = "GEAR", **ledger: Any) -> Order:
+def _order(
+    order_id: str, promised: date | None, sku: str = "GEAR", hours: int = 100, **ledger: Any
+) -> Order:
     return Order.model_validate(
         {
             "order_id": order_id,
@@ -42,7 +49,7 @@ def _order(order_id: str, promised: date | None, sku: str = "GEAR", **ledger: An
                 {
                     "line_id": "1",
                     "sku": sku,
-                    "quantity": Decimal(100),
+                    "quantity": Decimal(hours),
                     "uom": "pcs",
                     "unit_price": Money.of("5", "CNY"),
                     **ledger,
@@ -102,10 +109,9 @@ def test_an_order_for_a_sku_the_plan_does_not_know_is_a_configuration_error() ->
         rule(_order("SO-5", date(2026, 3, 9), sku="NUT"), ReviewContext(as_of=AS_OF))
 
 
-def test_the_rule_refuses_what_is_not_a_plan() -> None:
-    rule = promised_date_within_plan("plan", location="P1")  # type: ignore[arg-type]
+def test_the_rule_refuses_what_is_not_a_plan_when_it_is_built() -> None:
     with pytest.raises(InvalidArgument, match="plan must be an AllocationPlan, not str"):
-        rule(_order("SO-2", date(2026, 3, 4)), ReviewContext(as_of=AS_OF))
+        promised_date_within_plan("plan", location="P1")  # type: ignore[arg-type]
 
 
 def test_the_delay_feature_counts_business_days_after_the_due_day() -> None:
@@ -144,3 +150,31 @@ def test_the_risk_factor_scores_the_same_answer_in_place_of_the_capacity_factor(
     factor = scored.factor_result("promise_capacity")
     assert (factor.reason, factor.points) == ("promise_late", 3)
     assert factor.explain().startswith("Plan delivers after the due date")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    daily=st.integers(1, 120),
+    planned=st.lists(st.integers(1, 200), max_size=3),
+    hours=st.integers(1, 200),
+    promised=st.integers(0, 8),
+    horizon=st.integers(2, 8),
+)
+def test_the_review_verdict_and_the_capacity_factor_agree_on_the_engine_answer(
+    daily: int, planned: list[int], hours: int, promised: int, horizon: int
+) -> None:
+    orders = [order(f"SO-{n}", ("GEAR", q)) for n, q in enumerate(planned, 1)]
+    plan = allocate(snapshot([GEAR], orders, resources=[press(daily)], horizon_days=horizon))
+    engine = PlanPromises(plan, location="P1")
+    asked = _order("NEW", date(2026, 3, 2) + timedelta(days=promised), hours=hours)
+    context = ReviewContext(as_of=AS_OF, promise=engine)
+    answer = engine.answer(asked)
+    assert answer is not None
+    assert engine.answer(asked) is answer  # the rule and the factor read this one object
+    issues = promised_date_within_capacity()(asked, context)
+    assert bool(issues) is (answer.kept is False)
+    load = features_of(asked, context, as_of=AS_OF).capacity_load_bp
+    assert load == RiskContext.of(context).promise_load(asked)
+    assert load == floor_ratio(answer.capacity_needed, answer.capacity_free, BASIS_POINTS)
+    if answer.kept:
+        assert load <= 10000  # what the engine can keep fits what the others leave free

@@ -25,7 +25,7 @@ def test_the_default_set_can_raise_every_built_in_code() -> None:
     prefixes = {code.split(".")[0] for code in CODES}
     assert prefixes == {
         "quantity", "product", "price", "totals", "currency", "date", "capacity",
-        "customer", "credit", "duplicate", "address", "contact", "channel",
+        "customer", "credit", "duplicate", "address", "contact", "channel", "promise",
     }  # fmt: skip
 
 

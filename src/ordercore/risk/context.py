@@ -29,12 +29,13 @@ import attrs
 from ordercore._base import ARITHMETIC, ROUNDING
 from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.context import BusinessCalendar, CustomerProfile, ReviewContext
+from ordercore.errors import ConfigurationError
 from ordercore.risk._exact import BASIS_POINTS, floor_ratio, median
 
 if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
 
-    from ordercore.orders import Address
+    from ordercore.orders import Address, Order
 
 __all__ = ["RiskContext"]
 
@@ -293,3 +294,25 @@ class RiskContext:
         if high <= low:
             return _ZERO
         return ARITHMETIC.subtract(self._capacity_sums[high], self._capacity_sums[low])
+
+    def promise_load(self, order: Order) -> int:
+        """The capacity load of `order` by the promise engine's answer, in basis points.
+
+        Capacity the order's production needs against what the competing orders leave
+        free up to its due day (`DeliveryPromise.capacity_needed` over `capacity_free`),
+        read from the same answer object review's promised-date rule reads. 0 when
+        nothing is open, there is no due day or no capacity is needed.
+
+        Raises:
+            ConfigurationError: If the context carries no promise engine.
+        """
+        source = self.review.promise
+        if source is None:
+            raise ConfigurationError(
+                "the review context carries no promise engine; set ReviewContext.promise",
+                component="RiskContext.promise_load",
+            )
+        answer = source.answer(order)
+        if answer is None or answer.due_on is None or not answer.capacity_needed:
+            return 0
+        return floor_ratio(answer.capacity_needed, answer.capacity_free, BASIS_POINTS)

@@ -119,7 +119,9 @@ CAPACITY: Final = BandFactor(
     unit="bp",
 )
 """Capacity needed against free capacity up to the requested date: 80 % scores 3, more than
-all of it scores 5."""
+all of it scores 5. With a promise engine in `ReviewContext.promise`, the free capacity is
+what the competing orders leave up to the due day, from the same answer review's
+promised-date rule reads (`RiskContext.promise_load`)."""
 
 MANUAL_CHANNEL: Final = BandFactor(
     "manual_channel",

@@ -123,7 +123,8 @@ class OrderFeatures(NamedTuple):
         lead_time_shortfall_days: The most business days any line is requested inside its
             product's lead time (negative: days to spare; 0 when nothing is requested).
         capacity_load_bp: Capacity the order needs, in basis points of the free capacity up
-            to its requested date (0 when nothing is requested).
+            to its requested date (0 when nothing is requested); with a promise engine
+            in the context, its answer's load instead (`RiskContext.promise_load`).
         manual_channel: 0 electronic; 1 manual (e-mail, or phone/fax with a confirmation
             reference); 2 phone or fax without a confirmation reference.
         ship_to_change: 0 a known address (or a first order); 1 a new address in a known
@@ -297,6 +298,8 @@ def features_of(  # noqa: C901, PLR0912, PLR0915 - one pass over the lines, on p
                 load = floor_ratio(needed, free, BASIS_POINTS)
             shortfall = shortfall or 0
             shortfall = CAP if shortfall > CAP else max(shortfall, -CAP)
+    if review.promise is not None:  # the promise engine's answer, the one review reads
+        load = risk.promise_load(order)
 
     # credit: different currencies cannot be added without a rate; the host converts first
     exposure_bp: int | None = None

@@ -166,6 +166,12 @@ _SPECS: Final = (
         "{expected} {unit} are free until then",
         "承诺交期 {date}，订单需要产能 {observed} {unit}，此前可用产能仅 {expected} {unit}",
     ),
+    CodeSpec(
+        "promise.date_not_kept",
+        _E,
+        "promised for {observed} but the plan {outcome}: {reason}",
+        "承诺交期 {observed}，{outcome_zh}：{reason_zh}",
+    ),
     # customer and credit
     CodeSpec(
         "customer.unknown",
