@@ -11,6 +11,7 @@ import pytest
 
 from _attribution_support import AS_OF, EVENTS, ORDERS, POLICY
 from ordercore.errors import ConfigurationError, FrameSchemaError, InvalidArgument
+from ordercore.kpi import _extra
 from ordercore.kpi.attribution import (
     PARTS,
     LatenessPolicy,
@@ -246,3 +247,61 @@ def test_promise_at_risk_alerts_before_the_date_passes(constructor: Constructor)
             "cause": "allocation",
         }
     ]
+
+
+def test_orders_whose_fingerprints_collide_are_still_told_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # polars groups events by a hash of the order id; squeeze the hashes into two values so
+    # that every order collides: the analysis must notice and group by the ids themselves
+    real_keyed, real_collided = _extra.keyed, _extra.collided
+    seen: list[bool] = []
+
+    def crowded(lf: Any, *, fingerprint: bool) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint)
+        return out.with_columns(_k=nw.col("_k") % 2) if fingerprint else out
+
+    def spied(lf: Any, *, fingerprint: bool) -> bool:
+        seen.append(real_collided(lf, fingerprint=fingerprint))
+        return seen[-1]
+
+    expected = _rows(lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY).orders)
+    monkeypatch.setattr(_extra, "keyed", crowded)
+    monkeypatch.setattr(_extra, "collided", spied)
+    result = lateness_attribution(
+        pl.from_pandas(ORDERS), pl.from_pandas(EVENTS), as_of=AS_OF, policy=POLICY
+    )
+    assert seen == [True, False]
+    assert _rows(result.orders) == expected
+
+
+def test_an_event_of_an_unknown_order_sharing_a_fingerprint_is_not_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an event whose order is not in the orders frame, hashed onto order a: seen, and redone
+    real_keyed = _extra.keyed
+
+    def onto_a(lf: Any, *, fingerprint: bool) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint)
+        if not fingerprint:
+            return out
+        a = nw.col("order_id").is_in(["a", "z"])
+        return out.with_columns(_k=nw.when(a).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k")))
+
+    stray = pl.from_pandas(EVENTS).with_row_index("_i")
+    stray = pl.concat(
+        [
+            stray.drop("_i"),
+            stray.filter(pl.col("_i") == 0)
+            .drop("_i")
+            .with_columns(
+                order_id=pl.lit("z"),
+                event_id=pl.lit("Z1"),
+                at=pl.col("at") - pl.duration(hours=42),  # approved on day 1, 06:00
+            ),
+        ]
+    )
+    expected = _rows(lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY).orders)
+    monkeypatch.setattr(_extra, "keyed", onto_a)
+    result = lateness_attribution(pl.from_pandas(ORDERS), stray, as_of=AS_OF, policy=POLICY)
+    assert _rows(result.orders) == expected

@@ -7,7 +7,7 @@ them, has them in the wrong type, or holds codes outside their vocabulary, the s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import narwhals.stable.v2 as nw
 
@@ -57,23 +57,30 @@ def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
         raise FrameSchemaError(frame, problems)
 
 
-def only(native: object, columns: Sequence[str], event_types: Iterable[str] | None = None) -> Any:
+def only(
+    native: object, columns: Sequence[str], event_types: Iterable[str] | None = None
+) -> tuple[Any, bool]:
     """`native` with only `columns` (those it has), in its own library (lazy where it can be).
 
     The analyses read events by first and last moments, which a repeated event does not
     change: leaving out ``event_id`` spares the check for repeated keys (counting distinct
     ids is the costliest step on millions of events). With `event_types`, only the rows of
-    those types are kept (a string ``event_type`` column is required first): the checks and
-    conversions then run on the rows the analysis reads.
+    those types are kept when ``event_type`` is a string column (the checks and conversions
+    then run on the rows the analysis reads); another type is left to the checks to refuse.
+
+    Returns:
+        The frame, and whether the rows were narrowed to `event_types` (else the caller
+        filters them after the checks).
     """
     frame = nw.from_native(native)  # type: ignore[call-overload]
     if isinstance(frame, nw.DataFrame):
         frame = frame.lazy()  # an eager frame is not copied: the selection runs in the query
     present = [c for c in columns if c in frame.collect_schema()]
     frame = frame.select(present)
-    if event_types is not None and frame.collect_schema().get("event_type") == nw.String:
+    narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
+    if narrowed and event_types is not None:
         frame = frame.filter(nw.col("event_type").is_in(sorted(set(event_types))))
-    return frame.to_native()
+    return frame.to_native(), narrowed
 
 
 def refuse_codes(
@@ -135,3 +142,79 @@ def unpivot(
     relation = lf.to_native().query("_t", query)
     out: nw.LazyFrame[Any] = nw.from_native(relation)
     return out.with_columns(nw.col(value).cast(nw.Float64))
+
+
+_SEEDS: Final = (0x6F72646572636F72, 0x65206B6579732032)
+"""The seeds of the two 64-bit fingerprints of an order id (polars)."""
+
+
+def fingerprinted(*frames: object) -> bool:
+    """Whether every frame is a polars frame: its order ids can be grouped by fingerprint."""
+    return all(
+        nw.from_native(f).implementation is nw.Implementation.POLARS  # type: ignore[call-overload]
+        for f in frames
+    )
+
+
+def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:
+    """`lf` with its grouping key ``_k``: the order id, or (`fingerprint`) a 64-bit hash of it.
+
+    Grouping millions of events by a string id costs polars several times what grouping by
+    an integer does. With `fingerprint`, ``_k`` is a 64-bit hash of ``order_id`` and ``_k2``
+    a second, independent one: a group whose events disagree on ``_k2``, or two orders
+    sharing ``_k``, is a collision that `collided` finds, and the analysis then runs again on
+    the ids themselves (so results never depend on the hash). Other libraries group by the
+    id (``_k`` is a copy of it).
+    """
+    if not fingerprint:
+        return lf.with_columns(_k=nw.col("order_id"))
+    import polars as pl  # noqa: PLC0415 - only for polars frames
+
+    ids = pl.col("order_id").cast(pl.String)
+    native = lf.to_native().with_columns(_k=ids.hash(_SEEDS[0]), _k2=ids.hash(_SEEDS[1]))
+    out: nw.LazyFrame[Any] = nw.from_native(native)
+    return out
+
+
+def key_checks(*, fingerprint: bool) -> list[nw.Expr]:
+    """The aggregations a group of events by ``_k`` carries for `collided` (none by id)."""
+    if not fingerprint:
+        return []
+    return [nw.col("_k2").min().alias("_k2lo"), nw.col("_k2").max().alias("_k2hi")]
+
+
+def collided(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> bool:
+    """Whether fingerprints collided in orders joined to their events' groups.
+
+    `lf` has one row per order with its ``_k`` and ``_k2`` and the ``_k2lo`` and ``_k2hi``
+    of its events' group (null without events): two orders sharing ``_k``, or a group whose
+    events' ``_k2`` is not the order's own, collided.
+    """
+    if not fingerprint:
+        return False
+    lo, hi, own = nw.col("_k2lo"), nw.col("_k2hi"), nw.col("_k2")
+    stray = ~lo.is_null() & ((lo != own) | (hi != own))
+    row = rows(
+        lf.select(
+            nw.len().alias("n"),
+            nw.col("_k").n_unique().alias("keys"),
+            stray.sum().alias("stray"),
+        )
+    )[0]
+    return bool(row["keys"] != row["n"] or row["stray"])
+
+
+def collect(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """`lf` computed now, as a lazy frame over the result (polars: on its streaming engine).
+
+    Polars' default engine runs these grouped queries on millions of events in about twice
+    the time its streaming engine does; the result is the same.
+    """
+    if lf.implementation is nw.Implementation.POLARS:
+        return lf.collect(engine="streaming").lazy()
+    return lf.collect().lazy()
+
+
+def rows(lf: nw.LazyFrame[Any]) -> list[dict[str, Any]]:
+    """A small, aggregated frame as rows, computed as `collect` does."""
+    return list(collect(lf).collect().rows(named=True))

@@ -353,12 +353,19 @@ def _order_frame(
     return out, lf.select(*names), names
 
 
-def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, Any]:
+def _event_marks(
+    events: object, *, as_of: dt.datetime, tz: str, fingerprint: bool, eager: bool
+) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
+    """Per order (by ``_k``): where the stages end; per hold (``_k``, ``hold_id``): its span."""
     _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
     read_columns = ["order_id", "event_type", "at", "hold_id", "hold_reason"]
-    read = [t for ends in STAGE_ENDS.values() for t in ends] + ["hold_placed", "hold_released"]
+    # transit ends at the order's delivered_at: the delivery events are not read
+    ends = [t for stage in STAGES[:-1] for t in STAGE_ENDS[stage]]
+    holding_types = ["hold_placed", "hold_released"]
+    read = [*ends, *holding_types]
+    narrow, narrowed = _extra.only(events, read_columns, read)
     lf = _common.load(
-        _extra.only(events, read_columns, read),
+        narrow,
         "events",
         tz=tz,
         stamps=["at"],
@@ -366,29 +373,39 @@ def _event_marks(events: object, *, as_of: dt.datetime, tz: str) -> tuple[Any, A
         duplicates="exclude",
         kpi="lateness_attribution",
     )
-    holding = nw.col("event_type").is_in(["hold_placed", "hold_released"])
-    _extra.refuse_codes(
-        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}
-    )
     kind = nw.col("event_type")
+    holding = kind.is_in(holding_types)
+    hold_rows = lf.filter(holding)
+    if eager:  # a few rows, read twice: taken once
+        hold_rows = _extra.collect(hold_rows)
+    _extra.refuse_codes(hold_rows, "events", {"hold_reason": [r.value for r in HoldReason]})
     # only the events that end a stage or place or release a hold are read
-    lf = lf.filter(nw.col("_ok") & kind.is_in(read)).with_columns(_at=_micros("at"))
+    read_here = nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(read)
+    lf = _extra.keyed(lf.filter(read_here), fingerprint=fingerprint)
+    at = _micros("at")
     # marks as columns first, then plain aggregations (what every backend groups alike)
-    marks = {}
-    for i, stage in enumerate(STAGES[:-1], start=1):
-        marks[f"_e{i}"] = nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(nw.col("_at"))
-    marks["_delivered"] = nw.when(kind.is_in(list(STAGE_ENDS["transit"]))).then(nw.col("_at"))
-    marks["_hp"] = nw.when(kind == "hold_placed").then(nw.col("_at"))
-    marks["_hr"] = nw.when(kind == "hold_released").then(nw.col("_at"))
-    lf = lf.with_columns(**marks)
-    per_order = lf.group_by("order_id").agg(
-        nw.col("_e1").min(),
-        *[nw.col(f"_e{i}").max() for i in range(2, len(STAGES))],
-        nw.col("_delivered").max(),
+    marks = {
+        f"_e{i}": nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(at)
+        for i, stage in enumerate(STAGES[:-1], start=1)
+    }
+    per_order = (
+        lf.select("_k", *(["_k2"] if fingerprint else []), **marks)
+        .group_by("_k")
+        .agg(
+            nw.col("_e1").min(),
+            *[nw.col(f"_e{i}").max() for i in range(2, len(STAGES))],
+            *_extra.key_checks(fingerprint=fingerprint),
+        )
     )
+    hold_rows = _extra.keyed(
+        hold_rows.filter(nw.col("_ok") & ~nw.col("hold_id").is_null()), fingerprint=fingerprint
+    ).with_columns(_at=at)
     holds = (
-        lf.filter(kind.is_in(["hold_placed", "hold_released"]) & ~nw.col("hold_id").is_null())
-        .group_by("order_id", "hold_id")
+        hold_rows.with_columns(
+            _hp=nw.when(kind == "hold_placed").then(nw.col("_at")),
+            _hr=nw.when(kind == "hold_released").then(nw.col("_at")),
+        )
+        .group_by("_k", "hold_id")
         .agg(nw.col("_hp").min(), nw.col("_hr").min(), nw.col("hold_reason").max().alias("_reason"))
         .filter(~nw.col("_hp").is_null())
     )
@@ -420,24 +437,24 @@ def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...)."""
     k = len(STAGES)
-    spans = base.select("order_id", *[f"_m{i}" for i in range(k + 1)], "_end")
-    h = holds.join(spans, on="order_id", how="inner").with_columns(
+    spans = base.select("_k", *[f"_m{i}" for i in range(k + 1)], "_end")
+    h = holds.join(spans, on="_k", how="inner").with_columns(
         _hp=nw.max_horizontal(nw.col("_hp"), nw.col("_m0")),
         _hr=nw.min_horizontal(nw.coalesce(nw.col("_hr"), nw.col("_end")), nw.col("_end")),
     )
     # overlapping holds count once: each starts where the holds placed before it reach
-    before = h.select("order_id", _bid=nw.col("hold_id"), _bp=nw.col("_hp"), _br=nw.col("_hr"))
+    before = h.select("_k", _bid=nw.col("hold_id"), _bp=nw.col("_hp"), _br=nw.col("_hr"))
     reach = (
-        h.select("order_id", "hold_id", "_hp")
-        .join(before, on="order_id", how="inner")
+        h.select("_k", "hold_id", "_hp")
+        .join(before, on="_k", how="inner")
         .filter(
             (nw.col("_bp") < nw.col("_hp"))
             | ((nw.col("_bp") == nw.col("_hp")) & (nw.col("_bid") < nw.col("hold_id")))
         )
-        .group_by("order_id", "hold_id")
+        .group_by("_k", "hold_id")
         .agg(nw.col("_br").max().alias("_reach"))
     )
-    h = h.join(reach, on=["order_id", "hold_id"], how="left").with_columns(
+    h = h.join(reach, on=["_k", "hold_id"], how="left").with_columns(
         _hs=nw.max_horizontal(nw.col("_hp"), nw.coalesce(nw.col("_reach"), nw.col("_hp")))
     )
     overlap = {
@@ -458,7 +475,7 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.Lazy
             for code, part in HOLD_PARTS.items()
         }
     )
-    return h.group_by("order_id").agg(
+    return h.group_by("_k").agg(
         *[nw.col(f"_h{i}").sum() for i in range(1, k + 1)],
         *[nw.col(part).sum() for part in HOLD_PARTS.values()],
     )
@@ -550,19 +567,63 @@ def lateness_attribution(
         raise InvalidArgument(
             "lateness_attribution", "policy", f"must be a LatenessPolicy, got {policy!r}"
         )
-    base, excluded, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
-    marks, holds = _event_marks(events, as_of=as_of, tz=tz)
-    k = len(STAGES)
-    base = base.join(marks, on="order_id", how="left").with_columns(
-        _p=nw.col("_ref_us") - nw.col("_m0")
+    fingerprint = _extra.fingerprinted(orders, events)
+    found = _attribute(
+        orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=fingerprint
     )
-    base = _milestones(base)
+    if found is None:  # two order ids shared a fingerprint: grouped by the ids themselves
+        found = _attribute(
+            orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=False
+        )
+    if found is None:  # pragma: no cover - ids never collide with themselves
+        raise AssertionError("lateness_attribution: grouping by order id collided")
+    return found
+
+
+def _attribute(
+    orders: object,
+    events: object,
+    policy: LatenessPolicy,
+    *,
+    as_of: dt.datetime,
+    tz: str,
+    at_risk: bool,
+    fingerprint: bool,
+) -> LatenessAttribution | None:
+    """`lateness_attribution`, grouping events by `fingerprint` or by id (None: collided)."""
     native: Any = orders
     eager = isinstance(nw.from_native(native), nw.DataFrame)
-    if eager:  # the holds read the milestones too: computed once, not once per reader
-        base = base.collect().lazy()
+    orders_frame, excluded, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
+    orders_frame = _extra.keyed(orders_frame, fingerprint=fingerprint)
+    if eager:  # read by the numbers and by the late orders' text columns
+        orders_frame = _extra.collect(orders_frame)
+    marks, holds = _event_marks(events, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager)
+    k = len(STAGES)
+    # the numbers per order, without the text columns (joins carry every column they keep):
+    # those join back on the few late orders
+    dims = ["order_id", "channel", "owner_id", "customer_id"]
+    keys = ["_k", *(["_k2"] if fingerprint else [])]
+    base = (
+        orders_frame.select(*keys, "_done", "_m0", "_ref_us", "_end")
+        .join(marks, on="_k", how="left")
+        .with_columns(_p=nw.col("_ref_us") - nw.col("_m0"))
+    )
+    base = _milestones(base)
+    if eager or fingerprint:  # the holds read the milestones too: computed once
+        base = _extra.collect(base)
+        if _extra.collided(base, fingerprint=fingerprint):
+            return None
+    base = base.select(
+        "_k",
+        "_done",
+        "_ref_us",
+        "_end",
+        "_p",
+        *[f"_m{i}" for i in range(k + 1)],
+        *[f"_cur{i}" for i in range(1, k + 1)],
+    )
     hold_frame = _hold_overlaps(holds, base)
-    base = base.join(hold_frame, on="order_id", how="left").with_columns(
+    base = base.join(hold_frame, on="_k", how="left").with_columns(
         *[nw.col(f"_h{i}").fill_null(0.0) for i in range(1, k + 1)],
         *[nw.col(part).fill_null(0.0) for part in HOLD_PARTS.values()],
     )
@@ -594,34 +655,21 @@ def lateness_attribution(
     )
     base = base.with_columns(_late=finish - nw.col("_ref_us"))
     now_us = round(_common.as_of_values(as_of, tz)[0] * _US)
-    state = (
-        nw.when(nw.col("_done"))
-        .then(nw.lit("late"))
-        .when(nw.col("_ref_us") < now_us)
-        .then(nw.lit("overdue"))
-        .otherwise(nw.lit("at_risk"))
+    # what the outputs read: the counts, and the parts of the late orders
+    base = base.select(
+        "_k",
+        "_done",
+        "_late",
+        "_ref_us",
+        *(f"_{c}{i}" for c in "ba" for i in range(1, k + 1)),
+        *(f"_x{s}" for s in STAGES),
+        *HOLD_PARTS.values(),
     )
-    base = base.with_columns(_state=state)
-    if eager:
-        # eager input: compute the orders once for every output, keeping what they read
-        kept = [
-            "order_id",
-            "channel",
-            "owner_id",
-            "customer_id",
-            "_refm",
-            "_state",
-            "_done",
-            "_late",
-            "_ref_us",
-            *(f"_{c}{i}" for c in "ba" for i in range(1, k + 1)),
-            *(f"_x{s}" for s in STAGES),
-            *HOLD_PARTS.values(),
-        ]
-        base = base.select(kept).collect().lazy()
+    if eager:  # eager input: the orders computed once for every output
+        base = _extra.collect(base)
     part_cols = [f"_x{s}" for s in STAGES] + list(HOLD_PARTS.values())
     part_names = list(PARTS)
-    counted = _backend.rows(
+    counted = _extra.rows(
         base.select(
             _backend.count(base, nw.col("_done") & (nw.col("_late") > 0)).alias("late"),
             _backend.count(base, ~nw.col("_done") & (nw.col("_ref_us") < now_us)).alias("overdue"),
@@ -638,13 +686,25 @@ def lateness_attribution(
     keep = (nw.col("_late") > 0) & (
         nw.col("_done") | (nw.col("_ref_us") < now_us) | nw.lit(value=at_risk)
     )
-    late = base.filter(keep)
+    state = (
+        nw.when(nw.col("_done"))
+        .then(nw.lit("late"))
+        .when(nw.col("_ref_us") < now_us)
+        .then(nw.lit("overdue"))
+        .otherwise(nw.lit("at_risk"))
+    )
+    late = (
+        base.filter(keep)
+        .with_columns(_state=state)
+        .join(orders_frame.select("_k", *dims, "_refm"), on="_k", how="inner")
+    )
+    if eager:  # read by the orders and the parts
+        late = _extra.collect(late)
     # the cause: the part with the most of the lateness (the first in `PARTS` order on a tie)
     biggest = nw.max_horizontal(*[nw.col(c) for c in part_cols])
     cause = nw.when(nw.col(part_cols[0]) == biggest).then(nw.lit(part_names[0]))
     for column, name in zip(part_cols[1:], part_names[1:], strict=True):
         cause = cause.when(nw.col(column) == biggest).then(nw.lit(name))
-    dims = ["order_id", "channel", "owner_id", "customer_id"]
     wide = late.select(
         *dims,
         month=_common.month_label("_refm"),
@@ -662,7 +722,7 @@ def lateness_attribution(
         *[c for c in wide.collect_schema().names() if c not in (*dims, "month")],
     )
     return LatenessAttribution(
-        orders=_backend.to_caller(wide, orders),
+        orders=_backend.to_caller(_extra.collect(wide) if eager else wide, orders),
         late=late,
         like=orders,
         counts=MappingProxyType({k_: int(v or 0) for k_, v in counted.items()}),

@@ -444,8 +444,9 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         "checkpoint_recorded",
         *(rule.after for rule in policy.checkpoints),
     }
+    narrow, narrowed = _extra.only(events, read_columns, read)
     lf = _common.load(
-        _extra.only(events, read_columns, read),
+        narrow,
         "events",
         tz=tz,
         stamps=["at"],
@@ -454,7 +455,7 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
     )
     _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
     kind, at = nw.col("event_type"), nw.col("at")
-    lf = lf.filter(nw.col("_ok") & kind.is_in(sorted(read)))
+    lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
     reason = nw.col("reason").fill_null("").str.strip_chars() != ""
     if policy.hold_releasers is None:
         authorised = nw.col("actor_kind") == "user"
