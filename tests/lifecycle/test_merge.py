@@ -14,6 +14,7 @@ from ordercore.events import LinesMerged, OrderMerged, parse_event
 from ordercore.holds import HoldReason
 from ordercore.kpi import lines_frame, orders_frame
 from ordercore.lifecycle import Allocate, MergeInto, PlaceHold, evolve, merge, replay
+from ordercore.lifecycle._summaries import summary_of
 from ordercore.links import OrderRelation
 from ordercore.orders import CustomerRef
 
@@ -112,5 +113,11 @@ def test_replay_refuses_lines_merged_twice() -> None:
     result = merge(target.order, (source.order,), at=AT, actor=CLERK)
     [event] = result.target_events
     again = event.model_copy(update={"order_version": result.target.version + 1})
-    with pytest.raises(TrailError, match="already linked to SO-2"):
+    with pytest.raises(TrailError, match=r"before records links\.SO-2 as 'none'"):
         evolve(result.target, again)
+    # Even with a `before` that fits, the same lines cannot be merged in twice.
+    fitting = again.model_copy(
+        update={"before": {key: summary_of(result.target, key) for key in event.before}}
+    )
+    with pytest.raises(TrailError, match="already linked to SO-2"):
+        evolve(result.target, fitting)

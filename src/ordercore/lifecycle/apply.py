@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ordercore._base import ARITHMETIC, ShortText, Text, normalise_timestamp
 from ordercore._refusals import Refusal, listed
@@ -79,6 +79,7 @@ from ordercore.events import (
 from ordercore.holds import DEFAULT_BLOCKS, Hold
 from ordercore.labels import label
 from ordercore.lifecycle._fast import construct, replace, update_fresh
+from ordercore.lifecycle._summaries import summary_text
 from ordercore.lifecycle.aftersales import INITIAL_CASE_STATUS, CaseMachines
 from ordercore.lifecycle.billing import credit_note_document, invoice_document
 from ordercore.lifecycle.commands import (
@@ -373,8 +374,8 @@ def _amend(
     for line in command.new_lines:
         after[f"lines.{line.line_id}.quantity"] = str(line.quantity)
     if command.requested_delivery_at is not None:
-        before["requested_delivery_at"] = str(order.requested_delivery_at)
-        after["requested_delivery_at"] = command.requested_delivery_at.isoformat()
+        before["requested_delivery_at"] = summary_text(order.requested_delivery_at)
+        after["requested_delivery_at"] = summary_text(command.requested_delivery_at)
     before["total"] = str(order.total.amount)
     after["total"] = str(amended_order(order, command).total.amount)
     payload = {
@@ -388,16 +389,6 @@ def _amend(
     return [emit(OrderAmended, before, after, payload)]
 
 
-def _summary(value: object) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, BaseModel):
-        return value.model_dump_json()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 def _amend_header(
     order: Order, command: Command, _: str, row: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
@@ -407,8 +398,8 @@ def _amend_header(
     after: dict[str, str] = {}
     for name in changed:
         if name in HEADER_FIELDS:
-            before[name] = _summary(getattr(order, name))
-            after[name] = _summary(getattr(command, name))
+            before[name] = summary_text(getattr(order, name))
+            after[name] = summary_text(getattr(command, name))
     lines = {line.line_id: line for line in order.lines}
     for line_id, price in command.unit_prices:
         before[f"lines.{line_id}.unit_price"] = str(lines[line_id].unit_price.amount)
@@ -429,8 +420,8 @@ def _repromise(
     order: Order, command: Command, _: str, row: Transition, emit: _Emitter
 ) -> list[OrderEvent]:
     assert isinstance(command, Repromise)  # noqa: S101 - routed by name
-    before = {"promised_delivery_at": _summary(order.promised_delivery_at)}
-    after = {"promised_delivery_at": _summary(command.promised_delivery_at)}
+    before = {"promised_delivery_at": summary_text(order.promised_delivery_at)}
+    after = {"promised_delivery_at": summary_text(command.promised_delivery_at)}
     payload = {name: getattr(command, name) for name in _CARRY[row.command]}
     return [emit(row.event, before, after, payload)]
 

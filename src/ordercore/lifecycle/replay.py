@@ -6,9 +6,12 @@ replaying a trail rebuilds exactly the order `apply` returned.
 The trail is checked as it is folded: an event must belong to the order, carry the next
 version (the first event of a command) or the same version (a derived status change that
 the same command caused), start from the status the order is in, and not go back in time;
-`replay` also refuses an event id seen before. A duplicated, missing, reordered or foreign
-event raises [`TrailError`][ordercore.errors.TrailError] naming it; every ledger movement
-re-checks the ledger invariants (`LedgerViolation`).
+`replay` also refuses an event id seen before. What an event records of the change, its
+`before` and `after` texts (``{"lines.1.shipped": "10"}``), must say what the order it
+follows and the order it makes say (`ordercore.lifecycle._summaries`), so an edited body
+is refused too. A duplicated, missing, reordered, foreign or edited event raises
+[`TrailError`][ordercore.errors.TrailError] naming it; every ledger movement re-checks the
+ledger invariants (`LedgerViolation`).
 
 Examples:
     >>> from datetime import datetime, timezone
@@ -77,6 +80,7 @@ from ordercore.events import (
 )
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
+from ordercore.lifecycle._summaries import matches, summary_of
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
@@ -86,7 +90,7 @@ from ordercore.shipments import LineBackorder, Shipment, ShipmentStatus
 from ordercore.status import OrderStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
 
     from ordercore.orders import OrderLine
 
@@ -651,7 +655,8 @@ def evolve(order: Order, event: OrderEvent) -> Order:
 
     The event must follow the order: the same order id, the next version (or the same
     version, for a derived status change of the same command), the status it starts from,
-    and a time no earlier than the order's last change.
+    a time no earlier than the order's last change, and `before` and `after` texts that say
+    what this order and the order it makes say.
 
     Raises:
         InvalidArgument: If `order` is not an `Order`.
@@ -661,7 +666,22 @@ def evolve(order: Order, event: OrderEvent) -> Order:
     if not isinstance(order, Order):
         raise InvalidArgument("evolve", "order", f"must be an Order, got {type(order).__name__}")
     _check_follows(order, event)
-    return fold(order, event)
+    _check_summary(order, event, "before", event.before)
+    after = fold(order, event)
+    _check_summary(after, event, "after", event.after)
+    return after
+
+
+def _check_summary(order: Order, event: OrderEvent, side: str, recorded: Mapping[str, str]) -> None:
+    """The event's `before` (or `after`) must say what the order it follows (or makes) says."""
+    for key, text in recorded.items():
+        actual = summary_of(order, key)
+        if actual is not None and not matches(text, actual):
+            raise TrailError(
+                event.event_id,
+                order.order_id,
+                f"its {side} records {key} as {text!r} but the order has {actual!r}",
+            )
 
 
 def fold(order: Order, event: OrderEvent) -> Order:
