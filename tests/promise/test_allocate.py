@@ -319,3 +319,21 @@ def test_stock_left_reads_the_free_stock_on_a_day() -> None:
     )
     assert [plan.stock_left("BOLT", "P1", day(d)) for d in (0, 3)] == [5, 7]
     assert plan.stock_left("NUT", "P1", day(0)) == 0
+
+
+def test_an_order_plan_gives_the_same_line_plans_on_every_read() -> None:
+    plan = allocate(
+        snapshot(
+            [Item(sku="GEAR", mode="make_to_order", resource="PRESS", hours_per_unit=Decimal(1))],
+            [order("SO-1", ("GEAR", 12), ("GEAR", 3))],
+            resources=[press(8)],
+        )
+    )
+    planned = plan.order("SO-1")
+    assert planned.lines == planned.lines
+    assert [type(line).__name__ for line in planned.lines] == ["LinePlan", "LinePlan"]
+    first, second = planned.lines
+    # 12 hours: Monday's 8 and 4 of Tuesday; the second line the other 3 of Tuesday.
+    assert first.bookings == ((day(0), Decimal(8)), (day(1), Decimal(4)))
+    assert second.bookings == ((day(1), Decimal(3)),)
+    assert plan.lines == (first, second)

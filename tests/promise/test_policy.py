@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ordercore import Money
 from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.promise import DEFAULT_POLICY, PriorityKey, PriorityPolicy, RankFactor
+from ordercore.risk.policy import RiskLevel
 from promise._builders import day, order
 
 
@@ -100,3 +103,39 @@ def test_explain_refuses_an_unknown_language() -> None:
     a = order("SO-1", ("BOLT", 1))
     with pytest.raises(InvalidArgument, match="lang must be 'en' or 'zh', not 'fr'"):
         DEFAULT_POLICY.explain(a, a, "fr")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    keys=st.permutations(list(PriorityKey)).flatmap(
+        lambda keys: st.integers(1, len(keys)).map(lambda n: keys[:n])
+    ),
+    specs=st.lists(
+        st.tuples(
+            st.none() | st.integers(0, 5),
+            st.none() | st.integers(1, 3),
+            st.none() | st.integers(1, 4),
+            st.none() | st.sampled_from(list(RiskLevel)),
+            st.integers(0, 3),
+        ),
+        max_size=12,
+    ),
+)
+def test_the_ranking_is_the_order_of_the_sort_keys(
+    keys: list[PriorityKey],
+    specs: list[tuple[int | None, int | None, int | None, RiskLevel | None, int]],
+) -> None:
+    orders = [
+        order(
+            f"SO-{n % 5}",  # repeated ids: ties the sort must keep in their given order
+            ("GEAR", 1),
+            received_minutes=minutes,
+            promised_on=None if due is None else day(due),
+            customer_tier=tier,
+            value=None if value is None else Money.of(value * 100, "CNY"),
+            risk_level=risk,
+        )
+        for n, (due, tier, value, risk, minutes) in enumerate(specs)
+    ]
+    policy = PriorityPolicy(keys)
+    assert list(policy.rank(orders)) == sorted(orders, key=policy.sort_key)

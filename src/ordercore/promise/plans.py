@@ -135,9 +135,9 @@ def line_plan(row: LineRow) -> LinePlan:
 class LinePlan(NamedTuple):
     """How one line is met: sources, day, partial availability, and what it waited for.
 
-    An immutable named tuple rather than an attrs class like the other plan values: an
-    allocation of 100,000 lines builds 100,000 of them, and a tuple is built in a tenth of
-    the time.
+    An immutable named tuple rather than an attrs class like the other plan values: it is
+    built in a tenth of the time. An order plan keeps its lines as flat rows (`LineRow`) and
+    builds these from them when `OrderPlan.lines` is read; two reads give equal values.
 
     Attributes:
         order_id: The order.
