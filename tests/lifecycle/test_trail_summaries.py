@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from functools import cache
 
 import pytest
 
-from _lifecycle_support import AT, CLERK
+from _lifecycle_support import AT, CLERK, Trail
 from _support import make_order
 from ordercore.errors import TrailError
-from ordercore.events import OrderCreated, OrderEvent, event_types
-from ordercore.lifecycle import create, replay
+from ordercore.events import OrderApproved, OrderCreated, OrderEvent, event_types
+from ordercore.lifecycle import AmendOrder, create, replay
 from ordercore.lifecycle._summaries import matches, summary_of
 from ordercore.testing.walks import Step, drive
 
@@ -120,3 +121,20 @@ def test_a_key_outside_the_vocabulary_is_not_read() -> None:
     assert summary_of(order, "lines.1.colour") is None
     assert summary_of(order, "host.anything") is None
     assert summary_of(order, "lines") is None
+
+
+def test_a_stored_approval_on_a_review_of_another_version_is_refused() -> None:
+    trail = Trail().to_review()
+    trail.do(AmendOrder(quantities=(("1", Decimal(3)),)))  # the content changes in review
+    trail.approve()
+    approved = trail.events[-1]
+    assert isinstance(approved, OrderApproved)
+    assert replay(trail.events) == trail.order
+    for version, problem in [
+        (approved.order_version + 3, "the order is only at version"),
+        (approved.review_version - 1, "content changed at version"),
+    ]:
+        forged = approved.model_copy(update={"review_version": version})
+        with pytest.raises(TrailError, match=f"it cannot approve: .*{problem}") as error:
+            replay([*trail.events[:-1], forged])
+        assert error.value.event_id == approved.event_id

@@ -129,6 +129,7 @@ __all__ = [
     "refusal",
     "replacement_fits",
     "review_passed",
+    "review_version_refusal",
     "settled",
     "shipment_deliverable",
     "shipment_dispatched",
@@ -396,6 +397,28 @@ def amended_order(order: Order, command: AmendOrder) -> Order:
 # ---------------------------------------------------------------- guards
 
 
+def review_version_refusal(order: Order, version: int) -> Refusal | None:
+    """Why a review of order version `version` cannot approve `order` as it stands, if it cannot.
+
+    The one rule `review_passed` applies, and `replay` applies to a stored `OrderApproved`:
+    the review must be of the current content (`content_version`) and not ahead of the order.
+    """
+    if version > order.version:
+        return refusal(
+            f"the review result is for version {version} but the order is only "
+            f"at version {order.version}",
+            f"审核结果对应版本 {version}，但订单仅到版本 {order.version}",
+        )
+    if version < order.content_version:
+        return refusal(
+            f"the review result is for version {version} but the order's "
+            f"content changed at version {order.content_version}; review it again",
+            f"审核结果对应版本 {version}，但订单内容已在版本 "
+            f"{order.content_version} 变更；请重新审核",
+        )
+    return None
+
+
 def review_passed(  # noqa: PLR0911 - one early return per refusal reads best
     order: Order, command: Command, context: GuardContext
 ) -> str | None:
@@ -415,19 +438,9 @@ def review_passed(  # noqa: PLR0911 - one early return per refusal reads best
             f"the review result is for order {verdict.order_id}, not {order.order_id}",
             f"审核结果属于订单 {verdict.order_id}，而非 {order.order_id}",
         )
-    if verdict.order_version > order.version:
-        return refusal(
-            f"the review result is for version {verdict.order_version} but the order is only "
-            f"at version {order.version}",
-            f"审核结果对应版本 {verdict.order_version}，但订单仅到版本 {order.version}",
-        )
-    if verdict.order_version < order.content_version:
-        return refusal(
-            f"the review result is for version {verdict.order_version} but the order's "
-            f"content changed at version {order.content_version}; review it again",
-            f"审核结果对应版本 {verdict.order_version}，但订单内容已在版本 "
-            f"{order.content_version} 变更；请重新审核",
-        )
+    stale = review_version_refusal(order, verdict.order_version)
+    if stale is not None:
+        return stale
     if not verdict.passed:
         reasons = ", ".join(str(r) for r in verdict.failure_reasons) or "no reason given"
         if not command.override:

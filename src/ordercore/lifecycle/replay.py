@@ -64,6 +64,7 @@ from ordercore.events import (
     LineShortClosed,
     LinesMerged,
     OrderAmended,
+    OrderApproved,
     OrderArchived,
     OrderCreated,
     OrderEvent,
@@ -82,6 +83,7 @@ from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
 from ordercore.lifecycle._summaries import matches, summary_of
 from ordercore.lifecycle.aftersales import CaseMachines
+from ordercore.lifecycle.guards import review_version_refusal
 from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
 from ordercore.links import OrderLink, OrderRelation
@@ -666,6 +668,10 @@ def evolve(order: Order, event: OrderEvent) -> Order:
     if not isinstance(order, Order):
         raise InvalidArgument("evolve", "order", f"must be an Order, got {type(order).__name__}")
     _check_follows(order, event)
+    if isinstance(event, OrderApproved):
+        stale = review_version_refusal(order, event.review_version)
+        if stale is not None:
+            raise TrailError(event.event_id, order.order_id, f"it cannot approve: {stale}")
     _check_summary(order, event, "before", event.before)
     after = fold(order, event)
     _check_summary(after, event, "after", event.after)
