@@ -402,7 +402,9 @@ class ConformanceReport:
         return figure
 
 
-def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetime, tz: str) -> Any:
+def _order_marks(
+    events: object, policy: ConformancePolicy, *, as_of: dt.datetime, tz: str, fingerprint: bool
+) -> Any:
     _extra.require(
         events,
         "events",
@@ -456,6 +458,10 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
     _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
     kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
+    # an entry or header amendment without a confirmation marks nothing: not grouped
+    silent = {"order_created", "header_amended"} - {rule.after for rule in policy.checkpoints}
+    lf = lf.filter(~(kind.is_in(sorted(silent)) & nw.col("confirmation_ref").is_null()))
+    lf = _extra.keyed(lf, fingerprint=fingerprint)
     reason = nw.col("reason").fill_null("").str.strip_chars() != ""
     if policy.hold_releasers is None:
         authorised = nw.col("actor_kind") == "user"
@@ -472,8 +478,10 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
             at
         ),
         "_arch": nw.when(kind == "order_archived").then(at),
-        "_rel": _backend.flag(released),
-        "_badrel": _backend.flag(released & ~(authorised.fill_null(value=False) & reason)),
+        # per release 0 (authorised, with a reason) or 1: the largest is 0 when all were
+        "_badrel": nw.when(released).then(
+            _backend.flag(~(authorised.fill_null(value=False) & reason))
+        ),
     }
     firsts = ["_appr", "_rev", "_risk", "_conf", "_close", "_fb", "_arch"]
     for i, rule in enumerate(policy.checkpoints):
@@ -481,24 +489,31 @@ def _order_marks(events: object, policy: ConformancePolicy, *, as_of: dt.datetim
         done = (kind == "checkpoint_recorded") & (nw.col("checkpoint") == rule.checkpoint)
         marks[f"_done{i}"] = nw.when(done & nw.col("passed").fill_null(value=False)).then(at)
         firsts += [f"_from{i}", f"_done{i}"]
-    marks["_lvlat"] = nw.when(kind == "risk_assessed").then(at)
-    lf = lf.with_columns(**marks)
-    per_order = lf.group_by("order_id").agg(
-        *[nw.col(c).min() for c in firsts],
-        nw.col("_lvlat").max(),
-        nw.col("_rel").sum(),
-        nw.col("_badrel").sum(),
+    lasts = []
+    if policy.checkpoints:  # the level is the latest assessment's
+        marks["_lvlat"] = nw.when(kind == "risk_assessed").then(at)
+        lasts.append("_lvlat")
+    keys = ["_k", *(["_k2"] if fingerprint else [])]
+    per_order = (
+        lf.select(*keys, **marks)
+        .group_by("_k")
+        .agg(
+            *[nw.col(c).min() for c in firsts],
+            *[nw.col(c).max() for c in lasts],
+            nw.col("_badrel").max(),
+            *_extra.key_checks(fingerprint=fingerprint),
+        )
     )
     if policy.checkpoints:
         # the latest recorded assessment's level (the largest level on a tie of moments)
         latest = (
             lf.filter(kind == "risk_assessed")
-            .select("order_id", _lvlat=at, _level=nw.col("risk_level"))
-            .join(per_order.select("order_id", "_lvlat"), on=["order_id", "_lvlat"], how="inner")
-            .group_by("order_id")
+            .select("_k", _lvlat=at, _level=nw.col("risk_level"))
+            .join(per_order.select("_k", "_lvlat"), on=["_k", "_lvlat"], how="inner")
+            .group_by("_k")
             .agg(nw.col("_level").max())
         )
-        per_order = per_order.join(latest, on="order_id", how="left")
+        per_order = per_order.join(latest, on="_k", how="left")
     return per_order
 
 
@@ -509,7 +524,10 @@ def _order_checks(
     *,
     as_of: dt.datetime,
     tz: str,
-) -> tuple[nw.LazyFrame[Any], list[str]]:
+    fingerprint: bool,
+    eager: bool,
+) -> tuple[nw.LazyFrame[Any], list[str]] | None:
+    """The orders with one verdict column per check (None: fingerprints collided)."""
     lf = _common.load(
         orders,
         "orders",
@@ -526,8 +544,12 @@ def _order_checks(
         owner.alias("owner_id"),
         _month=nw.col("received_at" + _backend.MONTH_SUFFIX).cast(nw.Int64),
     )
-    marks = _order_marks(events, policy, as_of=as_of, tz=tz)
-    base = base.join(marks, on="order_id", how="left")
+    marks = _order_marks(events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint)
+    base = _extra.keyed(base, fingerprint=fingerprint).join(marks, on="_k", how="left")
+    if eager or fingerprint:  # computed once for every view, and checked
+        base = _extra.collect(base)
+        if _extra.collided(base, fingerprint=fingerprint):
+            return None
     now, _ = _common.as_of_values(as_of, tz)
     now_us = round(now * _US)
 
@@ -547,7 +569,7 @@ def _order_checks(
         ),
         "reviewed_before_approval": verdict(approved, nw.col("_rev") <= nw.col("_appr")),
         "risk_assessed_before_approval": verdict(approved, nw.col("_risk") <= nw.col("_appr")),
-        "hold_release_authorised": verdict(nw.col("_rel") > 0, nw.col("_badrel") == 0),
+        "hold_release_authorised": verdict(~nw.col("_badrel").is_null(), nw.col("_badrel") == 0),
         "feedback_before_close": verdict(closed, nw.col("_fb") <= nw.col("_close")),
         "archived_in_time": verdict(
             closed & (~nw.col("_arch").is_null() | (archive_due <= now_us)),
@@ -597,6 +619,29 @@ def _complaint_checks(
     )
 
 
+def _verdicts(
+    orders: object,
+    events: object,
+    policy: ConformancePolicy,
+    *,
+    as_of: dt.datetime,
+    tz: str,
+    eager: bool,
+) -> tuple[nw.LazyFrame[Any], list[str]]:
+    """`_order_checks` by fingerprint where it can, by the ids where fingerprints collided."""
+    fingerprint = _extra.fingerprinted(orders, events)
+    found = _order_checks(
+        orders, events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager
+    )
+    if found is None:  # two order ids shared a fingerprint: grouped by the ids themselves
+        found = _order_checks(
+            orders, events, policy, as_of=as_of, tz=tz, fingerprint=False, eager=eager
+        )
+    if found is None:  # pragma: no cover - ids never collide with themselves
+        raise AssertionError("conformance: grouping by order id collided")
+    return found
+
+
 def conformance(
     orders: object,
     events: object,
@@ -636,15 +681,16 @@ def conformance(
         raise InvalidArgument(
             "conformance", "examples", f"must be a whole number >= 0, got {examples!r}"
         )
-    wide, names = _order_checks(orders, events, policy, as_of=as_of, tz=tz)
+    native: Any = orders
+    eager = isinstance(nw.from_native(native), nw.DataFrame)
+    wide, names = _verdicts(orders, events, policy, as_of=as_of, tz=tz, eager=eager)
     index = ["order_id", "channel", "owner_id", "_month"]
     wide = wide.select(*index, *names)
-    native: Any = orders
-    if isinstance(nw.from_native(native), nw.DataFrame):
-        wide = wide.collect().lazy()  # eager input: computed once for every view
+    if eager:
+        wide = _extra.collect(wide)  # eager input: computed once for every view
     complaints = None if cases is None else _complaint_checks(cases, policy, as_of=as_of, tz=tz)
     # the summary from the wide frame (one row per order): count and sum each check's column
-    row = _backend.rows(
+    row = _extra.rows(
         wide.select(
             *[nw.col(n).count().alias(f"_n{i}") for i, n in enumerate(names)],
             *[nw.col(n).sum().alias(f"_p{i}") for i, n in enumerate(names)],

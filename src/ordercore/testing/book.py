@@ -31,14 +31,23 @@ tuples, each survey row is a read-only mapping, and the orders and the context a
 # ruff: noqa: PLR2004, S311 - the story's shares are its parameters; the RNG simulates, it guards nothing
 from __future__ import annotations
 
+import functools
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+from transitions import Machine
 
-from ordercore.aftersales import CaseAction, CaseKind, Disposition, ReturnCondition, RootCause
+from ordercore.aftersales import (
+    CaseAction,
+    CaseKind,
+    Disposition,
+    Feedback,
+    ReturnCondition,
+    RootCause,
+)
 from ordercore.context import CapacityView, FrozenMapping
 from ordercore.events import Actor, OrderEvent, Party
 from ordercore.holds import HoldReason
@@ -71,6 +80,9 @@ from ordercore.lifecycle import (
     apply,
     create,
 )
+from ordercore.lifecycle.guards import closing_gate
+from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
+from ordercore.lifecycle.soundness import assert_sound
 from ordercore.money import Money
 from ordercore.status import Channel, OrderStatus
 from ordercore.testing.factories import (
@@ -87,9 +99,10 @@ if TYPE_CHECKING:
 
     from ordercore.context import ReviewContext
     from ordercore.lifecycle import ReviewVerdict
+    from ordercore.lifecycle.guards import GuardContext
     from ordercore.orders import Order, RiskLevelValue
 
-__all__ = ["CHANNEL_MIX", "INJECTABLE", "SyntheticBook", "synthetic_book"]
+__all__ = ["CHANNEL_MIX", "INJECTABLE", "SyntheticBook", "lenient_spec", "synthetic_book"]
 
 CHANNEL_MIX: Final = (
     (Channel.WEB, 0.38),
@@ -106,20 +119,84 @@ _SYSTEM: Final = Actor.system("order-engine")
 
 INJECTABLE: Final = (
     "confirmed_before_approval",
+    "reviewed_before_approval",
     "risk_assessed_before_approval",
     "hold_release_authorised",
     "complaint_investigated",
+    "feedback_before_close",
     "archived_in_time",
 )
-"""The policy violations `synthetic_book(violations=...)` can inject (the conformance checks
-of `ordercore.kpi.conformance` with their default limits; the lifecycle's own guards make the
-others impossible: an approval without review, a close without feedback)."""
+"""The policy violations `synthetic_book(violations=...)` can inject: the built-in checks of
+`ordercore.kpi.conformance`, with their default limits. An approval without review and a
+close without feedback are refused by the canonical lifecycle's guards; the book drives
+those orders through `lenient_spec`, a host's lifecycle that allows them."""
 _LEVELS: Final[tuple[tuple[RiskLevelValue, int], ...]] = (
     ("low", 10),
     ("medium", 35),
     ("high", 60),
     ("critical", 85),
 )
+
+
+def _closing_gate_without_feedback(
+    order: Order, command: Command, context: GuardContext
+) -> str | None:
+    """The canonical `closing_gate`, less its feedback clause: this host does not ask."""
+    if order.feedback is None:  # judged as if feedback were handled: every other clause holds
+        order = order.model_copy(update={"feedback": Feedback(recorded_at=context.at, waived=True)})
+    return closing_gate(order, command, context)
+
+
+@functools.cache
+def lenient_spec() -> LifecycleSpec:
+    """A host's lifecycle that lets two clauses of the written policy go.
+
+    The canonical lifecycle, plus ``approve`` straight from ``submitted`` (with the same
+    guards as from ``under_review``: a host that approves some orders without a review
+    step), and ``close`` without feedback recorded or waived (every other clause of the
+    closing gate holds). A host can build such a spec (`LifecycleSpec` over its own
+    machine), and orders imported from a system that had neither rule look the same on the
+    trail: the conformance report is what finds them. `synthetic_book` drives the orders it
+    injects those violations into through it; their trails replay as any other.
+
+    Examples:
+        >>> spec = lenient_spec()
+        >>> spec.allows("submitted", "approve"), spec.allows("submitted", "ship")
+        (True, False)
+    """
+    closing = OrderStatus.FULFILLED.value
+    transitions: list[dict[str, object]] = []
+    for state, row in CANONICAL.table.items():
+        for trigger, dest in row.items():
+            guards = CANONICAL.guards_for(state, trigger)
+            if (state, trigger) == (closing, "close"):
+                guards = tuple(
+                    _closing_gate_without_feedback if g is closing_gate else g for g in guards
+                )
+            transitions.append(
+                {"trigger": trigger, "source": state, "dest": dest, "conditions": list(guards)}
+            )
+    reviewing, submitted = OrderStatus.UNDER_REVIEW.value, OrderStatus.SUBMITTED.value
+    transitions.append(
+        {
+            "trigger": "approve",
+            "source": submitted,
+            "dest": CANONICAL.destination(reviewing, "approve"),
+            "conditions": list(CANONICAL.guards_for(reviewing, "approve")),
+        }
+    )
+    machine = Machine(
+        model=None,
+        states=list(CANONICAL.states),
+        transitions=transitions,
+        initial=CANONICAL.initial,
+        auto_transitions=False,
+    )
+    spec = LifecycleSpec(
+        machine, sub_states=CANONICAL.sub_states, finals=CANONICAL.finals, name="lenient host"
+    )
+    assert_sound(spec)
+    return spec
 
 
 class _Policy:
@@ -214,6 +291,7 @@ class _Driver:
         self.as_of = as_of
         self.at = order.received_at
         self.clerk = Actor.user(order.owner.staff_id if order.owner else "clerk")
+        self.spec = CANONICAL
 
     def wait(self, hours: float) -> bool:
         """Advance the order's clock; False when that is past `as_of` (the story stops)."""
@@ -221,7 +299,9 @@ class _Driver:
         return self.at <= self.as_of
 
     def do(self, command: Command, actor: Actor | None = None) -> None:
-        self.order, events = apply(self.order, command, at=self.at, actor=actor or self.clerk)
+        self.order, events = apply(
+            self.order, command, at=self.at, actor=actor or self.clerk, spec=self.spec
+        )
         self.events.extend(events)
 
 
@@ -262,18 +342,29 @@ def _story(  # noqa: C901, PLR0911, PLR0912, PLR0915 - one readable story
             d.do(ReleaseHold(hold_id="H-1", reason="cleared"))
     if not d.wait(rng.lognormvariate(0.5, 0.8)):
         return
-    d.do(StartReview())
+    # the review step left out on purpose: approved straight from submission (host spec)
+    unreviewed = policy is not None and policy.breaks("reviewed_before_approval")
+    if not unreviewed:
+        d.do(StartReview())
     if rng.random() < 0.03:
         d.do(Cancel(requested_by=Party.CUSTOMER, reason="customer withdrew the order"))
         return
     verdict = reviewer(d.order, context.model_copy(update={"as_of": d.at}))
     if not d.wait(rng.uniform(0.2, 6)):
         return
+    if unreviewed and not verdict.passed:  # a failed check is reviewed after all
+        unreviewed = False
+        d.do(StartReview())
     unconfirmed = d.order.channel in (Channel.PHONE, Channel.FAX) and not d.order.confirmation_ref
     if not verdict.passed and not (policy is not None and unconfirmed):
         d.do(Reject(reason="; ".join(verdict.failure_reasons)[:400] or "review failed"))
         return
-    if verdict.passed:
+    if unreviewed:
+        d.spec = lenient_spec()
+        d.do(Approve(verdict=verdict))
+        d.spec = CANONICAL
+        policy.record("reviewed_before_approval", order_id)  # type: ignore[union-attr]
+    elif verdict.passed:
         d.do(Approve(verdict=verdict))
     else:  # the confirmation left out on purpose: approved over the failed review
         d.do(Approve(verdict=verdict, override=True, reason="approved without confirmation"))
@@ -378,11 +469,20 @@ def _story(  # noqa: C901, PLR0911, PLR0912, PLR0915 - one readable story
             d.do(RecordPayment(line_id=line.line_id, quantity=owed), Actor.integration("bank"))
     if d.order.status is not OrderStatus.FULFILLED:
         return
-    if rng.random() < 0.35:
-        d.do(RecordFeedback(score=rng.choices([5, 4, 3, 2, 1], [0.5, 0.3, 0.1, 0.06, 0.04])[0]))
+    answered = rng.random() < 0.35
+    given = rng.choices([5, 4, 3, 2, 1], [0.5, 0.3, 0.1, 0.06, 0.04])[0] if answered else None
+    if policy is not None and policy.breaks("feedback_before_close"):
+        # closed without asking (host spec): the story's draws are made all the same
+        d.spec = lenient_spec()
+        d.do(Close())
+        d.spec = CANONICAL
+        policy.record("feedback_before_close", order_id)
     else:
-        d.do(WaiveFeedback(reason="no answer to the survey"))
-    d.do(Close())
+        if given is not None:
+            d.do(RecordFeedback(score=given))
+        else:
+            d.do(WaiveFeedback(reason="no answer to the survey"))
+        d.do(Close())
     if policy is not None and policy.breaks("archived_in_time"):
         if d.at + timedelta(days=30) <= d.as_of:  # due (30 days) by as_of: a violation
             policy.record("archived_in_time", order_id)
