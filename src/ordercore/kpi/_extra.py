@@ -207,8 +207,9 @@ def collided(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> bool:
 def collect(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """`lf` computed now, as a lazy frame over the result (polars: on its streaming engine).
 
-    Polars' default engine runs these grouped queries on millions of events in about twice
-    the time its streaming engine does; the result is the same.
+    Polars' in-memory engine takes about twice as long as its streaming engine on these
+    grouped queries over millions of events, and the default may pick either: the streaming
+    engine is asked for (the result is the same).
     """
     if lf.implementation is nw.Implementation.POLARS:
         return lf.collect(engine="streaming").lazy()
