@@ -161,15 +161,8 @@ class FrozenMap(dict[str, str]):
         return self
 
 
+_Summary = Annotated[dict[str, str], AfterValidator(FrozenMap)]
 _EMPTY: Final = FrozenMap()
-
-
-def _frozen(summary: dict[str, str]) -> FrozenMap:
-    # An empty summary (the `before` of many events) is the one shared empty map.
-    return FrozenMap(summary) if summary else _EMPTY
-
-
-_Summary = Annotated[dict[str, str], AfterValidator(_frozen)]
 
 
 class ActorKind(StrEnum):
