@@ -79,6 +79,14 @@ class AllocationPlan:
     policy: PriorityPolicy
     orders: tuple[OrderPlan, ...]
     _state: State = attrs.field(alias="state", eq=False, repr=False)
+    # The order plans by id, made on first use (a race at worst makes it twice).
+    _by_id: dict[str, OrderPlan] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def _plans_by_id(self) -> dict[str, OrderPlan]:
+        by_id = self._by_id
+        if not by_id and self.orders:
+            by_id.update((found.order_id, found) for found in self.orders)
+        return by_id
 
     def order(self, order_id: str) -> OrderPlan:
         """The plan of one order.
@@ -86,10 +94,10 @@ class AllocationPlan:
         Raises:
             UnknownReference: If the plan has no such order.
         """
-        for found in self.orders:
-            if found.order_id == order_id:
-                return found
-        raise UnknownReference("order", order_id, len(self.orders))
+        found = self._plans_by_id().get(order_id)
+        if found is None:
+            raise UnknownReference("order", order_id, len(self.orders))
+        return found
 
     @property
     def lines(self) -> tuple[LinePlan, ...]:
@@ -152,7 +160,7 @@ class AllocationPlan:
             lines, name = (order,), order_id
         elif isinstance(order, OpenOrder):
             lines, name = order.lines, order.order_id
-            if any(planned.order_id == name for planned in self.orders):
+            if name in self._plans_by_id():
                 raise InvalidArgument(
                     "promise",
                     "order",
