@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,6 +155,33 @@ def test_a_corrupt_row_in_a_batch_is_named() -> None:
     rows = [(json.dumps(good), 1), (json.dumps({**good, "event_id": "E-bad", "at": 5}), 1)]
     with pytest.raises(CorruptRecord, match="stored event 'E-bad'"):
         DEFAULT_SCHEMAS.read_many(rows)
+
+
+def test_reading_a_batch_pauses_the_collector_and_restores_it_on_error_too() -> None:
+    good = STORED[0]["body"]
+    seen: list[bool] = []
+
+    def spy(body: dict[str, Any]) -> dict[str, Any]:
+        seen.append(gc.isenabled())
+        body = dict(body)
+        body["reason"] = body.pop("why")
+        return body
+
+    schemas = DEFAULT_SCHEMAS.with_upcaster("order_submitted", 1, spy)
+    rows = [(json.dumps(_old_submitted()), 1)]
+    assert len(schemas.read_many(rows)) == 1
+    assert seen == [False]
+    assert gc.isenabled()
+    bad = [(json.dumps(good), 1), (json.dumps({**good, "event_id": "E-bad", "at": 5}), 1)]
+    with pytest.raises(CorruptRecord):
+        DEFAULT_SCHEMAS.read_many(bad)
+    assert gc.isenabled()
+    gc.disable()  # a host that runs without the collector keeps it off
+    try:
+        DEFAULT_SCHEMAS.read_many([(json.dumps(good), 1)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_the_default_schemas_are_an_event_schemas() -> None:
