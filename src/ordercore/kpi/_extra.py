@@ -7,7 +7,7 @@ them, has them in the wrong type, or holds codes outside their vocabulary, the s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import narwhals.stable.v2 as nw
 
@@ -15,7 +15,9 @@ from ordercore.errors import FrameProblem, FrameSchemaError
 from ordercore.kpi import _backend
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+_T = TypeVar("_T")
 
 _HINT = "build the frame with ordercore.kpi.trail_frame, or add the column (null where unknown)"
 
@@ -154,6 +156,20 @@ def fingerprinted(*frames: object) -> bool:
         nw.from_native(f).implementation is nw.Implementation.POLARS  # type: ignore[call-overload]
         for f in frames
     )
+
+
+def by_fingerprint(run: Callable[[bool], _T | None], what: str, *frames: object) -> _T:
+    """`run` grouped by fingerprint where the frames allow it, by the ids where two collided.
+
+    `run(fingerprint)` returns `None` when `collided` found a collision; the analysis then
+    runs again grouped by the order ids themselves, so results never depend on the hash.
+    """
+    found = run(fingerprinted(*frames))
+    if found is None:  # two order ids shared a fingerprint: grouped by the ids themselves
+        found = run(False)  # noqa: FBT003 - run(fingerprint) reads as its one argument
+    if found is None:  # pragma: no cover - ids never collide with themselves
+        raise AssertionError(f"{what}: grouping by order id collided")
+    return found
 
 
 def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:

@@ -567,17 +567,14 @@ def lateness_attribution(
         raise InvalidArgument(
             "lateness_attribution", "policy", f"must be a LatenessPolicy, got {policy!r}"
         )
-    fingerprint = _extra.fingerprinted(orders, events)
-    found = _attribute(
-        orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=fingerprint
+    return _extra.by_fingerprint(
+        lambda fingerprint: _attribute(
+            orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=fingerprint
+        ),
+        "lateness_attribution",
+        orders,
+        events,
     )
-    if found is None:  # two order ids shared a fingerprint: grouped by the ids themselves
-        found = _attribute(
-            orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=False
-        )
-    if found is None:  # pragma: no cover - ids never collide with themselves
-        raise AssertionError("lateness_attribution: grouping by order id collided")
-    return found
 
 
 def _attribute(

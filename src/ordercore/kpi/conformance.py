@@ -629,17 +629,14 @@ def _verdicts(
     eager: bool,
 ) -> tuple[nw.LazyFrame[Any], list[str]]:
     """`_order_checks` by fingerprint where it can, by the ids where fingerprints collided."""
-    fingerprint = _extra.fingerprinted(orders, events)
-    found = _order_checks(
-        orders, events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager
+    return _extra.by_fingerprint(
+        lambda fingerprint: _order_checks(
+            orders, events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager
+        ),
+        "conformance",
+        orders,
+        events,
     )
-    if found is None:  # two order ids shared a fingerprint: grouped by the ids themselves
-        found = _order_checks(
-            orders, events, policy, as_of=as_of, tz=tz, fingerprint=False, eager=eager
-        )
-    if found is None:  # pragma: no cover - ids never collide with themselves
-        raise AssertionError("conformance: grouping by order id collided")
-    return found
 
 
 def conformance(
