@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from ordercore import CustomerRef, Money, Order
 from ordercore.promise import (
     Item,
     OnHand,
@@ -83,3 +84,37 @@ def snapshot(
 ) -> PromiseSnapshot:
     """A snapshot on day 0."""
     return PromiseSnapshot(as_of=MONDAY, items=items, orders=orders or [], **fields)
+
+
+def sales_order(
+    order_id: str,
+    promised: date | None,
+    *,
+    sku: str = "GEAR",
+    hours: int = 100,
+    requested: bool = False,
+    **ledger: Any,
+) -> Order:
+    """A one-line order of `hours` units of `sku` promised for `promised` (requested too)."""
+    moment = None if promised is None else datetime.combine(promised, datetime.min.time(), UTC)
+    return Order.model_validate(
+        {
+            "order_id": order_id,
+            "customer": CustomerRef(customer_id="C-1", name="Acme"),
+            "channel": "web",
+            "currency": "CNY",
+            "received_at": datetime(2026, 3, 1, 10, tzinfo=UTC),
+            "requested_delivery_at": moment if requested else None,
+            "promised_delivery_at": moment,
+            "lines": [
+                {
+                    "line_id": "1",
+                    "sku": sku,
+                    "quantity": Decimal(hours),
+                    "uom": "pcs",
+                    "unit_price": Money.of("5", "CNY"),
+                    **ledger,
+                }
+            ],
+        }
+    )

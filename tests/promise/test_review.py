@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ordercore import CustomerRef, Money, Order
 from ordercore.context import BusinessCalendar, CapacityView, Product, ReviewContext
 from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.promise import AllocationPlan, Item, allocate
@@ -26,7 +25,10 @@ from ordercore.risk._exact import BASIS_POINTS, floor_ratio
 from ordercore.risk.factors import BUILTIN_FACTORS, CAPACITY
 from ordercore.risk.features import features_of
 from ordercore.validation.capacity import promised_date_within_capacity
-from promise._builders import order, press, snapshot
+from promise._builders import order, press, sales_order, snapshot
+
+if TYPE_CHECKING:
+    from ordercore import Order
 
 GEAR = Item(sku="GEAR", mode="make_to_order", resource="PRESS", hours_per_unit=Decimal(1))
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)
@@ -35,28 +37,7 @@ AS_OF = datetime(2026, 3, 2, tzinfo=UTC)
 def _order(
     order_id: str, promised: date | None, sku: str = "GEAR", hours: int = 100, **ledger: Any
 ) -> Order:
-    return Order.model_validate(
-        {
-            "order_id": order_id,
-            "customer": CustomerRef(customer_id="C-1", name="Acme"),
-            "channel": "web",
-            "currency": "CNY",
-            "received_at": datetime(2026, 3, 1, 10, tzinfo=UTC),
-            "promised_delivery_at": None
-            if promised is None
-            else datetime.combine(promised, datetime.min.time(), UTC),
-            "lines": [
-                {
-                    "line_id": "1",
-                    "sku": sku,
-                    "quantity": Decimal(hours),
-                    "uom": "pcs",
-                    "unit_price": Money.of("5", "CNY"),
-                    **ledger,
-                }
-            ],
-        }
-    )
+    return sales_order(order_id, promised, sku=sku, hours=hours, **ledger)
 
 
 def _plan() -> AllocationPlan:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 
-from ordercore import CustomerRef, Money, Order
 from ordercore.context import (
     BusinessCalendar,
     CapacityView,
@@ -22,33 +22,17 @@ from ordercore.promise.review import PlanPromises
 from ordercore.risk import RiskContext, assess
 from ordercore.risk.features import features_of
 from ordercore.validation.capacity import promised_date_within_capacity
-from promise._builders import order, press, snapshot
+from promise._builders import order, press, sales_order, snapshot
+
+if TYPE_CHECKING:
+    from ordercore import Order
 
 GEAR = Item(sku="GEAR", mode="make_to_order", resource="PRESS", hours_per_unit=Decimal(1))
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 
 
 def _order(order_id: str, promised: date) -> Order:
-    return Order.model_validate(
-        {
-            "order_id": order_id,
-            "customer": CustomerRef(customer_id="C-1", name="Acme"),
-            "channel": "web",
-            "currency": "CNY",
-            "received_at": datetime(2026, 3, 1, 10, tzinfo=UTC),
-            "requested_delivery_at": datetime.combine(promised, datetime.min.time(), UTC),
-            "promised_delivery_at": datetime.combine(promised, datetime.min.time(), UTC),
-            "lines": [
-                {
-                    "line_id": "1",
-                    "sku": "GEAR",
-                    "quantity": Decimal(100),
-                    "uom": "pcs",
-                    "unit_price": Money.of("5", "CNY"),
-                }
-            ],
-        }
-    )
+    return sales_order(order_id, promised, requested=True)
 
 
 def _context(promise: PromiseSource | None) -> ReviewContext:

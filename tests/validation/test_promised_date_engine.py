@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from pydantic import ValidationError
 
-from ordercore import CustomerRef, Money, Order
 from ordercore.context import BusinessCalendar, CapacityView, Product, ReviewContext
 from ordercore.promise import Item, allocate
 from ordercore.promise.review import PlanPromises
 from ordercore.validation import DEFAULT_RULES, RuleSet, review
 from ordercore.validation.capacity import promised_date_within_capacity
-from promise._builders import order, press, snapshot
+from promise._builders import order, press, sales_order, snapshot
+
+if TYPE_CHECKING:
+    from ordercore import Order
 
 GEAR = Item(sku="GEAR", mode="make_to_order", resource="PRESS", hours_per_unit=Decimal(1))
 AS_OF = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
@@ -22,27 +25,7 @@ RULE = promised_date_within_capacity()
 
 
 def _order(order_id: str, promised: date | None, hours: int = 100) -> Order:
-    return Order.model_validate(
-        {
-            "order_id": order_id,
-            "customer": CustomerRef(customer_id="C-1", name="Acme"),
-            "channel": "web",
-            "currency": "CNY",
-            "received_at": datetime(2026, 3, 1, 10, tzinfo=UTC),
-            "promised_delivery_at": None
-            if promised is None
-            else datetime.combine(promised, datetime.min.time(), UTC),
-            "lines": [
-                {
-                    "line_id": "1",
-                    "sku": "GEAR",
-                    "quantity": Decimal(hours),
-                    "uom": "pcs",
-                    "unit_price": Money.of("5", "CNY"),
-                }
-            ],
-        }
-    )
+    return sales_order(order_id, promised, hours=hours)
 
 
 def _free_capacity() -> ReviewContext:
