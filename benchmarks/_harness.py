@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import statistics
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 @dataclass
@@ -59,3 +60,13 @@ def median_time(fn: Callable[[], object], repeat: int = 5) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Time with the cyclic garbage collector off (timeit's convention), restored afterwards."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

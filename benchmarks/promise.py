@@ -14,15 +14,13 @@ Both are measured in the same run; the figures are medians.
 
 from __future__ import annotations
 
-import gc
 import random
 import statistics
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
-from benchmarks._harness import Report, median_time
+from benchmarks._harness import Report, collector_off, median_time
 from ordercore._base import ARITHMETIC
 from ordercore.promise import (
     Component,
@@ -39,7 +37,7 @@ from ordercore.promise import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from ordercore.promise.snapshot import Item as ItemType
 
@@ -365,7 +363,7 @@ def _allocation(report: Report) -> None:
     )
     report.add("allocation: greedy baseline (100,000 lines)", baseline)
     report.add("allocation: allocate (100,000 lines)", engine_time)
-    with _collector_off():
+    with collector_off():
         baseline, engine_time = _interleaved(
             lambda: _greedy(snapshot), lambda: allocate(snapshot, POLICY), repeat=5
         )
@@ -394,15 +392,6 @@ def _interleaved(
         for fn, found in zip((first, second), times, strict=True):
             found.append(median_time(fn, 1))
     return statistics.median(times[0]), statistics.median(times[1])
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def main() -> None:

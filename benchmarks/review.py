@@ -8,13 +8,11 @@ profiles, 200 products, a price list, China's 2026 calendar with adjusted workin
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from benchmarks._harness import Report, median_time
+from benchmarks._harness import Report, collector_off, median_time
 from ordercore import Money, Order
 from ordercore.context import (
     BusinessCalendar,
@@ -25,9 +23,6 @@ from ordercore.context import (
     ReviewContext,
 )
 from ordercore.validation import DEFAULT_RULES, review_many
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 N = 100_000
 START = datetime(2026, 3, 2, 1, tzinfo=UTC)
@@ -117,15 +112,6 @@ def _context() -> ReviewContext:
     )
 
 
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def main() -> None:
     """Measure and print."""
     raws = [_raw(i) for i in range(N)]
@@ -148,7 +134,7 @@ def main() -> None:
     # the surviving review results trigger, which charges the heap's size to the review.
     report.add("baseline: Order.model_validate", median_time(baseline, 3))
     report.add("parse + default review", median_time(parse_and_review, 3))
-    with _collector_off():
+    with collector_off():
         report.add("baseline, collector off (timeit's convention)", median_time(baseline, 3))
         report.add("parse + review, collector off", median_time(parse_and_review, 3))
     orders = [validate(r) for r in raws]
