@@ -39,11 +39,13 @@ Examples:
 
 from __future__ import annotations
 
-from decimal import Decimal
-from operator import itemgetter
+from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
+from functools import cache
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
-from ordercore._base import ARITHMETIC
+from ordercore._base import ARITHMETIC, ROUNDING
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
@@ -84,12 +86,17 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
+_multiply = ARITHMETIC.multiply
 
 # What an event means for the frames. Types not listed change nothing but perhaps the status
 # (a host's sub-status trigger, say), which is looked up in their `after`.
 _SKIP, _OTHER, _STATUS, _APPROVED, _CANCELLED, _ENDED, _SHIPPED, _DELIVERED, _SHORT = range(9)
+# By class only: a class the table does not know is read by its `type` (`_UNKNOWN`), and a
+# shipment event is one movement per line it moves (`_SPLIT`).
+_UNKNOWN, _SPLIT = 9, 10
 # A ledger movement's event means what its field means: shipments, deliveries and
 # short-closes are milestones, any other movement (a new row of the table too) is skipped.
 _KIND_OF_FIELD: Final[dict[LedgerField, int]] = {
@@ -148,56 +155,26 @@ _KIND_OF_TYPE: Final[dict[str, int]] = {
         ),
         _SKIP,
     ),
-    # A shipment moves several lines at once: `_per_line` reads it as one movement per line.
+    # A shipment moves several lines at once: read as one movement per line (`_Marks.rare`).
     "shipment_dispatched": _SHIPPED,
     "shipment_delivered": _DELIVERED,
 }
 
 
-class _LineOf:
-    """One line of a shipment event, read as the one-line movement it amounts to."""
+class _ClassKinds(dict[type, int]):
+    """What each event class means; a class not listed is read by its `type` (`_UNKNOWN`)."""
 
-    __slots__ = ("__dict__",)
-
-    def __init__(self, fields: dict[str, Any], line_id: str, quantity: Decimal) -> None:
-        self.__dict__ = {**fields, "line_id": line_id, "quantity": quantity}
-
-
-class _ShippedLine(_LineOf):
-    __slots__ = ()
-
-
-class _DeliveredLine(_LineOf):
-    __slots__ = ()
-
-
-def _per_line(events: Iterable[OrderEvent]) -> Iterable[OrderEvent | _LineOf]:
-    """The events, with each shipment event read as one movement per line it moves."""
-    for event in events:
-        cls = type(event)
-        if cls is ShipmentDispatched:
-            fields = event.__dict__
-            for line in fields["shipment"].lines:
-                yield _ShippedLine(fields, line.line_id, line.quantity)
-        elif cls is ShipmentDelivered:
-            fields = event.__dict__
-            for line_id, quantity in fields["lines"]:
-                yield _DeliveredLine(fields, line_id, quantity)
-        else:
-            yield event
+    def __missing__(self, cls: type) -> int:
+        return _UNKNOWN
 
 
 # The same by class: `type(event)` reads only the object's header, where its `type` field
 # would cost a walk through its fields (most events are skipped on that look alone).
-_KIND_OF_CLASS: Final[dict[type[OrderEvent | _LineOf], int]] = {
-    **{
-        cls: _KIND_OF_TYPE[name]
-        for name, cls in event_types().items()
-        if name in _KIND_OF_TYPE and cls not in (ShipmentDispatched, ShipmentDelivered)
-    },
-    _ShippedLine: _SHIPPED,
-    _DeliveredLine: _DELIVERED,
-}
+_KIND_OF_CLASS: Final = _ClassKinds(
+    {cls: _KIND_OF_TYPE[name] for name, cls in event_types().items() if name in _KIND_OF_TYPE}
+)
+_KIND_OF_CLASS.update({ShipmentDispatched: _SPLIT, ShipmentDelivered: _SPLIT})
+
 
 ORDER_COLUMNS: Final = (
     "order_id",
@@ -308,57 +285,144 @@ CASE_COLUMNS: Final = (
 _NEVER: Final = 1 << 62  # a version later than any
 
 
-class _Line:
-    """What the events tell about one line: its shipments, deliveries and short-closes.
+class _Marks:
+    """What the events tell the frames: one list per mark, by order code and by line slot.
 
-    The class attributes are the defaults, so that making one runs no `__init__` (there are
-    millions); an instance holds what its events set.
+    An order's code is its place in the book (the last of its id's orders, should ids
+    repeat); a line's slot is given to each (code, line id) the events move. A milestone is
+    the event with the highest version (the lowest for approval and a line's first
+    shipment), the later one read on a tie; a cancellation is the last one read. The few
+    cancelled, rejected or expired orders and short-closed lines are in dicts.
     """
 
-    shipped_at: dt.datetime | None = None  # the last shipment
-    shipped_v: int = -1
-    first_qty: Decimal = _ZERO  # the first shipment's quantity
-    first_v: int = _NEVER
-    delivered_at: dt.datetime | None = None  # the last delivery
-    delivered_v: int = -1
-    seller: Decimal = _ZERO  # short-closed by the seller
-    cut_at: dt.datetime | None = None  # the last short-close, and who asked
-    cut_by: str | None = None
-    cut_v: int = -1
+    def __init__(self, size: int) -> None:
+        self.status_v = [-1] * size  # the last change of status
+        self.status_at: list[dt.datetime | None] = [None] * size
+        self.approved_v = [_NEVER] * size  # the first approval
+        self.approved_at: list[dt.datetime | None] = [None] * size
+        self.shipped_v = [-1] * size  # the last shipment of any line
+        self.shipped_at: list[dt.datetime | None] = [None] * size
+        self.delivered_v = [-1] * size  # the last delivery of any line
+        self.delivered_at: list[dt.datetime | None] = [None] * size
+        self.ended: dict[int, tuple[dt.datetime, str | None]] = {}  # cancelled, and who asked
+        self.seller: dict[int, Decimal] = {}  # short-closed by the seller, over all lines
+        self.slots: dict[tuple[int, str], int] = {}
+        self.line_shipped_v: list[int] = []  # the line's last shipment
+        self.line_shipped_at: list[dt.datetime | None] = []
+        self.first_v: list[int] = []  # the line's first shipment, and its quantity
+        self.first_qty: list[Decimal] = []
+        self.line_delivered_v: list[int] = []  # the line's last delivery
+        self.line_delivered_at: list[dt.datetime | None] = []
+        self.line_seller: dict[int, Decimal] = {}  # short-closed by the seller
+        self.cut: dict[int, tuple[int, dt.datetime, str | None]] = {}  # the last short-close
 
+    def slot(self, code: int, line_id: str) -> int:
+        """The slot of a line, given on its first movement."""
+        key = (code, line_id)
+        slot = self.slots.get(key)
+        if slot is None:
+            slot = self.slots[key] = len(self.slots)
+            self.line_shipped_v.append(-1)
+            self.line_shipped_at.append(None)
+            self.first_v.append(_NEVER)
+            self.first_qty.append(_ZERO)
+            self.line_delivered_v.append(-1)
+            self.line_delivered_at.append(None)
+        return slot
 
-class _Trail:
-    """What the events tell about one order (defaults as for `_Line`)."""
+    def move(
+        self,
+        kind: int,
+        code: int,
+        version: int,
+        at: dt.datetime,
+        *,
+        line_id: str | None,
+        quantity: Decimal | None,
+    ) -> None:
+        """A shipment or delivery of one line (`line_id` None: the order's marks only).
 
-    approved_at: dt.datetime | None = None  # the first approval
-    approved_v: int = _NEVER
-    ended_at: dt.datetime | None = None  # cancelled, rejected or expired
-    ended_by: str | None = None
-    status_at: dt.datetime | None = None  # the last change of status
-    status_v: int = -1
-    shipped_at: dt.datetime | None = None  # the last shipment of any line
-    shipped_v: int = -1
-    delivered_at: dt.datetime | None = None  # the last delivery of any line
-    delivered_v: int = -1
-    seller: Decimal = _ZERO  # short-closed by the seller, over all lines
+        `_read_events` does the same inline for the one-line movements.
+        """
+        if kind == _SHIPPED:
+            if version >= self.shipped_v[code]:
+                self.shipped_v[code], self.shipped_at[code] = version, at
+            if line_id is not None:
+                slot = self.slot(code, line_id)
+                if version >= self.line_shipped_v[slot]:
+                    self.line_shipped_v[slot], self.line_shipped_at[slot] = version, at
+                if version < self.first_v[slot]:
+                    self.first_v[slot], self.first_qty[slot] = version, quantity or _ZERO
+        else:
+            if version >= self.delivered_v[code]:
+                self.delivered_v[code], self.delivered_at[code] = version, at
+            if line_id is not None:
+                slot = self.slot(code, line_id)
+                if version >= self.line_delivered_v[slot]:
+                    self.line_delivered_v[slot], self.line_delivered_at[slot] = version, at
 
+    def status(self, kind: int, code: int, version: int, at: dt.datetime) -> None:
+        """A change of status; an approval also is the commitment (`_read_events` inlines it)."""
+        if version >= self.status_v[code]:
+            self.status_v[code], self.status_at[code] = version, at
+        if kind == _APPROVED and version < self.approved_v[code]:
+            self.approved_v[code], self.approved_at[code] = version, at
 
-_NO_TRAIL: Final = _Trail()
-_NO_LINE: Final = _Line()
+    def rare(  # noqa: C901, PLR0912 - one branch per kind of rare event
+        self,
+        kind: int,
+        code: int,
+        event: OrderEvent,
+        fields: dict[str, Any],
+        *,
+        lines: bool,
+    ) -> None:
+        """Events of the rarer kinds: cancellations, short-closes, shipments, unknown classes."""
+        version, at = fields["order_version"], fields["at"]
+        if kind == _UNKNOWN:  # a class the table does not know: its type says
+            kind = _KIND_OF_TYPE.get(fields["type"], _OTHER)
+            if kind == _SKIP or (kind == _OTHER and "status" not in fields["after"]):
+                return
+            if kind in (_SHIPPED, _DELIVERED):
+                line_id = fields["line_id"] if lines else None
+                quantity = fields["quantity"] if lines and kind == _SHIPPED else None
+                self.move(kind, code, version, at, line_id=line_id, quantity=quantity)
+                return
+        if kind == _SPLIT:  # a shipment moves several lines at once: one movement each
+            if type(event) is ShipmentDispatched:
+                moves = [(line.line_id, line.quantity) for line in fields["shipment"].lines]
+                kind = _SHIPPED
+            else:
+                moves, kind = list(fields["lines"]), _DELIVERED
+            for line_id, quantity in moves:
+                self.move(
+                    kind, code, version, at, line_id=line_id if lines else None, quantity=quantity
+                )
+        elif kind == _SHORT:
+            party = _party(fields)
+            if party == "seller":
+                self.seller[code] = _add(self.seller.get(code, _ZERO), fields["quantity"])
+            if lines:
+                slot = self.slot(code, fields["line_id"])
+                if party == "seller":
+                    seller = self.line_seller.get(slot, _ZERO)
+                    self.line_seller[slot] = _add(seller, fields["quantity"])
+                cut = self.cut.get(slot)
+                if cut is None or version >= cut[0]:
+                    self.cut[slot] = (version, at, party)
+        else:  # a change of status
+            self.status(kind, code, version, at)
+            if kind == _CANCELLED:
+                self.ended[code] = (at, _party(fields))
+            elif kind == _ENDED:
+                self.ended[code] = (at, "seller")
+
 
 # Entities are read through their `__dict__`, several fields at a time: a pydantic model's
 # attribute access goes through its `__getattr__` hook, several times slower than a dict
 # lookup, and these loops read a dozen fields of every event, order and line.
 _EVENT_FIELDS: Final = itemgetter("order_id", "order_version", "at")
-_ORDER_FIELDS: Final = itemgetter(
-    "order_id",
-    "currency",
-    "received_at",
-    "requested_delivery_at",
-    "promised_delivery_at",
-    "lines",
-    "holds",
-)
+_ORDER_FIELDS: Final = itemgetter("order_id", "currency", "received_at", "lines", "holds")
 _ORDER_TAGS: Final = itemgetter("customer", "channel", "owner", "status")
 _LINE_FIELDS: Final = itemgetter("line_id", "quantity", "ledger", "unit_price", "discount_rate")
 _LEDGER_FIELDS: Final = itemgetter("cancelled", "shipped", "delivered")
@@ -369,80 +433,81 @@ def _party(fields: dict[str, Any]) -> str | None:
     return None if party is None else str(party._value_)
 
 
-def _trails(  # noqa: C901, PLR0912, PLR0915 - one pass, one branch per kind of event
-    events: Iterable[OrderEvent] | None, lines: dict[tuple[str, str], _Line] | None = None
-) -> dict[str, _Trail]:
-    """One pass over the events: what each order's trail tells the frames.
+def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
+    events: Iterable[OrderEvent] | None,
+    codes_of: dict[str, int],
+    size: int,
+    *,
+    lines: bool,
+    read: tuple[Sequence[str], Sequence[int], Sequence[dt.datetime]] | None = None,
+) -> _Marks:
+    """One pass over the events: what they tell each order (by code) and, with `lines`, line.
 
-    With `lines`, also what they tell about each line, by ``(order_id, line_id)``.
+    The commonest kinds (changes of status, one-line shipments and deliveries) are handled
+    inline, the rest by `_Marks.rare`. `read`, the events' order ids, versions and moments
+    when the events frame reads them too, saves reading them again.
     """
-    trails: dict[str, _Trail] = {}
+    marks = _Marks(size)
     if events is None:
-        return trails
-    find = trails.get
-    by_class = _KIND_OF_CLASS.get
-    for event in _per_line(events):
-        kind = by_class(type(event))
+        return marks
+    status_v, status_at = marks.status_v, marks.status_at
+    shipped_v, shipped_at = marks.shipped_v, marks.shipped_at
+    delivered_v, delivered_at = marks.delivered_v, marks.delivered_at
+    line_shipped_v, line_shipped_at = marks.line_shipped_v, marks.line_shipped_at
+    first_v, first_qty = marks.first_v, marks.first_qty
+    line_delivered_v, line_delivered_at = marks.line_delivered_v, marks.line_delivered_at
+    slot_of, new_slot = marks.slots.get, marks.slot
+    kind_of, find = _KIND_OF_CLASS.__getitem__, codes_of.get
+    last: object = None
+    code = -1
+    known_fields: Iterable[Any] = repeat(None) if read is None else zip(*read, strict=True)
+    marked = zip(events, known_fields, strict=False)  # repeat(None) never ends
+    for event, known in marked:
+        kind = kind_of(type(event))
         if kind == _SKIP:
             continue
         fields = event.__dict__
-        if kind is None:
-            kind = _KIND_OF_TYPE.get(fields["type"], _OTHER)
-            if kind == _SKIP or (kind == _OTHER and "status" not in fields["after"]):
-                continue
-        order_id, version, at = _EVENT_FIELDS(fields)
-        trail = find(order_id)
-        if trail is None:
-            trail = trails[order_id] = _Trail()
-        if kind < _SHIPPED:  # a change of status (the commonest kind first)
-            if version >= trail.status_v:
-                trail.status_v = version
-                trail.status_at = at
-            if kind == _STATUS or kind == _OTHER:  # noqa: PLR1714, SIM109 - two int tests beat a tuple
-                continue
-            if kind == _APPROVED:
-                if version < trail.approved_v:
-                    trail.approved_v = version
-                    trail.approved_at = at
-            elif kind == _CANCELLED:
-                trail.ended_at, trail.ended_by = at, _party(fields)
-            else:
-                trail.ended_at, trail.ended_by = at, "seller"
-            continue
-        line = _NO_LINE
-        if lines is not None:
-            key = (order_id, fields["line_id"])
-            line = lines.get(key, _NO_LINE)
-            if line is _NO_LINE:
-                line = lines[key] = _Line()
-        if kind == _DELIVERED:
-            if version >= trail.delivered_v:
-                trail.delivered_v = version
-                trail.delivered_at = at
-            if line is not _NO_LINE and version >= line.delivered_v:
-                line.delivered_v = version
-                line.delivered_at = at
-        elif kind == _SHIPPED:
-            if version >= trail.shipped_v:
-                trail.shipped_v = version
-                trail.shipped_at = at
-            if line is not _NO_LINE:
-                if version >= line.shipped_v:
-                    line.shipped_v = version
-                    line.shipped_at = at
-                if version < line.first_v:
-                    line.first_v = version
-                    line.first_qty = fields["quantity"]
+        order_id, version, at = _EVENT_FIELDS(fields) if known is None else known
+        if order_id != last:  # an order's events tend to come one after the other
+            last, code = order_id, find(order_id, -1)
+        if code < 0:
+            continue  # an order the book does not have
+        if kind == _STATUS:
+            if version >= status_v[code]:
+                status_v[code] = version
+                status_at[code] = at
+        elif kind == _SHIPPED:  # as `_Marks.move`
+            if version >= shipped_v[code]:
+                shipped_v[code] = version
+                shipped_at[code] = at
+            if lines:
+                key = (code, fields["line_id"])
+                slot = slot_of(key)
+                if slot is None:
+                    slot = new_slot(*key)
+                if version >= line_shipped_v[slot]:
+                    line_shipped_v[slot] = version
+                    line_shipped_at[slot] = at
+                if version < first_v[slot]:
+                    first_v[slot] = version
+                    first_qty[slot] = fields["quantity"]
+        elif kind == _DELIVERED:  # as `_Marks.move`
+            if version >= delivered_v[code]:
+                delivered_v[code] = version
+                delivered_at[code] = at
+            if lines:
+                key = (code, fields["line_id"])
+                slot = slot_of(key)
+                if slot is None:
+                    slot = new_slot(*key)
+                if version >= line_delivered_v[slot]:
+                    line_delivered_v[slot] = version
+                    line_delivered_at[slot] = at
+        elif kind == _APPROVED:
+            marks.status(kind, code, version, at)
         else:
-            party = _party(fields)
-            if party == "seller":
-                trail.seller = _add(trail.seller, fields["quantity"])
-            if line is not _NO_LINE:
-                if party == "seller":
-                    line.seller = _add(line.seller, fields["quantity"])
-                if version >= line.cut_v:
-                    line.cut_v, line.cut_at, line.cut_by = version, at, party
-    return trails
+            marks.rare(kind, code, event, fields, lines=lines)
+    return marks
 
 
 def _hold_hours(
@@ -483,6 +548,28 @@ def _merged_away(order: Order) -> bool:
     return any(link.relation is OrderRelation.MERGED_INTO for link in order.links)
 
 
+_SHARED_STAMPS: Final = {
+    "received_at": "received_at",
+    "approved_at": "",  # from the events
+    "requested_at": "requested_delivery_at",
+    "promised_at": "promised_delivery_at",
+}
+"""The order's timestamps both frames carry (the lines frame once per line): their fields."""
+_NOT_ENDED: Final = (None, None)
+_NO_CUT: Final = (-1, None, None)
+
+
+def _net(open_: Decimal, price: Decimal, discount: Decimal, quantum: Decimal) -> Decimal:
+    """`line_net`, inline: the same operations, and its error should one fail."""
+    try:
+        raw = _multiply(open_, price)
+        if discount:
+            raw = _multiply(raw, _subtract(_ONE, discount))
+        return raw.quantize(quantum, ROUND_HALF_EVEN, ROUNDING)
+    except DecimalException:
+        return line_net(open_, price, discount, quantum)
+
+
 class _Book:
     """Orders with their trails, turned into the rows of the orders and lines frames.
 
@@ -493,24 +580,55 @@ class _Book:
     """
 
     def __init__(
-        self, orders: Iterable[Order], events: Iterable[OrderEvent] | None, *, lines: bool
+        self,
+        orders: Iterable[Order],
+        events: Iterable[OrderEvent] | None,
+        *,
+        lines: bool,
+        read: tuple[Sequence[str], Sequence[int], Sequence[dt.datetime]] | None = None,
     ) -> None:
         # A merged order's lines are counted on the order it merged into: it is left out.
         self.orders = [o for o in orders if not o.links or not _merged_away(o)]
-        self.lines: dict[tuple[str, str], _Line] | None = {} if lines else None
-        self.trails = _trails(events, self.lines)
+        self.dicts = list(map(attrgetter("__dict__"), self.orders))
+        ids = list(map(itemgetter("order_id"), self.dicts))
+        codes_of = dict(zip(ids, range(len(ids)), strict=True))
+        # an order's marks are its id's: orders that repeat an id share the last one's
+        self.codes: Sequence[int] = (
+            range(len(ids)) if len(codes_of) == len(ids) else [codes_of[i] for i in ids]
+        )
+        self.marks = _read_events(events, codes_of, len(ids), lines=lines, read=read)
         self.with_events = events is not None
         self.quanta = _Quanta()
+        self._shared: dict[str, Any] = {}
+
+    def stamps(self, name: str) -> Any:
+        """A timestamp of `_SHARED_STAMPS`, one per order, converted once for both frames."""
+        if name not in self._shared:
+            if name == "approved_at":
+                approved = self.marks.approved_at
+                values = [approved[code] for code in self.codes]
+            else:
+                values = list(map(itemgetter(_SHARED_STAMPS[name]), self.dicts))
+            self._shared[name] = _stamps(values)
+        return self._shared[name]
+
+    def order_ids(self) -> Any:
+        """The order ids as text, converted once for both frames."""
+        if "order_id" not in self._shared:
+            self._shared["order_id"] = _texts(list(map(itemgetter("order_id"), self.dicts)))
+        return self._shared["order_id"]
 
     def order_rows(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:  # noqa: C901 - the hot loop, kept flat
+        """The rows of the orders frame but the order's columns (`_SHARED_STAMPS`, the id)."""
         rows: list[tuple[Any, ...]] = []
-        find = self.trails.get
+        marks = self.marks
+        ended_of, seller_of = marks.ended.get, marks.seller.get
+        status_at = marks.status_at
+        shipped_of, delivered_of = marks.shipped_at, marks.delivered_at
         quanta = self.quanta
-        for order in self.orders:
-            fields = order.__dict__
-            order_id, currency, received, requested, promised, lines, holds = _ORDER_FIELDS(fields)
-            trail = find(order_id, _NO_TRAIL)
-            ended_at, by = trail.ended_at, trail.ended_by
+        for fields, code in zip(self.dicts, self.codes, strict=True):
+            _, currency, received, lines, holds = _ORDER_FIELDS(fields)
+            ended_at, by = ended_of(code, _NOT_ENDED)
             everything = ended_at is not None and by != "seller"  # nothing owed any more
             quantum = quanta[currency]
             ordered = gone = delivered = value = _ZERO
@@ -526,17 +644,18 @@ class _Book:
                     gone = _add(gone, cancelled)
                 if got:
                     delivered = _add(delivered, got)
-                value = _add(value, line_net(open_, price.__dict__["amount"], discount, quantum))
+                value = _add(value, _net(open_, price.__dict__["amount"], discount, quantum))
                 if open_ > 0:
                     counts = True
                     if shipped < open_:
                         shipping = True
                     if got < open_:
                         delivering = True
-            if trail.seller:
-                gone = _subtract(gone, trail.seller)  # still owed: the seller's shortfall
-            shipped_at = trail.shipped_at if counts and not shipping else None
-            delivered_at = trail.delivered_at if counts and not delivering else None
+            seller = seller_of(code)
+            if seller:
+                gone = _subtract(gone, seller)  # still owed: the seller's shortfall
+            shipped_at = shipped_of[code] if counts and not shipping else None
+            delivered_at = delivered_of[code] if counts and not delivering else None
             hours, hold_since = 0.0, None
             if holds:
                 hours = _hold_hours(holds, received, delivered_at or as_of, as_of)
@@ -545,17 +664,12 @@ class _Book:
             customer, channel, owner, status = _ORDER_TAGS(fields)
             rows.append(
                 (
-                    order_id,
                     customer.__dict__["customer_id"],
                     channel._value_,
                     fields["channel_detail"],
-                    received,
                     None if owner is None else owner.__dict__["staff_id"],
                     status._value_,
-                    trail.status_at,
-                    trail.approved_at,
-                    requested,
-                    promised,
+                    status_at[code],
                     shipped_at,
                     delivered_at,
                     ended_at,
@@ -571,24 +685,39 @@ class _Book:
             )
         return rows
 
-    def line_rows(self) -> list[tuple[Any, ...]]:
+    def line_rows(self) -> tuple[list[tuple[Any, ...]], list[int], list[dt.datetime | None]]:
+        """The rows of the lines frame but the order's columns (`_SHARED_STAMPS`, the id).
+
+        Also each line's order (its place in the book) and each line's own requested date.
+        """
         rows: list[tuple[Any, ...]] = []
-        find = self.trails.get
-        marks_of = (self.lines or {}).get
+        at: list[int] = []
+        own: list[dt.datetime | None] = []
+        marks = self.marks
+        ended_of, slot_of, seller_of, cut_of = (
+            marks.ended.get,
+            marks.slots.get,
+            marks.line_seller.get,
+            marks.cut.get,
+        )
+        shipped_of, delivered_of, first_of = (
+            marks.line_shipped_at,
+            marks.line_delivered_at,
+            marks.first_qty,
+        )
         quanta = self.quanta
-        for order in self.orders:
-            fields = order.__dict__
-            order_id, currency, received, requested, promised, lines, _ = _ORDER_FIELDS(fields)
-            trail = find(order_id, _NO_TRAIL)
-            ended_at, by, approved = trail.ended_at, trail.ended_by, trail.approved_at
+        for place, (fields, code) in enumerate(zip(self.dicts, self.codes, strict=True)):
+            _, currency, _, lines, _ = _ORDER_FIELDS(fields)
+            ended_at, by = ended_of(code, _NOT_ENDED)
             quantum = quanta[currency]
+            at.extend(repeat(place, len(lines)))
             for entity in lines:
                 line = entity.__dict__
                 line_id, quantity, ledger, price, discount = _LINE_FIELDS(line)
                 cancelled, shipped, got = _LEDGER_FIELDS(ledger.__dict__)
-                marks = marks_of((order_id, line_id), _NO_LINE)
+                slot = slot_of((code, line_id))
                 open_ = _subtract(quantity, cancelled) if cancelled else quantity
-                seller = marks.seller
+                seller = _ZERO if slot is None else seller_of(slot, _ZERO)
                 not_owed = _subtract(cancelled, seller) if seller else cancelled
                 cut_at, cut_by = None, None
                 if ended_at is not None and open_ > 0:  # cancelled with the whole order
@@ -598,35 +727,35 @@ class _Book:
                     else:
                         not_owed = _add(not_owed, open_)
                 elif open_ <= 0:  # short-closed to nothing
-                    cut_at = marks.cut_at
-                    cut_by = "seller" if seller else marks.cut_by
+                    _, cut_at, cut_by = _NO_CUT if slot is None else cut_of(slot, _NO_CUT)
+                    cut_by = "seller" if seller else cut_by
+                own.append(line["requested_delivery_at"])
                 rows.append(
                     (
-                        order_id,
                         line_id,
                         line["sku"],
                         quantity,
                         not_owed,
                         seller,
-                        marks.first_qty,
+                        _ZERO if slot is None else first_of[slot],
                         shipped,
                         got,
                         ledger.__dict__["returned"],
-                        line_net(open_, price.__dict__["amount"], discount, quantum),
-                        received,
-                        approved,
-                        line["requested_delivery_at"] or requested,
-                        promised,
-                        marks.shipped_at if open_ > 0 and shipped >= open_ else None,
-                        marks.delivered_at if open_ > 0 and got >= open_ else None,
+                        _net(open_, price.__dict__["amount"], discount, quantum),
+                        shipped_of[slot]
+                        if slot is not None and open_ > 0 and shipped >= open_
+                        else None,
+                        delivered_of[slot]
+                        if slot is not None and open_ > 0 and got >= open_
+                        else None,
                         cut_at,
                         None if cut_at is None else cut_by,
                     )
                 )
-        return rows
+        return rows, at, own
 
 
-def _stamps(values: Sequence[Any]) -> Any:
+def _stamps(values: Sequence[Any] | Any) -> Any:
     """Timezone-aware datetimes (or None) as a UTC microsecond datetime array."""
     import pandas as pd  # noqa: PLC0415
 
@@ -654,15 +783,23 @@ def _frame(
     stamps: Iterable[str] = (),
     numbers: Iterable[str] = (),
     integers: Iterable[str] = (),
+    given: dict[str, Any] | None = None,
 ) -> Any:
-    """A pandas frame from row tuples, built column by column (strings for the rest)."""
+    """A pandas frame from row tuples, built column by column (strings for the rest).
+
+    The `given` columns are built already; the rows hold the others, in order.
+    """
     import numpy as np  # noqa: PLC0415
     import pandas as pd  # noqa: PLC0415
 
     stamps, numbers, integers = set(stamps), set(numbers), set(integers)
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
-    data: dict[str, Any] = {}
-    for name, column in zip(columns, values, strict=True):
+    given = given or {}
+    read = [name for name in columns if name not in given]
+    # transposed by slicing the rows laid end to end (no iterator kept per row)
+    flat = list(chain.from_iterable(rows))
+    values = [flat[i :: len(read)] for i in range(len(read))]
+    data: dict[str, Any] = dict(given)
+    for name, column in zip(read, values, strict=True):
         if name in stamps:
             data[name] = _stamps(column)
         elif name in numbers:
@@ -670,8 +807,31 @@ def _frame(
         elif name in integers:
             data[name] = np.array(column, dtype="int64")
         else:
-            data[name] = pd.array(column, dtype="str")
+            data[name] = _texts(column)
     return pd.DataFrame(data, columns=list(columns))
+
+
+@cache
+def _arrow_strings() -> bool:
+    """Whether pandas' ``str`` dtype keeps its text in Arrow (pandas 3 with pyarrow)."""
+    import pandas as pd  # noqa: PLC0415
+
+    dtype = pd.api.types.pandas_dtype("str")
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _texts(values: Sequence[Any]) -> Any:
+    """Text (or None) as pandas' ``str`` array, built by Arrow when pandas keeps it there."""
+    import pandas as pd  # noqa: PLC0415
+
+    if _arrow_strings():
+        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - a core dependency, imported only here
+
+        try:
+            return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all text: pandas writes each value as text
+    return pd.array(values, dtype="str")
 
 
 _ORDER_STAMPS: Final = (
@@ -700,11 +860,22 @@ _LINE_NUMBERS: Final = tuple(c for c in LINE_COLUMNS if c.startswith("qty_") or 
 
 def _orders(book: _Book, as_of: dt.datetime | None) -> Any:
     rows = book.order_rows(as_of)
-    return _frame(rows, ORDER_COLUMNS, stamps=_ORDER_STAMPS, numbers=_ORDER_NUMBERS)
+    given = {name: book.stamps(name) for name in _SHARED_STAMPS}
+    given["order_id"] = book.order_ids()
+    return _frame(rows, ORDER_COLUMNS, stamps=_ORDER_STAMPS, numbers=_ORDER_NUMBERS, given=given)
 
 
 def _lines(book: _Book) -> Any:
-    frame = _frame(book.line_rows(), LINE_COLUMNS, stamps=_LINE_STAMPS, numbers=_LINE_NUMBERS)
+    import numpy as np  # noqa: PLC0415
+
+    rows, places, own = book.line_rows()
+    at = np.array(places, dtype=np.intp)
+    given = {name: book.stamps(name).take(at) for name in _SHARED_STAMPS}
+    given["order_id"] = book.order_ids().take(at)
+    if any(requested is not None for requested in own):  # a line's own requested date
+        mine = _stamps(own)
+        given["requested_at"] = mine.where(mine.notna(), given["requested_at"])
+    frame = _frame(rows, LINE_COLUMNS, stamps=_LINE_STAMPS, numbers=_LINE_NUMBERS, given=given)
     # only the events know the first shipment: without them there is no such column
     return frame if book.with_events else frame.drop(columns="qty_shipped_first")
 
@@ -744,27 +915,85 @@ def lines_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
     return _lines(_Book(orders, events, lines=True))
 
 
+_EVENT_ROW: Final = (
+    "event_id",
+    "order_id",
+    "order_version",
+    "type",
+    "at",
+    "before",
+    "after",
+    "actor",
+    "reason",
+)
+_ACTOR_FIELDS: Final = itemgetter("id", "kind")
+
+
+def _shared(values: Sequence[Any]) -> tuple[Any, Any]:
+    """Each value's number among the distinct objects (by identity), and each one's first place.
+
+    One command's events share their actor and their moment: each is read once.
+    """
+    import numpy as np  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+
+    count = len(values)
+    codes, _ = pd.factorize(np.fromiter(map(id, values), dtype=np.uint64, count=count))
+    # numbered in order of first appearance: the running maximum rises at each first one
+    first = np.ones(count, dtype=bool)
+    if count > 1:
+        np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=first[1:])
+    return codes, np.flatnonzero(first)
+
+
+def _event_columns(events: Sequence[OrderEvent]) -> list[list[Any]]:
+    """The events' fields of the events frame (`_EVENT_ROW`), one list per field.
+
+    One C loop reads each event's fields into a tuple and flattens it away at once (the
+    next tuple reuses its memory); every field's column is then a slice. Keeping a tuple per
+    event would not do: it holds the event's summaries and actor, objects the garbage
+    collector tracks, and millions of them set off its full passes over the caller's whole
+    heap, which cost more than the reading.
+    """
+    fields = itemgetter(*_EVENT_ROW)
+    flat = list(chain.from_iterable(map(fields, map(attrgetter("__dict__"), events))))
+    width = len(_EVENT_ROW)
+    return [flat[i::width] for i in range(width)]
+
+
+def _events(columns: Sequence[Sequence[Any]]) -> Any:
+    """The events frame from `_event_columns`."""
+    import numpy as np  # noqa: PLC0415
+
+    ids, order_ids, versions, types, moments, before, after, actors, reasons = columns
+    count = len(ids)
+    codes, first = _shared(actors)
+    who = [_ACTOR_FIELDS(actors[i].__dict__) for i in first.tolist()]
+    actor_ids = np.array([None, *(a for a, _ in who)], dtype=object)[1:][codes]
+    actor_kinds = np.array([None, *(k._value_ for _, k in who)], dtype=object)[1:][codes]
+    codes, first = _shared(moments)
+    distinct = np.empty(len(first), dtype=object)
+    distinct[:] = [moments[i] for i in first.tolist()]
+    data = {
+        "event_id": _texts(ids),
+        "order_id": _texts(order_ids),
+        "version": np.fromiter(versions, dtype="int64", count=count),
+        "event_type": _texts(types),
+        "at": _stamps(distinct).take(codes),
+        "status_before": _texts(list(map(dict.get, before, repeat("status")))),
+        "status_after": _texts(list(map(dict.get, after, repeat("status")))),
+        "actor": _texts(actor_ids),
+        "actor_kind": _texts(actor_kinds),
+        "reason": _texts(reasons),
+    }
+    import pandas as pd  # noqa: PLC0415
+
+    return pd.DataFrame(data, columns=list(EVENT_COLUMNS))
+
+
 def events_frame(events: Iterable[OrderEvent]) -> Any:
     """The events frame (pandas) of lifecycle events, in the order given."""
-    rows: list[tuple[Any, ...]] = []
-    for event in events:
-        fields = event.__dict__
-        actor = fields["actor"].__dict__
-        rows.append(
-            (
-                fields["event_id"],
-                fields["order_id"],
-                fields["order_version"],
-                fields["type"],
-                fields["at"],
-                fields["before"].get("status"),
-                fields["after"].get("status"),
-                actor["id"],
-                actor["kind"]._value_,
-                fields["reason"],
-            )
-        )
-    return _frame(rows, EVENT_COLUMNS, stamps=("at",), integers=("version",))
+    return _events(_event_columns(events if isinstance(events, list) else list(events)))
 
 
 def deliveries_frame(orders: Iterable[Order], events: Iterable[OrderEvent]) -> Any:
@@ -963,11 +1192,12 @@ def lifecycle_frames(
         frames (pandas).
     """
     events = list(events)
-    book = _Book(orders, events, lines=True)
+    columns = _event_columns(events)  # each event's fields read once, for every frame
+    book = _Book(orders, events, lines=True, read=(columns[1], columns[2], columns[4]))
     return {
         "orders": _orders(book, as_of),
         "lines": _lines(book),
-        "events": events_frame(events),
+        "events": _events(columns),
         "surveys": surveys_frame(book.orders),
         "cases": cases_frame(book.orders, events),
         "deliveries": deliveries_frame(book.orders, events),
