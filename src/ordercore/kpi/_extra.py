@@ -60,7 +60,10 @@ def require(native: object, frame: str, columns: Mapping[str, str]) -> None:
 
 
 def only(
-    native: object, columns: Sequence[str], event_types: Iterable[str] | None = None
+    native: object,
+    columns: Sequence[str],
+    event_types: Iterable[str] | None = None,
+    where: nw.Expr | None = None,
 ) -> tuple[Any, bool]:
     """`native` with only `columns` (those it has), in its own library (lazy where it can be).
 
@@ -69,6 +72,7 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
+    With `where`, only the rows where it holds are kept (it reads only `columns`).
 
     Returns:
         The frame, and whether the rows were narrowed to `event_types` (else the caller
@@ -79,6 +83,8 @@ def only(
         frame = frame.lazy()  # an eager frame is not copied: the selection runs in the query
     present = [c for c in columns if c in frame.collect_schema()]
     frame = frame.select(present)
+    if where is not None:
+        frame = frame.filter(where)
     narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
     if narrowed and event_types is not None:
         frame = frame.filter(nw.col("event_type").is_in(sorted(set(event_types))))
@@ -86,9 +92,18 @@ def only(
 
 
 def refuse_codes(
-    lf: nw.LazyFrame[Any], frame: str, codes: Mapping[str, Sequence[str]], key: str = "order_id"
+    lf: nw.LazyFrame[Any],
+    frame: str,
+    codes: Mapping[str, Sequence[str]],
+    key: str = "order_id",
+    *,
+    source: object | None = None,
 ) -> None:
     """Refuse a frame whose `codes` columns hold values outside their vocabulary (nulls pass).
+
+    `source` is a native frame holding every row of `lf` with the same `codes` columns (the
+    events before preparation): when none of its rows holds a bad code, `lf` holds none, and
+    one pass over those columns alone answers, without computing `lf`.
 
     Raises:
         FrameSchemaError: One problem per column, with the count and a few examples.
@@ -99,6 +114,13 @@ def refuse_codes(
         name: ~nw.col(name).is_null() & ~nw.col(name).is_in(list(values))
         for name, values in codes.items()
     }
+    if source is not None:
+        raw = _backend.lazy(source)
+        found = _backend.rows(
+            raw.select(*[_backend.count(raw, expr).alias(name) for name, expr in bad.items()])
+        )[0]
+        if not any(found.values()):
+            return
     row = _backend.rows(
         lf.select(*[_backend.count(lf, expr).alias(name) for name, expr in bad.items()])
     )[0]

@@ -354,7 +354,7 @@ def _order_frame(
 
 
 def _event_marks(
-    events: object, *, as_of: dt.datetime, tz: str, fingerprint: bool, eager: bool
+    events: object, *, as_of: dt.datetime, tz: str, fingerprint: bool
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
     """Per order (by ``_k``): where the stages end; per hold (``_k``, ``hold_id``): its span."""
     _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
@@ -364,21 +364,29 @@ def _event_marks(
     holding_types = ["hold_placed", "hold_released"]
     read = [*ends, *holding_types]
     narrow, narrowed = _extra.only(events, read_columns, read)
-    lf = _common.load(
-        narrow,
-        "events",
-        tz=tz,
-        stamps=["at"],
-        as_of=as_of,
-        duplicates="exclude",
-        kpi="lateness_attribution",
-    )
+
+    def loaded(native: object) -> nw.LazyFrame[Any]:
+        return _common.load(
+            native,
+            "events",
+            tz=tz,
+            stamps=["at"],
+            as_of=as_of,
+            duplicates="exclude",
+            kpi="lateness_attribution",
+        )
+
+    lf = loaded(narrow)
     kind = nw.col("event_type")
     holding = kind.is_in(holding_types)
-    hold_rows = lf.filter(holding)
-    if eager:  # a few rows, read twice: taken once
-        hold_rows = _extra.collect(hold_rows)
-    _extra.refuse_codes(hold_rows, "events", {"hold_reason": [r.value for r in HoldReason]})
+    # the whole column answers when it holds no stray reason: the hold rows are not computed
+    _extra.refuse_codes(
+        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}, source=events
+    )
+    # the rows of the holds, the few with a hold id, picked before they are prepared (a
+    # row's exclusion reads only the row: no key is read, so no duplicate is marked)
+    held, _ = _extra.only(events, read_columns, holding_types, ~nw.col("hold_id").is_null())
+    hold_rows = loaded(held).filter(holding)
     # only the events that end a stage or place or release a hold are read
     read_here = nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(read)
     lf = _extra.keyed(lf.filter(read_here), fingerprint=fingerprint)
@@ -434,11 +442,19 @@ def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     return lf
 
 
-def _hold_overlaps(holds: nw.LazyFrame[Any], base: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...)."""
+def _hold_overlaps(holds: nw.LazyFrame[Any], marked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...).
+
+    `marked` has one row per order with its receipt, end and stage end events (what
+    `_milestones` reads): the milestones are computed on the orders with holds only.
+    """
     k = len(STAGES)
-    spans = base.select("_k", *[f"_m{i}" for i in range(k + 1)], "_end")
-    h = holds.join(spans, on="_k", how="inner").with_columns(
+    ends = [f"_e{i}" for i in range(1, k)]
+    orders_held = marked.select("_k", "_done", "_m0", "_end", *ends)
+    spans = _milestones(holds.join(orders_held, on="_k", how="inner"))
+    h = spans.select(
+        "_k", "hold_id", "_hp", "_hr", "_reason", *[f"_m{i}" for i in range(k + 1)], "_end"
+    ).with_columns(
         _hp=nw.max_horizontal(nw.col("_hp"), nw.col("_m0")),
         _hr=nw.min_horizontal(nw.coalesce(nw.col("_hr"), nw.col("_end")), nw.col("_end")),
     )
@@ -594,23 +610,20 @@ def _attribute(
     orders_frame = _extra.keyed(orders_frame, fingerprint=fingerprint)
     if eager:  # read by the numbers and by the late orders' text columns
         orders_frame = _extra.collect(orders_frame)
-    marks, holds = _event_marks(events, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager)
+    marks, holds = _event_marks(events, as_of=as_of, tz=tz, fingerprint=fingerprint)
     k = len(STAGES)
     # the numbers per order, without the text columns (joins carry every column they keep):
     # those join back on the few late orders
     dims = ["order_id", "channel", "owner_id", "customer_id"]
     keys = ["_k", *(["_k2"] if fingerprint else [])]
-    base = (
-        orders_frame.select(*keys, "_done", "_m0", "_ref_us", "_end")
-        .join(marks, on="_k", how="left")
-        .with_columns(_p=nw.col("_ref_us") - nw.col("_m0"))
+    marked = orders_frame.select(*keys, "_done", "_m0", "_ref_us", "_end").join(
+        marks, on="_k", how="left"
     )
-    base = _milestones(base)
-    if eager or fingerprint:  # the holds read the milestones too: computed once
-        base = _extra.collect(base)
-        if _extra.collided(base, fingerprint=fingerprint):
+    if eager or fingerprint:  # the holds read the marks too: grouped once, and checked
+        marked = _extra.collect(marked)
+        if _extra.collided(marked, fingerprint=fingerprint):
             return None
-    base = base.select(
+    base = _milestones(marked.with_columns(_p=nw.col("_ref_us") - nw.col("_m0"))).select(
         "_k",
         "_done",
         "_ref_us",
@@ -619,7 +632,7 @@ def _attribute(
         *[f"_m{i}" for i in range(k + 1)],
         *[f"_cur{i}" for i in range(1, k + 1)],
     )
-    hold_frame = _hold_overlaps(holds, base)
+    hold_frame = _hold_overlaps(holds, marked)
     base = base.join(hold_frame, on="_k", how="left").with_columns(
         *[nw.col(f"_h{i}").fill_null(0.0) for i in range(1, k + 1)],
         *[nw.col(part).fill_null(0.0) for part in HOLD_PARTS.values()],

@@ -455,14 +455,16 @@ def _order_marks(
         as_of=as_of,
         kpi="conformance",
     )
-    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)})
+    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)}, source=events)
     kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
     # an entry or header amendment without a confirmation marks nothing: not grouped
     silent = {"order_created", "header_amended"} - {rule.after for rule in policy.checkpoints}
     lf = lf.filter(~(kind.is_in(sorted(silent)) & nw.col("confirmation_ref").is_null()))
     lf = _extra.keyed(lf, fingerprint=fingerprint)
-    reason = nw.col("reason").fill_null("").str.strip_chars() != ""
+    # a reason is read on releases and waivers only: the text of the other rows is not stripped
+    said = nw.when(kind.is_in(["hold_released", "feedback_waived"])).then(nw.col("reason"))
+    reason = said.fill_null("").str.strip_chars() != ""
     if policy.hold_releasers is None:
         authorised = nw.col("actor_kind") == "user"
     else:
