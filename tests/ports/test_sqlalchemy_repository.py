@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 import pytest
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from ordercore.events import OrderEvent
     from ordercore.orders import Order
+    from ordercore_sqlalchemy.testing import TemporaryPostgres
 
 CLERK = Actor.user("clerk-7")
 
@@ -191,6 +193,61 @@ def test_a_corrupt_event_raises_corrupt_record_naming_the_event(engine: Engine) 
         repo.events("SO-1")
     with pytest.raises(CorruptRecord, match=f"stored event '{events[0].event_id}'"):
         repo.events_since(0, 10)
+
+
+def test_reading_the_feed_leaves_the_collector_as_it_found_it(engine: Engine) -> None:
+    repo = SQLAlchemyOrderRepository(engine)
+    repo.add(*_created("SO-1"))
+    assert len(repo.events_since(0, 10)) == 1
+    assert repo.events_since(10**9, 10) == []
+    assert gc.isenabled()
+    gc.disable()  # a host that runs without the collector keeps it off
+    try:
+        repo.events_since(0, 10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_feed_hands_a_postgres_connection_back_to_the_pool_out_of_autocommit(
+    postgres_server: TemporaryPostgres, postgres_engine: Engine
+) -> None:
+    empty_postgres(postgres_engine)
+    engine = create_engine(postgres_server.url, pool_size=1, max_overflow=0)
+    try:
+        repo = SQLAlchemyOrderRepository(engine)
+        order, events = _created("SO-1")
+        repo.add(order, events)
+        assert [entry.event for entry in repo.events_since(0, 10)] == events
+        connection = engine.raw_connection()
+        try:
+            assert connection.driver_connection.autocommit is False  # type: ignore[union-attr]
+        finally:
+            connection.close()
+        submitted = apply(order, Submit(), at=order.received_at, actor=CLERK)
+        repo.save(submitted[0], expected_version=order.version, events=submitted[1])
+        assert len(repo.events_since(0, 10)) == len(events) + len(submitted[1])
+    finally:
+        engine.dispose()
+
+
+def test_an_autocommit_postgres_engine_stays_in_autocommit_after_the_feed(
+    postgres_server: TemporaryPostgres, postgres_engine: Engine
+) -> None:
+    empty_postgres(postgres_engine)
+    SQLAlchemyOrderRepository(postgres_engine).add(*_created("SO-1"))
+    engine = create_engine(
+        postgres_server.url, pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        assert len(SQLAlchemyOrderRepository(engine).events_since(0, 10)) == 1
+        connection = engine.raw_connection()
+        try:
+            assert connection.driver_connection.autocommit is True  # type: ignore[union-attr]
+        finally:
+            connection.close()
+    finally:
+        engine.dispose()
 
 
 def test_a_second_writer_of_the_same_version_is_refused_by_the_trail_constraint(

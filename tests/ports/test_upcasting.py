@@ -15,7 +15,7 @@ from ordercore.errors import ConfigurationError, CorruptRecord
 from ordercore.events import Actor, OrderSubmitted, event_types
 from ordercore.lifecycle import Submit, apply, create
 from ordercore.testing.factories import make_order
-from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas
+from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas, collector_paused
 from ordercore_sqlalchemy import SQLAlchemyOrderRepository, sqlite_engine
 from ordercore_sqlalchemy.schema import EVENTS
 
@@ -182,6 +182,20 @@ def test_reading_a_batch_pauses_the_collector_and_restores_it_on_error_too() -> 
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_pause_inside_a_pause_leaves_the_collector_to_the_outer_one() -> None:
+    with collector_paused():
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_pause_restores_the_collector_when_its_block_raises() -> None:
+    with pytest.raises(KeyError), collector_paused():
+        raise KeyError("x")
+    assert gc.isenabled()
 
 
 def test_the_default_schemas_are_an_event_schemas() -> None:

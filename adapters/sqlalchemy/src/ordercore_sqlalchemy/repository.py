@@ -52,7 +52,7 @@ from ordercore.memory import check_events_belong, check_feed_window
 from ordercore.orders import Order
 from ordercore.ports import FeedEntry
 from ordercore.status import OrderStatus
-from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas
+from ordercore.upcasting import DEFAULT_SCHEMAS, EventSchemas, collector_paused
 from ordercore_sqlalchemy._driver import DriverStatement, driver_instant
 from ordercore_sqlalchemy.engines import READ_ONLY, is_configured
 from ordercore_sqlalchemy.schema import EVENTS, ORDERS
@@ -234,15 +234,24 @@ class SQLAlchemyOrderRepository:
     def _feed_rows(self, params: dict[str, Any]) -> Sequence[Any]:
         """The feed's rows: in the host's transaction, or on the driver's cursor (`_driver`).
 
-        On its own connection the query runs outside a transaction (SQLite's driver is in
-        autocommit mode, see `configure_sqlite`) or in one it rolls back at once
-        (PostgreSQL): one statement, one consistent snapshot either way.
+        On its own connection the query runs outside a transaction: SQLite's driver is in
+        autocommit mode (see `configure_sqlite`), and psycopg's is switched to it for the
+        query, which saves the round trips of ``BEGIN`` and ``ROLLBACK``. One statement, one
+        consistent snapshot either way.
         """
         if self._engine is None:
             return self._rows(_FEED, params)
         connection = self._engine.raw_connection()
         try:
-            return self._feed.rows(connection, params)
+            driver: Any = connection.driver_connection
+            if self._sqlite or driver.autocommit:
+                return self._feed.rows(connection, params)
+            driver.autocommit = True
+            try:
+                return self._feed.rows(connection, params)
+            finally:
+                if not driver.broken:  # a lost connection is discarded by the pool
+                    driver.autocommit = False
         finally:
             connection.rollback()
             connection.close()
@@ -434,9 +443,16 @@ class SQLAlchemyOrderRepository:
     def events_since(self, position: int = 0, limit: int = 1000) -> list[FeedEntry]:
         """The events after `position`, at most `limit`, by position (see the module)."""
         check_feed_window(position, limit)
-        rows = self._feed_rows({"after": position, "limit": limit})
-        events = self._schemas.read_many([(body, version) for _, body, version in rows])
-        return [FeedEntry(row[0], event) for row, event in zip(rows, events, strict=True)]
+        # The whole page with the collector paused, the driver's rows and the entries too:
+        # any allocation with the collector running would set off a pass over the events
+        # built so far or over the page the reader still holds (see `collector_paused`).
+        with collector_paused():
+            rows = self._feed_rows({"after": position, "limit": limit})
+            if not rows:
+                return []
+            positions, bodies, versions = zip(*rows, strict=True)
+            events = self._schemas.read_many(zip(bodies, versions, strict=True))
+            return list(map(FeedEntry, positions, events))
 
     def all_events(self) -> Iterator[OrderEvent]:
         """Every event in append order, read page by page as the iterator advances."""
