@@ -140,8 +140,13 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
     # each column's UTC microseconds and where they are missing, read once (nanosecond data
     # is truncated to microseconds, the resolution of DuckDB and Spark)
     utc: dict[str, tuple[Any, Any]] = {}
+    series: dict[str, Any] = {}
     for column in dict.fromkeys([*locals_, *stamps]):
-        micros = df[column].dt.as_unit("us")
+        values = df[column]
+        if isinstance(values.dtype, pd.ArrowDtype):  # Arrow-backed (dtype_backend="pyarrow")
+            values = values.astype(pd.DatetimeTZDtype("us", "UTC"))
+        series[column] = values
+        micros = values.dt.as_unit("us")
         utc[column] = micros.array.asi8, micros.isna().to_numpy()
     table = _pandas_quarters(utc, locals_, tz)
     out: dict[str, Any] = {}
@@ -150,7 +155,7 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         if table is not None:
             day, month = _looked_up(us, missing, table)
         else:
-            day, month = _converted(df[column], missing, tz)
+            day, month = _converted(series[column], missing, tz)
         out[column + DAY_SUFFIX], out[column + MONTH_SUFFIX] = day, month
     for column in stamps:
         # exact integer microseconds, then one true division: the correctly rounded epoch

@@ -78,7 +78,15 @@ def _type_problem(column: Column, dtype: Any) -> str | None:
             )
         return None
     if column.kind == "string":
-        ok = dtype in (nw.String, nw.Categorical) or isinstance(dtype, nw.Enum)
+        coded = dtype == nw.Categorical or isinstance(dtype, nw.Enum)
+        if coded and column.name.endswith("_id"):
+            # ids are matched across frames, and a category does not match text alike on
+            # every backend (polars refuses the join; pandas' lookups miss)
+            return (
+                f"{column.name}: ids must be text, got {dtype}; cast them first (pandas:"
+                " .astype('str'), polars: .cast(pl.String))"
+            )
+        ok = dtype == nw.String or coded
     elif column.kind == "float":
         ok = bool(dtype.is_numeric())
     elif column.kind == "int":
