@@ -396,12 +396,15 @@ def _event_marks(
         f"_e{i}": nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(at)
         for i, stage in enumerate(STAGES[:-1], start=1)
     }
+    # whether the order placed a hold: only those orders join the holds' times
+    placed = nw.when((kind == "hold_placed") & ~nw.col("hold_id").is_null()).then(nw.lit(1))
     per_order = (
-        lf.select("_k", *(["_k2"] if fingerprint else []), **marks)
+        lf.select("_k", *(["_k2"] if fingerprint else []), **marks, _held=placed)
         .group_by("_k")
         .agg(
             nw.col("_e1").min(),
             *[nw.col(f"_e{i}").max() for i in range(2, len(STAGES))],
+            nw.col("_held").max(),
             *_extra.key_checks(fingerprint=fingerprint),
         )
     )
@@ -495,6 +498,26 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], marked: nw.LazyFrame[Any]) -> nw.La
         *[nw.col(f"_h{i}").sum() for i in range(1, k + 1)],
         *[nw.col(part).sum() for part in HOLD_PARTS.values()],
     )
+
+
+def _with_holds(base: nw.LazyFrame[Any], hold_frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """`base` with the hold times of `_hold_overlaps` (0 for an order without holds).
+
+    Only the orders that placed a hold (``_held``) join their holds' times; the others get
+    zeros: a join of every order costs more than splitting them.
+    """
+    k = len(STAGES)
+    hold_columns = [*(f"_h{i}" for i in range(1, k + 1)), *HOLD_PARTS.values()]
+    held = nw.col("_held").fill_null(0) == 1
+    unheld = base.filter(~held).with_columns(
+        *[nw.lit(0.0, nw.Float64).alias(c) for c in hold_columns]
+    )
+    with_holds = (
+        base.filter(held)
+        .join(hold_frame, on="_k", how="left")
+        .with_columns(*[nw.col(c).cast(nw.Float64).fill_null(0.0) for c in hold_columns])
+    )
+    return nw.concat([unheld, with_holds.select(unheld.collect_schema().names())])
 
 
 def _parts(late: nw.LazyFrame[Any], like: object) -> Any:
@@ -629,14 +652,11 @@ def _attribute(
         "_ref_us",
         "_end",
         "_p",
+        "_held",
         *[f"_m{i}" for i in range(k + 1)],
         *[f"_cur{i}" for i in range(1, k + 1)],
     )
-    hold_frame = _hold_overlaps(holds, marked)
-    base = base.join(hold_frame, on="_k", how="left").with_columns(
-        *[nw.col(f"_h{i}").fill_null(0.0) for i in range(1, k + 1)],
-        *[nw.col(part).fill_null(0.0) for part in HOLD_PARTS.values()],
-    )
+    base = _with_holds(base, _hold_overlaps(holds, marked))
     budgets = _budgets(policy)
     base = base.with_columns(
         **{f"_b{i}": budgets[s] for i, s in enumerate(STAGES, start=1)},
