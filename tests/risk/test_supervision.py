@@ -214,7 +214,7 @@ def test_the_printed_plan_reads_in_both_languages() -> None:
         ),
         (
             lambda: SupervisionCheckpoint("x", "packing", ["high"], role="r", sla_hours=0),
-            "sla_hours must be > 0",
+            "sla_hours must be a finite number > 0",
         ),
         (
             lambda: SupervisionCheckpoint(

@@ -53,7 +53,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import narwhals.stable.v2 as nw
 
+from ordercore import _settings
 from ordercore._lang import is_zh
+from ordercore.errors import ConfigurationError
 from ordercore.kpi import _backend, _common
 from ordercore.kpi._texts import ALERTS, REFERENCES
 from ordercore.labels import label
@@ -88,8 +90,41 @@ class Severity(StrEnum):
 
 
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
-    """Risk levels as a tuple (any iterable of level names is accepted)."""
-    return tuple(value)
+    """Risk levels as a tuple (any iterable of level names; one string is refused, not split)."""
+    return _settings.levels(value, component="monitor")
+
+
+_MAY_BE_ZERO = frozenset({"grace_hours", "critical_hours"})
+_COLUMNS = frozenset({"reference", "fallback", "start", "end", "stage"})
+_OPTIONAL = frozenset({"fallback", "start", "end"})  # None: no such column
+
+
+def _check_rule(rule: attrs.AttrsInstance) -> None:
+    """Refuse a rule whose settings could never judge an order as written.
+
+    Hours are finite numbers > 0 (a grace period or critical delay >= 0), a critical
+    factor is >= 1 (the critical tier comes after the warning), a status is one of the
+    order's statuses, names and columns are text.
+
+    Raises:
+        ConfigurationError: Naming the rule, the setting and the value.
+    """
+    component = type(rule).__name__
+    for field in attrs.fields(type(rule)):
+        name, value = field.name, getattr(rule, field.name)
+        if name.endswith("_hours"):
+            _settings.hours(value, component=component, name=name, zero=name in _MAY_BE_ZERO)
+        elif name == "critical_factor":
+            if _settings.hours(value, component=component, name=name) < 1:
+                raise ConfigurationError(
+                    f"critical_factor must be >= 1 (critical comes after the warning), "
+                    f"got {value!r}",
+                    component=component,
+                )
+        elif name == "status":
+            _settings.status(value, component=component)
+        elif name == "name" or (name in _COLUMNS and not (value is None and name in _OPTIONAL)):
+            _settings.text(value, component=component, name=name)
 
 
 @attrs.frozen
@@ -106,6 +141,9 @@ class PastDueNotShipped:
     name: str = "past_due_not_shipped"
     fallback: str | None = "requested_at"
 
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
+
 
 @attrs.frozen
 class StuckInStatus:
@@ -117,6 +155,9 @@ class StuckInStatus:
     name: str = "stuck_in_status"
     levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
 
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
+
 
 @attrs.frozen
 class HoldTooLong:
@@ -126,6 +167,9 @@ class HoldTooLong:
     critical_factor: float = 3.0
     name: str = "hold_too_long"
 
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
+
 
 @attrs.frozen
 class DeliveryWithoutProof:
@@ -134,6 +178,9 @@ class DeliveryWithoutProof:
     grace_hours: float = 24.0
     critical_factor: float = 7.0
     name: str = "delivery_without_proof"
+
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
 
 
 _STAGE_SPANS: dict[str, tuple[str, str]] = {
@@ -157,6 +204,9 @@ class ShippedNotDelivered:
     name: str = "shipped_not_delivered"
     levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
 
+    def __attrs_post_init__(self) -> None:
+        _check_rule(self)
+
 
 @attrs.frozen
 class StageOverdue:
@@ -179,9 +229,8 @@ class StageOverdue:
     levels: tuple[str, ...] = attrs.field(default=(), converter=_levels)
 
     def __attrs_post_init__(self) -> None:
+        _check_rule(self)
         if self.stage not in _STAGE_SPANS and (self.start is None or self.end is None):
-            from ordercore.errors import ConfigurationError  # noqa: PLC0415
-
             raise ConfigurationError(
                 f"stage {self.stage!r} needs start and end columns; known stages: "
                 f"{', '.join(_STAGE_SPANS)}",

@@ -36,24 +36,25 @@ Examples:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from html import escape
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from ordercore import _settings
 from ordercore._refusals import Refusal, command_zh
 from ordercore.errors import ConfigurationError, InvalidArgument
+from ordercore.events import ActorKind, event_types
 from ordercore.labels import label
+from ordercore.orders import Order
 from ordercore.risk.policy import RiskLevel
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
     from ordercore.events import Actor
     from ordercore.lifecycle.guards import Guard, GuardContext
     from ordercore.lifecycle.machine import LifecycleSpec
-    from ordercore.orders import Order
 
 __all__ = [
     "DEFAULT_PLAN",
@@ -63,7 +64,7 @@ __all__ = [
     "SupervisionPlan",
 ]
 
-LEVELS: Final = ("low", "medium", "high", "critical")
+LEVELS: Final = tuple(level.value for level in RiskLevel)
 """The risk levels, lowest first."""
 
 STAGES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -118,8 +119,11 @@ def _zh(lang: str) -> bool:
     raise InvalidArgument("SupervisionPlan", "lang", f"must be 'en' or 'zh', got {lang!r}")
 
 
+_PLAN: Final = "SupervisionPlan"
+
+
 def _levels(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(str(level) for level in value)
+    return _settings.levels(value, component=_PLAN)
 
 
 @attrs.frozen
@@ -153,25 +157,35 @@ class SupervisionCheckpoint:
     after: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        _settings.text(self.checkpoint, component=_PLAN, name="checkpoint", id_=True)
         where = f"checkpoint {self.checkpoint!r}"
-        if self.stage not in STAGES:
+        if not isinstance(self.stage, str) or self.stage not in STAGES:
             raise ConfigurationError(
                 f"{where}: unknown stage {self.stage!r}; stages: {', '.join(STAGES)}",
-                component="SupervisionPlan",
+                component=_PLAN,
             )
-        unknown = [lv for lv in self.levels if lv not in LEVELS]
-        if unknown or not self.levels:
+        if not self.levels:
             raise ConfigurationError(
-                f"{where}: levels must be some of {', '.join(LEVELS)}, got {self.levels!r}",
-                component="SupervisionPlan",
+                f"{where}: levels must be some of {', '.join(LEVELS)}, got none", component=_PLAN
             )
-        for name, value in (("sla_hours", self.sla_hours), ("sampling", self.sampling)):
-            bad = isinstance(value, bool) or not isinstance(value, (int, float))
-            if bad or value <= 0 or (name == "sampling" and value > 1):
-                limits = "in (0, 1]" if name == "sampling" else "> 0"
+        _settings.text(self.role, component=_PLAN, name=f"{where}: role")
+        _settings.hours(self.sla_hours, component=_PLAN, name=f"{where}: sla_hours")
+        sampling = _settings.hours(self.sampling, component=_PLAN, name=f"{where}: sampling")
+        if sampling > 1:
+            raise ConfigurationError(
+                f"{where}: sampling must be in (0, 1], got {self.sampling!r}", component=_PLAN
+            )
+        for name in ("en", "zh"):
+            if not isinstance(getattr(self, name), str):
                 raise ConfigurationError(
-                    f"{where}: {name} must be {limits}, got {value!r}", component="SupervisionPlan"
+                    f"{where}: {name} must be text, got {getattr(self, name)!r}", component=_PLAN
                 )
+        if self.after is not None and self.after not in event_types():
+            raise ConfigurationError(
+                f"{where}: after must be an event type (such as 'order_approved'), "
+                f"got {self.after!r}",
+                component=_PLAN,
+            )
 
     @property
     def start(self) -> str:
@@ -184,17 +198,52 @@ class SupervisionCheckpoint:
         return text or self.checkpoint
 
 
-def _checkpoints(value: Iterable[SupervisionCheckpoint]) -> tuple[SupervisionCheckpoint, ...]:
-    return tuple(value)
+def _checkpoints(value: object) -> tuple[SupervisionCheckpoint, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ConfigurationError(
+            f"checkpoints must be a list of SupervisionCheckpoint, got {value!r}", component=_PLAN
+        )
+    given = tuple(value)
+    for item in given:
+        if not isinstance(item, SupervisionCheckpoint):
+            raise ConfigurationError(
+                f"checkpoints must be SupervisionCheckpoint values, got {item!r}", component=_PLAN
+            )
+    return given
+
+
+_ACTOR_KINDS: Final = tuple(kind.value for kind in ActorKind)
+
+
+def _actor(text: str, role: str) -> str:
+    kind, _, who = text.partition(":")
+    if kind not in _ACTOR_KINDS or not who:
+        raise ConfigurationError(
+            f"role {role!r}: an actor is written 'kind:id' with kind one of "
+            f"{', '.join(_ACTOR_KINDS)} (as str(actor) gives it), got {text!r}",
+            component=_PLAN,
+        )
+    return text
 
 
 def _roles(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, frozenset[str]] | None:
     if value is None:
         return None
-    return MappingProxyType({role: frozenset(actors) for role, actors in value.items()})
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(
+            f"roles must map a role to its actors, got {value!r}", component=_PLAN
+        )
+    roles = {}
+    for role, actors in value.items():
+        name = _settings.text(role, component=_PLAN, name="role")
+        given = _settings.texts(actors, component=_PLAN, name=f"actors of role {name!r}")
+        roles[name] = frozenset(_actor(actor, name) for actor in given)
+    return MappingProxyType(roles)
 
 
 def _factors(value: Mapping[str, float]) -> Mapping[str, float]:
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(f"expected a mapping, got {value!r}", component=_PLAN)
     return MappingProxyType(dict(value))
 
 
@@ -243,14 +292,23 @@ class SupervisionPlan:
                     f"no one holds role {', '.join(missing)}", component="SupervisionPlan"
                 )
         for level, factor in self.sla_factors.items():
-            if level not in LEVELS or not 0 < factor <= 1:
+            number = _settings.hours(factor, component=_PLAN, name=f"sla factor of {level!r}")
+            if level not in LEVELS or number > 1:
                 raise ConfigurationError(
                     f"sla factor of {level!r} must be a level's factor in (0, 1], got {factor!r}",
-                    component="SupervisionPlan",
+                    component=_PLAN,
                 )
+        for status, hours in self.status_sla_hours.items():
+            _settings.status(status, component=_PLAN, name="a status of status_sla_hours")
+            _settings.hours(hours, component=_PLAN, name=f"status_sla_hours of {status!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigurationError(f"seed must be an integer, got {self.seed!r}", component=_PLAN)
+        _settings.text(self.version, component=_PLAN, name="version")
 
     def sampled(self, checkpoint: SupervisionCheckpoint | str, order_id: str) -> bool:
         """Whether the order is in the checkpoint's sample (deterministic; always at rate 1)."""
+        if not isinstance(order_id, str):
+            raise InvalidArgument("sampled", "order_id", f"must be an order id, got {order_id!r}")
         found = self._find(checkpoint)
         if found.sampling >= 1:
             return True
@@ -275,7 +333,9 @@ class SupervisionPlan:
 
         An order without a recorded assessment (`risk_level` None) needs none.
         """
-        if stage not in STAGES:
+        if not isinstance(order, Order):
+            raise InvalidArgument("required", "order", f"must be an Order, got {order!r}")
+        if not isinstance(stage, str) or stage not in STAGES:
             raise InvalidArgument(
                 "required", "stage", f"unknown {stage!r}; stages: {', '.join(STAGES)}"
             )
