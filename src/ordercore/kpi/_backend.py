@@ -80,6 +80,25 @@ def backend_of(native: Any) -> str:
     return name
 
 
+def require_frames(function: str, *, optional: Iterable[str] = (), **natives: object) -> None:
+    """Refuse any of `natives` that is not a frame of a supported backend.
+
+    Only the `optional` ones may be None.
+
+    Raises:
+        UnsupportedBackend: Naming the function and the argument.
+    """
+    may_be_none = set(optional)
+    for argument, native in natives.items():
+        if native is None and argument in may_be_none:
+            continue
+        try:
+            backend_of(native)
+        except UnsupportedBackend as error:
+            error.args = (f"{function}(): {argument}: {error.args[0]}",)
+            raise
+
+
 def check_zone(tz: str) -> str:
     """Return `tz` if it is a known IANA time zone name."""
     try:

@@ -601,6 +601,7 @@ def lateness_attribution(
             reference), a hold reason that is not a `HoldReason`, or the frames' own problems.
         InvalidArgument: `policy` is not a `LatenessPolicy`.
     """
+    _backend.require_frames("lateness_attribution", orders=orders, events=events)
     policy = LatenessPolicy() if policy is None else policy
     if not isinstance(policy, LatenessPolicy):
         raise InvalidArgument(
@@ -797,6 +798,10 @@ def lateness_by(
         InvalidArgument: An unknown dimension.
         ConfigurationError: A month that does not look like ``"2026-07"``.
     """
+    if not isinstance(attribution, LatenessAttribution):
+        raise InvalidArgument(
+            "lateness_by", "attribution", f"must be a LatenessAttribution, got {attribution!r}"
+        )
     unknown = [b for b in by if b not in _DIMENSIONS]
     if unknown or not by:
         raise InvalidArgument(

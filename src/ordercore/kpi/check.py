@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import narwhals.stable.v2 as nw
 
-from ordercore.errors import FrameProblem, FrameSchemaError
+from ordercore.errors import FrameProblem, FrameSchemaError, InvalidArgument
 from ordercore.kpi import _backend
 from ordercore.kpi.schema import FRAMES, Column, FrameSpec
 
@@ -54,10 +54,11 @@ Duplicates = Literal["refuse", "exclude"]
 
 
 def _spec(frame: str) -> FrameSpec:
-    try:
-        return FRAMES[frame]
-    except KeyError:
-        raise KeyError(f"no canonical frame {frame!r}; known: {', '.join(FRAMES)}") from None
+    if not isinstance(frame, str) or frame not in FRAMES:
+        raise InvalidArgument(
+            "check_frame", "frame", f"no canonical frame {frame!r}; known: {', '.join(FRAMES)}"
+        )
+    return FRAMES[frame]
 
 
 def _type_problem(column: Column, dtype: Any) -> str | None:
@@ -472,6 +473,7 @@ def map_columns(
             frame: localise there with ``AT TIME ZONE`` first). A polars LazyFrame meets
             these problems only when it is collected.
     """
+    _backend.require_frames("map_columns", native=native)
     frame = nw.from_native(native)
     present = set(frame.collect_schema().names())
     missing = [

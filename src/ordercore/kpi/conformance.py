@@ -671,6 +671,9 @@ def conformance(
             high, critical, or the frames' own problems.
         InvalidArgument: `policy` is not a `ConformancePolicy`, or `examples` < 0.
     """
+    _backend.require_frames(
+        "conformance", optional=["cases"], orders=orders, events=events, cases=cases
+    )
     policy = ConformancePolicy() if policy is None else policy
     if not isinstance(policy, ConformancePolicy):
         raise InvalidArgument(

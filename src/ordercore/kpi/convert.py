@@ -39,6 +39,9 @@ Examples:
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
 from functools import cache
 from itertools import chain, repeat
@@ -46,6 +49,7 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from ordercore._base import ARITHMETIC, ROUNDING
+from ordercore.errors import InvalidArgument
 from ordercore.events import (
     CaseAdvanced,
     CaseOpened,
@@ -59,14 +63,12 @@ from ordercore.ledger import LedgerField
 from ordercore.lifecycle.table import MOVEMENTS
 from ordercore.links import OrderRelation
 from ordercore.money import minor_units
-from ordercore.orders import line_net
+from ordercore.orders import Order, line_net
 
 if TYPE_CHECKING:
-    import datetime as dt
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from ordercore.holds import Hold
-    from ordercore.orders import Order
     from ordercore.shipments import Shipment
 
 __all__ = [
@@ -510,6 +512,61 @@ def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
     return marks
 
 
+def _listed(function: str, argument: str, values: object) -> list[Any]:
+    """`values` as a list (read once); refused unless an iterable of entities."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        kind = "orders" if argument == "orders" else "events"
+        raise InvalidArgument(
+            function, argument, f"must be an iterable of {kind}, got {_short(values)}"
+        )
+    return values if isinstance(values, list) else list(values)
+
+
+def _maybe_listed(function: str, argument: str, values: object) -> list[Any] | None:
+    """As `_listed`, None staying None."""
+    return None if values is None else _listed(function, argument, values)
+
+
+def _moment(function: str, as_of: object) -> None:
+    if as_of is not None and (not isinstance(as_of, dt.datetime) or as_of.tzinfo is None):
+        raise InvalidArgument(
+            function, "as_of", f"must be a timezone-aware datetime or None, got {_short(as_of)}"
+        )
+
+
+_SHOWN: Final = 80
+
+
+def _short(value: object) -> str:
+    """A value as an error message shows it (its repr, cut to `_SHOWN` characters)."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+@contextmanager
+def _refusing_foreign(function: str, **inputs: list[Any] | None) -> Iterator[None]:
+    """On a failure while converting, name the first input that is not an order or event.
+
+    The converters read the entities' fields directly (no check per item on the fast path);
+    when something fails, the inputs are scanned once, and a foreign item is refused with
+    `InvalidArgument` naming the argument and its place. A failure with only entities in
+    the inputs is raised as it is.
+    """
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, ValueError):
+        for argument, values in inputs.items():
+            kind = Order if argument == "orders" else OrderEvent
+            for place, value in enumerate(values or ()):
+                if not isinstance(value, kind):
+                    raise InvalidArgument(
+                        function,
+                        argument,
+                        f"item {place} is {_short(value)}, not an {kind.__name__}",
+                    ) from None
+        raise
+
+
 def _hold_hours(
     holds: Sequence[Hold], start: dt.datetime, stop: dt.datetime | None, as_of: dt.datetime | None
 ) -> float:
@@ -897,7 +954,11 @@ def orders_frame(
     Returns:
         One row per order, in the columns `ORDER_COLUMNS`.
     """
-    return _orders(_Book(orders, events, lines=False), as_of)
+    orders = _listed("orders_frame", "orders", orders)
+    events = _maybe_listed("orders_frame", "events", events)
+    _moment("orders_frame", as_of)
+    with _refusing_foreign("orders_frame", orders=orders, events=events):
+        return _orders(_Book(orders, events, lines=False), as_of)
 
 
 def lines_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = None) -> Any:
@@ -912,7 +973,10 @@ def lines_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
     Returns:
         One row per line, in the columns `LINE_COLUMNS`.
     """
-    return _lines(_Book(orders, events, lines=True))
+    orders = _listed("lines_frame", "orders", orders)
+    events = _maybe_listed("lines_frame", "events", events)
+    with _refusing_foreign("lines_frame", orders=orders, events=events):
+        return _lines(_Book(orders, events, lines=True))
 
 
 _EVENT_ROW: Final = (
@@ -993,7 +1057,9 @@ def _events(columns: Sequence[Sequence[Any]]) -> Any:
 
 def events_frame(events: Iterable[OrderEvent]) -> Any:
     """The events frame (pandas) of lifecycle events, in the order given."""
-    return _events(_event_columns(events if isinstance(events, list) else list(events)))
+    events = _listed("events_frame", "events", events)
+    with _refusing_foreign("events_frame", events=events):
+        return _events(_event_columns(events))
 
 
 def deliveries_frame(orders: Iterable[Order], events: Iterable[OrderEvent]) -> Any:
@@ -1015,50 +1081,53 @@ def deliveries_frame(orders: Iterable[Order], events: Iterable[OrderEvent]) -> A
         One row per delivered line, in the columns `DELIVERY_COLUMNS`, passing
         `check_frame` as the ``deliveries`` frame.
     """
-    import pandas as pd  # noqa: PLC0415
+    orders = _listed("deliveries_frame", "orders", orders)
+    events = _listed("deliveries_frame", "events", events)
+    with _refusing_foreign("deliveries_frame", orders=orders, events=events):
+        import pandas as pd  # noqa: PLC0415
 
-    dispatched = {
-        (order.order_id, shipment.shipment_id): shipment.dispatched_at
-        for order in orders
-        for shipment in order.shipments
-    }
-    known = {order_id for order_id, _ in dispatched} | {
-        order.order_id for order in orders if not order.shipments
-    }
-    rows: list[tuple[Any, ...]] = []
-    proofs: list[bool | None] = []
-    for event in events:
-        kind = type(event)  # the class alone: most events are not deliveries
-        if (kind is not ShipmentDelivered and kind is not QuantityDelivered) or (
-            event.order_id not in known
-        ):
-            continue
-        if isinstance(event, ShipmentDelivered):
-            shipped = dispatched.get((event.order_id, event.shipment_id))
-            for line_id, quantity in event.lines:
-                key = f"{event.event_id}/{line_id}"
-                rows.append((key, event.order_id, event.at, line_id, shipped, quantity))
-                proofs.append(event.proof_of_delivery is not None)
-        elif isinstance(event, QuantityDelivered):
-            rows.append(
-                (
-                    event.event_id,
-                    event.order_id,
-                    event.at,
-                    event.line_id,
-                    None,
-                    event.quantity,
+        dispatched = {
+            (order.order_id, shipment.shipment_id): shipment.dispatched_at
+            for order in orders
+            for shipment in order.shipments
+        }
+        known = {order_id for order_id, _ in dispatched} | {
+            order.order_id for order in orders if not order.shipments
+        }
+        rows: list[tuple[Any, ...]] = []
+        proofs: list[bool | None] = []
+        for event in events:
+            kind = type(event)  # the class alone: most events are not deliveries
+            if (kind is not ShipmentDelivered and kind is not QuantityDelivered) or (
+                event.order_id not in known
+            ):
+                continue
+            if isinstance(event, ShipmentDelivered):
+                shipped = dispatched.get((event.order_id, event.shipment_id))
+                for line_id, quantity in event.lines:
+                    key = f"{event.event_id}/{line_id}"
+                    rows.append((key, event.order_id, event.at, line_id, shipped, quantity))
+                    proofs.append(event.proof_of_delivery is not None)
+            elif isinstance(event, QuantityDelivered):
+                rows.append(
+                    (
+                        event.event_id,
+                        event.order_id,
+                        event.at,
+                        event.line_id,
+                        None,
+                        event.quantity,
+                    )
                 )
-            )
-            proofs.append(None)
-    frame = _frame(
-        [(*row, None) for row in rows],  # has_proof: set below, with nulls kept
-        DELIVERY_COLUMNS,
-        stamps=("delivered_at", "shipped_at"),
-        numbers=("qty",),
-    )
-    frame["has_proof"] = pd.array(proofs, dtype="boolean")
-    return frame
+                proofs.append(None)
+        frame = _frame(
+            [(*row, None) for row in rows],  # has_proof: set below, with nulls kept
+            DELIVERY_COLUMNS,
+            stamps=("delivered_at", "shipped_at"),
+            numbers=("qty",),
+        )
+        frame["has_proof"] = pd.array(proofs, dtype="boolean")
+        return frame
 
 
 def surveys_frame(orders: Iterable[Order]) -> Any:
@@ -1075,27 +1144,29 @@ def surveys_frame(orders: Iterable[Order]) -> Any:
         >>> sorted(frame["kind"].unique()), frame["score"].between(1, 5).sum() > 0
         (['csat'], np.True_)
     """
-    rows: list[tuple[Any, ...]] = []
-    for order in orders:
-        feedback = order.feedback
-        if feedback is None:
-            continue
-        owner = order.owner
-        score = None if feedback.waived else feedback.score
-        rows.append(
-            (
-                f"{order.order_id}:feedback",
-                "csat",
-                feedback.recorded_at,
-                score,
-                order.order_id,
-                None if owner is None else owner.staff_id,
-                order.channel.value,
-                order.customer.customer_id,
-                None if score is None else feedback.recorded_at,
+    orders = _listed("surveys_frame", "orders", orders)
+    with _refusing_foreign("surveys_frame", orders=orders):
+        rows: list[tuple[Any, ...]] = []
+        for order in orders:
+            feedback = order.feedback
+            if feedback is None:
+                continue
+            owner = order.owner
+            score = None if feedback.waived else feedback.score
+            rows.append(
+                (
+                    f"{order.order_id}:feedback",
+                    "csat",
+                    feedback.recorded_at,
+                    score,
+                    order.order_id,
+                    None if owner is None else owner.staff_id,
+                    order.channel.value,
+                    order.customer.customer_id,
+                    None if score is None else feedback.recorded_at,
+                )
             )
-        )
-    return _frame(rows, SURVEY_COLUMNS, stamps=("sent_at", "responded_at"), numbers=("score",))
+        return _frame(rows, SURVEY_COLUMNS, stamps=("sent_at", "responded_at"), numbers=("score",))
 
 
 def _replacement(shipment: Shipment | None) -> tuple[Any, ...]:
@@ -1120,58 +1191,61 @@ def cases_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
     Returns:
         One row per case, in the columns `CASE_COLUMNS`.
     """
-    found: dict[tuple[str, str], dt.datetime] = {}
-    for event in events or ():
-        kind = type(event)  # the class alone: most events are not about cases
-        if kind is CaseOpened or kind is CaseAdvanced:
-            case_id, cause = (
-                (event.case.case_id, event.case.root_cause)  # type: ignore[attr-defined]
-                if kind is CaseOpened
-                else (event.case_id, event.root_cause)  # type: ignore[attr-defined]
+    orders = _listed("cases_frame", "orders", orders)
+    events = _maybe_listed("cases_frame", "events", events)
+    with _refusing_foreign("cases_frame", orders=orders, events=events):
+        found: dict[tuple[str, str], dt.datetime] = {}
+        for event in events or ():
+            kind = type(event)  # the class alone: most events are not about cases
+            if kind is CaseOpened or kind is CaseAdvanced:
+                case_id, cause = (
+                    (event.case.case_id, event.case.root_cause)
+                    if kind is CaseOpened
+                    else (event.case_id, event.root_cause)
+                )
+                if cause is not None:
+                    key = (event.order_id, case_id)
+                    found[key] = min(found.get(key, event.at), event.at)
+        rows: list[tuple[Any, ...]] = []
+        for order in orders:
+            if not order.cases:
+                continue
+            owner = order.owner
+            skus = {line.line_id: line.sku for line in order.lines}
+            replacements = {s.case_id: s for s in order.shipments if s.case_id is not None}
+            rows.extend(
+                (
+                    order.order_id,
+                    case.case_id,
+                    case.kind.value,
+                    case.opened_at,
+                    case.line_id,
+                    skus.get(case.line_id),
+                    case.status.value,
+                    case.quantity,
+                    None if case.condition is None else case.condition.value,
+                    None if case.root_cause is None else case.root_cause.value,
+                    found.get((order.order_id, case.case_id)),
+                    case.closed_at,
+                    *_replacement(replacements.get(case.case_id)),
+                    order.customer.customer_id,
+                    None if owner is None else owner.staff_id,
+                    order.channel.value,
+                )
+                for case in order.cases
             )
-            if cause is not None:
-                key = (event.order_id, case_id)
-                found[key] = min(found.get(key, event.at), event.at)
-    rows: list[tuple[Any, ...]] = []
-    for order in orders:
-        if not order.cases:
-            continue
-        owner = order.owner
-        skus = {line.line_id: line.sku for line in order.lines}
-        replacements = {s.case_id: s for s in order.shipments if s.case_id is not None}
-        rows.extend(
-            (
-                order.order_id,
-                case.case_id,
-                case.kind.value,
-                case.opened_at,
-                case.line_id,
-                skus.get(case.line_id),
-                case.status.value,
-                case.quantity,
-                None if case.condition is None else case.condition.value,
-                None if case.root_cause is None else case.root_cause.value,
-                found.get((order.order_id, case.case_id)),
-                case.closed_at,
-                *_replacement(replacements.get(case.case_id)),
-                order.customer.customer_id,
-                None if owner is None else owner.staff_id,
-                order.channel.value,
-            )
-            for case in order.cases
+        return _frame(
+            rows,
+            CASE_COLUMNS,
+            stamps=(
+                "opened_at",
+                "root_cause_at",
+                "closed_at",
+                "replacement_planned_at",
+                "replacement_delivered_at",
+            ),
+            numbers=("quantity",),
         )
-    return _frame(
-        rows,
-        CASE_COLUMNS,
-        stamps=(
-            "opened_at",
-            "root_cause_at",
-            "closed_at",
-            "replacement_planned_at",
-            "replacement_delivered_at",
-        ),
-        numbers=("quantity",),
-    )
 
 
 def lifecycle_frames(
@@ -1191,14 +1265,17 @@ def lifecycle_frames(
         The ``orders``, ``lines``, ``events``, ``surveys``, ``cases`` and ``deliveries``
         frames (pandas).
     """
-    events = list(events)
-    columns = _event_columns(events)  # each event's fields read once, for every frame
-    book = _Book(orders, events, lines=True, read=(columns[1], columns[2], columns[4]))
-    return {
-        "orders": _orders(book, as_of),
-        "lines": _lines(book),
-        "events": _events(columns),
-        "surveys": surveys_frame(book.orders),
-        "cases": cases_frame(book.orders, events),
-        "deliveries": deliveries_frame(book.orders, events),
-    }
+    orders = _listed("lifecycle_frames", "orders", orders)
+    events = _listed("lifecycle_frames", "events", events)
+    _moment("lifecycle_frames", as_of)
+    with _refusing_foreign("lifecycle_frames", orders=orders, events=events):
+        columns = _event_columns(events)  # each event's fields read once, for every frame
+        book = _Book(orders, events, lines=True, read=(columns[1], columns[2], columns[4]))
+        return {
+            "orders": _orders(book, as_of),
+            "lines": _lines(book),
+            "events": _events(columns),
+            "surveys": surveys_frame(book.orders),
+            "cases": cases_frame(book.orders, events),
+            "deliveries": deliveries_frame(book.orders, events),
+        }

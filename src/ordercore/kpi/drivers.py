@@ -31,6 +31,7 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,7 @@ from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.kpi import _common, _words
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     from ordercore.kpi.report import MonthlyReport
 
@@ -148,8 +149,17 @@ def _count(value: object, what: str) -> int:
 def _counts(
     groups: Mapping[Any, tuple[object, object]], what: str
 ) -> dict[tuple[Any, ...], tuple[int, int]]:
+    if not isinstance(groups, Mapping):
+        raise InvalidArgument(
+            "decompose", what, f"must map each group to (numerator, denominator), got {groups!r}"
+        )
     out = {}
-    for key, (k, n) in groups.items():
+    for key, pair in groups.items():
+        if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 - a pair
+            raise InvalidArgument(
+                "decompose", what, f"group {key!r}: expected (numerator, denominator), got {pair!r}"
+            )
+        k, n = pair
         num, den = _count(k, what), _count(n, what)
         if num > den:
             raise InvalidArgument("decompose", what, f"group {key!r} has {num} of {den}")
@@ -255,6 +265,10 @@ def rate_drivers(
             rate.
         InvalidArgument: A requested rate with no denominator in one of the months.
     """
+    from ordercore.kpi import report as reports  # noqa: PLC0415 - the report reads this module
+
+    if not isinstance(report, reports.MonthlyReport):
+        raise InvalidArgument("rate_drivers", "report", f"must be a MonthlyReport, got {report!r}")
     for period in (base, compare):
         _common.period_month(period)
     if not report.by:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import narwhals.stable.v2 as nw
 
-from ordercore.kpi import _common, _words
+from ordercore.kpi import _backend, _common, _words
 from ordercore.kpi.attribution import LatenessAttribution, lateness_attribution, lateness_by
 from ordercore.kpi.conformance import ConformanceReport, conformance
 from ordercore.kpi.drivers import RateChange, rate_drivers
@@ -210,6 +210,16 @@ def improvement_report(
     """
     from ordercore.kpi.report import monthly_report  # noqa: PLC0415 - the report imports the KPIs
 
+    _backend.require_frames(
+        "improvement_report",
+        optional=["lines", "errors", "cases", "surveys"],
+        orders=orders,
+        events=events,
+        lines=lines,
+        errors=errors,
+        cases=cases,
+        surveys=surveys,
+    )
     _common.period_month(period)
     attribution = lateness_attribution(orders, events, as_of=as_of, policy=lateness, tz=tz)
     by_part = lateness_by(attribution, ["part"], month=period)

@@ -46,23 +46,24 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from string import Formatter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import attrs
 import narwhals.stable.v2 as nw
 
 from ordercore import _settings
 from ordercore._lang import is_zh
-from ordercore.errors import ConfigurationError
+from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.kpi import _backend, _common
 from ordercore.kpi._texts import ALERTS, REFERENCES
 from ordercore.labels import label
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from ordercore.kpi.check import Duplicates
     from ordercore.labels import Language
@@ -253,6 +254,7 @@ Rule = (
     | StageOverdue
 )
 """Any monitoring rule."""
+_RULE_TYPES: tuple[type, ...] = get_args(Rule)
 
 
 _FINAL_STATUSES = ("closed", "cancelled", "rejected", "expired")
@@ -441,18 +443,20 @@ def alerts(
         FrameSchemaError: A column a rule reads is missing or mistyped, ids or codes are null
             or unknown, or keys repeat (unless `duplicates` is ``"exclude"``).
     """
-    kind = (
-        "deliveries"
-        if rules and all(isinstance(r, DeliveryWithoutProof) for r in rules)
-        else "orders"
-    )
+    given: object = rules  # typed as rules, checked as anything a caller may pass
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidArgument("alerts", "rules", f"must be a list of rules, got {given!r}")
+    rules = list(given)
+    foreign = [r for r in rules if not isinstance(r, _RULE_TYPES)]
+    if foreign:
+        names = ", ".join(t.__name__ for t in _RULE_TYPES)
+        raise InvalidArgument("alerts", "rules", f"{foreign[0]!r} is not a rule ({names})")
+    if not rules:
+        raise ConfigurationError("alerts() needs at least one rule", component="monitor")
+    kind = "deliveries" if all(isinstance(r, DeliveryWithoutProof) for r in rules) else "orders"
     needed, optional = _columns(rules)
     if lang is not None:
         is_zh(lang)  # refuses an unknown language before any work
-    if not rules:
-        from ordercore.errors import ConfigurationError  # noqa: PLC0415
-
-        raise ConfigurationError("alerts() needs at least one rule", component="monitor")
     # status_since too: a past-due check reads it to tell when an order became final
     read = [
         "received_at",

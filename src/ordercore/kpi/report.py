@@ -42,7 +42,7 @@ import attrs
 import narwhals.stable.v2 as nw
 
 from ordercore._lang import is_zh, text
-from ordercore.errors import ConfigurationError
+from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.kpi import _backend, _common, _report_frame, _report_view
 from ordercore.kpi._texts import TABLE, column_label
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
@@ -615,6 +615,8 @@ def staff_ranking(
             one of its counts, or `prior_strength` is not positive.
     """
     component = "staff_ranking"
+    if not isinstance(report, MonthlyReport):
+        raise InvalidArgument(component, "report", f"must be a MonthlyReport, got {report!r}")
     if staff_column not in report.by:
         raise ConfigurationError(
             f"the report is not grouped by {staff_column!r} (by={report.by})", component=component

@@ -81,7 +81,7 @@ def survey_score(
             are left out as ``unknown_order``.
         duplicates: ``"refuse"`` repeated ``survey_id`` keys or ``"exclude"`` them.
     """
-    if kind not in SCALES:
+    if not isinstance(kind, str) or kind not in SCALES:
         raise InvalidArgument(
             "survey_score", "kind", f"must be one of {', '.join(SCALES)}, got {kind!r}"
         )

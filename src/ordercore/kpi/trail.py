@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from ordercore.kpi.convert import EVENT_COLUMNS, events_frame
+from ordercore.kpi.convert import EVENT_COLUMNS, _listed, _refusing_foreign, events_frame
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -88,8 +88,9 @@ def trail_frame(events: Iterable[OrderEvent]) -> Any:
     """
     import pandas as pd  # noqa: PLC0415 - only analysts' paths need pandas
 
-    events = list(events)
-    frame = events_frame(events)
+    events = _listed("trail_frame", "events", events)
+    with _refusing_foreign("trail_frame", events=events):
+        frame = events_frame(events)
     reasons: dict[tuple[str, str], str] = {}
     facts = [_facts(event, reasons) for event in events]
     columns = list(zip(*facts, strict=True)) if facts else [() for _ in TRAIL_COLUMNS]
