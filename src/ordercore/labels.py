@@ -542,9 +542,13 @@ def _key(item: object) -> tuple[str, str]:
         return ("error", code)
     if isinstance(item, tuple) and len(item) == 2 and all(isinstance(p, str) for p in item):  # noqa: PLR2004
         return (item[0], item[1])
-    raise TypeError(
-        "label() takes an enum member, an ordercore error (class or instance) or a "
-        f"(namespace, value) tuple, not {type(item).__name__}"
+    from ordercore.errors import InvalidArgument  # noqa: PLC0415 - errors reads the labels
+
+    raise InvalidArgument(
+        "label",
+        "item",
+        "must be an enum member, an ordercore error (class or instance) or a "
+        f"(namespace, value) tuple, not {type(item).__name__}",
     )
 
 

@@ -85,6 +85,10 @@ def handle(
     """
     if type(retries) is not int or retries < 0:
         raise InvalidArgument("handle", "retries", f"must be an int >= 0, got {retries!r}")
+    if not all(callable(getattr(repo, method, None)) for method in ("get", "save")):
+        raise InvalidArgument(
+            "handle", "repo", f"must be an OrderRepository, got {type(repo).__name__}"
+        )
     attempt = 0
     while True:
         current = repo.get(order_id)

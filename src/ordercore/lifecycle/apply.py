@@ -36,7 +36,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -1186,6 +1186,12 @@ def merge(
         InvalidTransition: If an order's status allows no merge.
         GuardRejected: If an order has work started, or the lines do not fit the target.
     """
+    if not isinstance(target, Order):
+        raise InvalidArgument("merge", "target", f"must be an Order, got {type(target).__name__}")
+    given: object = orders  # typed as orders, checked as anything a caller may pass
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidArgument("merge", "orders", f"must be Orders, got {type(given).__name__}")
+    orders = tuple(given)
     seen = {target.order_id}
     for order in orders:
         if not isinstance(order, Order):

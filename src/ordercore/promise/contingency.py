@@ -155,6 +155,10 @@ def apply_event(snapshot: PromiseSnapshot, event: SupplyEvent) -> PromiseSnapsho
         SnapshotError: If the result is not a valid snapshot (a receipt moved before as_of).
         InvalidArgument: If `event` is not a supply event.
     """
+    if not isinstance(snapshot, PromiseSnapshot):
+        raise InvalidArgument(
+            "apply_event", "snapshot", f"must be a PromiseSnapshot, got {type(snapshot).__name__}"
+        )
     fields = {name: getattr(snapshot, name) for name in type(snapshot).model_fields}
     if isinstance(event, ReceiptDelayed | ReceiptCancelled):
         receipts = snapshot.receipts

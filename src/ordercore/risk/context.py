@@ -29,7 +29,7 @@ import attrs
 from ordercore._base import ARITHMETIC, ROUNDING
 from ordercore._duplicates import DuplicateKey, duplicate_key
 from ordercore.context import BusinessCalendar, CustomerProfile, ReviewContext
-from ordercore.errors import ConfigurationError
+from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.risk._exact import BASIS_POINTS, floor_ratio, median
 
 if TYPE_CHECKING:
@@ -179,8 +179,10 @@ class RiskContext:
         if isinstance(context, RiskContext):
             return context
         if not isinstance(context, ReviewContext):
-            raise TypeError(
-                f"context must be a ReviewContext or RiskContext, not {type(context).__name__}"
+            raise InvalidArgument(
+                "RiskContext.of",
+                "context",
+                f"must be a ReviewContext or RiskContext, not {type(context).__name__}",
             )
         return cls(context)
 

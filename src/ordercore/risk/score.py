@@ -26,8 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from ordercore.errors import InvalidArgument
 from ordercore.risk.assessment import HardStopHit, RiskAssessment
-from ordercore.risk.features import FEATURES, features_of
+from ordercore.risk.features import FEATURES, OrderFeatures, features_of
 from ordercore.risk.policy import DEFAULT_POLICY, RiskLevel, RiskPolicy
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
     from ordercore.context import ReviewContext
     from ordercore.orders import Order
-    from ordercore.risk.features import OrderFeatures, RiskContext
+    from ordercore.risk.features import RiskContext
     from ordercore.risk.policy import ContingencyAction, HardStop, Recommendation
 
 __all__ = ["assess", "assess_features", "completeness"]
@@ -136,7 +137,14 @@ def assess_features(
 
     Raises:
         KeyError: If a factor or hard stop reads a feature the order does not have.
+        InvalidArgument: If `features` is not an `OrderFeatures`.
     """
+    if not isinstance(features, OrderFeatures):
+        raise InvalidArgument(
+            "assess_features",
+            "features",
+            f"must be an OrderFeatures, got {type(features).__name__}",
+        )
     plan = _plan(policy)
     results = tuple([factor.evaluate(features) for factor in policy.factors])
     score = 0

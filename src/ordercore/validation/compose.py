@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ordercore.errors import InvalidArgument
 from ordercore.status import Channel
 from ordercore.validation.issues import Issue, IssueSeverity
 from ordercore.validation.rules import Predicate, Rule, RuleFunction, as_rule
@@ -98,7 +99,7 @@ def any_of(*rules: Rule | RuleFunction, name: str | None = None) -> Rule:
         ValueError: If no rule is given.
     """
     if not rules:
-        raise ValueError("any_of needs at least one rule")
+        raise InvalidArgument("any_of", "rules", "needs at least one rule")
     parts = tuple(as_rule(r) for r in rules)
 
     def check(order: Order, context: ReviewContext) -> list[Issue]:

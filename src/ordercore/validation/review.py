@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ordercore.context import ReviewContext
+from ordercore.errors import InvalidArgument
 from ordercore.orders import Order
 from ordercore.validation.issues import Issue, ReviewResult
 from ordercore.validation.ruleset import DEFAULT_RULES, RuleSet
@@ -50,8 +51,10 @@ def _rule_set(rules: RuleSet | Iterable[Rule | RuleFunction]) -> RuleSet:
 
 def _check_context(context: object) -> None:
     if not isinstance(context, ReviewContext):
-        raise TypeError(
-            f"review needs a ordercore.context.ReviewContext, not {type(context).__name__}"
+        raise InvalidArgument(
+            "review",
+            "context",
+            f"must be an ordercore.context.ReviewContext, not {type(context).__name__}",
         )
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
-from ordercore.errors import ConfigurationError
+from ordercore.errors import ConfigurationError, InvalidArgument
 from ordercore.validation.issues import Issue
 
 if TYPE_CHECKING:
@@ -124,8 +124,10 @@ def as_rule(candidate: Rule | RuleFunction) -> Rule:
     if isinstance(candidate, Rule):
         return candidate
     if not callable(candidate):
-        raise TypeError(
-            f"a review rule is a callable (order, context) -> list[Issue], not {candidate!r}"
+        raise InvalidArgument(
+            "as_rule",
+            "rule",
+            f"must be a callable (order, context) -> list[Issue], not {candidate!r}",
         )
     return rule(candidate)
 
@@ -142,6 +144,10 @@ def require(context: ReviewContext, piece: str, rule_name: str) -> Any:
         ConfigurationError: If the piece is `None`; the message names the rule and the piece
             and says how to fix it.
     """
+    if not isinstance(piece, str) or not hasattr(context, piece):
+        raise InvalidArgument(
+            "require", "piece", f"{piece!r} is not a piece of {type(context).__name__}"
+        )
     value = getattr(context, piece)
     if value is None:
         raise missing_piece(piece, rule_name)
