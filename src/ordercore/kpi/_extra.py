@@ -180,7 +180,7 @@ def fingerprinted(*frames: object) -> bool:
     )
 
 
-def by_fingerprint(run: Callable[[bool], _T | None], what: str, *frames: object) -> _T:
+def fingerprinted_or_by_id(run: Callable[[bool], _T | None], what: str, *frames: object) -> _T:
     """`run` grouped by fingerprint where the frames allow it, by the ids where two collided.
 
     `run(fingerprint)` returns `None` when `collided` found a collision; the analysis then

@@ -607,7 +607,7 @@ def lateness_attribution(
         raise InvalidArgument(
             "lateness_attribution", "policy", f"must be a LatenessPolicy, got {policy!r}"
         )
-    return _extra.by_fingerprint(
+    return _extra.fingerprinted_or_by_id(
         lambda fingerprint: _attribute(
             orders, events, policy, as_of=as_of, tz=tz, at_risk=at_risk, fingerprint=fingerprint
         ),

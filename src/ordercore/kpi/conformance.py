@@ -631,7 +631,7 @@ def _verdicts(
     eager: bool,
 ) -> tuple[nw.LazyFrame[Any], list[str]]:
     """`_order_checks` by fingerprint where it can, by the ids where fingerprints collided."""
-    return _extra.by_fingerprint(
+    return _extra.fingerprinted_or_by_id(
         lambda fingerprint: _order_checks(
             orders, events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint, eager=eager
         ),
