@@ -8,19 +8,16 @@ it), never an `AttributeError` or a bare `TypeError` from inside.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import inspect
 from typing import Any
 
-import pandas as pd
 import pydantic
 import pytest
 
+from _argument_support import GARBAGE, wrong_arguments
 from ordercore.errors import OrderCoreError
 
-_AT = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
-_GARBAGE: list[Any] = [None, 1, "x", [], pd.DataFrame(), dt.datetime(2026, 1, 1), object()]  # noqa: DTZ001
 _MODULES = (
     "ordercore",
     "ordercore.lifecycle",
@@ -49,23 +46,10 @@ def _functions() -> list[tuple[str, Any]]:
 _FUNCTIONS = _functions()
 
 
-def _required(function: Any) -> list[str]:
-    kinds = (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        inspect.Parameter.KEYWORD_ONLY,
-    )
-    return [
-        p.name
-        for p in inspect.signature(function).parameters.values()
-        if p.default is p.empty and p.kind in kinds
-    ]
-
-
-@pytest.mark.parametrize("value", _GARBAGE, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
 @pytest.mark.parametrize(("name", "function"), _FUNCTIONS, ids=[n for n, _ in _FUNCTIONS])
 def test_a_wrong_argument_is_refused_typed(name: str, function: Any, value: object) -> None:
-    arguments = {a: _AT if a in ("at", "as_of") else value for a in _required(function)}
+    arguments = wrong_arguments(function, value)
     try:
         function(**arguments)
     except (OrderCoreError, pydantic.ValidationError):

@@ -15,12 +15,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from _argument_support import AT, GARBAGE, wrong_arguments
 from ordercore import kpi
 from ordercore.errors import InvalidArgument, OrderCoreError, UnsupportedBackend
 from ordercore.testing.book import synthetic_book
 
-_AS_OF = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
-_GARBAGE: list[Any] = [None, 1, "x", [], pd.DataFrame(), dt.datetime(2026, 1, 1), object()]  # noqa: DTZ001
+_AS_OF = AT
 _FUNCTIONS = [
     name
     for name in kpi.__all__
@@ -28,24 +28,11 @@ _FUNCTIONS = [
 ]
 
 
-def _required(function: Any) -> list[str]:
-    kinds = (
-        inspect.Parameter.POSITIONAL_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        inspect.Parameter.KEYWORD_ONLY,
-    )
-    return [
-        p.name
-        for p in inspect.signature(function).parameters.values()
-        if p.default is p.empty and p.kind in kinds
-    ]
-
-
-@pytest.mark.parametrize("value", _GARBAGE, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize("value", GARBAGE, ids=lambda v: type(v).__name__)
 @pytest.mark.parametrize("name", _FUNCTIONS)
 def test_a_wrong_argument_is_refused_typed(name: str, value: object) -> None:
     function = getattr(kpi, name)
-    arguments = {a: _AS_OF if a == "as_of" else value for a in _required(function)}
+    arguments = wrong_arguments(function, value)
     if name == "perfect_order_multiplicative":  # takes perfect_order's keywords
         arguments["as_of"] = _AS_OF
     try:
@@ -114,3 +101,17 @@ def test_an_iterator_of_entities_is_read_once_and_converted() -> None:
 def test_an_analysis_names_the_frame_argument_it_cannot_read() -> None:
     with pytest.raises(UnsupportedBackend, match=r"conformance\(\): events: unsupported frame"):
         kpi.conformance(pd.DataFrame(), [1, 2], as_of=_AS_OF)
+
+
+def test_a_failure_with_only_entities_in_the_inputs_is_raised_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ordercore.kpi import convert  # noqa: PLC0415 - the module whose step is made to fail
+
+    def broken(*_: object, **__: object) -> None:
+        raise KeyError("a defect of the converter")
+
+    monkeypatch.setattr(convert, "_Book", broken)
+    with pytest.raises(KeyError, match="a defect of the converter") as caught:
+        kpi.orders_frame(_BOOK.orders, _BOOK.events)
+    assert not isinstance(caught.value, InvalidArgument)
