@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 
 @dataclass
@@ -40,6 +40,27 @@ class Report:
         print(f"{self.name}: ratio {label}: {value:.4g}x{verdict}")
         return value
 
+    def round_ratio(
+        self,
+        label: str,
+        numerator: Sequence[float],
+        denominator: Sequence[float],
+        bar: float | None = None,
+    ) -> float:
+        """Print the median of the per-round ratios of two `interleaved` timings."""
+        value = statistics.median(n / d for n, d in zip(numerator, denominator, strict=True))
+        verdict = (
+            ""
+            if bar is None
+            else (f"  [meets bar <= {bar:g}]" if value <= bar else f"  [MISSES bar <= {bar:g}]")
+        )
+        spread = sorted(n / d for n, d in zip(numerator, denominator, strict=True))
+        print(
+            f"{self.name}: ratio {label}: {value:.4g}x (median of {len(spread)} rounds, "
+            f"{spread[0]:.3g}-{spread[-1]:.3g}){verdict}"
+        )
+        return value
+
 
 def _fmt(value: float, unit: str) -> str:
     if unit == "s":
@@ -60,6 +81,23 @@ def median_time(fn: Callable[[], object], repeat: int = 5) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def interleaved(fns: Mapping[str, Callable[[], object]], rounds: int = 5) -> dict[str, list[float]]:
+    """Wall times of each function over `rounds` rounds; a round runs every function once.
+
+    A slow spell of a shared machine then falls on all of them alike: the ratio of two
+    functions' times in one round holds better than a ratio of medians taken one function
+    after the other.
+    """
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
 @contextmanager

@@ -6,7 +6,9 @@ delivery; holds on the orders that have hold hours; feedback, closing and archiv
 delivered ones): about ten events per order. ``ORDERCORE_BENCH_ORDERS`` changes the count.
 
 Before timing, the attribution's parts are checked to sum exactly (in microseconds) to
-every late order's lateness. Printed (medians of three, measured in the same run):
+every late order's lateness. The three are timed in turn, seven rounds of one run each, so
+that a slow spell of the shared machine falls on all three. Printed: each one's median,
+and the median of the rounds' ratios (with their range):
 
 * the monthly report on the same orders, with their surveys and errors, as
   ``python -m benchmarks kpi`` runs it (polars): the baseline;
@@ -17,16 +19,18 @@ every late order's lateness. Printed (medians of three, measured in the same run
 from __future__ import annotations
 
 import os
+import statistics
 from typing import Any
 
 import polars as pl
 
-from benchmarks._harness import Report, median_time
+from benchmarks._harness import Report, interleaved
 from ordercore.kpi import generate, monthly_report
 from ordercore.kpi.attribution import lateness_attribution
 from ordercore.kpi.conformance import conformance
 
 N = int(os.environ.get("ORDERCORE_BENCH_ORDERS", "1000000"))
+ROUNDS = 7
 TZ = "Asia/Shanghai"
 _HOUR = pl.duration(hours=1)
 
@@ -134,27 +138,24 @@ def main() -> None:
         "conformance checks run", float(sum(s["checked"] for s in checked.summary)), "results"
     )
     surveys, errors = data.surveys, data.errors
-    report.add(
-        "monthly report (polars)",
-        median_time(
-            lambda: monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ),
-            repeat=3,
-        ),
+    times = interleaved(
+        {
+            "monthly report (polars)": lambda: monthly_report(
+                orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ
+            ),
+            "lateness attribution (polars)": lambda: lateness_attribution(
+                orders, events, as_of=as_of, tz=TZ
+            ),
+            "conformance (polars)": lambda: conformance(orders, events, as_of=as_of, tz=TZ),
+        },
+        rounds=ROUNDS,
     )
-    report.add(
-        "lateness attribution (polars)",
-        median_time(lambda: lateness_attribution(orders, events, as_of=as_of, tz=TZ), repeat=3),
+    for label, seconds in times.items():
+        report.add(f"{label}, median", statistics.median(seconds))
+    baseline = times["monthly report (polars)"]
+    report.round_ratio(
+        "attribution / monthly report", times["lateness attribution (polars)"], baseline, bar=2.0
     )
-    report.add(
-        "conformance (polars)",
-        median_time(lambda: conformance(orders, events, as_of=as_of, tz=TZ), repeat=3),
-    )
-    report.ratio(
-        "attribution / monthly report",
-        "lateness attribution (polars)",
-        "monthly report (polars)",
-        bar=2.0,
-    )
-    report.ratio(
-        "conformance / monthly report", "conformance (polars)", "monthly report (polars)", bar=2.0
+    report.round_ratio(
+        "conformance / monthly report", times["conformance (polars)"], baseline, bar=2.0
     )

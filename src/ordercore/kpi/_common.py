@@ -32,7 +32,7 @@ from ordercore.kpi.check import Duplicates, refuse, require_columns
 from ordercore.kpi.schema import FRAMES, FrameSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -148,12 +148,15 @@ def load(
     as_of: dt.datetime | None = None,
     duplicates: Duplicates = "refuse",
     kpi: str = "kpi",
+    rows: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]] | None = None,
 ) -> nw.LazyFrame[Any]:
     """Check, prepare timestamps, mark rows that cannot be judged, filter to a period and group.
 
     Only `period_by` and the `local` columns get local day/month columns (time-zone
     conversion is the expensive part); `stamps` limits the epoch conversion (all by
-    default) and so which timestamps the reversed-order check compares.
+    default) and so which timestamps the reversed-order check compares. `rows` picks the
+    rows the caller reads (it may add columns): every row is checked, only those are
+    prepared (after the exclusions when a key repeats, which read the other rows).
 
     Raises:
         FrameSchemaError: Missing or mistyped columns, null ids or codes, unknown codes,
@@ -178,6 +181,9 @@ def load(
     placing = [*([period_by] if period_by else []), *([spec.arrival] if as_of else [])]
     chosen = list(dict.fromkeys([*chosen, *(c for c in placing if c and c in schema)]))
     local_columns = [*local, *([period_by] if period_by else [])]
+    early = rows is not None and not surplus
+    if early and rows is not None:
+        native = rows(_backend.lazy(native)).to_native()
     lf = _backend.prepare(native, chosen, tz, local=local_columns)
     key = [k for k in spec.key if k in schema]
     reasons: list[tuple[str, nw.Expr]] = [
@@ -201,6 +207,8 @@ def load(
         reversed_ = reversed_ | (nw.col(later) < nw.col(earlier)).fill_null(value=False)
     reasons.append(("reversed_timestamps", reversed_))
     lf = exclusive(lf, reasons, ok="_ok")
+    if rows is not None and not early:
+        lf = rows(lf)
     month = period_month(period)
     if month is not None and period_by:
         in_month = nw.col(period_by + _backend.MONTH_SUFFIX) == month

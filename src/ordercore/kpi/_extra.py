@@ -214,6 +214,24 @@ def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:
     return out
 
 
+def among(
+    lf: nw.LazyFrame[Any], keys: nw.LazyFrame[Any], *, fingerprint: bool
+) -> nw.LazyFrame[Any]:
+    """The rows of `lf` whose ``_k`` is one of `keys`' (a frame of ``_k``, no nulls).
+
+    With `fingerprint` (polars), a lookup of the 64-bit keys in one hash set: about twice
+    as fast as the semi join every library does otherwise.
+    """
+    if not fingerprint:
+        return lf.join(keys, on="_k", how="semi")
+    import polars as pl  # noqa: PLC0415 - only for polars frames
+
+    wanted = keys.to_native().collect(engine="streaming").get_column("_k")
+    native = lf.to_native().filter(pl.col("_k").is_in(wanted.implode()))
+    out: nw.LazyFrame[Any] = nw.from_native(native)
+    return out
+
+
 def key_checks(*, fingerprint: bool) -> list[nw.Expr]:
     """The aggregations a group of events by ``_k`` carries for `collided` (none by id)."""
     if not fingerprint:

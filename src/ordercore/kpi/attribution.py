@@ -354,9 +354,19 @@ def _order_frame(
 
 
 def _event_marks(
-    events: object, *, as_of: dt.datetime, tz: str, fingerprint: bool
+    events: object,
+    *,
+    as_of: dt.datetime,
+    tz: str,
+    fingerprint: bool,
+    among: nw.LazyFrame[Any],
+    materialize: bool,
 ) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any]]:
-    """Per order (by ``_k``): where the stages end; per hold (``_k``, ``hold_id``): its span."""
+    """Per order (by ``_k``): where the stages end; per hold (``_k``, ``hold_id``): its span.
+
+    Only the events of the orders in `among` (a frame of their ``_k``) are read; with
+    `materialize`, they are computed once for both results.
+    """
     _extra.require(events, "events", {"hold_id": "string", "hold_reason": "string"})
     read_columns = ["order_id", "event_type", "at", "hold_id", "hold_reason"]
     # transit ends at the order's delivered_at: the delivery events are not read
@@ -364,33 +374,45 @@ def _event_marks(
     holding_types = ["hold_placed", "hold_released"]
     read = [*ends, *holding_types]
     narrow, narrowed = _extra.only(events, read_columns, read)
+    if materialize:  # checked, then read: computed once
+        narrow = _extra.collect(_backend.lazy(narrow)).to_native()
 
-    def loaded(native: object) -> nw.LazyFrame[Any]:
-        return _common.load(
-            native,
-            "events",
-            tz=tz,
-            stamps=["at"],
-            as_of=as_of,
-            duplicates="exclude",
-            kpi="lateness_attribution",
+    def theirs(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+        return _extra.among(
+            _extra.keyed(lf, fingerprint=fingerprint), among, fingerprint=fingerprint
         )
 
-    lf = loaded(narrow)
+    # every event read is checked; those of the orders in `among` are prepared
+    lf = _common.load(
+        narrow,
+        "events",
+        tz=tz,
+        stamps=["at"],
+        as_of=as_of,
+        duplicates="exclude",
+        kpi="lateness_attribution",
+        rows=theirs,
+    )
     kind = nw.col("event_type")
     holding = kind.is_in(holding_types)
     # the whole column answers when it holds no stray reason: the hold rows are not computed
     _extra.refuse_codes(
-        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}, source=events
+        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}, source=narrow
     )
-    # the rows of the holds, the few with a hold id, picked before they are prepared (a
-    # row's exclusion reads only the row: no key is read, so no duplicate is marked)
-    held, _ = _extra.only(events, read_columns, holding_types, ~nw.col("hold_id").is_null())
-    hold_rows = loaded(held).filter(holding)
-    # only the events that end a stage or place or release a hold are read
+    # only the events that end a stage or place or release a hold are read, and only those
+    # of the orders in `among`
     read_here = nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(read)
-    lf = _extra.keyed(lf.filter(read_here), fingerprint=fingerprint)
-    at = _micros("at")
+    lf = lf.filter(read_here).select(
+        "_k",
+        *(["_k2"] if fingerprint else []),
+        "event_type",
+        "hold_id",
+        "hold_reason",
+        _at=_micros("at"),
+    )
+    if materialize:  # read twice: by the marks and by the holds
+        lf = _extra.collect(lf)
+    at = nw.col("_at")
     # marks as columns first, then plain aggregations (what every backend groups alike)
     marks = {
         f"_e{i}": nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(at)
@@ -408,13 +430,11 @@ def _event_marks(
             *_extra.key_checks(fingerprint=fingerprint),
         )
     )
-    hold_rows = _extra.keyed(
-        hold_rows.filter(nw.col("_ok") & ~nw.col("hold_id").is_null()), fingerprint=fingerprint
-    ).with_columns(_at=at)
     holds = (
-        hold_rows.with_columns(
-            _hp=nw.when(kind == "hold_placed").then(nw.col("_at")),
-            _hr=nw.when(kind == "hold_released").then(nw.col("_at")),
+        lf.filter(holding & ~nw.col("hold_id").is_null())
+        .with_columns(
+            _hp=nw.when(kind == "hold_placed").then(at),
+            _hr=nw.when(kind == "hold_released").then(at),
         )
         .group_by("_k", "hold_id")
         .agg(nw.col("_hp").min(), nw.col("_hr").min(), nw.col("hold_reason").max().alias("_reason"))
@@ -426,21 +446,31 @@ def _event_marks(
 def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """``_m1`` ... ``_mK``: where each stage ends (``_m0`` is receipt, ``_mK`` the end)."""
     k = len(STAGES)
-    # an open order has not finished transit, whatever part of it was delivered
-    lf = lf.with_columns(_ek=nw.when(nw.col("_done")).then(nw.col("_end")))
-    ends = [f"_e{i}" for i in range(1, k)] + ["_ek"]
-    later = [nw.lit(value=False)] * (k + 1)
-    for i in range(k, 0, -1):  # later[i]: some stage from i on has its end event
-        later[i - 1] = ~nw.col(ends[i - 1]).is_null() | (later[i] if i < k else nw.lit(value=False))
+    ends = [f"_e{i}" for i in range(1, k)]
+    # the last stage with its end event (0: none); an open order has not finished transit,
+    # whatever part of it was delivered
+    reached_by_event = [
+        nw.when(~nw.col(e).is_null()).then(nw.lit(i)) for i, e in enumerate(ends, start=1)
+    ]
+    last = (
+        nw.when(nw.col("_done"))
+        .then(nw.lit(k))
+        .otherwise(nw.max_horizontal(*reached_by_event).fill_null(0))
+    )
+    lf = lf.with_columns(_last=last)
     previous = nw.col("_m0")
-    exprs = {}
     for i in range(1, k + 1):
-        reached = nw.max_horizontal(previous, nw.coalesce(nw.col(ends[i - 1]), previous))
-        here = nw.when(later[i - 1]).then(nw.min_horizontal(reached, nw.col("_end")))
-        exprs[f"_m{i}"] = here.otherwise(nw.col("_end"))
-        # the current stage of an open order: the first from which no end event is known
-        exprs[f"_cur{i}"] = ~nw.col("_done") & ~later[i - 1]
-        lf = lf.with_columns(**{f"_m{i}": exprs[f"_m{i}"], f"_cur{i}": exprs[f"_cur{i}"]})
+        later = nw.col("_last") >= i  # some stage from i on has its end event
+        event = nw.col(ends[i - 1]) if i < k else nw.col("_end")
+        reached = nw.max_horizontal(previous, nw.coalesce(event, previous))
+        milestone = nw.when(later).then(nw.min_horizontal(reached, nw.col("_end")))
+        lf = lf.with_columns(
+            **{
+                f"_m{i}": milestone.otherwise(nw.col("_end")),
+                # the current stage of an open order: the first from which no end is known
+                f"_cur{i}": ~nw.col("_done") & ~later,
+            }
+        )
         previous = nw.col(f"_m{i}")
     return lf
 
@@ -617,6 +647,45 @@ def lateness_attribution(
     )
 
 
+def _outcomes(base: nw.LazyFrame[Any], now_us: int, *, settled: int) -> dict[str, int]:
+    """The orders by outcome (`LatenessAttribution.counts`): `base`'s, and `settled` on time."""
+    done, late, due = nw.col("_done"), nw.col("_late"), nw.col("_ref_us")
+    counted = _extra.rows(
+        base.select(
+            _backend.count(base, done & (late > 0)).alias("late"),
+            _backend.count(base, ~done & (due < now_us)).alias("overdue"),
+            _backend.count(base, ~done & (due >= now_us) & (late > 0)).alias("at_risk"),
+            _backend.count(base, late <= 0).alias("on_time"),
+            _backend.count(base, ~done & (due >= now_us) & (late <= 0)).alias("open_on_track"),
+        )
+    )[0]
+    out = {name: int(value or 0) for name, value in counted.items()}
+    out["on_time"] += settled
+    return out
+
+
+def _to_read(
+    orders_frame: nw.LazyFrame[Any], *, eager: bool, fingerprint: bool
+) -> tuple[nw.LazyFrame[Any], int]:
+    """The orders whose events are read (keyed), and how many complete orders were on time.
+
+    A complete order's lateness is its end minus its reference, whatever its events say:
+    only the late ones and the open ones (whose projection reads the stage they are in)
+    need their events. The complete orders on time are counted and read no further.
+    """
+    read = ~nw.col("_done") | (nw.col("_end") > nw.col("_ref_us"))
+    orders_frame = orders_frame.with_columns(_read=read)
+    if eager:  # read by the count and by the orders read further
+        orders_frame = _extra.collect(orders_frame)
+    settled = _extra.rows(
+        orders_frame.select(_backend.count(orders_frame, ~nw.col("_read")).alias("on_time"))
+    )[0]
+    orders_frame = _extra.keyed(orders_frame.filter(nw.col("_read")), fingerprint=fingerprint)
+    if eager:
+        orders_frame = _extra.collect(orders_frame)
+    return orders_frame, int(settled["on_time"] or 0)
+
+
 def _attribute(
     orders: object,
     events: object,
@@ -631,16 +700,21 @@ def _attribute(
     native: Any = orders
     eager = isinstance(nw.from_native(native), nw.DataFrame)
     orders_frame, excluded, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
-    orders_frame = _extra.keyed(orders_frame, fingerprint=fingerprint)
-    if eager:  # read by the numbers and by the late orders' text columns
-        orders_frame = _extra.collect(orders_frame)
-    marks, holds = _event_marks(events, as_of=as_of, tz=tz, fingerprint=fingerprint)
+    orders_frame, settled = _to_read(orders_frame, eager=eager, fingerprint=fingerprint)
+    marks, holds = _event_marks(
+        events,
+        as_of=as_of,
+        tz=tz,
+        fingerprint=fingerprint,
+        among=orders_frame.select("_k"),
+        materialize=eager or fingerprint,
+    )
     k = len(STAGES)
     # the numbers per order, without the text columns (joins carry every column they keep):
-    # those join back on the few late orders
+    # those join back on the late orders
     dims = ["order_id", "channel", "owner_id", "customer_id"]
     keys = ["_k", *(["_k2"] if fingerprint else [])]
-    marked = orders_frame.select(*keys, "_done", "_m0", "_ref_us", "_end").join(
+    marked = orders_frame.select(*keys, "_done", "_m0", "_ref_us", "_end", *dims, "_refm").join(
         marks, on="_k", how="left"
     )
     if eager or fingerprint:  # the holds read the marks too: grouped once, and checked
@@ -649,6 +723,8 @@ def _attribute(
             return None
     base = _milestones(marked.with_columns(_p=nw.col("_ref_us") - nw.col("_m0"))).select(
         "_k",
+        *dims,
+        "_refm",
         "_done",
         "_ref_us",
         "_end",
@@ -689,6 +765,8 @@ def _attribute(
     # what the outputs read: the counts, and the parts of the late orders
     base = base.select(
         "_k",
+        *dims,
+        "_refm",
         "_done",
         "_late",
         "_ref_us",
@@ -700,19 +778,7 @@ def _attribute(
         base = _extra.collect(base)
     part_cols = [f"_x{s}" for s in STAGES] + list(HOLD_PARTS.values())
     part_names = list(PARTS)
-    counted = _extra.rows(
-        base.select(
-            _backend.count(base, nw.col("_done") & (nw.col("_late") > 0)).alias("late"),
-            _backend.count(base, ~nw.col("_done") & (nw.col("_ref_us") < now_us)).alias("overdue"),
-            _backend.count(
-                base, ~nw.col("_done") & (nw.col("_ref_us") >= now_us) & (nw.col("_late") > 0)
-            ).alias("at_risk"),
-            _backend.count(base, nw.col("_late") <= 0).alias("on_time"),
-            _backend.count(
-                base, ~nw.col("_done") & (nw.col("_ref_us") >= now_us) & (nw.col("_late") <= 0)
-            ).alias("open_on_track"),
-        )
-    )[0]
+    counted = _outcomes(base, now_us, settled=settled)
     totals = _common.sums(excluded, names)
     keep = (nw.col("_late") > 0) & (
         nw.col("_done") | (nw.col("_ref_us") < now_us) | nw.lit(value=at_risk)
@@ -724,11 +790,7 @@ def _attribute(
         .then(nw.lit("overdue"))
         .otherwise(nw.lit("at_risk"))
     )
-    late = (
-        base.filter(keep)
-        .with_columns(_state=state)
-        .join(orders_frame.select("_k", *dims, "_refm"), on="_k", how="inner")
-    )
+    late = base.filter(keep).with_columns(_state=state)
     if eager:  # read by the orders and the parts
         late = _extra.collect(late)
     # the cause: the part with the most of the lateness (the first in `PARTS` order on a tie)
@@ -756,7 +818,7 @@ def _attribute(
         orders=_backend.to_caller(_extra.collect(wide) if eager else wide, orders),
         late=late,
         like=orders,
-        counts=MappingProxyType({k_: int(v or 0) for k_, v in counted.items()}),
+        counts=MappingProxyType(counted),
         exclusions=MappingProxyType(_common.exclusions(totals, names)),
         policy=policy,
         as_of=as_of,

@@ -403,7 +403,13 @@ class ConformanceReport:
 
 
 def _order_marks(
-    events: object, policy: ConformancePolicy, *, as_of: dt.datetime, tz: str, fingerprint: bool
+    events: object,
+    policy: ConformancePolicy,
+    *,
+    as_of: dt.datetime,
+    tz: str,
+    fingerprint: bool,
+    materialize: bool,
 ) -> Any:
     _extra.require(
         events,
@@ -447,6 +453,8 @@ def _order_marks(
         *(rule.after for rule in policy.checkpoints),
     }
     narrow, narrowed = _extra.only(events, read_columns, read)
+    if materialize:  # checked, then read: computed once
+        narrow = _extra.collect(_backend.lazy(narrow)).to_native()
     lf = _common.load(
         narrow,
         "events",
@@ -455,7 +463,7 @@ def _order_marks(
         as_of=as_of,
         kpi="conformance",
     )
-    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)}, source=events)
+    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)}, source=narrow)
     kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
     # an entry or header amendment without a confirmation marks nothing: not grouped
@@ -546,7 +554,14 @@ def _order_checks(
         owner.alias("owner_id"),
         _month=nw.col("received_at" + _backend.MONTH_SUFFIX).cast(nw.Int64),
     )
-    marks = _order_marks(events, policy, as_of=as_of, tz=tz, fingerprint=fingerprint)
+    marks = _order_marks(
+        events,
+        policy,
+        as_of=as_of,
+        tz=tz,
+        fingerprint=fingerprint,
+        materialize=eager or fingerprint,
+    )
     base = _extra.keyed(base, fingerprint=fingerprint).join(marks, on="_k", how="left")
     if eager or fingerprint:  # computed once for every view, and checked
         base = _extra.collect(base)
