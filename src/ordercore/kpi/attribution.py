@@ -467,7 +467,8 @@ def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         lf = lf.with_columns(
             **{
                 f"_m{i}": milestone.otherwise(nw.col("_end")),
-                # the current stage of an open order: the first from which no end is known
+                # an open order's current stage (the first from which no end event is
+                # known) and every stage after it
                 f"_cur{i}": ~nw.col("_done") & ~later,
             }
         )
@@ -742,12 +743,12 @@ def _attribute(
             for i in range(1, k + 1)
         },
     )
-    # the current stage of an open order and those after it take at least their budget
-    projected = nw.lit(value=False)
+    # the current stage of an open order and those after it (``_cur``) take at least their
+    # budget
     parts: dict[str, nw.Expr] = {}
     left: list[nw.Expr] = []
     for i, stage in enumerate(STAGES, start=1):
-        projected = projected | nw.col(f"_cur{i}")
+        projected = nw.col(f"_cur{i}")
         over = nw.col(f"_a{i}") - nw.col(f"_b{i}")
         parts[stage] = nw.when(projected).then(nw.max_horizontal(over, nw.lit(0.0))).otherwise(over)
         left.append(
