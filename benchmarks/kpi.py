@@ -4,7 +4,10 @@ Two baselines in the same run, each written by hand as a good analyst would, wit
 definitions as ordercore's report (``scor_commit`` policy, everything as of `as_of`): the
 report's measures (orders, delivered, cycle time p50/p90, counted, on time, OTIF, perfect
 order, CSAT counts) in **pandas**, and the same in **polars** as one lazy query. ordercore's
-figures are checked against both before anything is timed. Printed (medians of three):
+figures are checked against both before anything is timed. Each baseline and ordercore on
+the same library are timed in turn, five rounds of one run each, so that a slow spell of the
+shared machine falls on both. Printed: the medians, and the median of the rounds' ratios
+(with their range) where the two ran in the same rounds:
 
 * ordercore on pandas / hand-written pandas (bar <= 1.0);
 * ordercore on polars / hand-written pandas (bar <= 0.6);
@@ -15,6 +18,7 @@ figures are checked against both before anything is timed. Printed (medians of t
 from __future__ import annotations
 
 import os
+import statistics
 import tracemalloc
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -23,13 +27,14 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from benchmarks._harness import Report, median_time
+from benchmarks._harness import Report, interleaved
 from ordercore.kpi import generate, monthly_report
 
 if TYPE_CHECKING:
     import datetime as dt
 
 N = int(os.environ.get("ORDERCORE_BENCH_ORDERS", "5000000"))
+ROUNDS = 5
 TZ = "Asia/Shanghai"
 _FULL = ["wrong_item", "wrong_quantity", "missing_item"]
 _DOC = ["documentation", "pricing"]
@@ -223,13 +228,18 @@ def _pandas(report: Report, n: int) -> pd.DataFrame:
     mine = monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ).frame
     theirs = baseline(orders, surveys, errors, as_of).fillna({"orders": 0, "otif": 0, "perfect": 0})
     _check(mine, theirs)
-    report.add(_PANDAS, median_time(lambda: baseline(orders, surveys, errors, as_of), 3))
-    report.add(
-        "ordercore on pandas",
-        median_time(
-            lambda: monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ), 3
-        ),
+    times = interleaved(
+        {
+            _PANDAS: lambda: baseline(orders, surveys, errors, as_of),
+            _MINE_PANDAS: lambda: monthly_report(
+                orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ
+            ),
+        },
+        rounds=ROUNDS,
     )
+    for label, seconds in times.items():
+        report.add(label, statistics.median(seconds))
+        _TIMES[label] = seconds
     input_bytes = float(
         orders.memory_usage(deep=True).sum()
         + surveys.memory_usage(deep=True).sum()
@@ -250,17 +260,26 @@ def _polars(report: Report, n: int, pandas_figures: pd.DataFrame) -> None:
     mine = monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ).frame
     _check(mine, polars_baseline(orders, surveys, errors, as_of))
     _check(mine.to_pandas(), pandas_figures)
-    report.add(_POLARS, median_time(lambda: polars_baseline(orders, surveys, errors, as_of), 3))
-    report.add(
-        "ordercore on polars",
-        median_time(
-            lambda: monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ), 3
-        ),
+    times = interleaved(
+        {
+            _POLARS: lambda: polars_baseline(orders, surveys, errors, as_of),
+            _MINE_POLARS: lambda: monthly_report(
+                orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ
+            ),
+        },
+        rounds=ROUNDS,
     )
+    for label, seconds in times.items():
+        report.add(label, statistics.median(seconds))
+        _TIMES[label] = seconds
 
 
 _PANDAS = f"baseline hand-written pandas ({N:,} orders)"
 _POLARS = f"baseline hand-written polars, lazy ({N:,} orders)"
+_MINE_PANDAS = "ordercore on pandas"
+_MINE_POLARS = "ordercore on polars"
+_TIMES: dict[str, list[float]] = {}
+"""Each timing's rounds, for the ratios."""
 
 
 def main() -> None:
@@ -268,9 +287,11 @@ def main() -> None:
     report = Report("kpi")
     pandas_figures = _pandas(report, N)
     _polars(report, N, pandas_figures)
-    report.ratio("ordercore pandas / pandas baseline", "ordercore on pandas", _PANDAS, bar=1.0)
-    report.ratio("ordercore polars / pandas baseline", "ordercore on polars", _PANDAS, bar=0.6)
-    report.ratio("ordercore polars / polars baseline", "ordercore on polars", _POLARS, bar=1.0)
+    t = _TIMES
+    report.round_ratio("ordercore pandas / pandas baseline", t[_MINE_PANDAS], t[_PANDAS], bar=1.0)
+    # the pandas baseline and ordercore on polars ran in different rounds: a ratio of medians
+    report.ratio("ordercore polars / pandas baseline", _MINE_POLARS, _PANDAS, bar=0.6)
+    report.round_ratio("ordercore polars / polars baseline", t[_MINE_POLARS], t[_POLARS], bar=1.0)
     report.ratio(
         "peak memory / input",
         "peak extra memory, ordercore on pandas",

@@ -192,6 +192,10 @@ def test_staff_ranking_on_duckdb_takes_a_member_without_counted_orders() -> None
         (["a", "a", "b"], None),  # a repeat, in order
         (["b", None, "a", "b"], None),  # a repeat, out of order
         (["a", None, "a"], None),  # a repeat around a null
+        (["SO-8", "SO-9", "SO-10", "SO-11"], True),  # numbered: by length, then value
+        (["SO-9", "SO-10", "SO-10"], None),  # a repeat in that order
+        (["SO-9", "SO-10", "SO-9"], None),  # a repeat out of it
+        (["SO-9", "SO-10", "SO-1"], True),  # out of it, told apart by fingerprints
     ],
 )
 def test_keys_are_certainly_distinct_only_when_no_key_repeats(

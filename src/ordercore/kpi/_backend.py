@@ -165,8 +165,9 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         if isinstance(values.dtype, pd.ArrowDtype):  # Arrow-backed (dtype_backend="pyarrow")
             values = values.astype(pd.DatetimeTZDtype("us", "UTC"))
         series[column] = values
-        micros = values.dt.as_unit("us")
-        utc[column] = micros.array.asi8, micros.isna().to_numpy()
+        unit = getattr(values.dtype, "unit", None)
+        micros = (values if unit == "us" else values.dt.as_unit("us")).array.asi8
+        utc[column] = micros, micros == _NAT  # NaT is the smallest integer
     table = _pandas_quarters(utc, locals_, tz)
     out: dict[str, Any] = {}
     for column in locals_:
@@ -380,6 +381,8 @@ def _sql_name(name: str) -> str:
 
 
 _INT64: Final = 2**63
+_NAT: Final = -(2**63)
+"""A missing timestamp's integer value in pandas (``NaT``)."""
 
 
 def _sql_type(name: str, values: Sequence[Any]) -> str | None:
@@ -442,7 +445,8 @@ def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
     """True when the non-null values of `key` are certainly distinct; None when unsure.
 
     Fast exact tests for the clean case. Keys in strictly increasing order (an export
-    sorted by its key) are distinct: one comparison of each key with the one before.
+    sorted by its key; on pandas, text also by length and then value, as numbered ids
+    ``SO-9``, ``SO-10`` are) are distinct: one comparison of each key with the one before.
     Otherwise a 64-bit fingerprint of every key is computed (polars' own hash; on pandas,
     from each string's length, first and last eight bytes, read straight from the Arrow
     buffers, or the integers themselves) and sorted. Distinct fingerprints mean distinct
@@ -490,7 +494,13 @@ def _pandas_keys(series: Any) -> Any:
 
 
 def _rising(values: Any) -> bool:
-    """Whether an Arrow array (without nulls) is in strictly increasing order."""
+    """Whether an Arrow array (without nulls) is in strictly increasing order.
+
+    Text counts as increasing in either of two orders: by value, or by length and then by
+    value (``SO-9`` before ``SO-10``: numbered ids exported in number order). Either way
+    no two values are equal.
+    """
+    import numpy as np  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.compute as pc  # type: ignore[import-untyped]  # noqa: PLC0415
 
@@ -500,7 +510,27 @@ def _rising(values: Any) -> bool:
         later = pc.greater(values.slice(1), values.slice(0, len(values) - 1))
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return False
-    return bool(pc.all(later).as_py())
+    if pc.all(later).as_py():
+        return True
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return False
+    lengths = np.diff(_offsets(values))
+    longer, same = lengths[1:] > lengths[:-1], lengths[1:] == lengths[:-1]
+    greater = later.to_numpy(zero_copy_only=False)
+    return bool((longer | (same & greater)).all())
+
+
+def _offsets(values: Any) -> Any:
+    """The value offsets of an Arrow string array as int64 (``len(values) + 1`` of them)."""
+    import numpy as np  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offset_buffer = values.buffers()[1]
+    offsets = np.frombuffer(offset_buffer, dtype=width)[
+        values.offset : values.offset + len(values) + 1
+    ]
+    return offsets.astype(np.int64)
 
 
 def _pandas_fingerprints(values: Any) -> Any:
@@ -512,12 +542,8 @@ def _pandas_fingerprints(values: Any) -> Any:
         return values.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64)
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return None
-    _, offset_buffer, data_buffer = values.buffers()
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(offset_buffer, dtype=width)[
-        values.offset : values.offset + len(values) + 1
-    ]
-    offsets = offsets.astype(np.int64)
+    data_buffer = values.buffers()[2]
+    offsets = _offsets(values)
     data = (
         np.frombuffer(data_buffer, dtype=np.uint8)
         if data_buffer is not None
@@ -673,8 +699,26 @@ class Quantile:
     q: float
 
 
+@attrs.frozen
+class Count:
+    """An aggregation for `aggregate`: the rows of the group where the boolean `column` holds.
+
+    Every row of the group when `column` is None. The column must hold no nulls (a flag).
+    """
+
+    column: str | None = None
+
+    def expr(self) -> nw.Expr:
+        """The same count as a narwhals expression."""
+        return nw.len() if self.column is None else nw.col(self.column).sum()
+
+
+Measure = nw.Expr | Quantile | Count
+"""What `aggregate` computes: an expression, a `Quantile` or a `Count`."""
+
+
 def aggregate(
-    lf: nw.LazyFrame[Any], keys: Sequence[str], measures: Mapping[str, nw.Expr | Quantile]
+    lf: nw.LazyFrame[Any], keys: Sequence[str], measures: Mapping[str, Measure]
 ) -> nw.LazyFrame[Any]:
     """Group by `keys` (one row over everything when empty) and compute `measures` by name.
 
@@ -683,21 +727,27 @@ def aggregate(
     `_pandas_quantiles`); on Spark they come from a sort within each group (a window ``row_number``
     and the group's count), picking the two neighbouring order statistics and interpolating
     the way NumPy does, so the work grows like a sort rather than like Spark's exact
-    ``percentile`` (a map of every distinct value per group). The result has `keys`, then
-    the measures in the order given.
+    ``percentile`` (a map of every distinct value per group). A `Count` is the expression
+    it stands for, except on pandas with `keys`, where the rows are counted per group
+    number (`numpy.bincount`), without pandas turning each flag into numbers first. The
+    result has `keys`, then the measures in the order given.
     """
     lf = summable(lf)  # boolean flags are summed as counts
     quantiles = {a: m for a, m in measures.items() if isinstance(m, Quantile)}
-    plain = [m.alias(a) for a, m in measures.items() if not isinstance(m, Quantile)]
+    counts = {a: m for a, m in measures.items() if isinstance(m, Count)}
+    if lf.implementation is nw.Implementation.PANDAS and keys and (quantiles or counts):
+        return _pandas_aggregate(lf, list(keys), measures)
+    exprs_of = {a: m.expr() if isinstance(m, Count) else m for a, m in measures.items()}
+    plain = [m.alias(a) for a, m in exprs_of.items() if not isinstance(m, Quantile)]
     if quantiles and plain and lf.implementation is nw.Implementation.PANDAS:
-        main = lf.group_by(*keys).agg(*plain) if keys else lf.select(*plain)
-        native = _pandas_quantiles(lf.to_native(), main.to_native(), list(keys), quantiles)
-        pandas_result: nw.LazyFrame[Any] = nw.from_native(native[[*keys, *measures]]).lazy()
+        main = lf.select(*plain)  # no keys: one row over everything
+        native = _pandas_quantiles(lf.to_native(), main.to_native(), [], quantiles)
+        pandas_result: nw.LazyFrame[Any] = nw.from_native(native[list(measures)]).lazy()
         return pandas_result
     if not quantiles or lf.implementation is not nw.Implementation.PYSPARK:
         exprs = [
             quantile(m.column, m.q).alias(a) if isinstance(m, Quantile) else m.alias(a)
-            for a, m in measures.items()
+            for a, m in exprs_of.items()
         ]
         return lf.group_by(*keys).agg(*exprs) if keys else lf.select(*exprs)
     native = _spark_quantiles(lf.to_native(), list(keys), quantiles)
@@ -708,8 +758,39 @@ def aggregate(
     return result
 
 
+def _pandas_aggregate(
+    lf: nw.LazyFrame[Any], keys: list[str], measures: Mapping[str, Measure]
+) -> nw.LazyFrame[Any]:
+    """`aggregate` on pandas with keys: counts per group number, quantiles, then the rest."""
+    import numpy as np  # noqa: PLC0415 - pandas brings it
+
+    df = lf.to_native()
+    codes, count = _group_codes(df, keys)
+    # each group's keys from its first row (numbered in order of first appearance)
+    first: Any = np.searchsorted(np.maximum.accumulate(codes), np.arange(count)) if count else []
+    table = df[keys].iloc[first].reset_index(drop=True)
+    for alias, m in measures.items():
+        if isinstance(m, Count):
+            chosen = codes if m.column is None else codes[df[m.column].to_numpy(dtype=bool)]
+            table[alias] = np.bincount(chosen, minlength=count).astype("int64")
+    plain = [m.alias(a) for a, m in measures.items() if isinstance(m, nw.Expr)]
+    if plain:
+        main = lf.group_by(*keys).agg(*plain).to_native()
+        table = main.merge(table, on=keys, how="left", sort=False)
+    quantiles = {a: m for a, m in measures.items() if isinstance(m, Quantile)}
+    if quantiles:
+        table = _pandas_quantiles(df, table, keys, quantiles, grouped=(codes, count))
+    result: nw.LazyFrame[Any] = nw.from_native(table[[*keys, *measures]]).lazy()
+    return result
+
+
 def _pandas_quantiles(
-    df: Any, main: Any, keys: list[str], quantiles: Mapping[str, Quantile]
+    df: Any,
+    main: Any,
+    keys: list[str],
+    quantiles: Mapping[str, Quantile],
+    *,
+    grouped: tuple[Any, int] | None = None,
 ) -> Any:
     """Add `quantiles` of `df`'s groups to the aggregated `main` (pandas, same `keys`).
 
@@ -720,7 +801,9 @@ def _pandas_quantiles(
     ``x[i] + (x[i+1] - x[i]) * frac``, so the values are pandas' own.
     """
     out = main
-    codes, count = _group_codes(df, keys) if keys else (None, 0)
+    if grouped is None:  # each row's group number, and how many groups
+        grouped = _group_codes(df, keys) if keys else (None, 0)
+    codes, count = grouped
     for column in dict.fromkeys(q.column for q in quantiles.values()):
         wanted = {alias: spec.q for alias, spec in quantiles.items() if spec.column == column}
         qs = sorted(set(wanted.values()))
@@ -729,8 +812,8 @@ def _pandas_quantiles(
             if count <= _PARTITION_GROUPS:
                 part = _partitioned(df, keys, column, codes=codes, qs=qs, names=names)
             else:
-                grouped = df.groupby(keys, sort=False, dropna=False, observed=True)[column]
-                table = grouped.quantile(qs).unstack(level=-1)  # noqa: PD010 - one column per q
+                groups = df.groupby(keys, sort=False, dropna=False, observed=True)[column]
+                table = groups.quantile(qs).unstack(level=-1)  # noqa: PD010 - one column per q
                 table = table.reindex(columns=qs)
                 part = table.rename(columns=dict(zip(qs, names, strict=True))).reset_index()
             out = out.merge(part, on=keys, how="left", sort=False)
@@ -765,12 +848,12 @@ def _partitioned(
     first = np.searchsorted(np.maximum.accumulate(codes), np.arange(count))
     table = df[keys].iloc[first].reset_index(drop=True)
     values = df[column].to_numpy(dtype="float64", na_value=np.nan)
-    present = np.flatnonzero(~np.isnan(values))  # only values are sorted into their groups
-    mine = codes[present]
+    # missing values go to a group of their own after the others, never read
+    mine = np.where(np.isnan(values), count, codes)
     # a stable sort of 16-bit integers is a radix sort: linear time
-    small = mine.astype(np.int16) if count <= np.iinfo(np.int16).max else mine
-    ordered = values[present[np.argsort(small, kind="stable")]]
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(mine, minlength=count))])
+    small = mine.astype(np.int16) if count < np.iinfo(np.int16).max else mine
+    ordered = values[np.argsort(small, kind="stable")]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(mine, minlength=count + 1))])
     result = np.full((count, len(qs)), np.nan)
     for group in range(count):
         chunk = ordered[bounds[group] : bounds[group + 1]]

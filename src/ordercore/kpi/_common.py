@@ -231,11 +231,17 @@ def exclusive(
     `ok` names the boolean column of rows left (within `within`).
     """
     taken = nw.lit(value=False) if within is None else ~nw.col(within)
-    for name, condition in reasons:
-        # one column at a time: the next reason reads the previous ones' columns
-        lf = lf.with_columns(**{X + name: condition.fill_null(value=False) & ~taken})
-        taken = taken | nw.col(X + name)
-    return lf.with_columns(**{ok: ~taken})
+    # each condition once, in a column of its own (eager backends evaluate every output
+    # expression on its own), then every reason's column in one step: a row is under a
+    # reason when it holds and none before it did
+    raw = {f"_xr_{name}": condition.fill_null(value=False) for name, condition in reasons}
+    lf = lf.with_columns(**raw)
+    out: dict[str, nw.Expr] = {}
+    for (name, _), column in zip(reasons, raw, strict=True):
+        out[X + name] = nw.col(column) & ~taken
+        taken = taken | nw.col(column)
+    out[ok] = ~taken
+    return lf.with_columns(**out).drop(*raw)
 
 
 def reasons(lf: nw.LazyFrame[Any]) -> list[str]:

@@ -48,7 +48,7 @@ from ordercore.kpi._texts import TABLE, column_label
 from ordercore.kpi.accuracy import _error_flags, _join_errors, add_perfect
 from ordercore.kpi.otif import OUTCOME_STAMPS, add_outcomes
 from ordercore.kpi.result import MIN_SAMPLE
-from ordercore.kpi.speed import _completed, _unreadable
+from ordercore.kpi.speed import _completed, _quantities_usable, _unreadable
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -387,10 +387,20 @@ def monthly_report(
     lf = add_perfect(_join_errors(lf, flags, orders))
     # cycle time as `cycle_time` has it: its own rows, cancelled orders left out, complete
     # as OTIF has it (`_cancelled`, cancelled by as_of, comes from add_outcomes)
+    usable = _quantities_usable(lf)  # read by both below: computed once
+    read_usable = None
+    if usable is not None:
+        lf, read_usable = lf.with_columns(_qty_usable=usable), "_qty_usable"
     kept = _report_frame.judged(lf, "orders", [*_CYCLE_STAMPS, period_by]) & ~nw.col("_cancelled")
-    kept = kept & ~_unreadable(lf, now)  # as cycle_time: neither complete nor open
-    done = _completed(lf, now)
-    lf = lf.with_columns(_done=kept & done, _open=kept & ~done, _unjudged=~nw.col("_ok"))
+    # as cycle_time: neither complete nor open
+    kept = kept & ~_unreadable(lf, now, usable=read_usable)
+    done = _completed(lf, now, usable=read_usable)
+    # each read twice: computed once (pandas evaluates every output expression on its own)
+    lf = lf.with_columns(_kept=kept, _complete_now=done).with_columns(
+        _done=nw.col("_kept") & nw.col("_complete_now"),
+        _open=nw.col("_kept") & ~nw.col("_complete_now"),
+        _unjudged=~nw.col("_ok"),
+    )
     lf = lf.with_columns(
         _h=nw.when(nw.col("_done")).then(_backend.hours("delivered_at", "received_at"))
     )
@@ -399,18 +409,18 @@ def monthly_report(
             lf,
             keys,
             {
-                "orders": nw.len(),
-                "unjudged": nw.col("_unjudged").sum(),
-                "delivered": nw.col("_done").sum(),
-                "censored": nw.col("_open").sum(),
+                "orders": _backend.Count(),
+                "unjudged": _backend.Count("_unjudged"),
+                "delivered": _backend.Count("_done"),
+                "censored": _backend.Count("_open"),
                 "cycle_mean_h": nw.col("_h").mean(),
                 "cycle_p50_h": _backend.Quantile("_h", 0.5),
                 "cycle_p90_h": _backend.Quantile("_h", 0.9),
-                "counted": nw.col("_base").sum(),
-                "on_time": nw.col("_on_time").sum(),
-                "in_full": nw.col("_in_full").sum(),
-                "otif": nw.col("_otif").sum(),
-                "perfect": nw.col("_perfect").sum(),
+                "counted": _backend.Count("_base"),
+                "on_time": _backend.Count("_on_time"),
+                "in_full": _backend.Count("_in_full"),
+                "otif": _backend.Count("_otif"),
+                "perfect": _backend.Count("_perfect"),
             },
         )
     ]
@@ -543,12 +553,12 @@ def line_report(
             lf,
             keys,
             {
-                "lines": nw.len(),
-                "unjudged": nw.col("_unjudged").sum(),
-                "counted": nw.col("_base").sum(),
-                "on_time": nw.col("_on_time").sum(),
-                "in_full": nw.col("_in_full").sum(),
-                "otif": nw.col("_otif").sum(),
+                "lines": _backend.Count(),
+                "unjudged": _backend.Count("_unjudged"),
+                "counted": _backend.Count("_base"),
+                "on_time": _backend.Count("_on_time"),
+                "in_full": _backend.Count("_in_full"),
+                "otif": _backend.Count("_otif"),
                 "units_owed": nw.col("_owed").sum(),
                 "units_filled": nw.col("_got").sum(),
             },

@@ -79,20 +79,21 @@ def _quantities_usable(lf: nw.LazyFrame[Any]) -> nw.Expr | None:
     return usable
 
 
-def _unreadable(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
+def _unreadable(lf: nw.LazyFrame[Any], now: float, *, usable: str | None = None) -> nw.Expr:
     """Delivered by `now` with quantities that are not usable numbers: neither complete nor open.
 
     Cycle time excludes such orders as ``invalid_quantity``; the monthly report leaves them out
-    of its cycle columns the same way.
+    of its cycle columns the same way. `usable` names a column holding `_quantities_usable`
+    already (computed once for this and `_completed`).
     """
-    usable = _quantities_usable(lf)
-    if usable is None:
+    usable_expr = _quantities_usable(lf) if usable is None else nw.col(usable)
+    if usable_expr is None:
         return nw.lit(value=False)
     delivered = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-    return delivered.fill_null(value=False) & ~usable
+    return delivered.fill_null(value=False) & ~usable_expr
 
 
-def _completed(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
+def _completed(lf: nw.LazyFrame[Any], now: float, *, usable: str | None = None) -> nw.Expr:
     """Whether each order is complete at `now` (epoch seconds): OTIF's definition, exactly.
 
     Delivered by `now` and, when the frame has the quantities, everything owed delivered
@@ -101,11 +102,11 @@ def _completed(lf: nw.LazyFrame[Any], now: float) -> nw.Expr:
     does a quantity that is not a usable number (NaN compares differently on each backend).
     """
     done = ~nw.col("delivered_at").is_null() & (nw.col("delivered_at") <= now)
-    usable = _quantities_usable(lf)
-    if usable is not None:
+    usable_expr = _quantities_usable(lf) if usable is None else nw.col(usable)
+    if usable_expr is not None:
         cancelled = nw.col("qty_cancelled") if _common.has(lf, "qty_cancelled") else nw.lit(0.0)
         owed = nw.col("qty_ordered") - cancelled
-        done = done & usable & (nw.col("qty_delivered") >= owed)
+        done = done & usable_expr & (nw.col("qty_delivered") >= owed)
     return done.fill_null(value=False)
 
 
