@@ -445,8 +445,8 @@ def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
     """True when the non-null values of `key` are certainly distinct; None when unsure.
 
     Fast exact tests for the clean case. Keys in strictly increasing order (an export
-    sorted by its key; on pandas, text also by length and then value, as numbered ids
-    ``SO-9``, ``SO-10`` are) are distinct: one comparison of each key with the one before.
+    sorted by its key; text also by length and then value, as numbered ids ``SO-9``,
+    ``SO-10`` are) are distinct: one comparison of each key with the one before.
     Otherwise a 64-bit fingerprint of every key is computed (polars' own hash; on pandas,
     from each string's length, first and last eight bytes, read straight from the Arrow
     buffers, or the integers themselves) and sorted. Distinct fingerprints mean distinct
@@ -460,8 +460,13 @@ def keys_unique(lf: nw.LazyFrame[Any], key: str) -> bool | None:
         import polars as pl  # noqa: PLC0415
 
         present = lf.to_native().lazy().select(pl.col(key).drop_nulls())
-        rising = present.select((pl.col(key) > pl.col(key).shift(1)).all()).collect().item()
-        if rising:
+        k = pl.col(key)
+        orders = [(k > k.shift(1)).all().alias("value")]
+        if present.collect_schema()[key] == pl.String:  # or by length, then value
+            n = k.str.len_bytes()
+            natural = (n > n.shift(1)) | ((n == n.shift(1)) & (k > k.shift(1)))
+            orders.append(natural.all().alias("numbered"))
+        if any(present.select(orders).collect().row(0)):
             return True
         # sorted by polars itself (in parallel): equal neighbours are a repeat or a collision
         prints = present.select(pl.col(key).hash().sort().alias("h"))
