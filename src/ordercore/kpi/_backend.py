@@ -774,10 +774,25 @@ def _pandas_aggregate(
     # each group's keys from its first row (numbered in order of first appearance)
     first: Any = np.searchsorted(np.maximum.accumulate(codes), np.arange(count)) if count else []
     table = df[keys].iloc[first].reset_index(drop=True)
-    for alias, m in measures.items():
-        if isinstance(m, Count):
-            chosen = codes if m.column is None else codes[df[m.column].to_numpy(dtype=bool)]
-            table[alias] = np.bincount(chosen, minlength=count).astype("int64")
+    counts = {a: m for a, m in measures.items() if isinstance(m, Count)}
+    flagged = [a for a, m in counts.items() if m.column is not None]
+    if any(m.column is None for m in counts.values()):
+        rows = np.bincount(codes, minlength=count).astype("int64")
+    for alias, m in counts.items():
+        if m.column is None:
+            table[alias] = rows
+    # up to eight flags at a time, as the bits of one byte per row: one count of each
+    # group's bit patterns answers them all
+    for start in range(0, len(flagged), 8):
+        batch = flagged[start : start + 8]
+        bits = np.zeros(len(df), dtype=np.uint8)
+        for bit, alias in enumerate(batch):
+            flag = df[counts[alias].column].to_numpy(dtype=bool)
+            bits |= flag.view(np.uint8) << np.uint8(bit)
+        patterns = np.bincount(codes * 256 + bits, minlength=count * 256).reshape(count, 256)
+        for bit, alias in enumerate(batch):
+            having = (np.arange(256) >> bit) & 1 == 1
+            table[alias] = patterns[:, having].sum(axis=1).astype("int64")
     plain = [m.alias(a) for a, m in measures.items() if isinstance(m, nw.Expr)]
     if plain:
         main = lf.group_by(*keys).agg(*plain).to_native()
