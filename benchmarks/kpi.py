@@ -32,6 +32,7 @@ from ordercore.kpi import generate, monthly_report
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
 N = int(os.environ.get("ORDERCORE_BENCH_ORDERS", "5000000"))
 ROUNDS = 5
@@ -222,24 +223,28 @@ def _check(mine: Any, theirs: Any) -> None:
         _agree(name, mine[name], theirs[name])
 
 
+def _rounds(report: Report, fns: dict[str, Callable[[], object]]) -> None:
+    """Time `fns` in turn over `ROUNDS` rounds; record each one's median and its rounds."""
+    for label, seconds in interleaved(fns, rounds=ROUNDS).items():
+        report.add(label, statistics.median(seconds))
+        _TIMES[label] = seconds
+
+
 def _pandas(report: Report, n: int) -> pd.DataFrame:
     data = generate(n, seed=42, with_lines=False)
     orders, surveys, errors, as_of = data.orders, data.surveys, data.errors, data.as_of
     mine = monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ).frame
     theirs = baseline(orders, surveys, errors, as_of).fillna({"orders": 0, "otif": 0, "perfect": 0})
     _check(mine, theirs)
-    times = interleaved(
+    _rounds(
+        report,
         {
             _PANDAS: lambda: baseline(orders, surveys, errors, as_of),
             _MINE_PANDAS: lambda: monthly_report(
                 orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ
             ),
         },
-        rounds=ROUNDS,
     )
-    for label, seconds in times.items():
-        report.add(label, statistics.median(seconds))
-        _TIMES[label] = seconds
     input_bytes = float(
         orders.memory_usage(deep=True).sum()
         + surveys.memory_usage(deep=True).sum()
@@ -260,18 +265,15 @@ def _polars(report: Report, n: int, pandas_figures: pd.DataFrame) -> None:
     mine = monthly_report(orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ).frame
     _check(mine, polars_baseline(orders, surveys, errors, as_of))
     _check(mine.to_pandas(), pandas_figures)
-    times = interleaved(
+    _rounds(
+        report,
         {
             _POLARS: lambda: polars_baseline(orders, surveys, errors, as_of),
             _MINE_POLARS: lambda: monthly_report(
                 orders, surveys=surveys, errors=errors, as_of=as_of, tz=TZ
             ),
         },
-        rounds=ROUNDS,
     )
-    for label, seconds in times.items():
-        report.add(label, statistics.median(seconds))
-        _TIMES[label] = seconds
 
 
 _PANDAS = f"baseline hand-written pandas ({N:,} orders)"

@@ -64,6 +64,8 @@ def only(
     columns: Sequence[str],
     event_types: Iterable[str] | None = None,
     where: nw.Expr | None = None,
+    *,
+    materialize: bool = False,
 ) -> tuple[Any, bool]:
     """`native` with only `columns` (those it has), in its own library (lazy where it can be).
 
@@ -72,7 +74,8 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
-    With `where`, only the rows where it holds are kept (it reads only `columns`).
+    With `where`, only the rows where it holds are kept (it reads only `columns`). With
+    `materialize`, the frame is computed now, for callers that check it and then read it.
 
     Returns:
         The frame, and whether the rows were narrowed to `event_types` (else the caller
@@ -88,6 +91,8 @@ def only(
     narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
     if narrowed and event_types is not None:
         frame = frame.filter(nw.col("event_type").is_in(sorted(set(event_types))))
+    if materialize:
+        frame = collect(frame)
     return frame.to_native(), narrowed
 
 

@@ -373,9 +373,8 @@ def _event_marks(
     ends = [t for stage in STAGES[:-1] for t in STAGE_ENDS[stage]]
     holding_types = ["hold_placed", "hold_released"]
     read = [*ends, *holding_types]
-    narrow, narrowed = _extra.only(events, read_columns, read)
-    if materialize:  # checked, then read: computed once
-        narrow = _extra.collect(_backend.lazy(narrow)).to_native()
+    # checked, then read: computed once when `materialize`
+    narrow, narrowed = _extra.only(events, read_columns, read, materialize=materialize)
 
     def theirs(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return _extra.among(

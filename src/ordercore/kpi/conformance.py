@@ -452,9 +452,8 @@ def _order_marks(
         "checkpoint_recorded",
         *(rule.after for rule in policy.checkpoints),
     }
-    narrow, narrowed = _extra.only(events, read_columns, read)
-    if materialize:  # checked, then read: computed once
-        narrow = _extra.collect(_backend.lazy(narrow)).to_native()
+    # checked, then read: computed once when `materialize`
+    narrow, narrowed = _extra.only(events, read_columns, read, materialize=materialize)
     lf = _common.load(
         narrow,
         "events",
