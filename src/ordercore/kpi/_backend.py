@@ -771,16 +771,12 @@ def _pandas_aggregate(
 
     df = lf.to_native()
     codes, count = _group_codes(df, keys)
-    # each group's keys from its first row (numbered in order of first appearance)
-    first: Any = np.searchsorted(np.maximum.accumulate(codes), np.arange(count)) if count else []
-    table = df[keys].iloc[first].reset_index(drop=True)
+    table = _group_keys(df, keys, codes, count)
     counts = {a: m for a, m in measures.items() if isinstance(m, Count)}
     flagged = [a for a, m in counts.items() if m.column is not None]
-    if any(m.column is None for m in counts.values()):
-        rows = np.bincount(codes, minlength=count).astype("int64")
     for alias, m in counts.items():
         if m.column is None:
-            table[alias] = rows
+            table[alias] = np.bincount(codes, minlength=count).astype("int64")
     # up to eight flags at a time, as the bits of one byte per row: one count of each
     # group's bit patterns answers them all
     for start in range(0, len(flagged), 8):
@@ -856,6 +852,18 @@ def _group_codes(df: Any, keys: list[str]) -> tuple[Any, int]:
     return grouped.ngroup().to_numpy(), grouped.ngroups
 
 
+def _group_keys(df: Any, keys: list[str], codes: Any, count: int) -> Any:
+    """Each group's keys, one row per group number, from the group's first row.
+
+    Groups are numbered in order of first appearance (see `_group_codes`): the running
+    maximum of the numbers reaches each group at its first row.
+    """
+    import numpy as np  # noqa: PLC0415 - pandas brings it
+
+    first: Any = np.searchsorted(np.maximum.accumulate(codes), np.arange(count)) if count else []
+    return df[keys].iloc[first].reset_index(drop=True)
+
+
 def _partitioned(
     df: Any, keys: list[str], column: str, *, codes: Any, qs: list[float], names: list[str]
 ) -> Any:
@@ -863,10 +871,7 @@ def _partitioned(
     import numpy as np  # noqa: PLC0415 - pandas brings it
 
     count = int(codes.max()) + 1 if len(codes) else 0
-    # groups are numbered in order of first appearance (see `_group_codes`): the running
-    # maximum of the numbers reaches each group at its first row, which carries its keys
-    first = np.searchsorted(np.maximum.accumulate(codes), np.arange(count))
-    table = df[keys].iloc[first].reset_index(drop=True)
+    table = _group_keys(df, keys, codes, count)
     values = df[column].to_numpy(dtype="float64", na_value=np.nan)
     # missing values go to a group of their own after the others, never read
     mine = np.where(np.isnan(values), count, codes)
