@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import narwhals.stable.v2 as nw
+import pandas as pd
 import polars as pl
 import pytest
 
@@ -21,9 +22,6 @@ from ordercore.kpi.attribution import (
 )
 from ordercore.kpi.trail import trail_frame
 from ordercore.testing.book import synthetic_book
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 Constructor = Callable[["pd.DataFrame"], Any]
 """Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
@@ -167,6 +165,23 @@ def test_an_unknown_hold_reason_is_refused() -> None:
     events.loc[2, "hold_reason"] = "weather"
     with pytest.raises(FrameSchemaError, match=r"hold_reason: 1 value.*order_id=b"):
         lateness_attribution(ORDERS, events, as_of=AS_OF)
+
+
+def test_the_events_of_an_order_on_time_are_checked_though_not_read(
+    constructor: Constructor,
+) -> None:
+    # e was delivered before its promise: its lateness needs none of its events, which are
+    # not grouped, but a stray hold reason or a null event type among them is still refused
+    stray = pd.concat(
+        [EVENTS, EVENTS.iloc[[2]].assign(order_id="e", hold_id="H9", hold_reason="weather")],
+        ignore_index=True,
+    )
+    with pytest.raises(FrameSchemaError, match=r"hold_reason: 1 value.*order_id=e"):
+        lateness_attribution(constructor(ORDERS), constructor(stray), as_of=AS_OF)
+    untyped = EVENTS.copy()
+    untyped.loc[untyped["order_id"] == "e", "event_type"] = None
+    with pytest.raises(FrameSchemaError, match="event_type: 1 null"):
+        lateness_attribution(constructor(ORDERS), constructor(untyped), as_of=AS_OF)
 
 
 def test_orders_without_a_reference_column_are_refused() -> None:

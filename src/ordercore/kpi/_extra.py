@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import narwhals.stable.v2 as nw
 
 from ordercore.errors import FrameProblem, FrameSchemaError
-from ordercore.kpi import _backend
+from ordercore.kpi import _backend, _common
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from ordercore.kpi.check import Duplicates
 
 _T = TypeVar("_T")
 
@@ -90,10 +93,56 @@ def only(
         frame = frame.filter(where)
     narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
     if narrowed and event_types is not None:
-        frame = frame.filter(nw.col("event_type").is_in(sorted(set(event_types))))
+        # a row without a type is kept: the checks refuse it
+        kind = nw.col("event_type")
+        frame = frame.filter(kind.is_in(sorted(set(event_types))) | kind.is_null())
     if materialize:
         frame = collect(frame)
     return frame.to_native(), narrowed
+
+
+def checked_events(
+    events: object,
+    columns: Sequence[str],
+    event_types: Iterable[str],
+    codes: Mapping[str, Sequence[str]],
+    *,
+    tz: str,
+    as_of: dt.datetime,
+    kpi: str,
+    materialize: bool,
+    codes_where: nw.Expr | None = None,
+    rows: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]] | None = None,
+    duplicates: Duplicates = "refuse",
+) -> tuple[nw.LazyFrame[Any], bool]:
+    """The events an analysis reads, checked and prepared (`ordercore.kpi._common.load`).
+
+    Only `columns`, and the rows of `event_types` (`only`; with `materialize`, computed
+    once for the checks and the reading). `codes` (column -> vocabulary) are refused on
+    every row read where `codes_where` holds, also on those `rows` does not pick.
+
+    Returns:
+        The loaded events, and whether they were narrowed to `event_types` (else the caller
+        filters them).
+    """
+    narrow, narrowed = only(events, columns, event_types, materialize=materialize)
+    lf = _common.load(
+        narrow,
+        "events",
+        tz=tz,
+        stamps=["at"],
+        as_of=as_of,
+        duplicates=duplicates,
+        kpi=kpi,
+        rows=rows,
+    )
+    # every row read, before any is picked: the whole column answers when it holds no stray
+    # code (the rows are not computed)
+    every = _backend.lazy(narrow)
+    refuse_codes(
+        every if codes_where is None else every.filter(codes_where), "events", codes, source=narrow
+    )
+    return lf, narrowed
 
 
 def refuse_codes(

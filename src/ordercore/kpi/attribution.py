@@ -373,8 +373,8 @@ def _event_marks(
     ends = [t for stage in STAGES[:-1] for t in STAGE_ENDS[stage]]
     holding_types = ["hold_placed", "hold_released"]
     read = [*ends, *holding_types]
-    # checked, then read: computed once when `materialize`
-    narrow, narrowed = _extra.only(events, read_columns, read, materialize=materialize)
+    kind = nw.col("event_type")
+    holding = kind.is_in(holding_types)
 
     def theirs(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
         return _extra.among(
@@ -382,21 +382,18 @@ def _event_marks(
         )
 
     # every event read is checked; those of the orders in `among` are prepared
-    lf = _common.load(
-        narrow,
-        "events",
+    lf, narrowed = _extra.checked_events(
+        events,
+        read_columns,
+        read,
+        {"hold_reason": [r.value for r in HoldReason]},
+        codes_where=holding,
         tz=tz,
-        stamps=["at"],
         as_of=as_of,
-        duplicates="exclude",
         kpi="lateness_attribution",
+        materialize=materialize,
         rows=theirs,
-    )
-    kind = nw.col("event_type")
-    holding = kind.is_in(holding_types)
-    # the whole column answers when it holds no stray reason: the hold rows are not computed
-    _extra.refuse_codes(
-        lf.filter(holding), "events", {"hold_reason": [r.value for r in HoldReason]}, source=narrow
+        duplicates="exclude",
     )
     # only the events that end a stage or place or release a hold are read, and only those
     # of the orders in `among`
@@ -675,13 +672,13 @@ def _to_read(
     """
     read = ~nw.col("_done") | (nw.col("_end") > nw.col("_ref_us"))
     orders_frame = orders_frame.with_columns(_read=read)
-    if eager:  # read by the count and by the orders read further
+    if eager or fingerprint:  # read by the count, the events' pick and the orders read
         orders_frame = _extra.collect(orders_frame)
     settled = _extra.rows(
         orders_frame.select(_backend.count(orders_frame, ~nw.col("_read")).alias("on_time"))
     )[0]
     orders_frame = _extra.keyed(orders_frame.filter(nw.col("_read")), fingerprint=fingerprint)
-    if eager:
+    if eager or fingerprint:
         orders_frame = _extra.collect(orders_frame)
     return orders_frame, int(settled["on_time"] or 0)
 

@@ -452,17 +452,16 @@ def _order_marks(
         "checkpoint_recorded",
         *(rule.after for rule in policy.checkpoints),
     }
-    # checked, then read: computed once when `materialize`
-    narrow, narrowed = _extra.only(events, read_columns, read, materialize=materialize)
-    lf = _common.load(
-        narrow,
-        "events",
+    lf, narrowed = _extra.checked_events(
+        events,
+        read_columns,
+        read,
+        {"risk_level": list(_LEVELS)},
         tz=tz,
-        stamps=["at"],
         as_of=as_of,
         kpi="conformance",
+        materialize=materialize,
     )
-    _extra.refuse_codes(lf, "events", {"risk_level": list(_LEVELS)}, source=narrow)
     kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
     # an entry or header amendment without a confirmation marks nothing: not grouped
