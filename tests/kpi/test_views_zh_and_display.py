@@ -12,9 +12,10 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 import polars as pl
 import pytest
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from ordercore.kpi import PastDueNotShipped, StuckInStatus, alerts, monthly_report
+from ordercore.kpi import PastDueNotShipped, StuckInStatus, _report_view, alerts, monthly_report
 from ordercore.kpi._figure import Chart
 from ordercore.kpi._report_view import chinese_fonts
 from ordercore.kpi._texts import column_label
@@ -126,6 +127,32 @@ def test_the_chinese_chart_draws_every_glyph_in_an_installed_chinese_font() -> N
         warnings.simplefilter("error")  # matplotlib warns for every glyph it cannot draw
         assert figure._repr_png_().startswith(PNG)
     assert figure.axes[0].title.get_fontfamily()[0] == chinese_fonts()[0]
+
+
+def test_a_chinese_font_installed_after_matplotlib_cached_its_font_list_is_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    # a stale font list: the preferred font is on the system but not in matplotlib's list
+    # (DejaVu Sans stands in for a Chinese font: its file comes with matplotlib)
+    manager = font_manager.fontManager
+    path = font_manager.findfont("DejaVu Sans", fallback_to_default=False)
+    broken = tmp_path / "broken.ttf"
+    broken.write_bytes(b"not a font")
+    stale = [entry for entry in manager.ttflist if entry.name != "DejaVu Sans"]
+    monkeypatch.setattr(manager, "ttflist", stale)
+    monkeypatch.setattr(_report_view, "_CJK_FONTS", ("No Such Font", "DejaVu Sans"))
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: [str(broken), path])
+    assert _report_view.chinese_fonts() == ["DejaVu Sans"]
+    assert path in {entry.fname for entry in manager.ttflist}
+    # found once, read from the list thereafter: the system is not searched again
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda: pytest.fail("searched again"))
+    assert _report_view.chinese_fonts() == ["DejaVu Sans"]
+
+
+def test_no_chinese_font_on_the_system_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_report_view, "_CJK_FONTS", ("No Such Font",))
+    monkeypatch.setattr(font_manager, "findSystemFonts", list)
+    assert _report_view.chinese_fonts() == []
 
 
 def test_a_column_without_a_label_is_shown_by_its_name() -> None:

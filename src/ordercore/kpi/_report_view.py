@@ -186,10 +186,29 @@ def _series(
 
 
 def chinese_fonts() -> list[str]:
-    """The installed fonts of `_CJK_FONTS`, in order of preference (matplotlib's font list)."""
+    """The installed fonts of `_CJK_FONTS`, in order of preference.
+
+    Read from matplotlib's font list. That list is cached on disk when matplotlib first
+    runs: a Chinese font installed later is missing from it, so when it names none of
+    `_CJK_FONTS`, the system's font files it does not know are added to it first (a file
+    matplotlib cannot read is passed over).
+    """
     from matplotlib import font_manager  # noqa: PLC0415 - optional extra
 
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    installed = {entry.name for entry in manager.ttflist}
+    found = [name for name in _CJK_FONTS if name in installed]
+    if found:
+        return found
+    known = {entry.fname for entry in manager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):  # not a font matplotlib can read
+            continue
+    installed = {entry.name for entry in manager.ttflist}
     return [name for name in _CJK_FONTS if name in installed]
 
 
