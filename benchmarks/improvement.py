@@ -6,14 +6,17 @@ delivery; holds on the orders that have hold hours; feedback, closing and archiv
 delivered ones): about ten events per order. ``ORDERCORE_BENCH_ORDERS`` changes the count.
 
 Before timing, the attribution's parts are checked to sum exactly (in microseconds) to
-every late order's lateness. The three are timed in turn, seven rounds of one run each, so
-that a slow spell of the shared machine falls on all three. Printed: each one's median,
+every late order's lateness. The four are timed in turn, seven rounds of one run each, so
+that a slow spell of the shared machine falls on all four. Printed: each one's median,
 and the median of the rounds' ratios (with their range):
 
 * the monthly report on the same orders, with their surveys and errors, as
   ``python -m benchmarks kpi`` runs it (polars): the baseline;
 * lateness attribution (polars) / monthly report (bar <= 2);
-* conformance (polars) / monthly report (bar <= 2).
+* conformance (polars) / monthly report (bar <= 2);
+* for scale, the floor of any conformance on polars: a bare group-by of the events it
+  reads into each order's first moment of each type, joined to the orders (no check, no
+  verdict) / monthly report.
 """
 
 from __future__ import annotations
@@ -110,6 +113,35 @@ def trail(orders: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+_READ_BY_CONFORMANCE = (
+    "order_created",
+    "review_started",
+    "risk_assessed",
+    "order_approved",
+    "hold_released",
+    "feedback_recorded",
+    "order_closed",
+    "order_archived",
+)
+
+
+def floor(orders: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """The least any conformance does: each order's first moment of each type it reads."""
+    kind, at = pl.col("event_type"), pl.col("at").dt.epoch("us")
+    firsts = (
+        events.lazy()
+        .filter(kind.is_in(_READ_BY_CONFORMANCE))
+        .select(
+            _k=pl.col("order_id").hash(1),
+            **{t: pl.when(kind == t).then(at) for t in _READ_BY_CONFORMANCE},
+        )
+        .group_by("_k")
+        .agg(pl.all().min())
+    )
+    keyed = orders.lazy().select("order_id", "channel", _k=pl.col("order_id").hash(1))
+    return keyed.join(firsts, on="_k", how="left").collect(engine="streaming")
+
+
 def _exact(result: Any) -> int:
     """Check that the parts sum exactly to each late order's lateness; return how many."""
     sums = result.parts.group_by("order_id").agg(pl.col("micros").sum())
@@ -147,6 +179,7 @@ def main() -> None:
                 orders, events, as_of=as_of, tz=TZ
             ),
             "conformance (polars)": lambda: conformance(orders, events, as_of=as_of, tz=TZ),
+            "floor: first moments by order (bare polars)": lambda: floor(orders, events),
         },
         rounds=ROUNDS,
     )
@@ -158,4 +191,9 @@ def main() -> None:
     )
     report.round_ratio(
         "conformance / monthly report", times["conformance (polars)"], baseline, bar=2.0
+    )
+    report.round_ratio(
+        "floor (bare polars) / monthly report",
+        times["floor: first moments by order (bare polars)"],
+        baseline,
     )
