@@ -30,7 +30,7 @@ import polars as pl
 from benchmarks._harness import Report, interleaved
 from ordercore.kpi import generate, monthly_report
 from ordercore.kpi.attribution import lateness_attribution
-from ordercore.kpi.conformance import conformance
+from ordercore.kpi.conformance import _READ_TYPES, conformance
 
 N = int(os.environ.get("ORDERCORE_BENCH_ORDERS", "1000000"))
 ROUNDS = 7
@@ -113,27 +113,16 @@ def trail(orders: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_READ_BY_CONFORMANCE = (
-    "order_created",
-    "review_started",
-    "risk_assessed",
-    "order_approved",
-    "hold_released",
-    "feedback_recorded",
-    "order_closed",
-    "order_archived",
-)
-
-
 def floor(orders: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """The least any conformance does: each order's first moment of each type it reads."""
     kind, at = pl.col("event_type"), pl.col("at").dt.epoch("us")
+    types = sorted(_READ_TYPES)
     firsts = (
         events.lazy()
-        .filter(kind.is_in(_READ_BY_CONFORMANCE))
+        .filter(kind.is_in(types))
         .select(
             _k=pl.col("order_id").hash(1),
-            **{t: pl.when(kind == t).then(at) for t in _READ_BY_CONFORMANCE},
+            **{t: pl.when(kind == t).then(at) for t in types},
         )
         .group_by("_k")
         .agg(pl.all().min())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import narwhals.stable.v2 as nw
@@ -19,6 +19,9 @@ from ordercore.kpi import PastDueNotShipped, StuckInStatus, _report_view, alerts
 from ordercore.kpi._figure import Chart
 from ordercore.kpi._report_view import chinese_fonts
 from ordercore.kpi._texts import column_label
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 AS_OF = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -130,7 +133,7 @@ def test_the_chinese_chart_draws_every_glyph_in_an_installed_chinese_font() -> N
 
 
 def test_a_chinese_font_installed_after_matplotlib_cached_its_font_list_is_found(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # a stale font list: the preferred font is on the system but not in matplotlib's list
     # (DejaVu Sans stands in for a Chinese font: its file comes with matplotlib)

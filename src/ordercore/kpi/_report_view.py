@@ -196,8 +196,12 @@ def chinese_fonts() -> list[str]:
     from matplotlib import font_manager  # noqa: PLC0415 - optional extra
 
     manager = font_manager.fontManager
-    installed = {entry.name for entry in manager.ttflist}
-    found = [name for name in _CJK_FONTS if name in installed]
+
+    def listed() -> list[str]:
+        installed = {entry.name for entry in manager.ttflist}
+        return [name for name in _CJK_FONTS if name in installed]
+
+    found = listed()
     if found:
         return found
     known = {entry.fname for entry in manager.ttflist}
@@ -208,8 +212,7 @@ def chinese_fonts() -> list[str]:
             manager.addfont(path)
         except (OSError, RuntimeError, ValueError):  # not a font matplotlib can read
             continue
-    installed = {entry.name for entry in manager.ttflist}
-    return [name for name in _CJK_FONTS if name in installed]
+    return listed()
 
 
 def plot(

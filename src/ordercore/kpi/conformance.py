@@ -59,6 +59,23 @@ __all__ = [
 
 _LEVELS: Final = ("low", "medium", "high", "critical")
 _US: Final = 1e6
+_READ_TYPES: Final = frozenset(
+    {
+        "order_created",
+        "header_amended",
+        "review_started",
+        "risk_assessed",
+        "order_approved",
+        "hold_released",
+        "feedback_recorded",
+        "feedback_waived",
+        "order_closed",
+        "order_archived",
+        "checkpoint_recorded",
+    }
+)
+"""The event types the built-in checks read (no shipment, delivery or billing movements);
+a checkpoint rule adds the type its SLA runs from."""
 _US_PER_HOUR: Final = 3.6e9
 _US_PER_DAY: Final = 8.64e10
 
@@ -437,21 +454,7 @@ def _order_marks(
         "passed",
         "risk_level",
     ]
-    # only the events a check reads (no shipment, delivery or billing movements)
-    read = {
-        "order_created",
-        "header_amended",
-        "review_started",
-        "risk_assessed",
-        "order_approved",
-        "hold_released",
-        "feedback_recorded",
-        "feedback_waived",
-        "order_closed",
-        "order_archived",
-        "checkpoint_recorded",
-        *(rule.after for rule in policy.checkpoints),
-    }
+    read = {*_READ_TYPES, *(rule.after for rule in policy.checkpoints)}
     lf, narrowed = _extra.checked_events(
         events,
         read_columns,
