@@ -290,6 +290,39 @@ def test_orders_whose_fingerprints_collide_are_still_told_apart(
     assert _rows(result.orders) == expected
 
 
+def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # y, a late order with no events, is hashed onto a (which has events): joined to a's
+    # group, it would take a's stages; the collision is seen and the analysis redone by id
+    real_keyed, real_collided = _extra.keyed, _extra.collided
+    seen: list[bool] = []
+
+    def onto_a(lf: Any, *, fingerprint: bool) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint)
+        if not fingerprint:
+            return out
+        a = nw.col("order_id").is_in(["a", "y"])
+        return out.with_columns(_k=nw.when(a).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k")))
+
+    def spied(lf: Any, *, fingerprint: bool) -> bool:
+        seen.append(real_collided(lf, fingerprint=fingerprint))
+        return seen[-1]
+
+    orders = pd.concat([ORDERS, ORDERS[ORDERS["order_id"] == "a"].assign(order_id="y")])
+    expected = _rows(lateness_attribution(orders, EVENTS, as_of=AS_OF, policy=POLICY).orders)
+    assert [r["review"] for r in expected if r["order_id"] == "y"] != [
+        r["review"] for r in expected if r["order_id"] == "a"
+    ]
+    monkeypatch.setattr(_extra, "keyed", onto_a)
+    monkeypatch.setattr(_extra, "collided", spied)
+    result = lateness_attribution(
+        pl.from_pandas(orders), pl.from_pandas(EVENTS), as_of=AS_OF, policy=POLICY
+    )
+    assert seen == [True, False]
+    assert _rows(result.orders) == expected
+
+
 def test_an_event_of_an_unknown_order_sharing_a_fingerprint_is_not_counted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -365,3 +365,37 @@ def test_orders_whose_fingerprints_collide_are_still_told_apart(
     monkeypatch.setattr(_extra, "keyed", crowded)
     found = conformance(pl.from_pandas(ORDERS), pl.from_pandas(TRAIL), as_of=AS_OF)
     assert found.summary == expected
+
+
+def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_trail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # y has no events and is hashed onto p1 (which has): joined to p1's group it would be
+    # checked, and pass, as p1; the collision is seen and the checks run again on the ids
+    from ordercore.kpi import _extra  # noqa: PLC0415 - the seam under test
+
+    real_keyed, real_collided = _extra.keyed, _extra.collided
+    seen: list[bool] = []
+
+    def onto_p1(lf: Any, *, fingerprint: bool) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint)
+        if not fingerprint:
+            return out
+        shared = nw.col("order_id").is_in(["p1", "y"])
+        return out.with_columns(
+            _k=nw.when(shared).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k"))
+        )
+
+    def spied(lf: Any, *, fingerprint: bool) -> bool:
+        seen.append(real_collided(lf, fingerprint=fingerprint))
+        return seen[-1]
+
+    orders = pd.concat([ORDERS, ORDERS[ORDERS["order_id"] == "p1"].assign(order_id="y")])
+    expected = conformance(orders, TRAIL, as_of=AS_OF)
+    assert "y" not in set(expected.results["order_id"])
+    monkeypatch.setattr(_extra, "keyed", onto_p1)
+    monkeypatch.setattr(_extra, "collided", spied)
+    found = conformance(pl.from_pandas(orders), pl.from_pandas(TRAIL), as_of=AS_OF)
+    assert seen == [True, False]
+    assert found.summary == expected.summary
+    assert "y" not in set(found.results["order_id"])

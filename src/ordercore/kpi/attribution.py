@@ -303,7 +303,8 @@ def _check_policy_columns(orders: object, policy: LatenessPolicy) -> list[str]:
 
 def _order_frame(
     orders: object, policy: LatenessPolicy, *, as_of: dt.datetime, tz: str
-) -> tuple[nw.LazyFrame[Any], nw.LazyFrame[Any], list[str]]:
+) -> tuple[nw.LazyFrame[Any], list[str]]:
+    """Every order with its exclusion columns (``_kept``: not excluded) and its moments."""
     stamps_ = _check_policy_columns(orders, policy)
     lf = _common.load(
         orders,
@@ -337,20 +338,15 @@ def _order_frame(
     )
     names = _common.reasons(lf)
     owner = nw.col("owner_id") if _common.has(lf, "owner_id") else nw.lit(None, nw.String)
-    out = lf.filter(nw.col("_kept")).select(
-        "order_id",
-        "channel",
-        "customer_id",
+    end = nw.when(nw.col("_done")).then(_micros("delivered_at"))
+    out = lf.with_columns(
         owner.alias("owner_id"),
-        "_done",
         _refm=nw.col("_refm").cast(nw.Int64),
         _m0=_micros("received_at"),
         _ref_us=_micros("_ref"),
-        _end=nw.when(nw.col("_done"))
-        .then(_micros("delivered_at"))
-        .otherwise(nw.lit(now * _US).round(0)),
+        _end=end.otherwise(nw.lit(now * _US).round(0)),
     )
-    return out, lf.select(*names), names
+    return out, names
 
 
 def _event_marks(
@@ -448,43 +444,43 @@ def _milestones(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     reached_by_event = [
         nw.when(~nw.col(e).is_null()).then(nw.lit(i)) for i, e in enumerate(ends, start=1)
     ]
-    last = (
-        nw.when(nw.col("_done"))
-        .then(nw.lit(k))
-        .otherwise(nw.max_horizontal(*reached_by_event).fill_null(0))
+    # polars evaluates a horizontal function inside a branch of ``when`` several times
+    # slower than on its own: each is computed in a column first, and the branches pick
+    # columns
+    lf = lf.with_columns(_lastev=nw.max_horizontal(*reached_by_event).fill_null(0))
+    lf = lf.with_columns(
+        _last=nw.when(nw.col("_done")).then(nw.lit(k)).otherwise(nw.col("_lastev"))
     )
-    lf = lf.with_columns(_last=last)
-    previous = nw.col("_m0")
+    # each stage ends at the latest of receipt and the end events up to it, never after the
+    # order's end; a stage from which no end event is known (nor from any after it) ends at
+    # the end. In closed form: no chain of steps, each reading the one before.
+    start = nw.col("_m0")
+    since = [start]
+    reached: dict[str, nw.Expr] = {}
+    for i in range(1, k + 1):
+        event = nw.col(ends[i - 1]) if i < k else nw.col("_end")
+        since.append(nw.coalesce(event, start))
+        reached[f"_r{i}"] = nw.min_horizontal(nw.max_horizontal(*since), nw.col("_end"))
+    milestones: dict[str, nw.Expr] = {}
     for i in range(1, k + 1):
         later = nw.col("_last") >= i  # some stage from i on has its end event
-        event = nw.col(ends[i - 1]) if i < k else nw.col("_end")
-        reached = nw.max_horizontal(previous, nw.coalesce(event, previous))
-        milestone = nw.when(later).then(nw.min_horizontal(reached, nw.col("_end")))
-        lf = lf.with_columns(
-            **{
-                f"_m{i}": milestone.otherwise(nw.col("_end")),
-                # an open order's current stage (the first from which no end event is
-                # known) and every stage after it
-                f"_cur{i}": ~nw.col("_done") & ~later,
-            }
-        )
-        previous = nw.col(f"_m{i}")
-    return lf
+        milestones[f"_m{i}"] = nw.when(later).then(nw.col(f"_r{i}")).otherwise(nw.col("_end"))
+        # an open order's current stage (the first from which no end event is known) and
+        # every stage after it
+        milestones[f"_cur{i}"] = ~nw.col("_done") & ~later
+    return lf.with_columns(**reached).with_columns(**milestones).drop("_lastev", *reached)
 
 
-def _hold_overlaps(holds: nw.LazyFrame[Any], marked: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _hold_overlaps(holds: nw.LazyFrame[Any], staged: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...).
 
-    `marked` has one row per order with its receipt, end and stage end events (what
-    `_milestones` reads): the milestones are computed on the orders with holds only.
+    `staged` has one row per order that placed a hold, with its milestones (``_m0`` ...
+    ``_mK`` of `_milestones`) and end: each hold is cut to the stages it fell in.
     """
     k = len(STAGES)
-    ends = [f"_e{i}" for i in range(1, k)]
-    orders_held = marked.select("_k", "_done", "_m0", "_end", *ends)
-    spans = _milestones(holds.join(orders_held, on="_k", how="inner"))
-    h = spans.select(
-        "_k", "hold_id", "_hp", "_hr", "_reason", *[f"_m{i}" for i in range(k + 1)], "_end"
-    ).with_columns(
+    milestones = [f"_m{i}" for i in range(k + 1)]
+    spans = holds.join(staged.select("_k", *milestones, "_end"), on="_k", how="inner")
+    h = spans.with_columns(
         _hp=nw.max_horizontal(nw.col("_hp"), nw.col("_m0")),
         _hr=nw.min_horizontal(nw.coalesce(nw.col("_hr"), nw.col("_end")), nw.col("_end")),
     )
@@ -527,11 +523,12 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], marked: nw.LazyFrame[Any]) -> nw.La
     )
 
 
-def _with_holds(base: nw.LazyFrame[Any], hold_frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+def _with_holds(base: nw.LazyFrame[Any], holds: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     """`base` with the hold times of `_hold_overlaps` (0 for an order without holds).
 
-    Only the orders that placed a hold (``_held``) join their holds' times; the others get
-    zeros: a join of every order costs more than splitting them.
+    Only the orders that placed a hold (``_held``) join their holds, which are cut by the
+    orders' milestones; the others get zeros: a join of every order costs more than
+    splitting them.
     """
     k = len(STAGES)
     hold_columns = [*(f"_h{i}" for i in range(1, k + 1)), *HOLD_PARTS.values()]
@@ -539,10 +536,9 @@ def _with_holds(base: nw.LazyFrame[Any], hold_frame: nw.LazyFrame[Any]) -> nw.La
     unheld = base.filter(~held).with_columns(
         *[nw.lit(0.0, nw.Float64).alias(c) for c in hold_columns]
     )
-    with_holds = (
-        base.filter(held)
-        .join(hold_frame, on="_k", how="left")
-        .with_columns(*[nw.col(c).cast(nw.Float64).fill_null(0.0) for c in hold_columns])
+    staged = base.filter(held)
+    with_holds = staged.join(_hold_overlaps(holds, staged), on="_k", how="left").with_columns(
+        *[nw.col(c).cast(nw.Float64).fill_null(0.0) for c in hold_columns]
     )
     return nw.concat([unheld, with_holds.select(unheld.collect_schema().names())])
 
@@ -662,25 +658,38 @@ def _outcomes(base: nw.LazyFrame[Any], now_us: int, *, settled: int) -> dict[str
 
 
 def _to_read(
-    orders_frame: nw.LazyFrame[Any], *, eager: bool, fingerprint: bool
-) -> tuple[nw.LazyFrame[Any], int]:
-    """The orders whose events are read (keyed), and how many complete orders were on time.
+    orders_frame: nw.LazyFrame[Any], names: Sequence[str], *, eager: bool, fingerprint: bool
+) -> tuple[nw.LazyFrame[Any], int, dict[str, float]]:
+    """The orders whose events are read (keyed), the count on time, the exclusions' sums.
+
+    The count is of the complete orders on time; the sums are of the exclusion columns
+    `names`.
 
     A complete order's lateness is its end minus its reference, whatever its events say:
     only the late ones and the open ones (whose projection reads the stage they are in)
-    need their events. The complete orders on time are counted and read no further.
+    need their events. The complete orders on time are counted and read no further: with
+    the exclusions, in one pass over the orders; the orders read, in a second.
     """
-    read = ~nw.col("_done") | (nw.col("_end") > nw.col("_ref_us"))
+    read = nw.col("_kept") & (~nw.col("_done") | (nw.col("_end") > nw.col("_ref_us")))
     orders_frame = orders_frame.with_columns(_read=read)
-    if eager or fingerprint:  # read by the count, the events' pick and the orders read
-        orders_frame = _extra.collect(orders_frame)
-    settled = _extra.rows(
-        orders_frame.select(_backend.count(orders_frame, ~nw.col("_read")).alias("on_time"))
-    )[0]
-    orders_frame = _extra.keyed(orders_frame.filter(nw.col("_read")), fingerprint=fingerprint)
-    if eager or fingerprint:
-        orders_frame = _extra.collect(orders_frame)
-    return orders_frame, int(settled["on_time"] or 0)
+    settled = (nw.col("_kept") & ~nw.col("_read")).alias("_settled")
+    totals = _common.sums(orders_frame.with_columns(settled), [*names, "_settled"])
+    on_time = int(totals.pop("_settled"))
+    picked = orders_frame.filter(nw.col("_read")).select(
+        "order_id",
+        "channel",
+        "customer_id",
+        "owner_id",
+        "_done",
+        "_refm",
+        "_m0",
+        "_ref_us",
+        "_end",
+    )
+    picked = _extra.keyed(picked, fingerprint=fingerprint)
+    if eager or fingerprint:  # read by the events' pick and the marks
+        picked = _extra.collect(picked)
+    return picked, on_time, totals
 
 
 def _attribute(
@@ -696,8 +705,10 @@ def _attribute(
     """`lateness_attribution`, grouping events by `fingerprint` or by id (None: collided)."""
     native: Any = orders
     eager = isinstance(nw.from_native(native), nw.DataFrame)
-    orders_frame, excluded, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
-    orders_frame, settled = _to_read(orders_frame, eager=eager, fingerprint=fingerprint)
+    orders_frame, names = _order_frame(orders, policy, as_of=as_of, tz=tz)
+    orders_frame, settled, totals = _to_read(
+        orders_frame, names, eager=eager, fingerprint=fingerprint
+    )
     marks, holds = _event_marks(
         events,
         as_of=as_of,
@@ -730,7 +741,7 @@ def _attribute(
         *[f"_m{i}" for i in range(k + 1)],
         *[f"_cur{i}" for i in range(1, k + 1)],
     )
-    base = _with_holds(base, _hold_overlaps(holds, marked))
+    base = _with_holds(base, holds)
     budgets = _budgets(policy)
     base = base.with_columns(
         **{f"_b{i}": budgets[s] for i, s in enumerate(STAGES, start=1)},
@@ -741,17 +752,21 @@ def _attribute(
     )
     # the current stage of an open order and those after it (``_cur``) take at least their
     # budget
+    # (the overrun and the budget left in columns of their own first: see `_milestones`)
+    base = base.with_columns(
+        **{f"_o{i}": nw.col(f"_a{i}") - nw.col(f"_b{i}") for i in range(1, k + 1)}
+    ).with_columns(
+        **{f"_op{i}": nw.max_horizontal(nw.col(f"_o{i}"), nw.lit(0.0)) for i in range(1, k + 1)},
+        **{f"_ol{i}": nw.max_horizontal(-nw.col(f"_o{i}"), nw.lit(0.0)) for i in range(1, k + 1)},
+    )
     parts: dict[str, nw.Expr] = {}
-    left: list[nw.Expr] = []
+    left: dict[str, nw.Expr] = {}
     for i, stage in enumerate(STAGES, start=1):
         projected = nw.col(f"_cur{i}")
-        over = nw.col(f"_a{i}") - nw.col(f"_b{i}")
-        parts[stage] = nw.when(projected).then(nw.max_horizontal(over, nw.lit(0.0))).otherwise(over)
-        left.append(
-            nw.when(projected).then(nw.max_horizontal(-over, nw.lit(0.0))).otherwise(nw.lit(0.0))
-        )
-    base = base.with_columns(
-        **{f"_x{s}": e for s, e in parts.items()}, _left=nw.sum_horizontal(*left)
+        parts[f"_x{stage}"] = nw.when(projected).then(nw.col(f"_op{i}")).otherwise(nw.col(f"_o{i}"))
+        left[f"_l{i}"] = nw.when(projected).then(nw.col(f"_ol{i}")).otherwise(nw.lit(0.0))
+    base = base.with_columns(**parts, **left).with_columns(
+        _left=nw.sum_horizontal(*[nw.col(c) for c in left])
     )
     # lateness from the dates alone (and the budget left): the parts must sum to it
     finish = (
@@ -776,7 +791,6 @@ def _attribute(
     part_cols = [f"_x{s}" for s in STAGES] + list(HOLD_PARTS.values())
     part_names = list(PARTS)
     counted = _outcomes(base, now_us, settled=settled)
-    totals = _common.sums(excluded, names)
     keep = (nw.col("_late") > 0) & (
         nw.col("_done") | (nw.col("_ref_us") < now_us) | nw.lit(value=at_risk)
     )
@@ -787,15 +801,17 @@ def _attribute(
         .then(nw.lit("overdue"))
         .otherwise(nw.lit("at_risk"))
     )
+    # not computed apart: `base` is (eager input), and the parts, built on first use, filter
+    # it again
     late = base.filter(keep).with_columns(_state=state)
-    if eager:  # read by the orders and the parts
-        late = _extra.collect(late)
     # the cause: the part with the most of the lateness (the first in `PARTS` order on a tie)
-    biggest = nw.max_horizontal(*[nw.col(c) for c in part_cols])
+    # (in a column of its own first: see `_milestones`)
+    late_with = late.with_columns(_big=nw.max_horizontal(*[nw.col(c) for c in part_cols]))
+    biggest = nw.col("_big")
     cause = nw.when(nw.col(part_cols[0]) == biggest).then(nw.lit(part_names[0]))
     for column, name in zip(part_cols[1:], part_names[1:], strict=True):
         cause = cause.when(nw.col(column) == biggest).then(nw.lit(name))
-    wide = late.select(
+    wide = late_with.select(
         *dims,
         month=_common.month_label("_refm"),
         state=nw.col("_state"),

@@ -473,7 +473,8 @@ def _order_marks(
     lf = _extra.keyed(lf, fingerprint=fingerprint)
     # a reason is read on releases and waivers only: the text of the other rows is not stripped
     said = nw.when(kind.is_in(["hold_released", "feedback_waived"])).then(nw.col("reason"))
-    reason = said.fill_null("").str.strip_chars() != ""
+    # (nulls elsewhere: the strings of the other rows are not touched)
+    reason = (said.str.strip_chars() != "").fill_null(value=False)
     if policy.hold_releasers is None:
         authorised = nw.col("actor_kind") == "user"
     else:
@@ -716,10 +717,19 @@ def conformance(
     )[0]
     counted = {n: (int(row[f"_n{i}"] or 0), int(row[f"_p{i}"] or 0)) for i, n in enumerate(names)}
     failing: dict[str, list[str]] = {}
-    if examples:
-        for n in names:
-            found = wide.filter(nw.col(n) == 0.0).select("order_id").sort("order_id").head(examples)
-            failing[n] = [r["order_id"] for r in _backend.rows(found)]
+    if examples and names:
+        # every check's first failing ids in one query (each check's rows picked on their own)
+        firsts = [
+            wide.filter(nw.col(n) == 0.0)
+            .select("order_id")
+            .sort("order_id")
+            .head(examples)
+            .with_columns(_check=nw.lit(n))
+            for n in names
+        ]
+        for r in _backend.rows(nw.concat(firsts, how="vertical")):
+            failing.setdefault(r["_check"], []).append(r["order_id"])
+        failing = {n: sorted(ids) for n, ids in failing.items()}
     ran = list(names)
     if complaints is not None:
         ran.insert(4, "complaint_investigated")
