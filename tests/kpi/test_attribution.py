@@ -272,8 +272,8 @@ def test_orders_whose_fingerprints_collide_are_still_told_apart(
     real_keyed, real_collided = _extra.keyed, _extra.collided
     seen: list[bool] = []
 
-    def crowded(lf: Any, *, fingerprint: bool) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint)
+    def crowded(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint, **more)
         return out.with_columns(_k=nw.col("_k") % 2) if fingerprint else out
 
     def spied(lf: Any, *, fingerprint: bool) -> bool:
@@ -298,8 +298,8 @@ def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_ev
     real_keyed, real_collided = _extra.keyed, _extra.collided
     seen: list[bool] = []
 
-    def onto_a(lf: Any, *, fingerprint: bool) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint)
+    def onto_a(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint, **more)
         if not fingerprint:
             return out
         a = nw.col("order_id").is_in(["a", "y"])
@@ -329,8 +329,8 @@ def test_an_event_of_an_unknown_order_sharing_a_fingerprint_is_not_counted(
     # an event whose order is not in the orders frame, hashed onto order a: seen, and redone
     real_keyed = _extra.keyed
 
-    def onto_a(lf: Any, *, fingerprint: bool) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint)
+    def onto_a(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint, **more)
         if not fingerprint:
             return out
         a = nw.col("order_id").is_in(["a", "z"])

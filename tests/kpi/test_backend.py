@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -13,6 +14,9 @@ import pytest
 
 from ordercore.errors import UnsupportedBackend
 from ordercore.kpi import _backend, cycle_time, monthly_report
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 AS_OF = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
 
@@ -204,3 +208,27 @@ def test_keys_are_certainly_distinct_only_when_no_key_repeats(
     frame = pl.DataFrame({"order_id": keys}, schema={"order_id": pl.String})
     native = frame.to_pandas() if backend == "pandas" else frame
     assert _backend.keys_unique(_backend.lazy(native), "order_id") is unique
+
+
+def test_month_labels_looked_up_are_the_labels_written() -> None:
+    import narwhals.stable.v2 as nw  # noqa: PLC0415 - the expressions under test
+
+    from ordercore.kpi import _common  # noqa: PLC0415
+
+    def labels(months: Sequence[int | None], *, looked_up: bool) -> list[str | None]:
+        lf = nw.from_native(pl.LazyFrame({"m": months}, schema={"m": pl.Int64}))
+        within = _common.month_range(lf, "m") if looked_up else None
+        return list(lf.select(x=_common.month_label("m", within)).collect()["x"].to_list())
+
+    months = [199912, 200001, 200010, 202603, None, 210001]
+    expected = ["1999-12", "2000-01", "2000-10", "2026-03", None, "2100-01"]
+    assert labels(months, looked_up=True) == labels(months, looked_up=False) == expected
+    # too many years to look up, outside the years looked up, or no months at all: written
+    wide = [100001, 999912]
+    assert labels(wide, looked_up=True) == labels(wide, looked_up=False) == ["1000-01", "9999-12"]
+    nulls = nw.from_native(pl.LazyFrame({"m": [None]}, schema={"m": pl.Int64}))
+    assert _common.month_range(nulls, "m") is None
+    early = nw.from_native(pl.LazyFrame({"m": [1]}, schema={"m": pl.Int64}))
+    assert early.select(x=_common.month_label("m", (1, 1))).collect()["x"].to_list() == ["0-01"]
+    pandas = nw.from_native(pd.DataFrame({"m": [202603]})).lazy()
+    assert _common.month_range(pandas, "m") is None

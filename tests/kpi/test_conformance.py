@@ -357,8 +357,8 @@ def test_orders_whose_fingerprints_collide_are_still_told_apart(
 
     real = _extra.keyed
 
-    def crowded(lf: Any, *, fingerprint: bool) -> Any:
-        out = real(lf, fingerprint=fingerprint)
+    def crowded(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
+        out = real(lf, fingerprint=fingerprint, **more)
         return out.with_columns(_k=nw.col("_k") % 2) if fingerprint else out
 
     expected = conformance(ORDERS, TRAIL, as_of=AS_OF).summary
@@ -377,8 +377,8 @@ def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_tr
     real_keyed, real_collided = _extra.keyed, _extra.collided
     seen: list[bool] = []
 
-    def onto_p1(lf: Any, *, fingerprint: bool) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint)
+    def onto_p1(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
+        out = real_keyed(lf, fingerprint=fingerprint, **more)
         if not fingerprint:
             return out
         shared = nw.col("order_id").is_in(["p1", "y"])

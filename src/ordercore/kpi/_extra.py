@@ -77,6 +77,8 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
+    A polars copy so narrowed and materialized holds ``event_type`` as an enum of
+    `event_types`.
     With `where`, only the rows where it holds are kept (it reads only `columns`). With
     `materialize`, the frame is computed now, for callers that check it and then read it.
 
@@ -95,7 +97,13 @@ def only(
     if narrowed and event_types is not None:
         # a row without a type is kept: the checks refuse it
         kind = nw.col("event_type")
-        frame = frame.filter(kind.is_in(sorted(set(event_types))) | kind.is_null())
+        types = sorted(set(event_types))
+        frame = frame.filter(kind.is_in(types) | kind.is_null())
+        if materialize and frame.implementation is nw.Implementation.POLARS:
+            # the copy read holds these types only: coded, each comparison of the type is
+            # one of small integers (polars compares an enum with a text of another value
+            # as unequal)
+            frame = frame.with_columns(kind.cast(nw.Enum(types)))
     if materialize:
         frame = collect(frame)
     return frame.to_native(), narrowed
@@ -248,7 +256,7 @@ def fingerprinted_or_by_id(run: Callable[[bool], _T | None], what: str, *frames:
     return found
 
 
-def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:
+def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool, second: bool = True) -> nw.LazyFrame[Any]:
     """`lf` with its grouping key ``_k``: the order id, or (`fingerprint`) a 64-bit hash of it.
 
     Grouping millions of events by a string id costs polars several times what grouping by
@@ -262,10 +270,28 @@ def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:
         return lf.with_columns(_k=nw.col("order_id"))
     import polars as pl  # noqa: PLC0415 - only for polars frames
 
-    ids = pl.col("order_id").cast(pl.String)
-    native = lf.to_native().with_columns(_k=ids.hash(_SEEDS[0]), _k2=ids.hash(_SEEDS[1]))
+    native = lf.to_native().with_columns(_k=pl.col("order_id").cast(pl.String).hash(_SEEDS[0]))
+    out: nw.LazyFrame[Any] = nw.from_native(native)
+    return second_key(out, fingerprint=True) if second else out
+
+
+def second_key(lf: nw.LazyFrame[Any], *, fingerprint: bool) -> nw.LazyFrame[Any]:
+    """`lf` (keyed without its second fingerprint) with ``_k2`` (nothing to add by id)."""
+    if not fingerprint:
+        return lf
+    import polars as pl  # noqa: PLC0415 - only for polars frames
+
+    native = lf.to_native().with_columns(_k2=pl.col("order_id").cast(pl.String).hash(_SEEDS[1]))
     out: nw.LazyFrame[Any] = nw.from_native(native)
     return out
+
+
+def keyed_among(
+    lf: nw.LazyFrame[Any], keys: nw.LazyFrame[Any], *, fingerprint: bool
+) -> nw.LazyFrame[Any]:
+    """`among(keyed(lf), keys)`, the second fingerprint computed on the rows kept only."""
+    first = keyed(lf, fingerprint=fingerprint, second=False)
+    return second_key(among(first, keys, fingerprint=fingerprint), fingerprint=fingerprint)
 
 
 def among(

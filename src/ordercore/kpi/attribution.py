@@ -373,9 +373,7 @@ def _event_marks(
     holding = kind.is_in(holding_types)
 
     def theirs(lf: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        return _extra.among(
-            _extra.keyed(lf, fingerprint=fingerprint), among, fingerprint=fingerprint
-        )
+        return _extra.keyed_among(lf, among, fingerprint=fingerprint)
 
     # every event read is checked; those of the orders in `among` are prepared
     lf, narrowed = _extra.checked_events(
@@ -410,7 +408,8 @@ def _event_marks(
         f"_e{i}": nw.when(kind.is_in(list(STAGE_ENDS[stage]))).then(at)
         for i, stage in enumerate(STAGES[:-1], start=1)
     }
-    # whether the order placed a hold: only those orders join the holds' times
+    # how many holds the order placed (events, at least the holds): only those orders join
+    # the holds' times, and only those with more than one can have holds that overlap
     placed = nw.when((kind == "hold_placed") & ~nw.col("hold_id").is_null()).then(nw.lit(1))
     per_order = (
         lf.select("_k", *(["_k2"] if fingerprint else []), **marks, _held=placed)
@@ -418,7 +417,7 @@ def _event_marks(
         .agg(
             nw.col("_e1").min(),
             *[nw.col(f"_e{i}").max() for i in range(2, len(STAGES))],
-            nw.col("_held").max(),
+            nw.col("_held").sum(),
             *_extra.key_checks(fingerprint=fingerprint),
         )
     )
@@ -475,19 +474,22 @@ def _hold_overlaps(holds: nw.LazyFrame[Any], staged: nw.LazyFrame[Any]) -> nw.La
     """Per order: hold time within each stage (``_h1`` ...) and per part (``hold_credit`` ...).
 
     `staged` has one row per order that placed a hold, with its milestones (``_m0`` ...
-    ``_mK`` of `_milestones`) and end: each hold is cut to the stages it fell in.
+    ``_mK`` of `_milestones`), end, and the count of its hold placements (``_held``): each
+    hold is cut to the stages it fell in.
     """
     k = len(STAGES)
     milestones = [f"_m{i}" for i in range(k + 1)]
-    spans = holds.join(staged.select("_k", *milestones, "_end"), on="_k", how="inner")
+    spans = holds.join(staged.select("_k", *milestones, "_end", "_held"), on="_k", how="inner")
     h = spans.with_columns(
         _hp=nw.max_horizontal(nw.col("_hp"), nw.col("_m0")),
         _hr=nw.min_horizontal(nw.coalesce(nw.col("_hr"), nw.col("_end")), nw.col("_end")),
     )
-    # overlapping holds count once: each starts where the holds placed before it reach
-    before = h.select("_k", _bid=nw.col("hold_id"), _bp=nw.col("_hp"), _br=nw.col("_hr"))
+    # overlapping holds count once: each starts where the holds placed before it reach (an
+    # order that placed one hold has none before it: only the others are paired)
+    several = h.filter(nw.col("_held") > 1)
+    before = several.select("_k", _bid=nw.col("hold_id"), _bp=nw.col("_hp"), _br=nw.col("_hr"))
     reach = (
-        h.select("_k", "hold_id", "_hp")
+        several.select("_k", "hold_id", "_hp")
         .join(before, on="_k", how="inner")
         .filter(
             (nw.col("_bp") < nw.col("_hp"))
@@ -532,7 +534,7 @@ def _with_holds(base: nw.LazyFrame[Any], holds: nw.LazyFrame[Any]) -> nw.LazyFra
     """
     k = len(STAGES)
     hold_columns = [*(f"_h{i}" for i in range(1, k + 1)), *HOLD_PARTS.values()]
-    held = nw.col("_held").fill_null(0) == 1
+    held = nw.col("_held").fill_null(0) >= 1
     unheld = base.filter(~held).with_columns(
         *[nw.lit(0.0, nw.Float64).alias(c) for c in hold_columns]
     )
@@ -667,25 +669,20 @@ def _to_read(
 
     A complete order's lateness is its end minus its reference, whatever its events say:
     only the late ones and the open ones (whose projection reads the stage they are in)
-    need their events. The complete orders on time are counted and read no further: with
-    the exclusions, in one pass over the orders; the orders read, in a second.
+    need their events. The complete orders on time are counted and read no further (with
+    the exclusions, from the orders prepared once where they are computed).
     """
     read = nw.col("_kept") & (~nw.col("_done") | (nw.col("_end") > nw.col("_ref_us")))
-    orders_frame = orders_frame.with_columns(_read=read)
-    settled = (nw.col("_kept") & ~nw.col("_read")).alias("_settled")
-    totals = _common.sums(orders_frame.with_columns(settled), [*names, "_settled"])
-    on_time = int(totals.pop("_settled"))
-    picked = orders_frame.filter(nw.col("_read")).select(
-        "order_id",
-        "channel",
-        "customer_id",
-        "owner_id",
-        "_done",
-        "_refm",
-        "_m0",
-        "_ref_us",
-        "_end",
+    settled = nw.col("_kept") & ~read
+    kept = ["order_id", "channel", "customer_id", "owner_id", "_done", "_refm", "_m0"]
+    orders_frame = orders_frame.select(
+        *kept, "_ref_us", "_end", *names, _read=read, _settled=settled
     )
+    if eager or fingerprint:  # prepared once for the sums and the pick
+        orders_frame = _extra.collect(orders_frame)
+    totals = _common.sums(orders_frame, [*names, "_settled"])
+    on_time = int(totals.pop("_settled"))
+    picked = orders_frame.filter(nw.col("_read")).select(*kept, "_ref_us", "_end")
     picked = _extra.keyed(picked, fingerprint=fingerprint)
     if eager or fingerprint:  # read by the events' pick and the marks
         picked = _extra.collect(picked)
@@ -751,20 +748,18 @@ def _attribute(
         },
     )
     # the current stage of an open order and those after it (``_cur``) take at least their
-    # budget
-    # (the overrun and the budget left in columns of their own first: see `_milestones`)
+    # budget: one under its budget takes the budget, and what it has not used is left
+    # (the overrun in a column of its own first, read by both)
     base = base.with_columns(
         **{f"_o{i}": nw.col(f"_a{i}") - nw.col(f"_b{i}") for i in range(1, k + 1)}
-    ).with_columns(
-        **{f"_op{i}": nw.max_horizontal(nw.col(f"_o{i}"), nw.lit(0.0)) for i in range(1, k + 1)},
-        **{f"_ol{i}": nw.max_horizontal(-nw.col(f"_o{i}"), nw.lit(0.0)) for i in range(1, k + 1)},
     )
     parts: dict[str, nw.Expr] = {}
     left: dict[str, nw.Expr] = {}
     for i, stage in enumerate(STAGES, start=1):
-        projected = nw.col(f"_cur{i}")
-        parts[f"_x{stage}"] = nw.when(projected).then(nw.col(f"_op{i}")).otherwise(nw.col(f"_o{i}"))
-        left[f"_l{i}"] = nw.when(projected).then(nw.col(f"_ol{i}")).otherwise(nw.lit(0.0))
+        over = nw.col(f"_o{i}")
+        under = nw.col(f"_cur{i}") & (over < 0)
+        parts[f"_x{stage}"] = nw.when(under).then(nw.lit(0.0)).otherwise(over)
+        left[f"_l{i}"] = nw.when(under).then(-over).otherwise(nw.lit(0.0))
     base = base.with_columns(**parts, **left).with_columns(
         _left=nw.sum_horizontal(*[nw.col(c) for c in left])
     )
@@ -811,9 +806,11 @@ def _attribute(
     cause = nw.when(nw.col(part_cols[0]) == biggest).then(nw.lit(part_names[0]))
     for column, name in zip(part_cols[1:], part_names[1:], strict=True):
         cause = cause.when(nw.col(column) == biggest).then(nw.lit(name))
+    # (computed orders: their months' labels looked up)
+    months = _common.month_range(base, "_refm") if eager else None
     wide = late_with.select(
         *dims,
-        month=_common.month_label("_refm"),
+        month=_common.month_label("_refm", months),
         state=nw.col("_state"),
         lateness_h=nw.col("_late") / _US_PER_HOUR,
         lateness_us=nw.col("_late"),

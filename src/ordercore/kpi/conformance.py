@@ -759,7 +759,11 @@ def conformance(
         )
     )
     merged = nw.concat([long, complaints], how="vertical") if complaints is not None else long
-    results = merged.with_columns(month=_common.month_label("_month")).select(
+    # (computed orders: their months' labels looked up)
+    months = _common.month_range(wide, "_month") if eager else None
+    if complaints is not None:  # the cases' months too
+        months = None
+    results = merged.with_columns(month=_common.month_label("_month", months)).select(
         "check", "order_id", "case_id", "month", "channel", "owner_id", "passed"
     )
     checks = policy.checks()
