@@ -77,8 +77,6 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
-    A polars copy so narrowed and materialized holds ``event_type`` as an enum of
-    `event_types`.
     With `where`, only the rows where it holds are kept (it reads only `columns`). With
     `materialize`, the frame is computed now, for callers that check it and then read it.
 
@@ -97,13 +95,7 @@ def only(
     if narrowed and event_types is not None:
         # a row without a type is kept: the checks refuse it
         kind = nw.col("event_type")
-        types = sorted(set(event_types))
-        frame = frame.filter(kind.is_in(types) | kind.is_null())
-        if materialize and frame.implementation is nw.Implementation.POLARS:
-            # the copy read holds these types only: coded, each comparison of the type is
-            # one of small integers (polars compares an enum with a text of another value
-            # as unequal)
-            frame = frame.with_columns(kind.cast(nw.Enum(types)))
+        frame = frame.filter(kind.is_in(sorted(set(event_types))) | kind.is_null())
     if materialize:
         frame = collect(frame)
     return frame.to_native(), narrowed
@@ -263,8 +255,9 @@ def keyed(lf: nw.LazyFrame[Any], *, fingerprint: bool, second: bool = True) -> n
     an integer does. With `fingerprint`, ``_k`` is a 64-bit hash of ``order_id`` and ``_k2``
     a second, independent one: a group whose events disagree on ``_k2``, or two orders
     sharing ``_k`` when either has events, is a collision that `collided` finds, and the
-    analysis then runs again on the ids themselves (so results never depend on the hash). Other libraries group by the
-    id (``_k`` is a copy of it).
+    analysis then runs again on the ids themselves (so results never depend on the hash).
+    Other libraries group by the id (``_k`` is a copy of it). Without `second`, ``_k2`` is
+    left to `second_key` (for rows picked by ``_k`` first).
     """
     if not fingerprint:
         return lf.with_columns(_k=nw.col("order_id"))
