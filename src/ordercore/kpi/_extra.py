@@ -77,6 +77,8 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
+    A polars copy so narrowed and materialized holds ``event_type`` as an enum of
+    `event_types`.
     With `where`, only the rows where it holds are kept (it reads only `columns`). With
     `materialize`, the frame is computed now, for callers that check it and then read it.
 
@@ -95,7 +97,14 @@ def only(
     if narrowed and event_types is not None:
         # a row without a type is kept: the checks refuse it
         kind = nw.col("event_type")
-        frame = frame.filter(kind.is_in(sorted(set(event_types))) | kind.is_null())
+        types = sorted(set(event_types))
+        frame = frame.filter(kind.is_in(types) | kind.is_null())
+        if materialize and frame.implementation is nw.Implementation.POLARS:
+            # the copy read holds these types only: coded, each comparison of the type is
+            # one of small integers (polars compares an enum with a text of another value
+            # as unequal); conformance with and without, alternating in one process over
+            # sixteen rounds: 0.945x (attribution 0.998x)
+            frame = frame.with_columns(kind.cast(nw.Enum(types)))
     if materialize:
         frame = collect(frame)
     return frame.to_native(), narrowed
