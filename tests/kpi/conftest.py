@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from _fingerprints import Fingerprints
+
 Constructor = Callable[["pd.DataFrame"], Any]
 """Builds the same frame in one backend from a pandas frame."""
 
@@ -64,6 +66,14 @@ def _rows(native: Any) -> list[dict[str, Any]]:
 def as_rows() -> Callable[[Any], list[dict[str, Any]]]:
     """Any result frame as a list of dicts, NaN read as None (to compare across backends)."""
     return _rows
+
+
+@pytest.fixture
+def fingerprints(monkeypatch: pytest.MonkeyPatch) -> Fingerprints:
+    """Collisions of the order-id fingerprints on demand (see `Fingerprints`)."""
+    from _fingerprints import Fingerprints  # noqa: PLC0415 - the KPI tests' own helper
+
+    return Fingerprints(monkeypatch)
 
 
 @pytest.fixture(scope="session")

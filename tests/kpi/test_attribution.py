@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -12,7 +12,6 @@ import pytest
 
 from _attribution_support import AS_OF, EVENTS, ORDERS, POLICY
 from ordercore.errors import ConfigurationError, FrameSchemaError, InvalidArgument
-from ordercore.kpi import _extra
 from ordercore.kpi.attribution import (
     PARTS,
     LatenessPolicy,
@@ -22,6 +21,9 @@ from ordercore.kpi.attribution import (
 )
 from ordercore.kpi.trail import trail_frame
 from ordercore.testing.book import synthetic_book
+
+if TYPE_CHECKING:
+    from _fingerprints import Fingerprints
 
 Constructor = Callable[["pd.DataFrame"], Any]
 """Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
@@ -265,77 +267,41 @@ def test_promise_at_risk_alerts_before_the_date_passes(constructor: Constructor)
 
 
 def test_orders_whose_fingerprints_collide_are_still_told_apart(
-    monkeypatch: pytest.MonkeyPatch,
+    fingerprints: Fingerprints,
 ) -> None:
     # polars groups events by a hash of the order id; squeeze the hashes into two values so
     # that every order collides: the analysis must notice and group by the ids themselves
-    real_keyed, real_collided = _extra.keyed, _extra.collided
-    seen: list[bool] = []
-
-    def crowded(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint, **more)
-        return out.with_columns(_k=nw.col("_k") % 2) if fingerprint else out
-
-    def spied(lf: Any, *, fingerprint: bool) -> bool:
-        seen.append(real_collided(lf, fingerprint=fingerprint))
-        return seen[-1]
-
     expected = _rows(lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY).orders)
-    monkeypatch.setattr(_extra, "keyed", crowded)
-    monkeypatch.setattr(_extra, "collided", spied)
+    fingerprints.crowd()
     result = lateness_attribution(
         pl.from_pandas(ORDERS), pl.from_pandas(EVENTS), as_of=AS_OF, policy=POLICY
     )
-    assert seen == [True, False]
+    assert fingerprints.seen == [True, False]
     assert _rows(result.orders) == expected
 
 
 def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_events(
-    monkeypatch: pytest.MonkeyPatch,
+    fingerprints: Fingerprints,
 ) -> None:
     # y, a late order with no events, is hashed onto a (which has events): joined to a's
     # group, it would take a's stages; the collision is seen and the analysis redone by id
-    real_keyed, real_collided = _extra.keyed, _extra.collided
-    seen: list[bool] = []
-
-    def onto_a(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint, **more)
-        if not fingerprint:
-            return out
-        a = nw.col("order_id").is_in(["a", "y"])
-        return out.with_columns(_k=nw.when(a).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k")))
-
-    def spied(lf: Any, *, fingerprint: bool) -> bool:
-        seen.append(real_collided(lf, fingerprint=fingerprint))
-        return seen[-1]
-
     orders = pd.concat([ORDERS, ORDERS[ORDERS["order_id"] == "a"].assign(order_id="y")])
     expected = _rows(lateness_attribution(orders, EVENTS, as_of=AS_OF, policy=POLICY).orders)
     assert [r["review"] for r in expected if r["order_id"] == "y"] != [
         r["review"] for r in expected if r["order_id"] == "a"
     ]
-    monkeypatch.setattr(_extra, "keyed", onto_a)
-    monkeypatch.setattr(_extra, "collided", spied)
+    fingerprints.share("a", "y")
     result = lateness_attribution(
         pl.from_pandas(orders), pl.from_pandas(EVENTS), as_of=AS_OF, policy=POLICY
     )
-    assert seen == [True, False]
+    assert fingerprints.seen == [True, False]
     assert _rows(result.orders) == expected
 
 
 def test_an_event_of_an_unknown_order_sharing_a_fingerprint_is_not_counted(
-    monkeypatch: pytest.MonkeyPatch,
+    fingerprints: Fingerprints,
 ) -> None:
     # an event whose order is not in the orders frame, hashed onto order a: seen, and redone
-    real_keyed = _extra.keyed
-
-    def onto_a(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint, **more)
-        if not fingerprint:
-            return out
-        a = nw.col("order_id").is_in(["a", "z"])
-        return out.with_columns(_k=nw.when(a).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k")))
-
     stray = pl.from_pandas(EVENTS).with_row_index("_i")
     stray = pl.concat(
         [
@@ -350,6 +316,7 @@ def test_an_event_of_an_unknown_order_sharing_a_fingerprint_is_not_counted(
         ]
     )
     expected = _rows(lateness_attribution(ORDERS, EVENTS, as_of=AS_OF, policy=POLICY).orders)
-    monkeypatch.setattr(_extra, "keyed", onto_a)
+    fingerprints.share("a", "z")
     result = lateness_attribution(pl.from_pandas(ORDERS), stray, as_of=AS_OF, policy=POLICY)
+    assert fingerprints.seen == [True, False]
     assert _rows(result.orders) == expected

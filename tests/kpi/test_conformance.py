@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -20,6 +20,9 @@ from ordercore.lifecycle import Close, apply, replay
 from ordercore.lifecycle.machine import CANONICAL
 from ordercore.status import OrderStatus
 from ordercore.testing.book import INJECTABLE, lenient_spec, synthetic_book
+
+if TYPE_CHECKING:
+    from _fingerprints import Fingerprints
 
 Constructor = Callable[[pd.DataFrame], Any]
 """Builds the same frame in one backend from a pandas frame (the `constructor` fixture)."""
@@ -349,53 +352,27 @@ def test_a_book_refuses_a_violation_it_cannot_inject() -> None:
 
 
 def test_orders_whose_fingerprints_collide_are_still_told_apart(
-    monkeypatch: pytest.MonkeyPatch,
+    fingerprints: Fingerprints,
 ) -> None:
     # polars groups events by a hash of the order id; squeeze the hashes into two values:
     # the collision is seen and the checks run on the ids themselves
-    from ordercore.kpi import _extra  # noqa: PLC0415 - the seam under test
-
-    real = _extra.keyed
-
-    def crowded(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
-        out = real(lf, fingerprint=fingerprint, **more)
-        return out.with_columns(_k=nw.col("_k") % 2) if fingerprint else out
-
     expected = conformance(ORDERS, TRAIL, as_of=AS_OF).summary
-    monkeypatch.setattr(_extra, "keyed", crowded)
+    fingerprints.crowd()
     found = conformance(pl.from_pandas(ORDERS), pl.from_pandas(TRAIL), as_of=AS_OF)
+    assert fingerprints.seen == [True, False]
     assert found.summary == expected
 
 
 def test_an_order_without_events_sharing_a_fingerprint_does_not_take_anothers_trail(
-    monkeypatch: pytest.MonkeyPatch,
+    fingerprints: Fingerprints,
 ) -> None:
     # y has no events and is hashed onto p1 (which has): joined to p1's group it would be
     # checked, and pass, as p1; the collision is seen and the checks run again on the ids
-    from ordercore.kpi import _extra  # noqa: PLC0415 - the seam under test
-
-    real_keyed, real_collided = _extra.keyed, _extra.collided
-    seen: list[bool] = []
-
-    def onto_p1(lf: Any, *, fingerprint: bool, **more: Any) -> Any:
-        out = real_keyed(lf, fingerprint=fingerprint, **more)
-        if not fingerprint:
-            return out
-        shared = nw.col("order_id").is_in(["p1", "y"])
-        return out.with_columns(
-            _k=nw.when(shared).then(nw.lit(7, nw.UInt64)).otherwise(nw.col("_k"))
-        )
-
-    def spied(lf: Any, *, fingerprint: bool) -> bool:
-        seen.append(real_collided(lf, fingerprint=fingerprint))
-        return seen[-1]
-
     orders = pd.concat([ORDERS, ORDERS[ORDERS["order_id"] == "p1"].assign(order_id="y")])
     expected = conformance(orders, TRAIL, as_of=AS_OF)
     assert "y" not in set(expected.results["order_id"])
-    monkeypatch.setattr(_extra, "keyed", onto_p1)
-    monkeypatch.setattr(_extra, "collided", spied)
+    fingerprints.share("p1", "y")
     found = conformance(pl.from_pandas(orders), pl.from_pandas(TRAIL), as_of=AS_OF)
-    assert seen == [True, False]
+    assert fingerprints.seen == [True, False]
     assert found.summary == expected.summary
     assert "y" not in set(found.results["order_id"])
