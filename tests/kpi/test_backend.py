@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING
 
 import duckdb
+import narwhals.stable.v2 as nw
 import pandas as pd
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -70,6 +71,35 @@ def test_epoch_seconds_are_correctly_rounded_and_identical_on_every_eager_backen
     for name, frame in frames.items():
         got = _backend.prepare(frame, ["at"], "UTC").collect().get_column("at").to_list()
         assert got == expected, name
+
+
+def test_epoch_microseconds_are_exact_and_missing_stays_missing_on_every_eager_backend() -> None:
+    micros = [1_767_225_600_000_000 + 7_777_777 * i + i * i for i in range(2000)]
+    stamps = pl.DataFrame({"at": [*micros, None]}).select(
+        pl.col("at").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    )
+    frames = {
+        "pandas": stamps.to_pandas(),
+        "polars": stamps,
+        "duckdb": duckdb.connect().from_arrow(stamps.to_arrow()),
+    }
+    for name, frame in frames.items():
+        prepared = _backend.prepare(frame, ["at"], "UTC", micros=True).collect()
+        got = prepared.get_column("at").to_list()
+        assert got[:-1] == [float(m) for m in micros], name
+        assert got[-1] is None or math.isnan(got[-1]), name
+
+
+def test_load_in_microseconds_excludes_what_happened_after_as_of_as_in_seconds() -> None:
+    from ordercore.kpi import _common  # noqa: PLC0415 - the loader under test
+
+    at = [AS_OF - dt.timedelta(microseconds=1), AS_OF, AS_OF + dt.timedelta(microseconds=1)]
+    events = pd.DataFrame({"order_id": ["a", "b", "c"], "event_type": "x", "at": at})
+    events["at"] = events["at"].dt.as_unit("us")
+    for micros in (False, True):
+        lf = _common.load(events, "events", tz="UTC", stamps=["at"], as_of=AS_OF, micros=micros)
+        kept = lf.filter(nw.col("_ok")).collect().get_column("order_id").to_list()
+        assert kept == ["a", "b"], micros
 
 
 def test_local_day_of_a_missing_timestamp_is_null_on_pandas() -> None:
@@ -211,8 +241,6 @@ def test_keys_are_certainly_distinct_only_when_no_key_repeats(
 
 
 def test_month_labels_looked_up_are_the_labels_written() -> None:
-    import narwhals.stable.v2 as nw  # noqa: PLC0415 - the expressions under test
-
     from ordercore.kpi import _common  # noqa: PLC0415
 
     def labels(months: Sequence[int | None], *, looked_up: bool) -> list[str | None]:

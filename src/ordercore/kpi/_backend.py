@@ -122,7 +122,12 @@ def lazy(native: Any) -> nw.LazyFrame[Any]:
 
 
 def prepare(
-    native: Any, timestamps: Iterable[str], tz: str, local: Iterable[str] = ()
+    native: Any,
+    timestamps: Iterable[str],
+    tz: str,
+    local: Iterable[str] = (),
+    *,
+    micros: bool = False,
 ) -> nw.LazyFrame[Any]:
     """Turn timestamp columns into epoch seconds and add local day/month columns.
 
@@ -132,6 +137,8 @@ def prepare(
         tz: The IANA zone in which local days and months are taken.
         local: Columns that also get ``<col>__day`` (days since 1970-01-01 of the local
             date) and ``<col>__month`` (``year * 100 + month`` of the local date).
+        micros: Epoch microseconds instead of seconds, as float64 (exact: whole numbers
+            far below 2**53), for analyses that compute in microseconds: no division.
     """
     backend = backend_of(native)
     check_zone(tz)
@@ -140,19 +147,25 @@ def prepare(
     locals_ = [c for c in local if c in schema]
     if backend == "pandas":
         result: nw.LazyFrame[Any] = nw.from_native(
-            _prepare_pandas(native, stamps, tz, locals_)
+            _prepare_pandas(native, stamps, tz, locals_, micros=micros)
         ).lazy()
         return result
     if backend == "duckdb":
-        relation: nw.LazyFrame[Any] = nw.from_native(_prepare_duckdb(native, stamps, tz, locals_))
+        relation: nw.LazyFrame[Any] = nw.from_native(
+            _prepare_duckdb(native, stamps, tz, locals_, micros=micros)
+        )
         return relation
     if backend == "pyspark":
-        spark: nw.LazyFrame[Any] = nw.from_native(_prepare_spark(native, stamps, tz, locals_))
+        spark: nw.LazyFrame[Any] = nw.from_native(
+            _prepare_spark(native, stamps, tz, locals_, micros=micros)
+        )
         return spark
-    return lazy(_prepare_polars(native, stamps, tz, locals_))
+    return lazy(_prepare_polars(native, stamps, tz, locals_, micros=micros))
 
 
-def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+def _prepare_pandas(
+    df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str], *, micros: bool
+) -> Any:
     import numpy as np  # noqa: PLC0415 - only when a pandas frame is passed
     import pandas as pd  # noqa: PLC0415
 
@@ -166,8 +179,8 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
             values = values.astype(pd.DatetimeTZDtype("us", "UTC"))
         series[column] = values
         unit = getattr(values.dtype, "unit", None)
-        micros = (values if unit == "us" else values.dt.as_unit("us")).array.asi8
-        utc[column] = micros, micros == _NAT  # NaT is the smallest integer
+        column_us = (values if unit == "us" else values.dt.as_unit("us")).array.asi8
+        utc[column] = column_us, column_us == _NAT  # NaT is the smallest integer
     table = _pandas_quarters(utc, locals_, tz)
     out: dict[str, Any] = {}
     for column in locals_:
@@ -181,7 +194,7 @@ def _prepare_pandas(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
         # exact integer microseconds, then one true division: the correctly rounded epoch
         # seconds, bit for bit what DuckDB and Spark compute
         us, missing = utc[column]
-        seconds = us / 1e6
+        seconds = us.astype(np.float64) if micros else us / 1e6
         seconds[missing] = np.nan
         out[column] = seconds
     # new arrays of our own: wrapped without the copy pandas makes of NumPy input by default
@@ -246,7 +259,9 @@ def _converted(series: Any, missing: Any, tz: str) -> tuple[Any, Any]:
     return day, month
 
 
-def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+def _prepare_polars(
+    df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str], *, micros: bool
+) -> Any:
     import polars as pl  # noqa: PLC0415 - only when a polars frame is passed
 
     table = _polars_quarters(df, locals_, tz)
@@ -273,9 +288,12 @@ def _prepare_polars(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[s
     # compute (test_backend holds it so), in half the time of whole seconds plus remainder.
     seconds = []
     for c in stamps:
-        micros = pl.col(c).dt.epoch("us")
-        million = (micros * 0 + 1_000_000).cast(pl.Float64)
-        seconds.append((micros.cast(pl.Float64) / million).alias(c))
+        us = pl.col(c).dt.epoch("us")
+        if micros:
+            seconds.append(us.cast(pl.Float64).alias(c))
+            continue
+        million = (us * 0 + 1_000_000).cast(pl.Float64)
+        seconds.append((us.cast(pl.Float64) / million).alias(c))
     # lazily, so that the whole computation is one polars query
     return df.lazy().with_columns(*days, *seconds).with_columns(*months)
 
@@ -299,12 +317,15 @@ def _polars_quarters(df: Any, columns: Sequence[str], tz: str) -> _zones.Quarter
     return _zones.quarters(min(present), max(present), _zones.polars_wall(tz))
 
 
-def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+def _prepare_duckdb(
+    rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str], *, micros: bool
+) -> Any:
     parts = []
     for column in rel.columns:
         quoted = '"' + column.replace('"', '""') + '"'
         if column in stamps:
-            parts.append(f"epoch_us({quoted}) / 1e6 AS {quoted}")
+            value = f"CAST(epoch_us({quoted}) AS DOUBLE)" if micros else f"epoch_us({quoted}) / 1e6"
+            parts.append(f"{value} AS {quoted}")
         else:
             parts.append(quoted)
         if column in locals_:
@@ -316,7 +337,9 @@ def _prepare_duckdb(rel: Any, stamps: Sequence[str], tz: str, locals_: Sequence[
     return rel.project(", ".join(parts))
 
 
-def _prepare_spark(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str]) -> Any:
+def _prepare_spark(
+    df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[str], *, micros: bool
+) -> Any:
     # Independent of spark.sql.session.timeZone: unix_micros reads the instant, and
     # from_utc_timestamp(ts, tz) gives the local wall clock as if it were UTC, so its micros
     # floor-divided by a day are the local day number; date_from_unix_date then gives the
@@ -333,7 +356,8 @@ def _prepare_spark(df: Any, stamps: Sequence[str], tz: str, locals_: Sequence[st
         out[column + MONTH_SUFFIX] = (F.year(date) * 100 + F.month(date)).cast("bigint")
         out[column + DAY_SUFFIX] = day
     for column in stamps:
-        out[column] = F.unix_micros(F.col(column)) / 1e6
+        us = F.unix_micros(F.col(column))
+        out[column] = us.cast("double") if micros else us / 1e6
     return df.withColumns(out)
 
 

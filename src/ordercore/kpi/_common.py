@@ -64,6 +64,11 @@ def as_of_values(as_of: dt.datetime, tz: str) -> tuple[float, int]:
     return (as_of - _EPOCH).total_seconds(), (local - _EPOCH.date()).days
 
 
+def micros_of(moment: dt.datetime) -> int:
+    """A timezone-aware moment as whole epoch microseconds (exact)."""
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
 def month_label(column: str, within: tuple[int, int] | None = None) -> nw.Expr:
     """A month column held as 202603 written as ``"2026-03"`` (the inverse of `period_month`).
 
@@ -180,6 +185,7 @@ def load(
     duplicates: Duplicates = "refuse",
     kpi: str = "kpi",
     rows: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]] | None = None,
+    micros: bool = False,
 ) -> nw.LazyFrame[Any]:
     """Check, prepare timestamps, mark rows that cannot be judged, filter to a period and group.
 
@@ -187,7 +193,8 @@ def load(
     conversion is the expensive part); `stamps` limits the epoch conversion (all by
     default) and so which timestamps the reversed-order check compares. `rows` picks the
     rows the caller reads (it may add columns): every row is checked, only those are
-    prepared (after the exclusions when a key repeats, which read the other rows).
+    prepared (after the exclusions when a key repeats, which read the other rows). With
+    `micros`, timestamps are epoch microseconds (see `ordercore.kpi._backend.prepare`).
 
     Raises:
         FrameSchemaError: Missing or mistyped columns, null ids or codes, unknown codes,
@@ -215,7 +222,7 @@ def load(
     early = rows is not None and not surplus
     if early and rows is not None:
         native = rows(_backend.lazy(native)).to_native()
-    lf = _backend.prepare(native, chosen, tz, local=local_columns)
+    lf = _backend.prepare(native, chosen, tz, local=local_columns, micros=micros)
     key = [k for k in spec.key if k in schema]
     reasons: list[tuple[str, nw.Expr]] = [
         ("duplicate_key", nw.len().over(*key) > 1 if surplus and key else nw.lit(value=False))
@@ -230,7 +237,7 @@ def load(
         arrival = nw.lit(value=False)
         if as_of is not None:
             now, _ = as_of_values(as_of, tz)
-            arrival = nw.col(spec.arrival) > now
+            arrival = nw.col(spec.arrival) > (float(micros_of(as_of)) if micros else now)
         reasons.append((ARRIVAL_REASON[spec.arrival], arrival))
     pairs = [(a, b) for a, b in spec.ordering if a in chosen and b in chosen]
     reversed_ = nw.lit(value=False)

@@ -123,12 +123,14 @@ def checked_events(
     codes_where: nw.Expr | None = None,
     rows: Callable[[nw.LazyFrame[Any]], nw.LazyFrame[Any]] | None = None,
     duplicates: Duplicates = "refuse",
+    micros: bool = False,
 ) -> tuple[nw.LazyFrame[Any], bool]:
     """The events an analysis reads, checked and prepared (`ordercore.kpi._common.load`).
 
     Only `columns`, and the rows of `event_types` (`only`; with `materialize`, computed
     once for the checks and the reading). `codes` (column -> vocabulary) are refused on
-    every row read where `codes_where` holds, also on those `rows` does not pick.
+    every row read where `codes_where` holds, also on those `rows` does not pick. With
+    `micros`, ``at`` is in epoch microseconds.
 
     Returns:
         The loaded events, and whether they were narrowed to `event_types` (else the caller
@@ -144,6 +146,7 @@ def checked_events(
         duplicates=duplicates,
         kpi=kpi,
         rows=rows,
+        micros=micros,
     )
     # every row read, before any is picked: the whole column answers when it holds no stray
     # code (the rows are not computed)
@@ -178,15 +181,10 @@ def refuse_codes(
         for name, values in codes.items()
     }
     if source is not None:
-        raw = _backend.lazy(source)
-        found = _backend.rows(
-            raw.select(*[_backend.count(raw, expr).alias(name) for name, expr in bad.items()])
-        )[0]
+        found = _bad_codes(_backend.lazy(source), codes, bad)
         if not any(found.values()):
             return
-    row = _backend.rows(
-        lf.select(*[_backend.count(lf, expr).alias(name) for name, expr in bad.items()])
-    )[0]
+    row = _bad_codes(lf, codes, bad)
     problems = []
     for name, expr in bad.items():
         count = int(row[name] or 0)
@@ -206,6 +204,25 @@ def refuse_codes(
         )
     if problems:
         raise FrameSchemaError(frame, problems)
+
+
+def _bad_codes(
+    lf: nw.LazyFrame[Any], codes: Mapping[str, Sequence[str]], bad: Mapping[str, nw.Expr]
+) -> dict[str, Any]:
+    """How many rows of `lf` hold a code outside its vocabulary, per column (one query).
+
+    Polars looks the values up among the column's present values only: a code column is
+    mostly null in an events frame (a risk level on assessments alone), and skipping the
+    nulls first takes a fifth of the time.
+    """
+    if lf.implementation is nw.Implementation.POLARS:
+        present = {name: nw.col(name).drop_nulls() for name in codes}
+        counts = [
+            (~present[name].is_in(list(values))).sum().alias(name) for name, values in codes.items()
+        ]
+    else:
+        counts = [_backend.count(lf, expr).alias(name) for name, expr in bad.items()]
+    return _backend.rows(lf.select(*counts))[0]
 
 
 def unpivot(

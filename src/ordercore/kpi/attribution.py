@@ -388,6 +388,7 @@ def _event_marks(
         materialize=materialize,
         rows=theirs,
         duplicates="exclude",
+        micros=True,
     )
     # only the events that end a stage or place or release a hold are read, and only those
     # of the orders in `among`
@@ -398,7 +399,7 @@ def _event_marks(
         "event_type",
         "hold_id",
         "hold_reason",
-        _at=_micros("at"),
+        _at=nw.col("at"),  # in epoch microseconds
     )
     if materialize:  # read twice: by the marks and by the holds
         lf = _extra.collect(lf)

@@ -464,7 +464,9 @@ def _order_marks(
         as_of=as_of,
         kpi="conformance",
         materialize=materialize,
+        micros=True,
     )
+    # (``at`` in epoch microseconds: the marks compare with the limits exactly)
     kind, at = nw.col("event_type"), nw.col("at")
     lf = lf.filter(nw.col("_ok") if narrowed else nw.col("_ok") & kind.is_in(sorted(read)))
     # an entry or header amendment without a confirmation marks nothing: not grouped
@@ -580,7 +582,8 @@ def _order_checks(
 
     approved = ~nw.col("_appr").is_null()
     closed = ~nw.col("_close").is_null()
-    archive_due = _micros("_close") + round(policy.archive_days * _US_PER_DAY)
+    # the marks are in microseconds already
+    archive_due = nw.col("_close") + round(policy.archive_days * _US_PER_DAY)
     checks = {
         "confirmed_before_approval": verdict(
             approved & nw.col("channel").is_in(list(policy.confirm_channels)),
@@ -592,12 +595,12 @@ def _order_checks(
         "feedback_before_close": verdict(closed, nw.col("_fb") <= nw.col("_close")),
         "archived_in_time": verdict(
             closed & (~nw.col("_arch").is_null() | (archive_due <= now_us)),
-            _micros("_arch") <= archive_due,
+            nw.col("_arch") <= archive_due,
         ),
     }
     for i, rule in enumerate(policy.checkpoints):
         start = nw.col(f"_from{i}")
-        due = _micros(f"_from{i}") + round(rule.sla_hours * _US_PER_HOUR)
+        due = nw.col(f"_from{i}") + round(rule.sla_hours * _US_PER_HOUR)
         sample = (
             nw.lit(value=True) if rule.only is None else nw.col("order_id").is_in(sorted(rule.only))
         )
@@ -607,7 +610,7 @@ def _order_checks(
             & ~start.is_null()
             & (~nw.col(f"_done{i}").is_null() | (due <= now_us))
         )
-        checks[rule.check] = verdict(applies, _micros(f"_done{i}") <= due)
+        checks[rule.check] = verdict(applies, nw.col(f"_done{i}") <= due)
     return base.with_columns(**checks), list(checks)
 
 
