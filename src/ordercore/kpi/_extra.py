@@ -96,18 +96,35 @@ def only(
     narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
     if narrowed and event_types is not None:
         # a row without a type is kept: the checks refuse it
-        kind = nw.col("event_type")
         types = sorted(set(event_types))
-        frame = frame.filter(kind.is_in(types) | kind.is_null())
         if materialize and frame.implementation is nw.Implementation.POLARS:
-            # the copy read holds these types only: coded, each comparison of the type is
-            # one of small integers (polars compares an enum with a text of another value
-            # as unequal); conformance with and without, alternating in one process over
-            # sixteen rounds: 0.945x (attribution 0.998x)
-            frame = frame.with_columns(kind.cast(nw.Enum(types)))
+            frame = _coded_types(frame, types)
+        else:
+            kind = nw.col("event_type")
+            frame = frame.filter(kind.is_in(types) | kind.is_null())
     if materialize:
         frame = collect(frame)
     return frame.to_native(), narrowed
+
+
+def _coded_types(frame: nw.LazyFrame[Any], types: list[str]) -> nw.LazyFrame[Any]:
+    """The rows of `types` (or without a type) of a polars `frame`, ``event_type`` an enum.
+
+    The copy read holds these types only: coded, each comparison of the type is one of
+    small integers (polars compares an enum with a text of another value as unequal). One
+    lenient cast picks and codes the rows at once (a type outside `types` casts to null):
+    54 ms against 72 for a lookup and a cast on 10.9M events. Conformance with and without
+    the enum, alternating in one process over sixteen rounds: 0.945x (attribution 0.998x).
+    """
+    import polars as pl  # noqa: PLC0415 - only for polars frames
+
+    kind = pl.col("event_type")
+    coded = frame.to_native().with_columns(_coded=kind.cast(pl.Enum(types), strict=False))
+    picked = coded.filter(pl.col("_coded").is_not_null() | kind.is_null())
+    out: nw.LazyFrame[Any] = nw.from_native(
+        picked.with_columns(event_type=pl.col("_coded")).drop("_coded")
+    )
+    return out
 
 
 def checked_events(
