@@ -116,7 +116,6 @@ HOLD_PARTS: Final[Mapping[str, str]] = MappingProxyType(
 PARTS: Final = (*STAGES, *HOLD_PARTS.values())
 """Every part of a lateness, in order: the stages, then the holds."""
 
-_US: Final = 1e6
 _US_PER_HOUR: Final = 3.6e9
 _DEFAULT_SHARES: Final = MappingProxyType(
     {
@@ -208,11 +207,6 @@ class LatenessPolicy:
             raise ConfigurationError(
                 "reference and fallback are the same column", component="lateness_policy"
             )
-
-
-def _micros(column: str) -> nw.Expr:
-    """A prepared (epoch seconds) column as whole microseconds."""
-    return (nw.col(column) * _US).round(0)
 
 
 def _budgets(policy: LatenessPolicy) -> dict[str, nw.Expr]:
@@ -315,8 +309,10 @@ def _order_frame(
         stamps=["received_at", "delivered_at", "cancelled_at", *stamps_],
         as_of=as_of,
         kpi="lateness_attribution",
+        micros=True,
     )
-    now, _ = _common.as_of_values(as_of, tz)
+    # (the moments in epoch microseconds, as the parts are: `now` too; `load` checked as_of)
+    now = float(_common.micros_of(as_of))
     ref = nw.coalesce(*[nw.col(c) for c in stamps_]) if len(stamps_) > 1 else nw.col(stamps_[0])
     month = nw.coalesce(*[nw.col(c + _backend.MONTH_SUFFIX) for c in stamps_])
     cancelled = (
@@ -338,13 +334,13 @@ def _order_frame(
     )
     names = _common.reasons(lf)
     owner = nw.col("owner_id") if _common.has(lf, "owner_id") else nw.lit(None, nw.String)
-    end = nw.when(nw.col("_done")).then(_micros("delivered_at"))
+    end = nw.when(nw.col("_done")).then(nw.col("delivered_at"))
     out = lf.with_columns(
         owner.alias("owner_id"),
         _refm=nw.col("_refm").cast(nw.Int64),
-        _m0=_micros("received_at"),
-        _ref_us=_micros("_ref"),
-        _end=end.otherwise(nw.lit(now * _US).round(0)),
+        _m0=nw.col("received_at"),
+        _ref_us=nw.col("_ref"),
+        _end=end.otherwise(nw.lit(now)),
     )
     return out, names
 
@@ -769,7 +765,7 @@ def _attribute(
         nw.when(nw.col("_done")).then(nw.col("_end")).otherwise(nw.col("_end") + nw.col("_left"))
     )
     base = base.with_columns(_late=finish - nw.col("_ref_us"))
-    now_us = round(_common.as_of_values(as_of, tz)[0] * _US)
+    now_us = _common.micros_of(as_of)
     # what the outputs read: the counts, and the parts of the late orders
     base = base.select(
         "_k",

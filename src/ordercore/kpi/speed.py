@@ -94,7 +94,7 @@ def _unreadable(lf: nw.LazyFrame[Any], now: float, *, usable: str | None = None)
 
 
 def _completed(lf: nw.LazyFrame[Any], now: float, *, usable: str | None = None) -> nw.Expr:
-    """Whether each order is complete at `now` (epoch seconds): OTIF's definition, exactly.
+    """Whether each order is complete at `now` (in the frame's units): OTIF's definition, exactly.
 
     Delivered by `now` and, when the frame has the quantities, everything owed delivered
     (``qty_delivered ≥ qty_ordered − qty_cancelled``): a partly delivered order is complete
