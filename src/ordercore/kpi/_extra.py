@@ -66,7 +66,6 @@ def only(
     native: object,
     columns: Sequence[str],
     event_types: Iterable[str] | None = None,
-    where: nw.Expr | None = None,
     *,
     materialize: bool = False,
 ) -> tuple[Any, bool]:
@@ -79,8 +78,8 @@ def only(
     then run on the rows the analysis reads); another type is left to the checks to refuse.
     A polars copy so narrowed and materialized holds ``event_type`` as an enum of
     `event_types`.
-    With `where`, only the rows where it holds are kept (it reads only `columns`). With
-    `materialize`, the frame is computed now, for callers that check it and then read it.
+    With `materialize`, the frame is computed now, for callers that check it and then read
+    it.
 
     Returns:
         The frame, and whether the rows were narrowed to `event_types` (else the caller
@@ -91,8 +90,6 @@ def only(
         frame = frame.lazy()  # an eager frame is not copied: the selection runs in the query
     present = [c for c in columns if c in frame.collect_schema()]
     frame = frame.select(present)
-    if where is not None:
-        frame = frame.filter(where)
     narrowed = event_types is not None and frame.collect_schema().get("event_type") == nw.String
     if narrowed and event_types is not None:
         # a row without a type is kept: the checks refuse it
