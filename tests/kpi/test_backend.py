@@ -56,37 +56,35 @@ def test_supported_frames_are_named() -> None:
     ] == ["pandas", "polars", "polars", "duckdb"]
 
 
-def test_epoch_seconds_are_correctly_rounded_and_identical_on_every_eager_backend() -> None:
-    # a third of these microsecond stamps are one ulp off if divided through a reciprocal
-    micros = [1_767_225_600_000_000 + 7_777_777 * i + i * i for i in range(2000)]
-    expected = [m / 1e6 for m in micros]
+_MICROS = [1_767_225_600_000_000 + 7_777_777 * i + i * i for i in range(2000)]
+"""Microsecond UTC stamps of 2026, spread so that a third divide inexactly by a reciprocal."""
+
+
+def _stamps_on_every_eager_backend(micros: Sequence[int | None]) -> dict[str, object]:
+    """An ``at`` column of these UTC microseconds on pandas, polars and DuckDB."""
     stamps = pl.DataFrame({"at": micros}).select(
         pl.col("at").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
     )
-    frames = {
+    return {
         "pandas": stamps.to_pandas(),
         "polars": stamps,
         "duckdb": duckdb.connect().from_arrow(stamps.to_arrow()),
     }
-    for name, frame in frames.items():
+
+
+def test_epoch_seconds_are_correctly_rounded_and_identical_on_every_eager_backend() -> None:
+    # a third of these microsecond stamps are one ulp off if divided through a reciprocal
+    expected = [m / 1e6 for m in _MICROS]
+    for name, frame in _stamps_on_every_eager_backend(_MICROS).items():
         got = _backend.prepare(frame, ["at"], "UTC").collect().get_column("at").to_list()
         assert got == expected, name
 
 
 def test_epoch_microseconds_are_exact_and_missing_stays_missing_on_every_eager_backend() -> None:
-    micros = [1_767_225_600_000_000 + 7_777_777 * i + i * i for i in range(2000)]
-    stamps = pl.DataFrame({"at": [*micros, None]}).select(
-        pl.col("at").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    )
-    frames = {
-        "pandas": stamps.to_pandas(),
-        "polars": stamps,
-        "duckdb": duckdb.connect().from_arrow(stamps.to_arrow()),
-    }
-    for name, frame in frames.items():
+    for name, frame in _stamps_on_every_eager_backend([*_MICROS, None]).items():
         prepared = _backend.prepare(frame, ["at"], "UTC", micros=True).collect()
         got = prepared.get_column("at").to_list()
-        assert got[:-1] == [float(m) for m in micros], name
+        assert got[:-1] == [float(m) for m in _MICROS], name
         assert got[-1] is None or math.isnan(got[-1]), name
 
 
