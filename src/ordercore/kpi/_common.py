@@ -52,12 +52,16 @@ X = "_x_"
 """Prefix of the boolean exclusion columns."""
 
 
-def as_of_values(as_of: dt.datetime, tz: str) -> tuple[float, int]:
-    """`as_of` as epoch seconds and as the local day number in `tz`."""
+def _aware(as_of: dt.datetime) -> None:
     if not isinstance(as_of, dt.datetime) or as_of.tzinfo is None:
         raise ConfigurationError(
             f"as_of must be a timezone-aware datetime, got {as_of!r}", component="kpi"
         )
+
+
+def as_of_values(as_of: dt.datetime, tz: str) -> tuple[float, int]:
+    """`as_of` as epoch seconds and as the local day number in `tz`."""
+    _aware(as_of)
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
     local = as_of.astimezone(ZoneInfo(_backend.check_zone(tz))).date()
@@ -65,7 +69,12 @@ def as_of_values(as_of: dt.datetime, tz: str) -> tuple[float, int]:
 
 
 def micros_of(moment: dt.datetime) -> int:
-    """A timezone-aware moment as whole epoch microseconds (exact)."""
+    """A timezone-aware moment as whole epoch microseconds (exact).
+
+    Raises:
+        ConfigurationError: `moment` is not a timezone-aware datetime.
+    """
+    _aware(moment)
     return (moment - _EPOCH) // dt.timedelta(microseconds=1)
 
 

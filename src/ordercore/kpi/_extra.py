@@ -76,10 +76,9 @@ def only(
     ids is the costliest step on millions of events). With `event_types`, only the rows of
     those types are kept when ``event_type`` is a string column (the checks and conversions
     then run on the rows the analysis reads); another type is left to the checks to refuse.
-    A polars copy so narrowed and materialized holds ``event_type`` as an enum of
-    `event_types`.
     With `materialize`, the frame is computed now, for callers that check it and then read
-    it.
+    it; a polars copy so narrowed and materialized holds ``event_type`` as an enum of
+    `event_types` (`_coded_types`).
 
     Returns:
         The frame, and whether the rows were narrowed to `event_types` (else the caller

@@ -311,7 +311,7 @@ def _order_frame(
         kpi="lateness_attribution",
         micros=True,
     )
-    # (the moments in epoch microseconds, as the parts are: `now` too; `load` checked as_of)
+    # (the moments in epoch microseconds, as the parts are: `now` too)
     now = float(_common.micros_of(as_of))
     ref = nw.coalesce(*[nw.col(c) for c in stamps_]) if len(stamps_) > 1 else nw.col(stamps_[0])
     month = nw.coalesce(*[nw.col(c + _backend.MONTH_SUFFIX) for c in stamps_])

@@ -58,7 +58,6 @@ __all__ = [
 ]
 
 _LEVELS: Final = ("low", "medium", "high", "critical")
-_US: Final = 1e6
 _READ_TYPES: Final = frozenset(
     {
         "order_created",
@@ -78,11 +77,6 @@ _READ_TYPES: Final = frozenset(
 a checkpoint rule adds the type its SLA runs from."""
 _US_PER_HOUR: Final = 3.6e9
 _US_PER_DAY: Final = 8.64e10
-
-
-def _micros(column: str) -> nw.Expr:
-    """A prepared (epoch seconds) column as whole microseconds: limits compare exactly."""
-    return (nw.col(column) * _US).round(0)
 
 
 @attrs.frozen
@@ -571,8 +565,7 @@ def _order_checks(
         base = _extra.collect(base)
         if _extra.collided(base, fingerprint=fingerprint):
             return None
-    now, _ = _common.as_of_values(as_of, tz)
-    now_us = round(now * _US)
+    now_us = _common.micros_of(as_of)
 
     def verdict(applies: nw.Expr, passed: nw.Expr) -> nw.Expr:
         # 1 passed, 0 failed, null: the check does not apply
@@ -620,14 +613,16 @@ def _complaint_checks(
     # `_common.load` knows no arrival reason for cases: checked and prepared here
     require_columns(cases, "cases", ["root_cause_at"])
     refuse(cases, "cases")
-    now, _ = _common.as_of_values(as_of, tz)
-    lf = _backend.prepare(cases, ["opened_at", "root_cause_at"], tz, local=["opened_at"])
-    complaints = lf.filter(
-        (nw.col("kind") == "complaint") & (nw.col("opened_at") <= now).fill_null(value=False)
+    # (in epoch microseconds, as the trail's marks: limits compare exactly)
+    now_us = _common.micros_of(as_of)
+    lf = _backend.prepare(
+        cases, ["opened_at", "root_cause_at"], tz, local=["opened_at"], micros=True
     )
-    due = _micros("opened_at") + round(policy.complaint_days * _US_PER_DAY)
-    now_us = round(now * _US)
-    found = ~nw.col("root_cause_at").is_null() & (_micros("root_cause_at") <= now_us)
+    complaints = lf.filter(
+        (nw.col("kind") == "complaint") & (nw.col("opened_at") <= now_us).fill_null(value=False)
+    )
+    due = nw.col("opened_at") + round(policy.complaint_days * _US_PER_DAY)
+    found = ~nw.col("root_cause_at").is_null() & (nw.col("root_cause_at") <= now_us)
     owner = nw.col("owner_id") if _common.has(lf, "owner_id") else nw.lit(None, nw.String)
     channel = nw.col("channel") if _common.has(lf, "channel") else nw.lit(None, nw.String)
     return complaints.filter(found.fill_null(value=False) | (due <= now_us)).select(
@@ -637,7 +632,7 @@ def _complaint_checks(
         _month=nw.col("opened_at" + _backend.MONTH_SUFFIX).cast(nw.Int64),
         channel=channel.cast(nw.String),
         owner_id=owner.cast(nw.String),
-        passed=(found & (_micros("root_cause_at") <= due)).fill_null(value=False),
+        passed=(found & (nw.col("root_cause_at") <= due)).fill_null(value=False),
     )
 
 
@@ -762,10 +757,8 @@ def conformance(
         )
     )
     merged = nw.concat([long, complaints], how="vertical") if complaints is not None else long
-    # (computed orders: their months' labels looked up)
-    months = _common.month_range(wide, "_month") if eager else None
-    if complaints is not None:  # the cases' months too
-        months = None
+    # computed orders: their months' labels looked up (the cases' months are not bounded)
+    months = _common.month_range(wide, "_month") if eager and complaints is None else None
     results = merged.with_columns(month=_common.month_label("_month", months)).select(
         "check", "order_id", "case_id", "month", "channel", "owner_id", "passed"
     )
