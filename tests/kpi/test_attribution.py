@@ -186,6 +186,14 @@ def test_the_events_of_an_order_on_time_are_checked_though_not_read(
         lateness_attribution(constructor(ORDERS), constructor(untyped), as_of=AS_OF)
 
 
+def test_a_naive_as_of_is_refused() -> None:
+    naive = AS_OF.replace(tzinfo=None)
+    with pytest.raises(ConfigurationError, match="timezone-aware"):
+        lateness_attribution(ORDERS, EVENTS, as_of=naive)
+    with pytest.raises(ConfigurationError, match="timezone-aware"):
+        lateness_attribution(pl.from_pandas(ORDERS), pl.from_pandas(EVENTS), as_of=naive)
+
+
 def test_orders_without_a_reference_column_are_refused() -> None:
     orders = ORDERS.drop(columns=["promised_at", "requested_at"])
     with pytest.raises(FrameSchemaError, match="promised_at"):

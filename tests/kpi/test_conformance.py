@@ -230,11 +230,34 @@ def test_a_trail_without_the_trail_columns_is_refused() -> None:
         conformance(ORDERS, TRAIL.drop(columns="confirmation_ref"), as_of=AS_OF)
 
 
-def test_an_unknown_risk_level_is_refused() -> None:
+def test_an_unknown_risk_level_is_refused(constructor: Constructor) -> None:
     trail = TRAIL.copy()
     trail.loc[2, "risk_level"] = "severe"
     with pytest.raises(FrameSchemaError, match="risk_level: 1 value"):
-        conformance(ORDERS, trail, as_of=AS_OF)
+        conformance(constructor(ORDERS), constructor(trail), as_of=AS_OF)
+
+
+def test_events_of_types_no_check_reads_are_left_alone_and_untyped_ones_refused(
+    constructor: Constructor,
+) -> None:
+    # a shipment is read by no check: its stray risk level is not refused, nothing changes
+    shipped = _trail(_e("p1", "quantity_shipped", t(5), risk_level="severe"))
+    trail = pd.concat([TRAIL, shipped.assign(event_id="S1")], ignore_index=True)
+    expected = conformance(ORDERS, TRAIL, as_of=AS_OF).summary
+    found = conformance(constructor(ORDERS), constructor(trail), as_of=AS_OF).summary
+    assert found == expected
+    untyped = TRAIL.copy()
+    untyped.loc[3, "event_type"] = None
+    with pytest.raises(FrameSchemaError, match="event_type: 1 null"):
+        conformance(constructor(ORDERS), constructor(untyped), as_of=AS_OF)
+
+
+def test_a_naive_as_of_is_refused() -> None:
+    naive = AS_OF.replace(tzinfo=None)
+    with pytest.raises(ConfigurationError, match="timezone-aware"):
+        conformance(ORDERS, TRAIL, as_of=naive)
+    with pytest.raises(ConfigurationError, match="timezone-aware"):
+        conformance(pl.from_pandas(ORDERS), pl.from_pandas(TRAIL), as_of=naive)
 
 
 @pytest.mark.parametrize(
