@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from _support import make_order
 from ordercore.events import Actor, OrderEvent
+from ordercore.kpi.convert import _read_events
 from ordercore.lifecycle import (
     Allocate,
     Approve,
@@ -21,12 +22,30 @@ from ordercore.lifecycle import (
     apply,
     create,
 )
+from ordercore.milestones import Milestones
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from ordercore import Order
 
 AT = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 CLERK = Actor.user("li.wei")
+
+
+def trail_says(order: Order, trail: Sequence[OrderEvent]) -> Milestones:
+    """The milestones the KPI frames read off `order`'s trail (by their own pass over events)."""
+    marks = _read_events(trail, {order.order_id: 0}, 1, lines=False)
+    ended_at, ended_by = marks.ended.get(0, (None, None))
+    return Milestones(
+        status_since=marks.status_at[0],
+        approved_at=marks.approved_at[0],
+        shipped_at=marks.shipped_at[0],
+        delivered_at=marks.delivered_at[0],
+        ended_at=ended_at,
+        ended_by=ended_by,  # type: ignore[arg-type]
+        seller_cut=marks.seller.get(0, Decimal(0)),
+    )
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ from ordercore.ledger import (
     line_progress,
 )
 from ordercore.links import OrderLink
+from ordercore.milestones import Milestones
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
@@ -518,6 +519,10 @@ class Order(Entity):
         updated_at: When the last event of the order's trail happened (set by the
             lifecycle: `create` and every command); never before `received_at`. The
             lifecycle refuses a command dated before it.
+        milestones: What the order's trail says of it (approval, shipment, delivery,
+            cancellation and who asked), kept by the lifecycle from `create` on; `None` for
+            an order whose trail is not known from its creation (built by hand, or stored
+            before the field existed). See `ordercore.milestones`.
     """
 
     order_id: Id
@@ -554,6 +559,7 @@ class Order(Entity):
     checkpoints: tuple[Checkpoint, ...] = Field(default=(), strict=False)
     risk_level: RiskLevelValue | None = None
     updated_at: Timestamp | None = None
+    milestones: Milestones | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -562,6 +568,7 @@ class Order(Entity):
                 f"updated_at {self.updated_at} is before the order was received "
                 f"({self.received_at})"
             )
+        self._check_milestones()
         if self.content_version > self.version:
             raise ValueError(
                 f"content_version {self.content_version} is ahead of version {self.version}"
@@ -592,6 +599,14 @@ class Order(Entity):
                 )
         check_amounts(self.lines)
         return self
+
+    def _check_milestones(self) -> None:
+        if self.milestones is not None:
+            earliest = self.milestones.earliest()
+            if earliest is not None and earliest < self.received_at:
+                raise ValueError(
+                    f"milestones: {earliest} is before the order was received ({self.received_at})"
+                )
 
     def _check_records(self) -> None:
         line_ids = {line.line_id for line in self.lines}

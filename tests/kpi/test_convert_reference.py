@@ -158,6 +158,12 @@ def _reference(
     order_rows, line_rows = [], []
     for order in _kept(orders):
         read = _Read(trails.get(order.order_id, []))
+        carried = order.milestones
+        if carried is not None:  # the order's own milestones say what its events would
+            read.status_since, read.approved_at = carried.status_since, carried.approved_at
+            read.shipped_at, read.delivered_at = carried.shipped_at, carried.delivered_at
+            read.ended_at, read.ended_by = carried.ended_at, carried.ended_by
+            read.seller = carried.seller_cut
         quantum = Decimal(1).scaleb(-minor_units(order.currency))
         everything = read.ended_at is not None and read.ended_by != "seller"
         opens = [line.quantity - line.ledger.cancelled for line in order.lines]
@@ -278,7 +284,22 @@ def _typed(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(columns))
 
 
+def _stripped(orders: Sequence[Order]) -> list[Order]:
+    """The orders as stored before they carried milestones: their events say what they did."""
+    return [o.model_copy(update={"milestones": None}) for o in orders]
+
+
 def _same(
+    orders: Sequence[Order],
+    events: Sequence[OrderEvent] | None,
+    as_of: dt.datetime | None,
+) -> None:
+    _same_as_reference(orders, events, as_of)
+    if any(o.milestones is not None for o in orders):  # and the events read in their place
+        _same_as_reference(_stripped(orders), events, as_of)
+
+
+def _same_as_reference(
     orders: Sequence[Order],
     events: Sequence[OrderEvent] | None,
     as_of: dt.datetime | None,
@@ -305,6 +326,22 @@ def _book() -> tuple[tuple[Order, ...], tuple[OrderEvent, ...], dt.datetime]:
 def test_the_book_s_frames_are_the_reference_s() -> None:
     orders, events, as_of = _book()
     _same(orders, events, as_of)
+
+
+def test_the_milestones_orders_carry_are_what_their_trails_say() -> None:
+    orders, events, as_of = _book()
+    assert all(o.milestones is not None for o in orders)
+    old = _stripped(orders)
+    for carried, read in (
+        (orders_frame(orders, None, as_of=as_of), orders_frame(old, events, as_of=as_of)),
+        (orders_frame(orders, events, as_of=as_of), orders_frame(old, events, as_of=as_of)),
+        (lines_frame(orders, events), lines_frame(old, events)),
+    ):
+        pd.testing.assert_frame_equal(carried, read, check_exact=True)
+    frame = orders_frame(orders, None, as_of=as_of)  # milestones without a single event
+    for column in ("status_since", "approved_at", "delivered_at", "cancelled_at"):
+        assert frame[column].notna().any(), column
+    assert set(frame["cancelled_by"].dropna()) == {"customer", "seller"}
 
 
 def test_shuffled_events_give_the_reference_s_frames() -> None:
@@ -434,14 +471,16 @@ def test_a_hosts_own_event_class_is_read_by_what_it_says() -> None:
         )  # fmt: skip
 
     events = [*story.events, flagged(1, status="approved"), flagged(2, note="x")]
-    frame = orders_frame([story.order], events)
+    # events the lifecycle never folded: read for an order that carries no milestones
+    order = story.order.model_copy(update={"milestones": None})
+    frame = orders_frame([order], events)
     assert frame.loc[0, "status_since"] == later  # the first names a status, the second not
-    _same([story.order], events, None)
+    _same([order], events, None)
     shipped = QuantityShipped(
         event_id="q1", order_id="SO-H", order_version=version + 3, at=later, actor=CLERK,
         line_id="1", quantity=Decimal(4),
     )  # fmt: skip
-    _same([story.order], [*events, shipped], None)
+    _same([order], [*events, shipped], None)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

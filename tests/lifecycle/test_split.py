@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from _lifecycle_support import AT, CLERK, Trail, Verdict
+from _lifecycle_support import AT, CLERK, Trail, Verdict, trail_says
 from _support import make_line, make_order
 from ordercore import GuardRejected, InvalidCommand, InvalidTransition, Order, OrderStatus
 from ordercore.errors import TrailError
@@ -77,6 +77,7 @@ def test_a_split_moves_unfulfilled_quantities_into_a_new_linked_order() -> None:
         assert replay(events) == order
         assert replay([parse_event(e.model_dump_json()) for e in events]) == order
         assert Order.model_validate_json(order.model_dump_json()) == order
+        assert order.milestones == trail_says(order, events)
 
 
 def test_splitting_below_the_allocation_releases_the_excess_with_the_split() -> None:

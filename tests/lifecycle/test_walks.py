@@ -15,7 +15,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from _lifecycle_support import AT, CLERK
+from _lifecycle_support import AT, CLERK, trail_says
 from _support import make_order
 from ordercore import Order
 from ordercore.errors import OrderCoreError
@@ -37,6 +37,7 @@ from ordercore.lifecycle import (
 from ordercore.lifecycle.extend import extend
 from ordercore.lifecycle.guards import all_delivered
 from ordercore.lifecycle.table import ROWS
+from ordercore.milestones import Milestones
 from ordercore.status import OrderStatus
 from ordercore.testing.strategies import command_sequences, commands, steps
 from ordercore.testing.walks import Step, command_for, drive, plan
@@ -76,6 +77,8 @@ def _check_step(
         assert not all_delivered(after)
     assert replay(trail) == after
     assert replay([parse_event(e.model_dump_json()) for e in trail]) == after
+    # the order's milestones are what the KPI frames would read off its trail
+    assert after.milestones == trail_says(after, trail)
 
 
 class LifecycleWalk(RuleBasedStateMachine):
@@ -85,6 +88,8 @@ class LifecycleWalk(RuleBasedStateMachine):
     types: set[str] = set()  # noqa: RUF012
     # how billing went on the orders that closed: "money" (invoices, payments) or "units"
     closed_billed_in: set[str] = set()  # noqa: RUF012
+    # which milestones the orders came to carry (and who ended them)
+    marked: set[str] = set()  # noqa: RUF012
     SPEC: LifecycleSpec = CANONICAL
 
     def __init__(self) -> None:
@@ -109,6 +114,10 @@ class LifecycleWalk(RuleBasedStateMachine):
         _check_step(before, after, events, self.trail)
         self.order = after
         LifecycleWalk.types.update(e.type for e in events)
+        if after.milestones is not None:
+            marks = after.milestones.model_dump(exclude_defaults=True)
+            LifecycleWalk.marked.update(marks)
+            LifecycleWalk.marked.add(f"ended_by={marks.get('ended_by')}")
         if after.status is OrderStatus.CLOSED:
             LifecycleWalk.closed_billed_in.add("money" if after.billed_in_money else "units")
 
@@ -203,8 +212,15 @@ def test_stateful_walks_reach_every_status_and_event_type_and_keep_every_invaria
     LifecycleWalk.statuses.clear()
     LifecycleWalk.types.clear()
     LifecycleWalk.closed_billed_in.clear()
+    LifecycleWalk.marked.clear()
     run_state_machine_as_test(LifecycleWalk, settings=WALKS)
     run_state_machine_as_test(HostLifecycleWalk, settings=WALKS)
+    assert LifecycleWalk.marked == {
+        *Milestones.model_fields,
+        "ended_by=customer",
+        "ended_by=seller",
+        "ended_by=None",
+    }
     assert LifecycleWalk.statuses == set(OrderStatus)
     assert LifecycleWalk.types == set(event_types())
     assert LifecycleWalk.closed_billed_in == {"money", "units"}

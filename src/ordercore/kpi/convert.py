@@ -1,10 +1,13 @@
 """Frames from entities and events, so a host using the lifecycle gets KPIs for free.
 
 Quantities and amounts become floats (the KPI frames are statistics, not books); timestamps
-stay timezone-aware (UTC, microseconds). From `Order` entities alone the frames lack the
-moments only events know (approval, shipment, delivery, cancellation) and who asked for a
-cancellation; pass the events (any iterable of `ordercore.events.OrderEvent`, in any order:
-each order's events are ordered by their `order_version`) to fill them. The rules, which
+stay timezone-aware (UTC, microseconds). The moments of an order's trail (approval,
+shipment, delivery, cancellation, and who asked for it) come from the order itself when it
+carries its milestones (`Order.milestones`, which the lifecycle keeps from `create` on, by
+the rules below): the orders frame then reads no event at all. For orders without them
+(built by hand, or stored before the field existed), and for the lines' own moments, pass
+the events (any iterable of `ordercore.events.OrderEvent`, in any order: each order's
+events are ordered by their `order_version`). The rules, which
 [KPI frames from the lifecycle](../kpi-frames.md) explains at length:
 
 * ``approved_at`` = the first ``order_approved`` (the moment of commitment);
@@ -57,10 +60,8 @@ from ordercore.events import (
     QuantityDelivered,
     ShipmentDelivered,
     ShipmentDispatched,
-    event_types,
 )
-from ordercore.ledger import LedgerField
-from ordercore.lifecycle.table import MOVEMENTS
+from ordercore.lifecycle import _marks as marks
 from ordercore.links import OrderRelation
 from ordercore.money import minor_units
 from ordercore.orders import Order, line_net
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ordercore.holds import Hold
+    from ordercore.milestones import Milestones
     from ordercore.shipments import Shipment
 
 __all__ = [
@@ -93,89 +95,18 @@ _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
 _multiply = ARITHMETIC.multiply
 
-# What an event means for the frames. Types not listed change nothing but perhaps the status
-# (a host's sub-status trigger, say), which is looked up in their `after`.
-_SKIP, _OTHER, _STATUS, _APPROVED, _CANCELLED, _ENDED, _SHIPPED, _DELIVERED, _SHORT = range(9)
-# By class only: a class the table does not know is read by its `type` (`_UNKNOWN`), and a
-# shipment event is one movement per line it moves (`_SPLIT`).
-_UNKNOWN, _SPLIT = 9, 10
-# A ledger movement's event means what its field means: shipments, deliveries and
-# short-closes are milestones, any other movement (a new row of the table too) is skipped.
-_KIND_OF_FIELD: Final[dict[LedgerField, int]] = {
-    LedgerField.SHIPPED: _SHIPPED,
-    LedgerField.DELIVERED: _DELIVERED,
-    LedgerField.CANCELLED: _SHORT,
-}
-_KIND_OF_TYPE: Final[dict[str, int]] = {
-    **{
-        row.event.model_fields["type"].default: _KIND_OF_FIELD.get(row.moves, _SKIP)
-        for row in MOVEMENTS.values()
-        if row.moves is not None
-    },
-    **dict.fromkeys(
-        (
-            "order_created",
-            "order_submitted",
-            "review_started",
-            "order_closed",
-            "order_reopened",
-            "fulfilment_started",
-            "order_fulfilled",
-            "review_reopened",
-        ),
-        _STATUS,
-    ),
-    "order_approved": _APPROVED,
-    "order_cancelled": _CANCELLED,
-    "order_rejected": _ENDED,
-    "order_expired": _ENDED,
-    **dict.fromkeys(
-        (
-            "order_archived",
-            "order_amended",
-            "header_amended",
-            "delivery_repromised",
-            "hold_placed",
-            "hold_released",
-            "risk_assessed",
-            "checkpoint_recorded",
-            # billing in money: no frame column reads invoices or payments yet
-            "invoice_issued",
-            "credit_note_issued",
-            "payment_received",
-            "refund_issued",
-            "case_opened",
-            "case_advanced",
-            "feedback_recorded",
-            "feedback_waived",
-            "sub_status_changed",  # a host sub-state: its summary says "state", not "status"
-            "shipment_collected",  # in transit: neither shipped nor delivered moves
-            "line_backordered",
-            "order_split",  # the lines as they stand say what the order still holds
-            "lines_merged",
-            "order_merged",  # a merged order is left out of the frames (see `_Book`)
-        ),
-        _SKIP,
-    ),
-    # A shipment moves several lines at once: read as one movement per line (`_Marks.rare`).
-    "shipment_dispatched": _SHIPPED,
-    "shipment_delivered": _DELIVERED,
-}
-
-
-class _ClassKinds(dict[type, int]):
-    """What each event class means; a class not listed is read by its `type` (`_UNKNOWN`)."""
-
-    def __missing__(self, cls: type) -> int:
-        return _UNKNOWN
-
-
-# The same by class: `type(event)` reads only the object's header, where its `type` field
-# would cost a walk through its fields (most events are skipped on that look alone).
-_KIND_OF_CLASS: Final = _ClassKinds(
-    {cls: _KIND_OF_TYPE[name] for name, cls in event_types().items() if name in _KIND_OF_TYPE}
+# What an event means for the frames: the milestones' own table (one definition of the
+# rules, which the lifecycle folds into the orders that carry their milestones).
+_SKIP, _OTHER, _STATUS, _APPROVED = marks.SKIP, marks.OTHER, marks.STATUS, marks.APPROVED
+_CANCELLED, _ENDED, _SHIPPED, _DELIVERED = (
+    marks.CANCELLED,
+    marks.ENDED,
+    marks.SHIPPED,
+    marks.DELIVERED,
 )
-_KIND_OF_CLASS.update({ShipmentDispatched: _SPLIT, ShipmentDelivered: _SPLIT})
+_SHORT, _UNKNOWN, _SPLIT = marks.SHORT, marks.UNKNOWN, marks.SPLIT
+_KIND_OF_TYPE: Final = marks.KIND_OF_TYPE
+_KIND_OF_CLASS: Final = marks.KIND_OF_CLASS
 
 
 ORDER_COLUMNS: Final = (
@@ -318,6 +249,24 @@ class _Marks:
         self.line_seller: dict[int, Decimal] = {}  # short-closed by the seller
         self.cut: dict[int, tuple[int, dt.datetime, str | None]] = {}  # the last short-close
 
+    def carry(self, carried: Iterable[tuple[int, Milestones]]) -> None:
+        """The marks of orders that carry their milestones, by code."""
+        for code, milestones in carried:
+            fields = milestones.__dict__
+            self.status_at[code] = fields["status_since"]
+            self.approved_at[code] = fields["approved_at"]
+            self.shipped_at[code] = fields["shipped_at"]
+            self.delivered_at[code] = fields["delivered_at"]
+            ended_at = fields["ended_at"]
+            if ended_at is not None:
+                self.ended[code] = (ended_at, fields["ended_by"])
+            else:
+                self.ended.pop(code, None)
+            if fields["seller_cut"]:
+                self.seller[code] = fields["seller_cut"]
+            else:
+                self.seller.pop(code, None)
+
     def slot(self, code: int, line_id: str) -> int:
         """The slot of a line, given on its first movement."""
         key = (code, line_id)
@@ -430,9 +379,7 @@ _LINE_FIELDS: Final = itemgetter("line_id", "quantity", "ledger", "unit_price", 
 _LEDGER_FIELDS: Final = itemgetter("cancelled", "shipped", "delivered")
 
 
-def _party(fields: dict[str, Any]) -> str | None:
-    party = fields.get("requested_by")
-    return None if party is None else str(party._value_)
+_party: Final = marks.party
 
 
 def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
@@ -653,7 +600,25 @@ class _Book:
         self.codes: Sequence[int] = (
             range(len(ids)) if len(codes_of) == len(ids) else [codes_of[i] for i in ids]
         )
-        self.marks = _read_events(events, codes_of, len(ids), lines=lines, read=read)
+        size = len(ids)
+        # an order's milestones, where it carries them, say what its events would of the
+        # order as a whole; the lines' own marks are in the events only
+        carried = [
+            (place, milestones)
+            for place, milestones in enumerate(map(itemgetter("milestones"), self.dicts))
+            if milestones is not None and self.codes[place] == place
+        ]
+        if lines:
+            self.marks = _read_events(events, codes_of, size, lines=True, read=read)
+        elif len(carried) < len(codes_of):
+            unread = codes_of
+            if carried:  # only the events of orders without milestones
+                known = {ids[place] for place, _ in carried}
+                unread = {i: code for i, code in codes_of.items() if i not in known}
+            self.marks = _read_events(events, unread, size, lines=False, read=read)
+        else:
+            self.marks = _Marks(size)  # every order carries its milestones: no event read
+        self.marks.carry(carried)
         self.with_events = events is not None
         self.quanta = _Quanta()
         self._shared: dict[str, Any] = {}
@@ -947,7 +912,9 @@ def orders_frame(
 
     Args:
         orders: The orders, as they stand.
-        events: Their events, in any order (each order's are ordered by version).
+        events: Their events, in any order (each order's are ordered by version). Only the
+            events of orders that carry no milestones are read: an order's own milestones
+            are what the lifecycle read off the same trail.
         as_of: The moment the data stands for: an active hold counts up to it (and not at
             all without it).
 
@@ -966,9 +933,12 @@ def lines_frame(orders: Iterable[Order], events: Iterable[OrderEvent] | None = N
 
     Args:
         orders: The orders, as they stand.
-        events: Their events, in any order. Without them the milestones are null, every
-            cancelled quantity counts as no longer owed, and there is no
-            ``qty_shipped_first`` (the line's first shipment, for first-time fill).
+        events: Their events, in any order: the lines' own moments (shipment, delivery,
+            short-close) and who short-closed them are read there; the order's approval and
+            cancellation come from its milestones when it carries them. Without events the
+            lines' moments are null, every short-closed quantity counts as no longer owed,
+            and there is no ``qty_shipped_first`` (the line's first shipment, for first-time
+            fill).
 
     Returns:
         One row per line, in the columns `LINE_COLUMNS`.

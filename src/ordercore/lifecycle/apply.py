@@ -126,6 +126,7 @@ from ordercore.lifecycle.replay import changes_of
 from ordercore.lifecycle.split import moved_lines, remaining_order
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.links import OrderLink, OrderRelation
+from ordercore.milestones import Milestones
 from ordercore.money import Money
 from ordercore.orders import Order, OrderLine
 from ordercore.shipments import Shipment, ShipmentLine, ShipmentStatus
@@ -180,6 +181,7 @@ _REASON: Final = TypeAdapter(Text)
 _CORRELATION: Final = TypeAdapter(ShortText | None)
 _NO_SUMMARY: Final = FrozenMap()
 _CREATED_AFTER: Final = {s: FrozenMap({"status": s.value}) for s in OrderStatus}
+_NO_MILESTONES: Final = {name: field.default for name, field in Milestones.model_fields.items()}
 # The summaries of status changes, shared by every event (they are read-only).
 _STATUS_SUMMARY: Final = {s.value: FrozenMap({"status": s.value}) for s in OrderStatus}
 
@@ -1009,6 +1011,11 @@ def allowed_commands(order: Order, spec: LifecycleSpec = CANONICAL) -> tuple[str
     return spec.commands(order.sub_status or order.status.value)
 
 
+def _created_milestones(at: datetime) -> Milestones:
+    # the creation is the trail's first change of status; the moment is a checked Timestamp
+    return construct(Milestones, {**_NO_MILESTONES, "status_since": at})
+
+
 def create(
     order: Order, *, at: datetime, actor: Actor, reason: str = "", correlation_id: str | None = None
 ) -> tuple[Order, list[OrderEvent]]:
@@ -1044,7 +1051,8 @@ def create(
     except ValidationError as error:
         problem = "; ".join(item["msg"] for item in error.errors(include_url=False))
         raise InvalidArgument("create", "reason or correlation_id", problem) from None
-    stamped = replace(order, {"updated_at": at})
+    # the trail starts here: what it says of the order so far is its creation
+    stamped = replace(order, {"updated_at": at, "milestones": _created_milestones(at)})
     # The snapshot is a validated Order and every other value was checked above.
     values = {
         "event_id": _default_id(order.order_id, order.version, "order_created", 0),

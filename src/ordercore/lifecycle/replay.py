@@ -81,6 +81,7 @@ from ordercore.events import (
 )
 from ordercore.ledger import LedgerField, LineLedger, check_movement
 from ordercore.lifecycle._fast import construct, replace
+from ordercore.lifecycle._marks import advance
 from ordercore.lifecycle._summaries import matches, summary_of
 from ordercore.lifecycle.aftersales import CaseMachines
 from ordercore.lifecycle.guards import review_version_refusal
@@ -719,6 +720,11 @@ def changes_of(order: Order, event: OrderEvent) -> dict[str, Any]:
     changes = step(order, event)
     changes["version"] = event.order_version
     changes["updated_at"] = event.at
+    milestones = order.milestones
+    if milestones is not None:  # a trail known from its creation: kept up
+        moved = advance(milestones, event)
+        if moved is not None:
+            changes["milestones"] = moved
     return changes
 
 
