@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import decimal
+import json
 from datetime import datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from ordercore import (
     Progress,
 )
 from ordercore.errors import AmountOutOfRange
+from ordercore.milestones import Milestones
 from ordercore.money import minor_units
 from ordercore.orders import check_amounts, line_net, line_tax
 from ordercore.validation._prepared import line_net as review_line_net
@@ -480,3 +482,23 @@ def test_total_quantity_is_exact_under_a_low_precision_context() -> None:
     )
     with decimal.localcontext(prec=3):
         assert order.total_quantity() == Decimal("123456.500001")
+
+
+def test_an_order_refuses_milestones_before_its_receipt() -> None:
+    early = Milestones(status_since=RECEIVED, approved_at=RECEIVED - timedelta(seconds=1))
+    with pytest.raises(pydantic.ValidationError, match=r"milestones: .* before the order was"):
+        make_order(milestones=early)
+    assert make_order(milestones=Milestones(status_since=RECEIVED)).milestones is not None
+
+
+def test_milestones_refuse_who_ended_an_order_that_did_not_end() -> None:
+    with pytest.raises(pydantic.ValidationError, match="ended_by is 'seller' but ended_at"):
+        Milestones(ended_by="seller")
+    with pytest.raises(pydantic.ValidationError, match="seller_cut"):
+        Milestones(seller_cut=Decimal(-1))
+
+
+def test_an_order_stored_before_milestones_existed_parses_without_them() -> None:
+    stored = make_order(milestones=Milestones(status_since=RECEIVED)).model_dump(mode="json")
+    del stored["milestones"]
+    assert Order.model_validate_json(json.dumps(stored)).milestones is None
