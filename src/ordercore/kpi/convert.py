@@ -616,8 +616,12 @@ class _Book:
                 known = {ids[place] for place, _ in carried}
                 unread = {i: code for i, code in codes_of.items() if i not in known}
             self.marks = _read_events(events, unread, size, lines=False, read=read)
-        else:
-            self.marks = _Marks(size)  # every order carries its milestones: no event read
+        else:  # every order carries its milestones: no event read, but each is checked
+            self.marks = _Marks(size)
+            if events is not None and not all(
+                issubclass(kind, OrderEvent) for kind in set(map(type, events))
+            ):
+                raise TypeError("an item of events is not an OrderEvent")  # named by the caller
         self.marks.carry(carried)
         self.with_events = events is not None
         self.quanta = _Quanta()
