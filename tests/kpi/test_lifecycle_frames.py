@@ -31,8 +31,9 @@ from ordercore.kpi import (
     stage_durations,
     survey_score,
 )
-from ordercore.kpi.convert import _KIND_OF_TYPE, lifecycle_frames
+from ordercore.kpi.convert import lifecycle_frames
 from ordercore.kpi.policies import OtifPolicy
+from ordercore.lifecycle._marks import KIND_OF_TYPE
 from ordercore.testing.book import SyntheticBook, synthetic_book
 
 if TYPE_CHECKING:
@@ -414,10 +415,10 @@ def test_the_root_causes_of_the_cases_reach_the_cases_frame() -> None:
 
 
 def test_every_event_type_is_known_to_the_converter() -> None:
-    assert set(event_types()) <= set(_KIND_OF_TYPE)
+    assert set(event_types()) <= set(KIND_OF_TYPE)
 
 
 def test_the_events_the_converter_skips_never_change_the_status() -> None:
-    skipped = {name for name, kind in _KIND_OF_TYPE.items() if kind == 0}
+    skipped = {name for name, kind in KIND_OF_TYPE.items() if kind == 0}
     assert skipped
     assert not [e for e in _book().events if e.type in skipped and "status" in e.after]

@@ -61,7 +61,26 @@ from ordercore.events import (
     ShipmentDelivered,
     ShipmentDispatched,
 )
-from ordercore.lifecycle import _marks as marks
+
+# What an event means for the frames: the milestones' own table (one definition of the rules,
+# which the lifecycle folds into the orders that carry their milestones).
+from ordercore.lifecycle._marks import (
+    APPROVED,
+    CANCELLED,
+    DELIVERED,
+    ENDED,
+    KIND_OF_CLASS,
+    SHIPPED,
+    SHORT,
+    SKIP,
+    SPLIT,
+    STATUS,
+    UNKNOWN,
+    kind_by_type,
+)
+from ordercore.lifecycle._marks import (
+    party as _party,
+)
 from ordercore.links import OrderRelation
 from ordercore.money import minor_units
 from ordercore.orders import Order, line_net
@@ -94,19 +113,6 @@ _ONE: Final = Decimal(1)
 _add = ARITHMETIC.add
 _subtract = ARITHMETIC.subtract
 _multiply = ARITHMETIC.multiply
-
-# What an event means for the frames: the milestones' own table (one definition of the
-# rules, which the lifecycle folds into the orders that carry their milestones).
-_SKIP, _OTHER, _STATUS, _APPROVED = marks.SKIP, marks.OTHER, marks.STATUS, marks.APPROVED
-_CANCELLED, _ENDED, _SHIPPED, _DELIVERED = (
-    marks.CANCELLED,
-    marks.ENDED,
-    marks.SHIPPED,
-    marks.DELIVERED,
-)
-_SHORT, _UNKNOWN, _SPLIT = marks.SHORT, marks.UNKNOWN, marks.SPLIT
-_KIND_OF_TYPE: Final = marks.KIND_OF_TYPE
-_KIND_OF_CLASS: Final = marks.KIND_OF_CLASS
 
 
 ORDER_COLUMNS: Final = (
@@ -295,7 +301,7 @@ class _Marks:
 
         `_read_events` does the same inline for the one-line movements.
         """
-        if kind == _SHIPPED:
+        if kind == SHIPPED:
             if version >= self.shipped_v[code]:
                 self.shipped_v[code], self.shipped_at[code] = version, at
             if line_id is not None:
@@ -316,7 +322,7 @@ class _Marks:
         """A change of status; an approval also is the commitment (`_read_events` inlines it)."""
         if version >= self.status_v[code]:
             self.status_v[code], self.status_at[code] = version, at
-        if kind == _APPROVED and version < self.approved_v[code]:
+        if kind == APPROVED and version < self.approved_v[code]:
             self.approved_v[code], self.approved_at[code] = version, at
 
     def rare(  # noqa: C901, PLR0912 - one branch per kind of rare event
@@ -330,26 +336,26 @@ class _Marks:
     ) -> None:
         """Events of the rarer kinds: cancellations, short-closes, shipments, unknown classes."""
         version, at = fields["order_version"], fields["at"]
-        if kind == _UNKNOWN:  # a class the table does not know: its type says
-            kind = _KIND_OF_TYPE.get(fields["type"], _OTHER)
-            if kind == _SKIP or (kind == _OTHER and "status" not in fields["after"]):
+        if kind == UNKNOWN:  # a class the table does not know: its type says
+            kind = kind_by_type(fields)
+            if kind == SKIP:
                 return
-            if kind in (_SHIPPED, _DELIVERED):
+            if kind in (SHIPPED, DELIVERED):
                 line_id = fields["line_id"] if lines else None
-                quantity = fields["quantity"] if lines and kind == _SHIPPED else None
+                quantity = fields["quantity"] if lines and kind == SHIPPED else None
                 self.move(kind, code, version, at, line_id=line_id, quantity=quantity)
                 return
-        if kind == _SPLIT:  # a shipment moves several lines at once: one movement each
+        if kind == SPLIT:  # a shipment moves several lines at once: one movement each
             if type(event) is ShipmentDispatched:
                 moves = [(line.line_id, line.quantity) for line in fields["shipment"].lines]
-                kind = _SHIPPED
+                kind = SHIPPED
             else:
-                moves, kind = list(fields["lines"]), _DELIVERED
+                moves, kind = list(fields["lines"]), DELIVERED
             for line_id, quantity in moves:
                 self.move(
                     kind, code, version, at, line_id=line_id if lines else None, quantity=quantity
                 )
-        elif kind == _SHORT:
+        elif kind == SHORT:
             party = _party(fields)
             if party == "seller":
                 self.seller[code] = _add(self.seller.get(code, _ZERO), fields["quantity"])
@@ -363,9 +369,9 @@ class _Marks:
                     self.cut[slot] = (version, at, party)
         else:  # a change of status
             self.status(kind, code, version, at)
-            if kind == _CANCELLED:
+            if kind == CANCELLED:
                 self.ended[code] = (at, _party(fields))
-            elif kind == _ENDED:
+            elif kind == ENDED:
                 self.ended[code] = (at, "seller")
 
 
@@ -377,9 +383,6 @@ _ORDER_FIELDS: Final = itemgetter("order_id", "currency", "received_at", "lines"
 _ORDER_TAGS: Final = itemgetter("customer", "channel", "owner", "status")
 _LINE_FIELDS: Final = itemgetter("line_id", "quantity", "ledger", "unit_price", "discount_rate")
 _LEDGER_FIELDS: Final = itemgetter("cancelled", "shipped", "delivered")
-
-
-_party: Final = marks.party
 
 
 def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
@@ -406,14 +409,14 @@ def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
     first_v, first_qty = marks.first_v, marks.first_qty
     line_delivered_v, line_delivered_at = marks.line_delivered_v, marks.line_delivered_at
     slot_of, new_slot = marks.slots.get, marks.slot
-    kind_of, find = _KIND_OF_CLASS.__getitem__, codes_of.get
+    kind_of, find = KIND_OF_CLASS.__getitem__, codes_of.get
     last: object = None
     code = -1
     known_fields: Iterable[Any] = repeat(None) if read is None else zip(*read, strict=True)
     marked = zip(events, known_fields, strict=False)  # repeat(None) never ends
     for event, known in marked:
         kind = kind_of(type(event))
-        if kind == _SKIP:
+        if kind == SKIP:
             continue
         fields = event.__dict__
         order_id, version, at = _EVENT_FIELDS(fields) if known is None else known
@@ -421,11 +424,11 @@ def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
             last, code = order_id, find(order_id, -1)
         if code < 0:
             continue  # an order the book does not have
-        if kind == _STATUS:
+        if kind == STATUS:
             if version >= status_v[code]:
                 status_v[code] = version
                 status_at[code] = at
-        elif kind == _SHIPPED:  # as `_Marks.move`
+        elif kind == SHIPPED:  # as `_Marks.move`
             if version >= shipped_v[code]:
                 shipped_v[code] = version
                 shipped_at[code] = at
@@ -440,7 +443,7 @@ def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
                 if version < first_v[slot]:
                     first_v[slot] = version
                     first_qty[slot] = fields["quantity"]
-        elif kind == _DELIVERED:  # as `_Marks.move`
+        elif kind == DELIVERED:  # as `_Marks.move`
             if version >= delivered_v[code]:
                 delivered_v[code] = version
                 delivered_at[code] = at
@@ -452,7 +455,7 @@ def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
                 if version >= line_delivered_v[slot]:
                     line_delivered_v[slot] = version
                     line_delivered_at[slot] = at
-        elif kind == _APPROVED:
+        elif kind == APPROVED:
             marks.status(kind, code, version, at)
         else:
             marks.rare(kind, code, event, fields, lines=lines)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ordercore.events import OrderEvent
     from ordercore.milestones import Milestones
 
-__all__ = ["KIND_OF_CLASS", "KIND_OF_TYPE", "advance", "party"]
+__all__ = ["KIND_OF_CLASS", "KIND_OF_TYPE", "advance", "kind_by_type", "kind_of", "party"]
 
 # What an event means for the milestones. Types not listed change nothing but perhaps the
 # status (a host's sub-status trigger, say), which is looked up in their `after`.
@@ -127,13 +127,17 @@ def party(fields: dict[str, Any]) -> str | None:
     return None if asked is None else str(asked._value_)
 
 
+def kind_by_type(fields: dict[str, Any]) -> int:
+    """The kind of an event of a class the table does not know: by its type and summary."""
+    kind = KIND_OF_TYPE.get(fields["type"], OTHER)
+    return SKIP if kind == OTHER and "status" not in fields["after"] else kind
+
+
 def kind_of(event: OrderEvent, fields: dict[str, Any]) -> int:
     """The event's kind, a class the table does not know read by its type and summary."""
     kind = KIND_OF_CLASS[type(event)]
     if kind == UNKNOWN:
-        kind = KIND_OF_TYPE.get(fields["type"], OTHER)
-        if kind == OTHER and "status" not in fields["after"]:
-            kind = SKIP
+        kind = kind_by_type(fields)
     if kind == SPLIT:  # a shipment with no line moves nothing
         moved = fields["shipment"].lines if type(event) is ShipmentDispatched else fields["lines"]
         kind = (SHIPPED if type(event) is ShipmentDispatched else DELIVERED) if moved else SKIP
