@@ -344,6 +344,13 @@ def test_the_milestones_orders_carry_are_what_their_trails_say() -> None:
     assert set(frame["cancelled_by"].dropna()) == {"customer", "seller"}
 
 
+def test_a_book_of_orders_with_and_without_milestones_gives_the_reference_s_frames() -> None:
+    orders, events, as_of = _book()
+    mixed = [*orders[:200], *_stripped(orders[200:])]  # only the second half's events are read
+    _same_as_reference(mixed, events, as_of)
+    _same_as_reference(mixed, list(events[::3]), as_of)
+
+
 def test_shuffled_events_give_the_reference_s_frames() -> None:
     orders, events, as_of = _book()
     shuffled = list(events)
