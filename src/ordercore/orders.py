@@ -40,6 +40,7 @@ Examples:
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, DecimalException
+from operator import itemgetter
 from typing import TYPE_CHECKING, Annotated, Final, Literal, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -85,6 +86,7 @@ from ordercore.milestones import Milestones
 from ordercore.money import CurrencyCode, Money, minor_units
 from ordercore.shipments import LineBackorder, Shipment
 from ordercore.status import Channel, OrderStatus, Progress
+from ordercore.totals import TOTAL_FIELDS, OrderTotals
 
 _MONEY_DIMENSIONS: Final = frozenset({Dimension.BILLING, Dimension.PAYMENT})
 # Where billable is what was delivered; before, it is what is still to be delivered too.
@@ -101,15 +103,20 @@ __all__ = [
     "Address",
     "Contact",
     "CustomerRef",
+    "LineSums",
     "Order",
     "OrderLine",
     "PackagingRequirements",
     "Rate",
     "SalesOwner",
     "check_amounts",
+    "currency_quantum",
     "line_net",
+    "line_sums",
     "line_tax",
+    "order_totals",
     "raw_net",
+    "same_sums",
 ]
 
 MAX_LINES: Final = 5000
@@ -289,6 +296,111 @@ def _check_line_count(lines: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
     if len(lines) > MAX_LINES:
         raise ValueError(f"an order may have at most {MAX_LINES} lines, got {len(lines)}")
     return lines
+
+
+# What a line's share of the order's totals reads: of the line, and of its ledger.
+_SUMMED: Final = ("quantity", "unit_price", "discount_rate")
+_SUMMED_LEDGER: Final = ("cancelled", "shipped", "delivered")
+_LINE_SUMMED: Final = itemgetter(*_SUMMED, "ledger")
+_LEDGER_SUMMED: Final = itemgetter(*_SUMMED_LEDGER)
+
+LineSums = tuple[Decimal, Decimal, Decimal, Decimal, int, int, int]
+"""`line_sums`' result: the values of `ordercore.totals.OrderTotals`, in `TOTAL_FIELDS` order."""
+
+
+def line_sums(lines: Sequence[OrderLine], quantum: Decimal) -> LineSums:
+    """Return what the lines add up to: the one definition of an order's totals.
+
+    Per line, *open* = ordered − cancelled. The sums are the ordered, cancelled and
+    delivered quantities, the open quantities' net amounts (`line_net` at `quantum`), and
+    the counts of open lines, of open lines that shipped less than their open quantity, and
+    of open lines with less than it delivered. The `Order` model checks carried totals
+    against it, the lifecycle keeps them with it, and the KPI frames sum the lines of an
+    order without totals with it.
+
+    Args:
+        lines: The order's lines.
+        quantum: The currency's minor unit.
+
+    Returns:
+        The values of `ordercore.totals.OrderTotals`, in `ordercore.totals.TOTAL_FIELDS` order.
+
+    Raises:
+        AmountOutOfRange: As `line_net`, for lines changed without validation.
+
+    Examples:
+        >>> line = OrderLine(line_id="1", sku="X", quantity=Decimal(3), uom="pcs",
+        ...                  unit_price=Money.of("2.50", "CNY"))
+        >>> line_sums([line], Decimal("0.01"))
+        (Decimal('3'), Decimal('0'), Decimal('0'), Decimal('7.50'), 1, 1, 1)
+    """
+    ordered = cancelled_sum = delivered_sum = value = _ZERO
+    open_lines = unshipped = undelivered = 0
+    for line in lines:
+        quantity, price, discount, ledger = _LINE_SUMMED(line.__dict__)
+        cancelled, shipped, delivered = _LEDGER_SUMMED(ledger.__dict__)
+        ordered = _add(ordered, quantity)
+        open_ = quantity
+        if cancelled:
+            cancelled_sum = _add(cancelled_sum, cancelled)
+            open_ = _subtract(quantity, cancelled)
+        if delivered:
+            delivered_sum = _add(delivered_sum, delivered)
+        amount = price.__dict__["amount"]
+        try:  # `line_net`, inline: the same operations (and its error should one fail)
+            raw = _multiply(open_, amount)
+            if discount:
+                raw = _multiply(raw, _subtract(_ONE, discount))
+            net = raw.quantize(quantum, ROUND_HALF_EVEN, ROUNDING)
+        except DecimalException:
+            net = line_net(open_, amount, discount, quantum)
+        value = _add(value, net)
+        if open_ > 0:
+            open_lines += 1
+            if shipped < open_:
+                unshipped += 1
+            if delivered < open_:
+                undelivered += 1
+    return ordered, cancelled_sum, delivered_sum, value, open_lines, unshipped, undelivered
+
+
+def same_sums(before: Sequence[OrderLine], after: Sequence[OrderLine]) -> bool:
+    """Whether `line_sums` must give the same for `after` as for `before`, seen cheaply.
+
+    True when, line by line, every value `line_sums` reads is the very same object (an
+    allocation, a pick or an invoice moves other ledger fields only). False says nothing:
+    the caller sums `after` again.
+    """
+    if len(before) != len(after):
+        return False
+    for old, new in zip(before, after, strict=True):
+        if old is new:
+            continue
+        was, now = old.__dict__, new.__dict__
+        for name in _SUMMED:
+            if was[name] is not now[name]:
+                return False
+        was, now = was["ledger"].__dict__, now["ledger"].__dict__
+        for name in _SUMMED_LEDGER:
+            if was[name] is not now[name]:
+                return False
+    return True
+
+
+def order_totals(lines: Sequence[OrderLine], currency: str) -> OrderTotals:
+    """Return the totals of `lines` in `currency` (`line_sums`, as an `OrderTotals`)."""
+    sums = line_sums(lines, currency_quantum(currency))
+    return OrderTotals.model_validate(dict(zip(TOTAL_FIELDS, sums, strict=True)))
+
+
+def currency_quantum(currency: str) -> Decimal:
+    """The minor unit of `currency` as a decimal quantum (``Decimal("0.01")`` for CNY).
+
+    Examples:
+        >>> currency_quantum("JPY"), currency_quantum("CNY")
+        (Decimal('1'), Decimal('0.01'))
+    """
+    return _quantum(currency)
 
 
 class CustomerRef(Entity):
@@ -523,6 +635,11 @@ class Order(Entity):
             cancellation and who asked), kept by the lifecycle from `create` on; `None` for
             an order whose trail is not known from its creation (built by hand, or stored
             before the field existed). See `ordercore.milestones`.
+        totals: What the lines add up to (`ordercore.totals.OrderTotals`), kept by the
+            lifecycle from `create` on; the model refuses totals that are not what
+            `line_sums` gives for the lines. `None` for an order built by hand or stored
+            before the field existed. A copy made without validation (`model_copy`) that
+            changes the lines must drop them or set them anew (`order_totals`).
     """
 
     order_id: Id
@@ -560,6 +677,7 @@ class Order(Entity):
     risk_level: RiskLevelValue | None = None
     updated_at: Timestamp | None = None
     milestones: Milestones | None = None
+    totals: OrderTotals | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -598,7 +716,19 @@ class Order(Entity):
                     f"{name} {value} is before the order was received ({self.received_at})"
                 )
         check_amounts(self.lines)
+        if self.totals is not None:
+            self._check_totals(self.totals)
         return self
+
+    def _check_totals(self, totals: OrderTotals) -> None:
+        sums = line_sums(self.lines, _quantum(self.currency))
+        for name, value in zip(TOTAL_FIELDS, sums, strict=True):
+            carried = getattr(totals, name)
+            if carried != value:
+                raise ValueError(
+                    f"totals.{name} is {carried} but the lines give {value}; totals are what "
+                    "the lines add up to (drop them, or set them with order_totals)"
+                )
 
     def _check_milestones(self) -> None:
         if self.milestones is not None:

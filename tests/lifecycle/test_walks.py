@@ -38,9 +38,11 @@ from ordercore.lifecycle.extend import extend
 from ordercore.lifecycle.guards import all_delivered
 from ordercore.lifecycle.table import ROWS
 from ordercore.milestones import Milestones
+from ordercore.orders import order_totals
 from ordercore.status import OrderStatus
 from ordercore.testing.strategies import command_sequences, commands, steps
 from ordercore.testing.walks import Step, command_for, drive, plan
+from ordercore.totals import TOTAL_FIELDS
 
 if TYPE_CHECKING:
     from ordercore.lifecycle import LifecycleSpec
@@ -53,6 +55,10 @@ HOST = extend(
     ],
     name="walk-host",
 )
+
+
+# which totals the walks moved, and whether lines changed while the totals were kept
+TOTALLED: set[str] = set()
 
 
 def _check_step(
@@ -79,6 +85,14 @@ def _check_step(
     assert replay([parse_event(e.model_dump_json()) for e in trail]) == after
     # the order's milestones are what the KPI frames would read off its trail
     assert after.milestones == trail_says(after, trail)
+    # and its totals what its lines add up to, summed afresh and validated
+    assert after.totals == order_totals(after.lines, after.currency)
+    assert before.totals is not None
+    for name in TOTAL_FIELDS:
+        if getattr(after.totals, name) != getattr(before.totals, name):
+            TOTALLED.add(name)
+    if after.lines != before.lines and after.totals is before.totals:
+        TOTALLED.add("kept")  # lines changed, sums did not: the totals were not summed again
 
 
 class LifecycleWalk(RuleBasedStateMachine):
@@ -213,6 +227,7 @@ def test_stateful_walks_reach_every_status_and_event_type_and_keep_every_invaria
     LifecycleWalk.types.clear()
     LifecycleWalk.closed_billed_in.clear()
     LifecycleWalk.marked.clear()
+    TOTALLED.clear()
     run_state_machine_as_test(LifecycleWalk, settings=WALKS)
     run_state_machine_as_test(HostLifecycleWalk, settings=WALKS)
     assert LifecycleWalk.marked == {
@@ -221,6 +236,7 @@ def test_stateful_walks_reach_every_status_and_event_type_and_keep_every_invaria
         "ended_by=seller",
         "ended_by=None",
     }
+    assert {*TOTAL_FIELDS, "kept"} == TOTALLED
     assert LifecycleWalk.statuses == set(OrderStatus)
     assert LifecycleWalk.types == set(event_types())
     assert LifecycleWalk.closed_billed_in == {"money", "units"}

@@ -83,7 +83,8 @@ from ordercore.lifecycle._marks import (
 )
 from ordercore.links import OrderRelation
 from ordercore.money import minor_units
-from ordercore.orders import Order, line_net
+from ordercore.orders import Order, line_net, line_sums
+from ordercore.totals import TOTAL_FIELDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -383,6 +384,7 @@ _ORDER_FIELDS: Final = itemgetter("order_id", "currency", "received_at", "lines"
 _ORDER_TAGS: Final = itemgetter("customer", "channel", "owner", "status")
 _LINE_FIELDS: Final = itemgetter("line_id", "quantity", "ledger", "unit_price", "discount_rate")
 _LEDGER_FIELDS: Final = itemgetter("cancelled", "shipped", "delivered")
+_TOTALS: Final = itemgetter(*TOTAL_FIELDS)
 
 
 def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
@@ -647,7 +649,7 @@ class _Book:
             self._shared["order_id"] = _texts(list(map(itemgetter("order_id"), self.dicts)))
         return self._shared["order_id"]
 
-    def order_rows(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:  # noqa: C901 - the hot loop, kept flat
+    def order_rows(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
         """The rows of the orders frame but the order's columns (`_SHARED_STAMPS`, the id)."""
         rows: list[tuple[Any, ...]] = []
         marks = self.marks
@@ -658,28 +660,14 @@ class _Book:
         for fields, code in zip(self.dicts, self.codes, strict=True):
             _, currency, received, lines, holds = _ORDER_FIELDS(fields)
             ended_at, by = ended_of(code, _NOT_ENDED)
-            everything = ended_at is not None and by != "seller"  # nothing owed any more
-            quantum = quanta[currency]
-            ordered = gone = delivered = value = _ZERO
-            counts = shipping = delivering = False
-            for entity in lines:
-                _, quantity, ledger, price, discount = _LINE_FIELDS(entity.__dict__)
-                cancelled, shipped, got = _LEDGER_FIELDS(ledger.__dict__)
-                open_ = _subtract(quantity, cancelled) if cancelled else quantity
-                ordered = _add(ordered, quantity)
-                if everything:
-                    gone = _add(gone, quantity)
-                elif cancelled:
-                    gone = _add(gone, cancelled)
-                if got:
-                    delivered = _add(delivered, got)
-                value = _add(value, _net(open_, price.__dict__["amount"], discount, quantum))
-                if open_ > 0:
-                    counts = True
-                    if shipped < open_:
-                        shipping = True
-                    if got < open_:
-                        delivering = True
+            totals = fields["totals"]
+            if totals is None:  # an order without totals: its lines, summed the same way
+                sums = line_sums(lines, quanta[currency])
+            else:
+                sums = _TOTALS(totals.__dict__)
+            ordered, gone, delivered, value, counts, shipping, delivering = sums
+            if ended_at is not None and by != "seller":  # nothing owed any more
+                gone = ordered
             seller = seller_of(code)
             if seller:
                 gone = _subtract(gone, seller)  # still owed: the seller's shortfall

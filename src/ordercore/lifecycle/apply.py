@@ -122,7 +122,7 @@ from ordercore.lifecycle.guards import (
 )
 from ordercore.lifecycle.header import HEADER_FIELDS, changed_fields
 from ordercore.lifecycle.machine import CANONICAL, LifecycleSpec
-from ordercore.lifecycle.replay import changes_of
+from ordercore.lifecycle.replay import changes_of, totals_of
 from ordercore.lifecycle.split import moved_lines, remaining_order
 from ordercore.lifecycle.table import DERIVED, ROWS, Transition
 from ordercore.links import OrderLink, OrderRelation
@@ -1052,7 +1052,14 @@ def create(
         problem = "; ".join(item["msg"] for item in error.errors(include_url=False))
         raise InvalidArgument("create", "reason or correlation_id", problem) from None
     # the trail starts here: what it says of the order so far is its creation
-    stamped = replace(order, {"updated_at": at, "milestones": _created_milestones(at)})
+    stamped = replace(
+        order,
+        {
+            "updated_at": at,
+            "milestones": _created_milestones(at),
+            "totals": totals_of(order.lines, order.currency),
+        },
+    )
     # The snapshot is a validated Order and every other value was checked above.
     values = {
         "event_id": _default_id(order.order_id, order.version, "order_created", 0),
@@ -1148,6 +1155,7 @@ def split(
             "refunds": (),
             "feedback": None,
             "updated_at": None,
+            "totals": None,  # `create` sums the new order's lines
             "links": (
                 OrderLink(relation=OrderRelation.SPLIT_FROM, order_id=order.order_id, at=at),
             ),

@@ -388,6 +388,7 @@ def amended_order(order: Order, command: AmendOrder) -> Order:
         )
     lines.extend(command.new_lines)
     values = dict(order.__dict__)
+    values["totals"] = None  # the totals of the lines as they stand, not these
     values["lines"] = lines
     if command.requested_delivery_at is not None:
         values["requested_delivery_at"] = command.requested_delivery_at

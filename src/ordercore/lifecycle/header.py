@@ -109,6 +109,7 @@ def amended_header(order: Order, change: HeaderChange) -> Order:
         ValueError: With the model's message, if the result would not be a valid order.
     """
     values = dict(order.__dict__)
+    values["totals"] = None  # the totals of the lines as they stand, not these
     values.update(header_changes(order, change))
     if "lines" in values:
         values["lines"] = [dict(line.__dict__) for line in values["lines"]]

@@ -88,12 +88,13 @@ from ordercore.lifecycle.guards import review_version_refusal
 from ordercore.lifecycle.header import header_changes
 from ordercore.lifecycle.table import TABLE
 from ordercore.links import OrderLink, OrderRelation
-from ordercore.orders import Order, OrderLine
+from ordercore.orders import Order, OrderLine, currency_quantum, line_sums, same_sums
 from ordercore.shipments import LineBackorder, Shipment, ShipmentStatus
 from ordercore.status import OrderStatus
+from ordercore.totals import TOTAL_FIELDS, OrderTotals
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from ordercore.orders import OrderLine
 
@@ -725,7 +726,17 @@ def changes_of(order: Order, event: OrderEvent) -> dict[str, Any]:
         moved = advance(milestones, event)
         if moved is not None:
             changes["milestones"] = moved
+    if order.totals is not None and "lines" in changes:  # the lines' sums, kept up
+        lines = changes["lines"]
+        if not same_sums(order.lines, lines):
+            changes["totals"] = totals_of(lines, order.currency)
     return changes
+
+
+def totals_of(lines: Sequence[OrderLine], currency: str) -> OrderTotals:
+    """The totals of lines the lifecycle built (`line_sums`, without validating the sums again)."""
+    sums = line_sums(lines, currency_quantum(currency))
+    return construct(OrderTotals, dict(zip(TOTAL_FIELDS, sums, strict=True)))
 
 
 def replay(events: Iterable[OrderEvent]) -> Order:

@@ -142,6 +142,7 @@ def remaining_order(order: Order, command: SplitOff) -> tuple[Order, tuple[str, 
             )
         )
     values = dict(order.__dict__)
+    values["totals"] = None  # the totals of the lines as they stand, not these
     values["lines"] = lines
     return Order.model_validate(values), tuple(removed)
 
