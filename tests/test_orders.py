@@ -22,9 +22,18 @@ from ordercore import (
     Progress,
 )
 from ordercore.errors import AmountOutOfRange
+from ordercore.ledger import LineLedger
 from ordercore.milestones import Milestones
 from ordercore.money import minor_units
-from ordercore.orders import check_amounts, line_net, line_tax
+from ordercore.orders import (
+    check_amounts,
+    line_net,
+    line_sums,
+    line_tax,
+    order_totals,
+    same_sums,
+)
+from ordercore.totals import TOTAL_FIELDS, OrderTotals
 from ordercore.validation._prepared import line_net as review_line_net
 from ordercore.validation._prepared import order_gross, quantum
 
@@ -502,3 +511,102 @@ def test_an_order_stored_before_milestones_existed_parses_without_them() -> None
     stored = make_order(milestones=Milestones(status_since=RECEIVED)).model_dump(mode="json")
     del stored["milestones"]
     assert Order.model_validate_json(json.dumps(stored)).milestones is None
+
+
+def _totalled_order() -> Order:
+    """Three lines, by hand: one cancelled in part and delivered in part, one cut to nothing."""
+    lines = [
+        # open 6 of 10 at 2.50 less 10 %: 13.50; shipped 6, delivered 4
+        make_line(
+            "1",
+            discount_rate=Decimal("0.1"),
+            ledger=LineLedger(
+                cancelled=Decimal(4),
+                allocated=Decimal(6),
+                packed=Decimal(6),
+                shipped=Decimal(6),
+                delivered=Decimal(4),
+            ),
+        ),
+        # open 3 at 0.335: 1.005 rounds half-even to 1.00; shipped and delivered in full
+        make_line(
+            "2",
+            quantity=Decimal(3),
+            unit_price=Money.of("0.335", "CNY"),
+            ledger=LineLedger(
+                allocated=Decimal(3), packed=Decimal(3), shipped=Decimal(3), delivered=Decimal(3)
+            ),
+        ),
+        # cancelled in full: not open, so neither unshipped nor undelivered
+        make_line("3", quantity=Decimal(2), ledger=LineLedger(cancelled=Decimal(2))),
+    ]
+    return make_order(lines=lines)
+
+
+def test_an_order_s_totals_are_its_lines_summed_by_hand() -> None:
+    order = _totalled_order()
+    totals = order_totals(order.lines, order.currency)
+    assert totals == OrderTotals(
+        ordered=Decimal(15),
+        cancelled=Decimal(6),
+        delivered=Decimal(7),
+        open_net=Decimal("14.50"),
+        open_lines=2,
+        unshipped_lines=0,
+        undelivered_lines=1,
+    )
+    carried = make_order(lines=order.lines, totals=totals)
+    assert Order.model_validate_json(carried.model_dump_json()) == carried
+    # the amounts agree with the lines' own
+    assert totals.open_net == sum(line.net_amount.amount for line in order.lines)
+
+
+@pytest.mark.parametrize("name", TOTAL_FIELDS)
+def test_an_order_refuses_totals_its_lines_do_not_give(name: str) -> None:
+    order = _totalled_order()
+    right = order_totals(order.lines, order.currency)
+    wrong = right.model_copy(update={name: getattr(right, name) + 1})
+    with pytest.raises(pydantic.ValidationError, match=rf"totals\.{name} is .* the lines give"):
+        make_order(lines=order.lines, totals=wrong)
+
+
+def test_a_stale_copy_of_an_order_with_new_lines_is_refused_until_its_totals_go() -> None:
+    order = make_order()
+    carried = make_order(totals=order_totals(order.lines, order.currency))
+    values = {**carried.__dict__, "lines": [make_line("1", quantity=Decimal(3))]}
+    with pytest.raises(
+        pydantic.ValidationError, match=r"totals\.ordered is 20 but the lines give 3"
+    ):
+        Order.model_validate(values)
+    assert Order.model_validate({**values, "totals": None}).totals is None
+
+
+def test_totals_refuse_what_no_lines_could_give() -> None:
+    with pytest.raises(pydantic.ValidationError, match="cancelled 3 exceeds ordered 2"):
+        OrderTotals(ordered=Decimal(2), cancelled=Decimal(3))
+    with pytest.raises(pydantic.ValidationError, match="unshipped_lines 2 exceeds open_lines 1"):
+        OrderTotals(ordered=Decimal(2), open_lines=1, unshipped_lines=2)
+    for bad in ({"open_lines": -1}, {"open_lines": True}, {"open_net": Decimal(-1)}):
+        with pytest.raises(pydantic.ValidationError):
+            OrderTotals(ordered=Decimal(1), **bad)
+
+
+def test_an_order_stored_before_totals_existed_parses_without_them() -> None:
+    order = make_order()
+    stored = make_order(totals=order_totals(order.lines, order.currency)).model_dump(mode="json")
+    del stored["totals"]
+    assert Order.model_validate_json(json.dumps(stored)).totals is None
+
+
+def test_same_sums_holds_only_when_every_summed_value_is_the_same_object() -> None:
+    line = make_line("1")
+    allocated = line.with_movement(LedgerField.ALLOCATED, Decimal(4))
+    assert same_sums((line,), (allocated,))  # allocation moves no summed value
+    delivered = allocated.with_movement(LedgerField.PACKED, Decimal(4)).with_movement(
+        LedgerField.SHIPPED, Decimal(4)
+    )
+    assert not same_sums((allocated,), (delivered,))
+    equal = make_line("1", quantity=Decimal("10.0"))  # equal, but another object: summed again
+    assert not same_sums((line,), (equal,))
+    assert not same_sums((line,), (line, make_line("2")))
+    assert line_sums((line,), Decimal("0.01")) == line_sums((equal,), Decimal("0.01"))

@@ -285,8 +285,11 @@ def _typed(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
 
 
 def _stripped(orders: Sequence[Order]) -> list[Order]:
-    """The orders as stored before they carried milestones: their events say what they did."""
-    return [o.model_copy(update={"milestones": None}) for o in orders]
+    """The orders as stored before they carried milestones and totals.
+
+    Their events say what they did, and their lines are summed.
+    """
+    return [o.model_copy(update={"milestones": None, "totals": None}) for o in orders]
 
 
 def _same(
@@ -349,6 +352,15 @@ def test_a_book_of_orders_with_and_without_milestones_gives_the_reference_s_fram
     mixed = [*orders[:200], *_stripped(orders[200:])]  # only the second half's events are read
     _same_as_reference(mixed, events, as_of)
     _same_as_reference(mixed, list(events[::3]), as_of)
+
+
+def test_a_book_of_orders_with_and_without_totals_gives_the_reference_s_frames() -> None:
+    orders, events, as_of = _book()
+    assert all(o.totals is not None for o in orders)
+    untotalled = [o.model_copy(update={"totals": None}) for o in orders[::2]]
+    mixed = [*untotalled, *orders[1::2]]  # every other order's lines summed by the frames
+    _same_as_reference(mixed, events, as_of)
+    _same_as_reference(mixed, None, as_of)
 
 
 def test_shuffled_events_give_the_reference_s_frames() -> None:

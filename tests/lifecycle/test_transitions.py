@@ -15,7 +15,7 @@ from ordercore import (
     LedgerViolation,
     OrderStatus,
 )
-from ordercore.events import Actor, Party, parse_event
+from ordercore.events import Actor, OrderCreated, Party, parse_event
 from ordercore.holds import HoldReason
 from ordercore.lifecycle import (
     Allocate,
@@ -145,6 +145,25 @@ def test_a_refused_command_leaves_the_order_unchanged() -> None:
     assert trail.order == entered.model_copy(
         update={"updated_at": AT, "milestones": created, "totals": totals}
     )
+
+
+def test_the_lifecycle_keeps_an_order_s_totals_and_leaves_a_stored_order_s_absent() -> None:
+    trail = Trail().to_approved()
+    trail.ship_line("1", 4)
+    assert trail.order.totals is not None
+    assert trail.order.totals.unshipped_lines == 2  # line 1 shipped 4 of 10
+    trail.deliver_line("1", 6)
+    assert trail.order.totals == order_totals(trail.order.lines, "CNY")
+    assert (trail.order.totals.delivered, trail.order.totals.undelivered_lines) == (6, 2)
+    assert replay(trail.events) == trail.order
+    # a trail stored before orders carried totals: replay keeps them absent, as stored
+    created = trail.events[0]
+    assert isinstance(created, OrderCreated)
+    old_snapshot = created.snapshot.model_copy(update={"totals": None})
+    old = [created.model_copy(update={"snapshot": old_snapshot}), *trail.events[1:]]
+    replayed = replay(old)
+    assert replayed.totals is None
+    assert replayed == trail.order.model_copy(update={"totals": None})
 
 
 def test_allowed_commands_answers_without_raising() -> None:
