@@ -7,9 +7,9 @@ would take the better part of an hour); larger books repeat it with fresh object
 repeat is unpickled anew, so no entity or event is shared between repeats) under new order
 and event ids. Every frame is timed on the whole book.
 
-The orders carry their milestones, as every order the lifecycle built does, so
-`orders_frame` reads no event; it is timed again on copies without them (orders stored
-before the field existed), whose events it reads.
+The orders carry their milestones and totals, as every order the lifecycle built does, so
+`orders_frame` reads no event and sums no line; it is timed again on copies without either
+(orders stored before the fields existed), whose events it reads and whose lines it sums.
 
 Baseline in the same run: the straightforward converter, one dict per order through
 ``pandas.DataFrame`` and ``pd.to_datetime``, with milestones from the events sorted per
@@ -158,9 +158,9 @@ def main() -> None:
         "orders_frame (with events), per order",
         per_order(median_time(lambda: orders_frame(orders, events, as_of=as_of))),
     )
-    unmarked = [o.model_copy(update={"milestones": None}) for o in orders]
+    unmarked = [o.model_copy(update={"milestones": None, "totals": None}) for o in orders]
     report.add(
-        "orders_frame, orders without milestones (their events read), per order",
+        "orders_frame, orders without milestones or totals (events read, lines summed), per order",
         per_order(median_time(lambda: orders_frame(unmarked, events, as_of=as_of))),
     )
     report.add(

@@ -338,14 +338,17 @@ def line_sums(lines: Sequence[OrderLine], quantum: Decimal) -> LineSums:
     open_lines = unshipped = undelivered = 0
     for line in lines:
         quantity, price, discount, ledger = _LINE_SUMMED(line.__dict__)
-        cancelled, shipped, delivered = _LEDGER_SUMMED(ledger.__dict__)
         ordered = _add(ordered, quantity)
         open_ = quantity
-        if cancelled:
-            cancelled_sum = _add(cancelled_sum, cancelled)
-            open_ = _subtract(quantity, cancelled)
-        if delivered:
-            delivered_sum = _add(delivered_sum, delivered)
+        if ledger is _EMPTY_LEDGER:  # the shared default: nothing moved yet
+            shipped = delivered = _ZERO
+        else:
+            cancelled, shipped, delivered = _LEDGER_SUMMED(ledger.__dict__)
+            if cancelled:
+                cancelled_sum = _add(cancelled_sum, cancelled)
+                open_ = _subtract(quantity, cancelled)
+            if delivered:
+                delivered_sum = _add(delivered_sum, delivered)
         amount = price.__dict__["amount"]
         try:  # `line_net`, inline: the same operations (and its error should one fail)
             raw = _multiply(open_, amount)

@@ -381,10 +381,15 @@ class _Marks:
 # lookup, and these loops read a dozen fields of every event, order and line.
 _EVENT_FIELDS: Final = itemgetter("order_id", "order_version", "at")
 _ORDER_FIELDS: Final = itemgetter("order_id", "currency", "received_at", "lines", "holds")
-_ORDER_TAGS: Final = itemgetter("customer", "channel", "owner", "status")
 _LINE_FIELDS: Final = itemgetter("line_id", "quantity", "ledger", "unit_price", "discount_rate")
 _LEDGER_FIELDS: Final = itemgetter("cancelled", "shipped", "delivered")
 _TOTALS: Final = itemgetter(*TOTAL_FIELDS)
+_DICT: Final = attrgetter("__dict__")
+_VALUE: Final = attrgetter("_value_")
+_CUSTOMER: Final = itemgetter("customer")
+_CUSTOMER_ID: Final = itemgetter("customer_id")
+_CHANNEL: Final = itemgetter("channel")
+_STATUS: Final = itemgetter("status")
 
 
 def _read_events(  # noqa: C901, PLR0912, PLR0915 - the hot loop, kept flat
@@ -579,6 +584,23 @@ def _net(open_: Decimal, price: Decimal, discount: Decimal, quantum: Decimal) ->
         return line_net(open_, price, discount, quantum)
 
 
+def _held(
+    dicts: Sequence[dict[str, Any]],
+    delivered_at: Sequence[dt.datetime | None],
+    as_of: dt.datetime | None,
+) -> tuple[list[float], list[dt.datetime | None]]:
+    """Each order's hours on hold (up to its delivery, or `as_of`) and its oldest active hold."""
+    hours: list[float] = [0.0] * len(dicts)
+    since: list[dt.datetime | None] = [None] * len(dicts)
+    for place, holds in enumerate(map(itemgetter("holds"), dicts)):
+        if holds:
+            stop = delivered_at[place] or as_of
+            hours[place] = _hold_hours(holds, dicts[place]["received_at"], stop, as_of)
+            active = [h.placed_at for h in holds if h.released_at is None]
+            since[place] = min(active) if active else None
+    return hours, since
+
+
 class _Book:
     """Orders with their trails, turned into the rows of the orders and lines frames.
 
@@ -649,58 +671,79 @@ class _Book:
             self._shared["order_id"] = _texts(list(map(itemgetter("order_id"), self.dicts)))
         return self._shared["order_id"]
 
-    def order_rows(self, as_of: dt.datetime | None) -> list[tuple[Any, ...]]:
-        """The rows of the orders frame but the order's columns (`_SHARED_STAMPS`, the id)."""
-        rows: list[tuple[Any, ...]] = []
-        marks = self.marks
-        ended_of, seller_of = marks.ended.get, marks.seller.get
-        status_at = marks.status_at
-        shipped_of, delivered_of = marks.shipped_at, marks.delivered_at
-        quanta = self.quanta
-        for fields, code in zip(self.dicts, self.codes, strict=True):
-            _, currency, received, lines, holds = _ORDER_FIELDS(fields)
-            ended_at, by = ended_of(code, _NOT_ENDED)
-            totals = fields["totals"]
-            if totals is None:  # an order without totals: its lines, summed the same way
-                sums = line_sums(lines, quanta[currency])
-            else:
-                sums = _TOTALS(totals.__dict__)
-            ordered, gone, delivered, value, counts, shipping, delivering = sums
-            if ended_at is not None and by != "seller":  # nothing owed any more
-                gone = ordered
-            seller = seller_of(code)
-            if seller:
-                gone = _subtract(gone, seller)  # still owed: the seller's shortfall
-            shipped_at = shipped_of[code] if counts and not shipping else None
-            delivered_at = delivered_of[code] if counts and not delivering else None
-            hours, hold_since = 0.0, None
-            if holds:
-                hours = _hold_hours(holds, received, delivered_at or as_of, as_of)
-                active = [h.placed_at for h in holds if h.released_at is None]
-                hold_since = min(active) if active else None
-            customer, channel, owner, status = _ORDER_TAGS(fields)
-            rows.append(
-                (
-                    customer.__dict__["customer_id"],
-                    channel._value_,
-                    fields["channel_detail"],
-                    None if owner is None else owner.__dict__["staff_id"],
-                    status._value_,
-                    status_at[code],
-                    shipped_at,
-                    delivered_at,
-                    ended_at,
-                    None if ended_at is None else by,
-                    hours,
-                    hold_since,
-                    ordered,
-                    gone,
-                    delivered,
-                    value,
-                    fields["risk_level"],
-                )
+    def order_columns(self, as_of: dt.datetime | None) -> dict[str, list[Any]]:
+        """The columns of the orders frame but the order's own (`_SHARED_STAMPS`, the id).
+
+        Built column by column, each read off all the orders at once (C loops over the
+        orders' fields), and only the orders that need more (cancelled, short-closed, held,
+        without totals) visited one by one.
+        """
+        dicts, codes, marks = self.dicts, self.codes, self.marks
+        size = len(dicts)
+        per_code = isinstance(codes, range)  # each order's marks are at its own place
+        totals = list(map(itemgetter("totals"), dicts))
+        if all(totals):  # every order carries its totals
+            sums = list(map(_TOTALS, map(_DICT, totals)))
+        else:  # an order without totals: its lines, summed by the same function
+            quanta = self.quanta
+            sums = [
+                _TOTALS(t.__dict__)
+                if t is not None
+                else line_sums(fields["lines"], quanta[fields["currency"]])
+                for t, fields in zip(totals, dicts, strict=True)
+            ]
+        if size:
+            ordered, cancelled, delivered, value, open_, unshipped, undelivered = map(
+                list, zip(*sums, strict=True)
             )
-        return rows
+        else:
+            ordered = cancelled = delivered = value = open_ = unshipped = undelivered = []
+        # an order's marks are its code's (orders that repeat an id share the last one's)
+        ended = list(map(marks.ended.get, codes, repeat(_NOT_ENDED, size)))
+        gone = cancelled
+        seller_of = marks.seller.get
+        for place, (ended_at, by) in enumerate(ended):
+            if ended_at is not None and by != "seller":  # nothing owed any more
+                gone[place] = ordered[place]
+        if marks.seller:
+            for place, code in enumerate(codes):
+                seller = seller_of(code)
+                if seller:  # still owed: the seller's shortfall
+                    gone[place] = _subtract(gone[place], seller)
+        status_at, shipped_of, delivered_of = marks.status_at, marks.shipped_at, marks.delivered_at
+        if not per_code:
+            status_at = list(map(status_at.__getitem__, codes))
+            shipped_of = list(map(shipped_of.__getitem__, codes))
+            delivered_of = list(map(delivered_of.__getitem__, codes))
+        shipped_at = [
+            at if lines and not left else None
+            for at, lines, left in zip(shipped_of, open_, unshipped, strict=True)
+        ]
+        delivered_at = [
+            at if lines and not left else None
+            for at, lines, left in zip(delivered_of, open_, undelivered, strict=True)
+        ]
+        hours, hold_since = _held(dicts, delivered_at, as_of)
+        owners = map(itemgetter("owner"), dicts)
+        return {
+            "customer_id": list(map(_CUSTOMER_ID, map(_DICT, map(_CUSTOMER, dicts)))),
+            "channel": list(map(_VALUE, map(_CHANNEL, dicts))),
+            "channel_detail": list(map(itemgetter("channel_detail"), dicts)),
+            "owner_id": [None if owner is None else owner.__dict__["staff_id"] for owner in owners],
+            "status": list(map(_VALUE, map(_STATUS, dicts))),
+            "status_since": status_at,
+            "shipped_at": shipped_at,
+            "delivered_at": delivered_at,
+            "cancelled_at": [at for at, _ in ended],
+            "cancelled_by": [None if at is None else by for at, by in ended],
+            "hold_hours": hours,
+            "hold_since": hold_since,
+            "qty_ordered": ordered,
+            "qty_cancelled": gone,
+            "qty_delivered": delivered,
+            "value": value,
+            "risk_level": list(map(itemgetter("risk_level"), dicts)),
+        }
 
     def line_rows(self) -> tuple[list[tuple[Any, ...]], list[int], list[dt.datetime | None]]:
         """The rows of the lines frame but the order's columns (`_SHARED_STAMPS`, the id).
@@ -876,10 +919,18 @@ _LINE_NUMBERS: Final = tuple(c for c in LINE_COLUMNS if c.startswith("qty_") or 
 
 
 def _orders(book: _Book, as_of: dt.datetime | None) -> Any:
-    rows = book.order_rows(as_of)
-    given = {name: book.stamps(name) for name in _SHARED_STAMPS}
-    given["order_id"] = book.order_ids()
-    return _frame(rows, ORDER_COLUMNS, stamps=_ORDER_STAMPS, numbers=_ORDER_NUMBERS, given=given)
+    import pandas as pd  # noqa: PLC0415
+
+    data: dict[str, Any] = {name: book.stamps(name) for name in _SHARED_STAMPS}
+    data["order_id"] = book.order_ids()
+    for name, column in book.order_columns(as_of).items():
+        if name in _ORDER_STAMPS:
+            data[name] = _stamps(column)
+        elif name in _ORDER_NUMBERS:
+            data[name] = _floats(column)
+        else:
+            data[name] = _texts(column)
+    return pd.DataFrame(data, columns=list(ORDER_COLUMNS))
 
 
 def _lines(book: _Book) -> Any:

@@ -91,7 +91,7 @@ from ordercore.links import OrderLink, OrderRelation
 from ordercore.orders import Order, OrderLine, currency_quantum, line_sums, same_sums
 from ordercore.shipments import LineBackorder, Shipment, ShipmentStatus
 from ordercore.status import OrderStatus
-from ordercore.totals import TOTAL_FIELDS, OrderTotals
+from ordercore.totals import OrderTotals
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -735,8 +735,19 @@ def changes_of(order: Order, event: OrderEvent) -> dict[str, Any]:
 
 def totals_of(lines: Sequence[OrderLine], currency: str) -> OrderTotals:
     """The totals of lines the lifecycle built (`line_sums`, without validating the sums again)."""
-    sums = line_sums(lines, currency_quantum(currency))
-    return construct(OrderTotals, dict(zip(TOTAL_FIELDS, sums, strict=True)))
+    ordered, cancelled, delivered, open_net, open_lines, unshipped, undelivered = line_sums(
+        lines, currency_quantum(currency)
+    )
+    values = {
+        "ordered": ordered,
+        "cancelled": cancelled,
+        "delivered": delivered,
+        "open_net": open_net,
+        "open_lines": open_lines,
+        "unshipped_lines": unshipped,
+        "undelivered_lines": undelivered,
+    }
+    return construct(OrderTotals, values)
 
 
 def replay(events: Iterable[OrderEvent]) -> Order:
