@@ -9,6 +9,7 @@ bare `TypeError` from deep inside.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import inspect
 from typing import Any
 
@@ -115,3 +116,35 @@ def test_a_failure_with_only_entities_in_the_inputs_is_raised_as_it_is(
     with pytest.raises(KeyError, match="a defect of the converter") as caught:
         kpi.orders_frame(_BOOK.orders, _BOOK.events)
     assert not isinstance(caught.value, InvalidArgument)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_conversion_leaves_the_collector_as_it_found_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        kpi.orders_frame(_BOOK.orders, _BOOK.events)
+        kpi.events_frame(_BOOK.events)
+        assert gc.isenabled() is enabled
+        with pytest.raises(InvalidArgument):
+            kpi.lines_frame([*_BOOK.orders, "SO-X"], _BOOK.events)  # type: ignore[list-item]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_collector_is_paused_while_a_frame_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ordercore.kpi import convert  # noqa: PLC0415 - the module whose step is observed
+
+    seen: list[bool] = []
+    real = convert._Book
+
+    def observed(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(convert, "_Book", observed)
+    assert gc.isenabled()
+    kpi.orders_frame(_BOOK.orders, _BOOK.events)
+    assert seen == [False]
+    assert gc.isenabled()

@@ -85,6 +85,7 @@ from ordercore.links import OrderRelation
 from ordercore.money import minor_units
 from ordercore.orders import Order, line_net, line_sums
 from ordercore.totals import TOTAL_FIELDS
+from ordercore.upcasting import collector_paused
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -502,15 +503,21 @@ def _short(value: object) -> str:
 
 @contextmanager
 def _refusing_foreign(function: str, **inputs: list[Any] | None) -> Iterator[None]:
-    """On a failure while converting, name the first input that is not an order or event.
+    """Convert with the collector paused; on a failure, name the first foreign input.
 
     The converters read the entities' fields directly (no check per item on the fast path);
     when something fails, the inputs are scanned once, and a foreign item is refused with
     `InvalidArgument` naming the argument and its place. A failure with only entities in
     the inputs is raised as it is.
+
+    Every tuple, list and dict a conversion builds is dropped or handed to the frame, so
+    the cyclic collector's passes during it would only walk the heap (about a tenth of
+    `events_frame`'s time at 100,000 orders): it is paused for the conversion
+    (`collector_paused`, which restores its state, on error too).
     """
     try:
-        yield
+        with collector_paused():
+            yield
     except (AttributeError, TypeError, KeyError, ValueError):
         for argument, values in inputs.items():
             kind = Order if argument == "orders" else OrderEvent
